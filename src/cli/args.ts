@@ -1,0 +1,123 @@
+// Command-line parsing: which mode to run and with which flags. Unknown flags are a usage error (exit 2).
+import { parseArgs } from "node:util";
+
+export const USAGE = `Usage:
+  exa-webhooks-mcp [--sandbox] [--read-only] [--tools a,b] [--http [--port N] [--host H]]
+      Run the MCP server (stdio by default). Needs EXA_API_KEY unless --sandbox.
+  exa-webhooks-mcp call <tool> [json-args] [--sandbox] [--read-only]
+      Run one tool once and print its text (exit 1 when the tool reports an error).
+  exa-webhooks-mcp emulator [--port 8787] [--seed demo|empty]
+      Run the Exa webhooks API emulator alone, for testing your own code with exa-js or curl.
+
+Flags:
+  --sandbox        Use the built-in emulator with a seeded demo account (no key, simulated data).
+  --read-only      Do not register tools that change webhooks.
+  --tools a,b      Register only these tools.
+  --http           Serve Streamable HTTP at /mcp instead of stdio (binds 127.0.0.1 by default).
+  --port N         Port for --http or emulator (0 = any free port).
+  --host H         Host for --http (default 127.0.0.1).
+  --seed S         Emulator seed: demo (default) or empty.
+  --help, --version
+
+Environment:
+  EXA_API_KEY            Your Exa API key (https://dashboard.exa.ai/api-keys).
+  EXA_BASE_URL           API origin (default https://api.exa.ai).
+  EXA_TIMEOUT_MS         Per-request timeout (default 30000).
+  EXA_MAX_CONCURRENCY    Parallel requests of diagnose_failures (default 4).
+  EXA_DIAGNOSE_BUDGET_MS Time budget of one diagnose_failures call (default 60000).`;
+
+export type Command =
+  | { mode: "help" }
+  | { mode: "version" }
+  | { mode: "serve"; flags: ServeFlags }
+  | { mode: "call"; tool: string; argsJson: string | undefined; flags: ServeFlags }
+  | { mode: "emulator"; port: number; seed: "demo" | "empty" };
+
+export interface ServeFlags {
+  sandbox: boolean;
+  readOnly: boolean;
+  tools: string[] | undefined;
+  http: boolean;
+  port: number;
+  host: string;
+}
+
+export class UsageError extends Error {}
+
+export function parseCommand(argv: string[]): Command {
+  let parsed: ReturnType<typeof parseFlags>;
+  try {
+    parsed = parseFlags(argv);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { mode: "help" };
+  if (values.version) return { mode: "version" };
+
+  const [subcommand, ...rest] = positionals;
+  if (subcommand === "emulator") {
+    if (rest.length) throw new UsageError(`Unexpected argument "${rest[0]}" for emulator.`);
+    const seed = values.seed ?? "demo";
+    if (seed !== "demo" && seed !== "empty") throw new UsageError(`--seed must be demo or empty, got "${seed}".`);
+    return { mode: "emulator", port: parsePort(values.port, 8787), seed };
+  }
+  if (values.seed !== undefined) throw new UsageError("--seed only applies to the emulator command.");
+
+  const flags: ServeFlags = {
+    sandbox: values.sandbox ?? false,
+    readOnly: values["read-only"] ?? false,
+    tools: parseToolList(values.tools),
+    http: values.http ?? false,
+    port: parsePort(values.port, 0),
+    host: values.host ?? "127.0.0.1",
+  };
+  if (subcommand === "call") {
+    const [tool, argsJson, extra] = rest;
+    if (!tool) throw new UsageError("call needs a tool name, e.g. call list_webhooks '{}'.");
+    if (extra !== undefined) throw new UsageError(`Unexpected argument "${extra}" for call.`);
+    return { mode: "call", tool, argsJson, flags };
+  }
+  if (subcommand !== undefined) throw new UsageError(`Unknown command "${subcommand}".`);
+  if (!flags.http && (values.port !== undefined || values.host !== undefined)) {
+    throw new UsageError("--port and --host go with --http (or the emulator command).");
+  }
+  return { mode: "serve", flags };
+}
+
+function parseFlags(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      help: { type: "boolean", short: "h" },
+      version: { type: "boolean", short: "v" },
+      sandbox: { type: "boolean" },
+      "read-only": { type: "boolean" },
+      tools: { type: "string" },
+      http: { type: "boolean" },
+      port: { type: "string" },
+      host: { type: "string" },
+      seed: { type: "string" },
+    },
+  });
+}
+
+function parsePort(raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be 0-65535, got "${raw}".`);
+  return port;
+}
+
+function parseToolList(raw: string | undefined): string[] | undefined {
+  if (raw === undefined) return undefined;
+  const names = raw
+    .split(",")
+    .map((name) => name.trim())
+    .filter(Boolean);
+  if (!names.length) throw new UsageError("--tools needs at least one tool name.");
+  return names;
+}

@@ -1,0 +1,181 @@
+// A streaming, order-independent summary of webhook attempts. The scan feeds it pages from concurrent
+// partitions in whatever order they arrive, so every field is a commutative fold (counts, min/max with a
+// total tie-break) and the result is identical for any insertion order.
+//
+// Memory: one small record per distinct event (two attempt numbers), one record per (category, status)
+// group, and the timestamps of failures newer than the newest success seen so far (needed for
+// consecutiveFailures when attempts arrive out of order; tiny for a healthy webhook, bounded by the scan's
+// maxAttempts for a failing one). Never a list of attempts.
+import type { WebhookAttempt } from "../exa/schemas.js";
+import { classifyAttempt } from "./classify.js";
+import { hintFor } from "./hints.js";
+import { sanitizeResponseText } from "./sanitize.js";
+import { compareTimestamps, newerOf, olderOf, timestampMillis } from "./timestamps.js";
+import type { AttemptSummary, Category, DiagnosisGroup, EventOutcomes } from "./types.js";
+
+/** Lowest attempt number seen per outcome; Infinity = none seen. */
+interface EventState {
+  minFailed: number;
+  minSucceeded: number;
+}
+
+interface GroupState {
+  category: Category;
+  statusCode: number;
+  count: number;
+  eventTypes: Set<string>;
+  firstSeen: string;
+  lastSeen: string;
+  sampleAttemptId: string;
+  sampleEventId: string;
+  sampleResponse: string;
+  /** The URL the sample was sent to: the hint's target when the caller does not pass the current one. */
+  sampleUrl: string;
+}
+
+export interface AttemptAggregator {
+  add(attempt: WebhookAttempt): void;
+  result(): AttemptSummary;
+}
+
+export interface AttemptAggregatorOptions {
+  /** The webhook's current URL, for hints; defaults to the URL recorded on the newest attempt of a group. */
+  webhookUrl?: string;
+}
+
+/** Newest wins; equal timestamps fall back to the attempt id so the pick never depends on order. */
+function isNewerSample(attempt: WebhookAttempt, group: GroupState): boolean {
+  const byTime = compareTimestamps(attempt.attemptedAt, group.lastSeen);
+  return byTime > 0 || (byTime === 0 && attempt.id > group.sampleAttemptId);
+}
+
+function compareGroups(a: DiagnosisGroup, b: DiagnosisGroup): number {
+  return (
+    b.count - a.count ||
+    compareTimestamps(b.lastSeen, a.lastSeen) ||
+    (a.category < b.category ? -1 : a.category > b.category ? 1 : 0) ||
+    a.statusCode - b.statusCode
+  );
+}
+
+function countEventOutcomes(events: Map<string, EventState>): EventOutcomes {
+  const outcomes: EventOutcomes = { total: events.size, delivered: 0, recovered: 0, undelivered: 0 };
+  for (const { minFailed, minSucceeded } of events.values()) {
+    if (minSucceeded === Number.POSITIVE_INFINITY) outcomes.undelivered++;
+    else if (minSucceeded < minFailed) outcomes.delivered++;
+    else outcomes.recovered++;
+  }
+  return outcomes;
+}
+
+export function createAttemptAggregator(options: AttemptAggregatorOptions = {}): AttemptAggregator {
+  const events = new Map<string, EventState>();
+  const groups = new Map<string, GroupState>();
+  let attemptsScanned = 0;
+  let failedAttempts = 0;
+  let windowFrom: string | null = null;
+  let windowTo: string | null = null;
+  let lastSuccessAt: string | null = null;
+  let lastFailureAt: string | null = null;
+  let lastSuccessMs = Number.NEGATIVE_INFINITY;
+  // Failure instants newer than lastSuccessMs when they were added; pruned lazily as lastSuccessMs grows.
+  let recentFailureMs: number[] = [];
+  let pruneAt = 64;
+
+  function recordEvent(attempt: WebhookAttempt): void {
+    let state = events.get(attempt.eventId);
+    if (!state) {
+      state = { minFailed: Number.POSITIVE_INFINITY, minSucceeded: Number.POSITIVE_INFINITY };
+      events.set(attempt.eventId, state);
+    }
+    if (attempt.successful) state.minSucceeded = Math.min(state.minSucceeded, attempt.attempt);
+    else state.minFailed = Math.min(state.minFailed, attempt.attempt);
+  }
+
+  function recordSuccess(attempt: WebhookAttempt): void {
+    lastSuccessAt = newerOf(lastSuccessAt, attempt.attemptedAt);
+    lastSuccessMs = Math.max(lastSuccessMs, timestampMillis(attempt.attemptedAt));
+    if (recentFailureMs.length >= pruneAt) {
+      recentFailureMs = recentFailureMs.filter((ms) => ms > lastSuccessMs);
+      pruneAt = Math.max(64, recentFailureMs.length * 2);
+    }
+  }
+
+  function recordFailure(attempt: WebhookAttempt): void {
+    failedAttempts++;
+    lastFailureAt = newerOf(lastFailureAt, attempt.attemptedAt);
+    const ms = timestampMillis(attempt.attemptedAt);
+    if (ms > lastSuccessMs) recentFailureMs.push(ms);
+
+    const category = classifyAttempt(attempt);
+    const statusCode = attempt.responseStatusCode ?? 0;
+    const key = `${category}|${statusCode}`;
+    const group = groups.get(key);
+    if (!group) {
+      groups.set(key, {
+        category,
+        statusCode,
+        count: 1,
+        eventTypes: new Set([attempt.eventType]),
+        firstSeen: attempt.attemptedAt,
+        lastSeen: attempt.attemptedAt,
+        sampleAttemptId: attempt.id,
+        sampleEventId: attempt.eventId,
+        sampleResponse: sanitizeResponseText(attempt.responseBody),
+        sampleUrl: attempt.url,
+      });
+      return;
+    }
+    group.count++;
+    group.eventTypes.add(attempt.eventType);
+    group.firstSeen = olderOf(group.firstSeen, attempt.attemptedAt);
+    if (isNewerSample(attempt, group)) {
+      group.lastSeen = attempt.attemptedAt;
+      group.sampleAttemptId = attempt.id;
+      group.sampleEventId = attempt.eventId;
+      group.sampleResponse = sanitizeResponseText(attempt.responseBody);
+      group.sampleUrl = attempt.url;
+    }
+  }
+
+  return {
+    add(attempt) {
+      attemptsScanned++;
+      windowFrom = olderOf(windowFrom, attempt.attemptedAt);
+      windowTo = newerOf(windowTo, attempt.attemptedAt);
+      recordEvent(attempt);
+      if (attempt.successful) recordSuccess(attempt);
+      else recordFailure(attempt);
+    },
+
+    result() {
+      const summaryGroups: DiagnosisGroup[] = [];
+      for (const group of groups.values()) {
+        const { eventTypes, sampleUrl, ...rest } = group;
+        summaryGroups.push({
+          ...rest,
+          eventTypes: [...eventTypes].sort(),
+          hint: hintFor({
+            category: group.category,
+            statusCode: group.statusCode,
+            webhookUrl: options.webhookUrl ?? sampleUrl,
+            sampleResponse: group.sampleResponse,
+            lastSeen: group.lastSeen,
+          }),
+        });
+      }
+      summaryGroups.sort(compareGroups);
+      return {
+        attemptsScanned,
+        failedAttempts,
+        failureRate: attemptsScanned === 0 ? 0 : failedAttempts / attemptsScanned,
+        window: { from: windowFrom, to: windowTo },
+        events: countEventOutcomes(events),
+        groups: summaryGroups,
+        lastSuccessAt,
+        lastFailureAt,
+        consecutiveFailures: recentFailureMs.filter((ms) => ms > lastSuccessMs).length,
+      };
+    },
+  };
+}

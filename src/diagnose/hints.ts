@@ -1,0 +1,143 @@
+// The "next check" line for each failure group: one concrete command or change, aimed at this webhook's
+// URL, so an agent can act without first working out which tool or flag applies.
+import { inlineSafe } from "./sanitize.js";
+import type { Category } from "./types.js";
+
+interface Target {
+  /** The URL, single-quoted for a POSIX shell. */
+  quotedUrl: string;
+  host: string;
+  port: string;
+  path: string;
+  isHttps: boolean;
+  isPrivate: boolean;
+}
+
+// Hosts a sender on the public internet can never reach: the most common "unreachable" root cause.
+const PRIVATE_HOST =
+  /^(localhost|.*\.localhost|.*\.local|.*\.internal|127\.\d+\.\d+\.\d+|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|169\.254\.\d+\.\d+|0\.0\.0\.0|\[?::1?\]?|\[?f[cd][0-9a-f]*:.*)$/i;
+
+/** Single quotes contain anything but a quote, and inlineSafe + %27 left none in the URL. */
+function shellQuote(text: string): string {
+  return `'${text}'`;
+}
+
+function describeTarget(webhookUrl: string): Target {
+  // The URL is set by whoever created the webhook; keep it from breaking the one-line, backticked command.
+  const safeUrl = inlineSafe(webhookUrl).replace(/'/g, "%27");
+  try {
+    const url = new URL(safeUrl);
+    const isHttps = url.protocol === "https:";
+    const host = url.hostname;
+    return {
+      quotedUrl: shellQuote(safeUrl),
+      host,
+      port: url.port || (isHttps ? "443" : "80"),
+      path: url.pathname || "/",
+      isHttps,
+      isPrivate: PRIVATE_HOST.test(host),
+    };
+  } catch {
+    return { quotedUrl: shellQuote(safeUrl), host: safeUrl, port: "443", path: "/", isHttps: true, isPrivate: false };
+  }
+}
+
+function unreachableHint(t: Target, sample: string): string {
+  if (t.isPrivate) {
+    return `${t.host} is a local/private address Exa cannot reach: expose the receiver publicly (a tunnel in development) and update the webhook URL.`;
+  }
+  if (/ENOTFOUND|EAI_AGAIN|getaddrinfo/i.test(sample)) {
+    return `The host name does not resolve: run \`dig +short ${t.host}\`, then fix DNS or the webhook URL.`;
+  }
+  if (/ECONNRESET|socket hang up|other side closed/i.test(sample)) {
+    return `The connection was dropped mid-request: run \`curl -sv -X POST ${t.quotedUrl}\` and check the receiver's logs for crashes and any firewall/WAF in front of it.`;
+  }
+  return `Nothing accepted the connection: run \`curl -sv -X POST ${t.quotedUrl}\`; check the process is up, port ${t.port} is open and no firewall blocks Exa.`;
+}
+
+function tlsHint(t: Target, sample: string): string {
+  if (/wrong version number/i.test(sample)) {
+    return `Port ${t.port} speaks plain HTTP, not TLS: serve HTTPS there or fix the port in the webhook URL (check with \`openssl s_client -connect ${t.host}:${t.port} -servername ${t.host}\`).`;
+  }
+  return `Run \`openssl s_client -connect ${t.host}:${t.port} -servername ${t.host}\`: renew an expired certificate, serve the full chain and make the name match ${t.host}.`;
+}
+
+function notFoundHint(t: Target, status: number): string {
+  if (status === 410) {
+    return `The receiver answers 410 Gone for ${t.path}: it wants no more deliveries, so delete the webhook or update its URL.`;
+  }
+  return `Nothing is routed at ${t.path}: run \`curl -sv -X POST ${t.quotedUrl}\` and deploy the route (or fix the path) in the environment the URL points at.`;
+}
+
+function badRequestHint(t: Target, status: number): string {
+  switch (status) {
+    case 405:
+      return `${t.path} does not accept POST: allow POST with an application/json body on that route.`;
+    case 409:
+      return "The receiver reports a conflict, usually a duplicate: treat a repeated event id as success (idempotent handler) and return 2xx.";
+    case 413:
+      return `The payload is too large for the receiver or its proxy: raise the body-size limit for ${t.path} (e.g. nginx client_max_body_size).`;
+    case 415:
+      return `The receiver rejects the content type: accept application/json on ${t.path}.`;
+    default:
+      return "Return 2xx for event types you ignore, or narrow the webhook's events with update_webhook; compare the sample response with the event schema for schema drift.";
+  }
+}
+
+function authHint(t: Target, sample: string): string {
+  if (/cloudflare|attention required|just a moment|cf-chl/i.test(sample)) {
+    return `A Cloudflare WAF/bot check blocks Exa: add a WAF skip rule for ${t.path} so server-to-server POSTs reach the handler.`;
+  }
+  if (/csrf/i.test(sample)) {
+    return `CSRF middleware rejects the POST: exempt ${t.path} from CSRF/session auth and rely on the Exa-Signature check instead.`;
+  }
+  return `Check the signature code: verify with verify_webhook_signature against the RAW body and this webhook's secret; exempt ${t.path} from session auth/CSRF and NTP-sync the clock.`;
+}
+
+function serverErrorHint(t: Target, status: number, lastSeen: string): string {
+  if (status === 504 || status === 524) {
+    return `The proxy in front of ${t.host} gave up waiting: answer 2xx before slow work and queue it; make the handler idempotent on the event id.`;
+  }
+  if (status === 502 || status === 503 || (status >= 520 && status <= 530)) {
+    return `The proxy at ${t.host} could not reach the app: check the app process behind it and the deploy timeline around ${lastSeen}.`;
+  }
+  return `The handler crashed: read the sample response (stack trace) and the app logs around ${lastSeen}.`;
+}
+
+export interface HintInput {
+  category: Category;
+  statusCode: number;
+  webhookUrl: string;
+  /** The sanitized sample response: some hints depend on the error text (DNS vs refused, WAF vs signature). */
+  sampleResponse: string;
+  lastSeen: string;
+}
+
+/** One line, one next check, specific to the webhook's URL and the evidence. */
+export function hintFor({ category, statusCode, webhookUrl, sampleResponse, lastSeen }: HintInput): string {
+  const target = describeTarget(webhookUrl);
+  switch (category) {
+    case "unreachable":
+      return unreachableHint(target, sampleResponse);
+    case "timeout":
+      return `The receiver is too slow: time it with \`curl -s -o /dev/null -w '%{time_total}\\n' -X POST ${target.quotedUrl}\`; answer 2xx first and queue the work; make the handler idempotent on the event id.`;
+    case "tls":
+      return tlsHint(target, sampleResponse);
+    case "redirect":
+      return `Exa does not follow redirects: run \`curl -sI -X POST ${target.quotedUrl}\` to see Location and set the webhook URL to the final URL${target.isHttps ? "" : " (likely https://)"}.`;
+    case "auth_rejected":
+      return authHint(target, sampleResponse);
+    case "not_found":
+      return notFoundHint(target, statusCode);
+    case "bad_request":
+      return badRequestHint(target, statusCode);
+    case "rate_limited":
+      return `The receiver throttles Exa: exempt Exa's requests to ${target.path} from rate limiting (deliveries come in bursts).`;
+    case "server_error":
+      return serverErrorHint(target, statusCode, lastSeen);
+    case "other":
+      return statusCode >= 200 && statusCode < 300
+        ? `Exa counted a ${statusCode} as failed: run \`curl -sv -X POST ${target.quotedUrl}\` and check the response arrives promptly and completely.`
+        : `Unusual response ${statusCode}: run \`curl -sv -X POST ${target.quotedUrl}\` and compare with the sample response.`;
+  }
+}

@@ -1,0 +1,26 @@
+// The diagnosis engine's public surface: classify → aggregate → verdict → render, plus the scan that drives
+// them through an injected page source. Tool files import from here only.
+export { type AttemptAggregator, type AttemptAggregatorOptions, createAttemptAggregator } from "./aggregate.js";
+export { classifyAttempt } from "./classify.js";
+export { hintFor } from "./hints.js";
+export { rankDiagnoses, VERDICT_RANK } from "./rank.js";
+export { type RenderOptions, renderDiagnosis } from "./render.js";
+export {
+  ATTEMPTS_PAGE_LIMIT,
+  type AttemptPageSource,
+  type AttemptsQuery,
+  type ScanOptions,
+  scanWebhookAttempts,
+} from "./scan.js";
+export { parseSince } from "./since.js";
+export type {
+  AttemptSummary,
+  AttemptWindow,
+  Category,
+  DiagnosisGroup,
+  DiagnosisReport,
+  EventOutcomes,
+  Verdict,
+  WebhookDiagnosis,
+} from "./types.js";
+export { DEGRADED_FAILURE_RATE, FAILING_STREAK, judgeVerdict } from "./verdict.js";

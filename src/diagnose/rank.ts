@@ -1,0 +1,26 @@
+// Fleet ordering: the webhooks that need a human first. Deterministic, so repeated calls read the same.
+import type { Verdict, WebhookDiagnosis } from "./types.js";
+
+/**
+ * inactive before failing (Exa has stopped delivering: nothing else matters until it is re-enabled), then
+ * degraded, then no_traffic (silence can be a broken subscription, so it outranks healthy), then healthy.
+ */
+export const VERDICT_RANK: Record<Verdict, number> = {
+  inactive: 0,
+  failing: 1,
+  degraded: 2,
+  no_traffic: 3,
+  healthy: 4,
+};
+
+/** Worst first: verdict rank, then undelivered events, failure rate, failed attempts, then webhook id. */
+export function rankDiagnoses(diagnoses: readonly WebhookDiagnosis[]): WebhookDiagnosis[] {
+  return [...diagnoses].sort(
+    (a, b) =>
+      VERDICT_RANK[a.verdict] - VERDICT_RANK[b.verdict] ||
+      b.events.undelivered - a.events.undelivered ||
+      b.failureRate - a.failureRate ||
+      b.failedAttempts - a.failedAttempts ||
+      (a.webhookId < b.webhookId ? -1 : a.webhookId > b.webhookId ? 1 : 0),
+  );
+}

@@ -1,0 +1,47 @@
+// Receiver response bodies are written by whoever runs the webhook URL: untrusted, sometimes whole HTML
+// pages. This turns one into a short single line that is safe to quote to a model as evidence.
+
+export const SAMPLE_RESPONSE_MAX_CHARS = 300;
+
+// C0/C1 controls (newlines included: the sample is one line) and the bidi/zero-width characters that can
+// make displayed text differ from what a model reads.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point here.
+const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+/** Gateway error pages (nginx, Cloudflare) are mostly markup; the title and visible text are the evidence. */
+function htmlToText(body: string): string {
+  return body
+    .replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, " ")
+    .replace(/<[^>]*>/g, " ")
+    .replace(/&nbsp;/gi, " ")
+    .replace(/&amp;/gi, "&")
+    .replace(/&lt;/gi, "<")
+    .replace(/&gt;/gi, ">")
+    .replace(/&quot;/gi, '"')
+    .replace(/&#39;/gi, "'");
+}
+
+function looksLikeHtml(body: string): boolean {
+  return /<(!doctype\s+html|html|head|body|title)\b/i.test(body);
+}
+
+/** One line, no control characters, at most `maxChars` characters (an ellipsis marks a cut). */
+export function sanitizeResponseText(body: string | null | undefined, maxChars = SAMPLE_RESPONSE_MAX_CHARS): string {
+  if (!body) return "";
+  const text = (looksLikeHtml(body) ? htmlToText(body) : body).replace(UNSAFE_CHARS, " ").replace(/\s+/g, " ").trim();
+  // Count code points, not UTF-16 units, so a cut never splits a surrogate pair.
+  const chars = Array.from(text);
+  if (chars.length <= maxChars) return text;
+  return `${chars
+    .slice(0, maxChars - 1)
+    .join("")
+    .trimEnd()}…`;
+}
+
+/**
+ * Text shown inline or inside a ``` fence: one line, and no backticks, so it can neither open/close a code
+ * span nor break out of the fence that labels it as data.
+ */
+export function inlineSafe(text: string): string {
+  return text.replace(UNSAFE_CHARS, " ").replace(/`/g, "'").replace(/\s+/g, " ").trim();
+}

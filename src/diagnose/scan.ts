@@ -1,0 +1,241 @@
+// Pages one webhook's delivery attempts through an injected page source and folds them into a diagnosis.
+// The only I/O of src/diagnose/ happens here, through `source`; everything else is pure.
+//
+// Partitioning: attempts are split into disjoint (eventType × successful) cursor chains paged concurrently.
+// The type list is the caller's `eventTypes` (normally the webhook's subscribed events). Attempts of types the
+// webhook no longer subscribes to would be invisible to those partitions, so a cheap probe runs first: one
+// unfiltered page per success flag. If that page already holds the whole window for its flag, it IS the
+// result for that flag; otherwise any unknown types it shows get their own partitions. Known limit: a
+// dropped type whose attempts are all older than the newest 200 of that flag is not seen.
+import { setMaxListeners } from "node:events";
+import type { Page, Webhook, WebhookAttempt } from "../exa/schemas.js";
+import { createAttemptAggregator } from "./aggregate.js";
+import { belongsTo, type Partition, partitionLabel, SUCCESS_FLAGS, typedPartitions } from "./partitions.js";
+import { runWithConcurrency } from "./pool.js";
+import { timestampMillis } from "./timestamps.js";
+import type { WebhookDiagnosis } from "./types.js";
+import { judgeVerdict } from "./verdict.js";
+
+/** Exa's maximum page size: fewer round trips per partition. */
+export const ATTEMPTS_PAGE_LIMIT = 200;
+
+export interface AttemptsQuery {
+  webhookId: string;
+  eventType?: string;
+  successful?: boolean;
+  cursor?: string;
+  limit: number;
+}
+
+/** One page of GET /v0/webhooks/{id}/attempts, newest first (the Exa client, with its own retries). */
+export type AttemptPageSource = (query: AttemptsQuery, signal: AbortSignal) => Promise<Page<WebhookAttempt>>;
+
+export interface ScanOptions {
+  webhook: Pick<Webhook, "id" | "url" | "status" | "events">;
+  source: AttemptPageSource;
+  /** Inclusive lower bound on attemptedAt. Reaching it completes a partition; it never makes a scan incomplete. */
+  since?: Date;
+  /** Restrict the scan to one event type. */
+  eventType?: string;
+  /** Types to partition over; defaults to the webhook's subscribed events. Empty = partition by outcome only. */
+  eventTypes?: readonly string[];
+  /** Overall cap on attempts folded in, across partitions. */
+  maxAttempts: number;
+  /** Pages in flight at once. */
+  concurrency: number;
+  /** Time budget: an epoch-ms deadline or a signal that fires when time is up. */
+  deadline?: number | AbortSignal;
+  /** Client cancellation: stops requests promptly and rethrows the abort. */
+  signal?: AbortSignal;
+  onProgress?: (scanned: number, message: string) => void;
+}
+
+function deadlineSignal(deadline: number | AbortSignal | undefined): { signal: AbortSignal; dispose(): void } {
+  if (deadline === undefined) return { signal: new AbortController().signal, dispose() {} };
+  if (typeof deadline !== "number") return { signal: deadline, dispose() {} };
+  const controller = new AbortController();
+  const remaining = deadline - Date.now();
+  const expire = () => controller.abort(new Error("time budget exceeded"));
+  // Already past: abort now, since even a 0 ms timer would let the first requests through.
+  if (remaining <= 0) expire();
+  const timer = remaining > 0 ? setTimeout(expire, remaining) : undefined;
+  return { signal: controller.signal, dispose: () => clearTimeout(timer) };
+}
+
+/**
+ * A promise that rejects when `signal` aborts, raced against each request so a source that ignores its signal
+ * cannot hold the scan hostage. One listener for the whole scan rather than one per request.
+ */
+function abortedPromise(signal: AbortSignal): Promise<never> {
+  const aborted = new Promise<never>((_resolve, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+  });
+  aborted.catch(() => {}); // observed through the races; never an unhandled rejection on its own
+  return aborted;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export async function scanWebhookAttempts(options: ScanOptions): Promise<WebhookDiagnosis> {
+  const { webhook, source, since, onProgress } = options;
+  const clientSignal = options.signal ?? new AbortController().signal;
+  clientSignal.throwIfAborted();
+  const budget = deadlineSignal(options.deadline);
+  const requestSignal = AbortSignal.any([clientSignal, budget.signal]);
+  // Every in-flight request may listen on this one signal; concurrency above 10 is not a leak.
+  setMaxListeners(Math.max(10, options.concurrency + 10), requestSignal);
+  const requestAborted = abortedPromise(requestSignal);
+  const sinceMs = since?.getTime();
+  const maxAttempts = Math.max(0, Math.floor(options.maxAttempts));
+  const aggregator = createAttemptAggregator({ webhookUrl: webhook.url });
+
+  let scanned = 0;
+  let capped = false;
+  let outOfTime = false;
+  const failedPartitions: string[] = [];
+  /** The cap is spent: any partition that still has pages in the window makes the scan incomplete. */
+  function budgetSpent(): boolean {
+    if (scanned >= maxAttempts) capped = true;
+    return capped;
+  }
+
+  /** Folds a page in; returns true when the partition has reached `since` (nothing older is wanted). */
+  function consume(partition: Partition, attempts: readonly WebhookAttempt[]): boolean {
+    let reachedSince = false;
+    for (const attempt of attempts) {
+      if (!belongsTo(partition, attempt)) continue;
+      // Newest first, but skip-and-continue rather than break in case a page is not perfectly sorted.
+      if (sinceMs !== undefined && timestampMillis(attempt.attemptedAt) < sinceMs) {
+        reachedSince = true;
+        continue;
+      }
+      if (scanned >= maxAttempts) {
+        capped = true;
+        return true;
+      }
+      aggregator.add(attempt);
+      scanned++;
+    }
+    return reachedSince;
+  }
+
+  /** One request; undefined when the partition must end (time budget or a failed page, both recorded). */
+  async function fetchPage(
+    partition: Partition,
+    cursor: string | undefined,
+  ): Promise<Page<WebhookAttempt> | undefined> {
+    clientSignal.throwIfAborted();
+    if (budget.signal.aborted) {
+      outOfTime = true;
+      return undefined;
+    }
+    const query: AttemptsQuery = {
+      webhookId: webhook.id,
+      limit: ATTEMPTS_PAGE_LIMIT,
+      successful: partition.successful,
+    };
+    if (partition.eventType !== undefined) query.eventType = partition.eventType;
+    if (cursor !== undefined) query.cursor = cursor;
+    try {
+      return await Promise.race([source(query, requestSignal), requestAborted]);
+    } catch (error) {
+      clientSignal.throwIfAborted();
+      if (budget.signal.aborted) outOfTime = true;
+      else failedPartitions.push(`the ${partitionLabel(partition)} partition failed: ${errorMessage(error)}`);
+      return undefined;
+    }
+  }
+
+  function reportProgress(partition: Partition): void {
+    onProgress?.(scanned, `Scanned ${scanned} attempts of ${webhook.id} (${partitionLabel(partition)})`);
+  }
+
+  /** Follows one cursor chain, optionally starting from an already fetched first page. */
+  async function scanPartition(partition: Partition, firstPage?: Page<WebhookAttempt>): Promise<void> {
+    let page = firstPage ?? (await fetchPage(partition, undefined));
+    while (page) {
+      const reachedSince = consume(partition, page.data);
+      reportProgress(partition);
+      if (reachedSince || !page.hasMore || !page.nextCursor) return;
+      // More pages exist in the window; with the cap spent that is exactly an incomplete scan.
+      if (budgetSpent()) return;
+      page = await fetchPage(partition, page.nextCursor);
+    }
+  }
+
+  /** The probe: one unfiltered page per success flag; returns the typed partitions still to page. */
+  async function probeFlag(successful: boolean, knownTypes: ReadonlySet<string>): Promise<Partition[]> {
+    const probe: Partition = { successful };
+    const page = await fetchPage(probe, undefined);
+    if (!page) return [];
+    const inWindow = page.data.filter(
+      (attempt) => sinceMs === undefined || timestampMillis(attempt.attemptedAt) >= sinceMs,
+    );
+    const wholeWindow = !page.hasMore || !page.nextCursor || inWindow.length < page.data.length;
+    if (wholeWindow) {
+      await scanPartition(probe, page);
+      return [];
+    }
+    const types = new Set(knownTypes);
+    for (const attempt of inWindow) if (attempt.successful === successful) types.add(attempt.eventType);
+    return typedPartitions(types, [successful]);
+  }
+
+  async function planPartitions(): Promise<Partition[]> {
+    if (options.eventType !== undefined) return typedPartitions([options.eventType]);
+    const knownTypes = new Set(options.eventTypes ?? webhook.events);
+    if (knownTypes.size === 0) return SUCCESS_FLAGS.map((successful) => ({ successful }));
+    const planned: Partition[] = [];
+    await runWithConcurrency(SUCCESS_FLAGS, options.concurrency, async (successful) => {
+      planned.push(...(await probeFlag(successful, knownTypes)));
+    });
+    // Re-interleave by type so a capped scan samples both outcomes (see typedPartitions).
+    return planned.sort(
+      (a, b) => (a.eventType ?? "").localeCompare(b.eventType ?? "") || Number(a.successful) - Number(b.successful),
+    );
+  }
+
+  try {
+    const partitions = await planPartitions();
+    await runWithConcurrency(partitions, options.concurrency, async (partition) => {
+      if (!budgetSpent()) await scanPartition(partition);
+    });
+  } finally {
+    budget.dispose();
+  }
+  clientSignal.throwIfAborted();
+
+  const reasons: string[] = [];
+  if (capped) {
+    reasons.push(
+      `stopped at maxAttempts=${maxAttempts} with more attempts in the window; raise maxAttempts or narrow with since/eventType`,
+    );
+  }
+  if (outOfTime) {
+    reasons.push(`the time budget ran out after ${scanned} attempts; retry, or narrow with since/eventType`);
+  }
+  reasons.push(...failedPartitions.sort());
+
+  const summary = aggregator.result();
+  const diagnosis: WebhookDiagnosis = {
+    webhookId: webhook.id,
+    url: webhook.url,
+    status: webhook.status,
+    verdict: judgeVerdict({ ...summary, status: webhook.status }),
+    attemptsScanned: summary.attemptsScanned,
+    failedAttempts: summary.failedAttempts,
+    failureRate: summary.failureRate,
+    complete: reasons.length === 0,
+    window: summary.window,
+    events: summary.events,
+    groups: summary.groups,
+    lastSuccessAt: summary.lastSuccessAt,
+    lastFailureAt: summary.lastFailureAt,
+    consecutiveFailures: summary.consecutiveFailures,
+  };
+  if (reasons.length > 0) diagnosis.incompleteReason = reasons.join("; ");
+  return diagnosis;
+}

@@ -1,0 +1,82 @@
+// The diagnosis vocabulary shared by every step (classify → aggregate → verdict → render) and by the
+// `diagnose_failures` tool's structuredContent. Field names here ARE the product contract: rename nothing.
+
+/** Why one unsuccessful attempt failed (see /work/shared/webhook-failure-taxonomy.md). */
+export type Category =
+  | "unreachable"
+  | "timeout"
+  | "tls"
+  | "redirect"
+  | "auth_rejected"
+  | "not_found"
+  | "bad_request"
+  | "rate_limited"
+  | "server_error"
+  | "other";
+
+/** Webhook-level judgement; the first matching rule wins, in this order. */
+export type Verdict = "inactive" | "no_traffic" | "failing" | "degraded" | "healthy";
+
+/** Failed attempts sharing (category, statusCode). */
+export interface DiagnosisGroup {
+  category: Category;
+  /** HTTP status; 0 when the receiver gave no HTTP response (transport error). */
+  statusCode: number;
+  count: number;
+  /** Sorted, distinct. */
+  eventTypes: string[];
+  firstSeen: string;
+  lastSeen: string;
+  /** The newest attempt of the group, so the sample does not depend on scan order. */
+  sampleAttemptId: string;
+  sampleEventId: string;
+  /** Receiver-written text: untrusted, control characters stripped, at most 300 characters. */
+  sampleResponse: string;
+  /** One concrete next check, using the webhook's URL/host. */
+  hint: string;
+}
+
+export interface EventOutcomes {
+  /** Distinct eventIds among the scanned attempts. */
+  total: number;
+  /** Some attempt succeeded and no failed attempt has a lower attempt number. */
+  delivered: number;
+  /** Some attempt succeeded after a failed one. */
+  recovered: number;
+  /** No scanned attempt succeeded. */
+  undelivered: number;
+}
+
+export interface AttemptWindow {
+  from: string | null;
+  to: string | null;
+}
+
+/** What the aggregator knows once every attempt has been added; independent of insertion order. */
+export interface AttemptSummary {
+  attemptsScanned: number;
+  failedAttempts: number;
+  failureRate: number;
+  window: AttemptWindow;
+  events: EventOutcomes;
+  groups: DiagnosisGroup[];
+  lastSuccessAt: string | null;
+  lastFailureAt: string | null;
+  /** Failed attempts newer than the newest success (all failures when nothing succeeded). */
+  consecutiveFailures: number;
+}
+
+export interface WebhookDiagnosis extends AttemptSummary {
+  webhookId: string;
+  url: string;
+  status: string;
+  verdict: Verdict;
+  /** False when maxAttempts, the time budget or a failed page cut the scan short. */
+  complete: boolean;
+  incompleteReason?: string;
+}
+
+export interface DiagnosisReport {
+  webhooks: WebhookDiagnosis[];
+  generatedAt: string;
+}

@@ -1,0 +1,57 @@
+// Zod schemas of what Exa returns. Tolerant: extra fields are dropped, optional/null fields accepted,
+// and an event type we do not know yet is kept as a string rather than failing the whole page.
+import { z } from "zod";
+
+const metadata = z.record(z.string(), z.string()).nullish();
+
+export const webhookSchema = z.object({
+  id: z.string(),
+  object: z.string().optional(),
+  status: z.string(),
+  events: z.array(z.string()),
+  url: z.string(),
+  secret: z.string().nullish(),
+  metadata,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Webhook = z.infer<typeof webhookSchema>;
+
+export const webhookAttemptSchema = z.object({
+  id: z.string(),
+  object: z.string().optional(),
+  eventId: z.string(),
+  eventType: z.string(),
+  webhookId: z.string(),
+  url: z.string(),
+  successful: z.boolean(),
+  responseHeaders: z.record(z.string(), z.unknown()).nullish(),
+  responseBody: z.string().nullish(),
+  responseStatusCode: z.number().nullish(),
+  attempt: z.number(),
+  attemptedAt: z.string(),
+});
+export type WebhookAttempt = z.infer<typeof webhookAttemptSchema>;
+
+export const eventSchema = z.object({
+  id: z.string(),
+  object: z.string().optional(),
+  type: z.string(),
+  data: z.unknown(),
+  createdAt: z.string(),
+});
+export type ExaEvent = z.infer<typeof eventSchema>;
+
+export function pageSchema<T extends z.ZodType>(item: T) {
+  return z.object({
+    data: z.array(item),
+    hasMore: z.boolean().optional().default(false),
+    nextCursor: z.string().nullish(),
+  });
+}
+
+export interface Page<T> {
+  data: T[];
+  hasMore: boolean;
+  nextCursor?: string | null;
+}

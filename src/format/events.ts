@@ -1,0 +1,35 @@
+// How events read to a model: one line each, with the resource id and status their data carries.
+import type { ExaEvent } from "../exa/schemas.js";
+
+export interface EventSummary {
+  resourceObject?: string;
+  resourceId?: string;
+  resourceStatus?: string;
+  websetId?: string;
+}
+
+/** The id, object kind and status of the resource an event carries, when its data has them. */
+export function summarizeEventData(data: unknown): EventSummary {
+  if (!data || typeof data !== "object") return {};
+  const record = data as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === "string" && value ? value.slice(0, 120) : undefined);
+  return definedEntries({
+    resourceObject: text(record.object),
+    resourceId: text(record.id),
+    resourceStatus: text(record.status),
+    websetId: text(record.websetId),
+  });
+}
+
+export function eventLine(event: ExaEvent): string {
+  const summary = summarizeEventData(event.data);
+  const resource = summary.resourceId
+    ? ` · ${summary.resourceObject ?? "resource"} ${summary.resourceId}${summary.resourceStatus ? ` (${summary.resourceStatus})` : ""}`
+    : "";
+  const webset = summary.websetId && summary.websetId !== summary.resourceId ? ` · webset ${summary.websetId}` : "";
+  return `- ${event.id} · ${event.type}${resource}${webset} · ${event.createdAt}`;
+}
+
+function definedEntries<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+// The bin: parse flags and env into a config, then connect a transport (or run the emulator / one tool call).
+// Everything else lives behind createServer; heavy modules load only in the modes that need them.
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { parseCommand, type ServeFlags, USAGE, UsageError } from "./cli/args.js";
+import { type Config, ConfigError, loadConfig } from "./config.js";
+import { createServer, type ServerDependencies } from "./server.js";
+import { TOOL_NAMES } from "./tools/index.js";
+import { VERSION } from "./version.js";
+
+async function main(): Promise<number | undefined> {
+  const command = parseCommand(process.argv.slice(2));
+  switch (command.mode) {
+    case "help":
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    case "version":
+      process.stdout.write(`${VERSION}\n`);
+      return 0;
+    case "emulator": {
+      const { runEmulatorCommand } = await import("./sandbox/cli.js");
+      await runEmulatorCommand(command.port, command.seed);
+      return undefined;
+    }
+    case "call": {
+      const { config, dependencies, close } = await prepare(command.flags);
+      const { runToolOnce } = await import("./cli/call.js");
+      try {
+        return await runToolOnce(config, dependencies, command.tool, command.argsJson);
+      } finally {
+        await close();
+      }
+    }
+    case "serve": {
+      const { config, dependencies } = await prepare(command.flags);
+      if (command.flags.http) {
+        const { serveHttp } = await import("./transports/http.js");
+        await serveHttp(config, dependencies, { host: command.flags.host, port: command.flags.port });
+        return undefined;
+      }
+      await createServer(config, dependencies).connect(new StdioServerTransport());
+      if (!config.apiKey && !config.sandbox) {
+        process.stderr.write("exa-webhooks-mcp: EXA_API_KEY is not set; tools will explain how to set it.\n");
+      }
+      return undefined;
+    }
+  }
+}
+
+/** Builds the config; with --sandbox, starts the in-process emulator and points the config at it. */
+async function prepare(
+  flags: ServeFlags,
+): Promise<{ config: Config; dependencies: ServerDependencies; close: () => Promise<void> }> {
+  const unknown = flags.tools?.filter((name) => !TOOL_NAMES.includes(name)) ?? [];
+  if (unknown.length)
+    throw new UsageError(`Unknown tool in --tools: ${unknown.join(", ")}. Tools: ${TOOL_NAMES.join(", ")}.`);
+  const config = loadConfig(process.env, flags);
+  if (!flags.sandbox) return { config, dependencies: {}, close: async () => {} };
+  const { startSandbox } = await import("./sandbox/runtime.js");
+  const sandbox = await startSandbox();
+  return {
+    config: { ...config, baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey },
+    dependencies: { sandbox: sandbox.handle },
+    close: sandbox.close,
+  };
+}
+
+main().then(
+  (exitCode) => {
+    if (exitCode !== undefined) process.exitCode = exitCode;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`exa-webhooks-mcp: ${error.message}\n\n${USAGE}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    const message =
+      error instanceof ConfigError ? error.message : `failed to start: ${(error as Error)?.message ?? error}`;
+    process.stderr.write(`exa-webhooks-mcp: ${message}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,62 @@
+// The Exa Websets webhooks API emulator: a real HTTP server on loopback that tests, benches and the
+// product's sandbox talk to. `startEmulator` is the one entry point; the store and fault knobs are exposed.
+import type { AddressInfo } from "node:net";
+import { FaultInjector } from "./faults.js";
+import { createEmulatorServer, type RecordedRequest } from "./http-server.js";
+import { EmulatorStore } from "./store.js";
+
+export type { FaultAction, FaultKind, FaultRule } from "./faults.js";
+export { FaultInjector } from "./faults.js";
+export { MAX_BODY_BYTES, type RecordedRequest } from "./http-server.js";
+export { DEFAULT_LIMIT, MAX_LIMIT } from "./query.js";
+export type {
+  AddAttemptInput,
+  AddEventInput,
+  CreateWebhookInput,
+  TimeInput,
+  UpdateWebhookInput,
+  WebhookStatus,
+} from "./store.js";
+export { EmulatorStore } from "./store.js";
+
+export interface EmulatorOptions {
+  /** 0 = any free port (default). */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** ms epoch; default Date.now. Drives createdAt/updatedAt/attemptedAt defaults and error timestamps. */
+  clock?: () => number;
+}
+
+export interface Emulator {
+  /** Origin only, e.g. "http://127.0.0.1:54321"; routes live under /websets/v0/... */
+  baseUrl: string;
+  /** Seed and inspect state. */
+  store: EmulatorStore;
+  /** Latency and one-shot/n-times fault rules. */
+  faults: FaultInjector;
+  /** Every request received, in arrival order. */
+  requests: RecordedRequest[];
+  /** Closes the server and destroys hung sockets. */
+  close(): Promise<void>;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const host = options.host ?? "127.0.0.1";
+  const clock = options.clock ?? Date.now;
+  const store = new EmulatorStore(clock);
+  const faults = new FaultInjector();
+  const requests: RecordedRequest[] = [];
+  const { server, close } = createEmulatorServer({ store, faults, requests, clock });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const origin = host.includes(":") ? `[${host}]` : host;
+  return { baseUrl: `http://${origin}:${port}`, store, faults, requests, close };
+}

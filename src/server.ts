@@ -1,0 +1,118 @@
+// createServer: a pure factory that registers the configured tools on an McpServer. No I/O at construction;
+// transports are connected by the caller (src/index.ts, tests).
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import type { CallToolResult, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { Config } from "./config.js";
+import { ExaClient } from "./exa/client.js";
+import { MissingApiKeyError } from "./exa/errors.js";
+import { toolErrorText } from "./format/tool-error.js";
+import { serverInstructions } from "./instructions.js";
+import type { ToolContext } from "./tools/define.js";
+import { type AnyToolDefinition, selectTools } from "./tools/index.js";
+import { VERSION } from "./version.js";
+
+type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+export const SANDBOX_MARKER = "[sandbox: simulated data]";
+
+export interface ServerDependencies {
+  /** Extra context for sandbox-only tools (the in-process emulator). */
+  sandbox?: ToolContext["sandbox"];
+}
+
+export function createServer(config: Config, dependencies: ServerDependencies = {}): McpServer {
+  const server = new McpServer(
+    { name: "exa-webhooks-mcp", version: VERSION },
+    { capabilities: { logging: {} }, instructions: serverInstructions(config.sandbox) },
+  );
+  const log: ToolContext["log"] = (level, message) => {
+    // Logging is best effort: a client that went away must not fail the tool call.
+    server.server
+      .sendLoggingMessage({ level, logger: "exa-webhooks-mcp", data: redact(message, config) })
+      .catch(() => {});
+  };
+  let client: ExaClient | undefined;
+  const exa = (): ExaClient => {
+    if (!config.apiKey) throw new MissingApiKeyError();
+    client ??= new ExaClient({
+      baseUrl: config.baseUrl,
+      apiKey: config.apiKey,
+      timeoutMs: config.timeoutMs,
+      retryBaseMs: config.retryBaseMs,
+      userAgent: `exa-webhooks-mcp/${VERSION}`,
+      onRetry: (notice) =>
+        log(
+          "warning",
+          `Retrying ${notice.method} ${notice.path} in ${notice.delayMs} ms (retry ${notice.retry}): ${notice.reason}`,
+        ),
+    });
+    return client;
+  };
+
+  for (const tool of selectTools(config)) {
+    registerTool(server, tool, config, { exa, log, sandbox: dependencies.sandbox });
+  }
+  return server;
+}
+
+interface SharedContext {
+  exa: ToolContext["exa"];
+  log: ToolContext["log"];
+  sandbox: ToolContext["sandbox"];
+}
+
+function registerTool(server: McpServer, tool: AnyToolDefinition, config: Config, shared: SharedContext): void {
+  server.registerTool(
+    tool.name,
+    {
+      title: tool.title,
+      description: tool.description,
+      inputSchema: tool.inputSchema,
+      outputSchema: tool.outputSchema,
+      annotations: { title: tool.title, ...tool.annotations },
+    },
+    async (args: Record<string, unknown>, extra: ToolExtra): Promise<CallToolResult> => {
+      const progressToken = extra._meta?.progressToken;
+      const context: ToolContext = {
+        ...shared,
+        config,
+        signal: extra.signal,
+        progress: async (progress, total, message) => {
+          if (progressToken === undefined) return;
+          await extra
+            .sendNotification({
+              method: "notifications/progress",
+              params: {
+                progressToken,
+                progress,
+                ...(total === undefined ? {} : { total }),
+                ...(message ? { message } : {}),
+              },
+            })
+            .catch(() => {});
+        },
+      };
+      try {
+        const result = await tool.handler(args, context);
+        return {
+          content: [{ type: "text", text: withMarker(redact(result.text, config), config) }],
+          structuredContent: result.structured as Record<string, unknown>,
+        };
+      } catch (error) {
+        const text = toolErrorText(error, { tool: tool.name, args, baseUrl: config.baseUrl });
+        return { content: [{ type: "text", text: withMarker(redact(text, config), config) }], isError: true };
+      }
+    },
+  );
+}
+
+function withMarker(text: string, config: Config): string {
+  return config.sandbox ? `${SANDBOX_MARKER} ${text}` : text;
+}
+
+/** Last line of defence: the API key never leaves the server, whatever a message was built from. */
+function redact(text: string, config: Config): string {
+  const key = config.apiKey;
+  return key && key.length >= 4 ? text.split(key).join("[redacted]") : text;
+}

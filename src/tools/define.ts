@@ -1,0 +1,53 @@
+// The shape of one tool: a declarative definition plus a handler that returns text for the model and
+// its structured twin. Registration, error mapping and the sandbox marker live in server.ts, not here.
+import type { z } from "zod";
+import type { Config } from "../config.js";
+import type { ExaClient } from "../exa/client.js";
+import type { SandboxHandle } from "../sandbox/handle.js";
+
+export interface ToolAnnotations {
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint: boolean;
+}
+
+export interface ToolContext {
+  /** The Exa client; getting it throws a MissingApiKeyError when no key is configured. */
+  exa(): ExaClient;
+  config: Config;
+  /** Aborted when the MCP client cancels the request. */
+  signal: AbortSignal;
+  /** Sends notifications/progress when the request carried a progressToken; a no-op otherwise. */
+  progress(progress: number, total?: number, message?: string): Promise<void>;
+  /** MCP logging (notifications/message); never stdout. */
+  log(level: "debug" | "info" | "warning" | "error", message: string): void;
+  /** The in-process sandbox, present only with --sandbox. */
+  sandbox: SandboxHandle | undefined;
+}
+
+export interface ToolResult<S> {
+  text: string;
+  structured: S;
+}
+
+export type ToolKind = "read" | "write" | "sandbox" | "offline";
+
+export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {
+  name: string;
+  title: string;
+  description: string;
+  /** read: Exa reads; write: Exa writes (hidden by --read-only); sandbox: only with --sandbox; offline: no network. */
+  kind: ToolKind;
+  inputSchema: I;
+  outputSchema: O;
+  annotations: ToolAnnotations;
+  handler(input: z.infer<I>, context: ToolContext): Promise<ToolResult<z.infer<O>>>;
+}
+
+/** Identity helper that keeps the input/output types of one definition tied together. */
+export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
+  definition: ToolDefinition<I, O>,
+): ToolDefinition<I, O> {
+  return definition;
+}

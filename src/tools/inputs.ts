@@ -1,0 +1,99 @@
+// Zod pieces shared by the tools' input schemas, each described once for a model.
+import { z } from "zod";
+import { closestEventType, EVENT_TYPES, isEventType } from "../exa/event-types.js";
+import { ID_PATTERN } from "../exa/ids.js";
+
+/** A strict object whose "unknown field" error names the fields that do exist. */
+export function strictInput<T extends z.ZodRawShape>(shape: T) {
+  const known = Object.keys(shape).join(", ") || "none";
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? `Unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => `"${key}"`).join(", ")}. Valid fields: ${known}.`
+        : undefined,
+  });
+}
+
+const idMessage = "letters, digits, '_', '-', ':' and '.' only, as returned by list_webhooks";
+
+export const webhookId = z
+  .string()
+  .regex(ID_PATTERN, `webhookId must be an Exa webhook id (${idMessage})`)
+  .describe("The webhook id, as returned by list_webhooks or create_webhook.");
+
+export const eventId = z
+  .string()
+  .regex(ID_PATTERN, "eventId must be an Exa event id, as returned by list_events or an attempt's eventId")
+  .describe("The event id (an attempt's eventId, or from list_events).");
+
+export const limit = z
+  .number()
+  .int("limit must be a whole number")
+  .min(1, "limit must be between 1 and 200")
+  .max(200, "limit must be between 1 and 200")
+  .describe("Items per page, 1-200 (default 25).");
+
+export const cursor = z
+  .string()
+  .min(1, "cursor must not be empty: omit it for the first page")
+  .max(4096)
+  .describe("The nextCursor of the previous page; omit for the first page.");
+
+/** One message for every wrong name at once, with "did you mean" where a valid type is close. */
+export function eventTypeMessage(wrong: unknown[]): string {
+  const named = wrong.map((input) => {
+    if (typeof input !== "string") return `a ${input === null ? "null" : typeof input}`;
+    const closest = closestEventType(input);
+    return closest ? `"${input}" (did you mean "${closest}"?)` : `"${input}"`;
+  });
+  const verb = named.length === 1 ? "is not an Exa event type" : "are not Exa event types";
+  return `${named.join(", ")} ${verb}. Valid types: ${EVENT_TYPES.join(", ")}.`;
+}
+
+// The enum lives in the JSON Schema (models see the valid values) while validation happens in a refinement,
+// so several wrong names produce one message instead of one long list per name.
+const eventTypeName = z.string().meta({ enum: [...EVENT_TYPES] });
+
+export const eventType = z
+  .string()
+  .refine(isEventType, { error: (issue) => eventTypeMessage([issue.input]) })
+  .meta({ enum: [...EVENT_TYPES], description: "One Exa event type, e.g. webset.item.created." });
+
+export const eventTypes = z
+  .array(eventTypeName)
+  .min(1, "events needs at least one event type")
+  .max(EVENT_TYPES.length, `events takes at most ${EVENT_TYPES.length} types`)
+  .superRefine((types, context) => {
+    const wrong = types.filter((type) => !isEventType(type));
+    if (wrong.length) context.addIssue({ code: "custom", message: eventTypeMessage(wrong) });
+    else if (new Set(types).size !== types.length)
+      context.addIssue({ code: "custom", message: "events must not repeat a type" });
+  })
+  .describe(
+    "Event types to deliver (1-19, unique). Common: webset.item.created, webset.item.enriched, webset.idle, webset.search.completed, monitor.run.completed.",
+  );
+
+export const webhookUrl = z
+  .string()
+  .max(2048, "url is too long (2048 characters at most)")
+  .refine(isHttpUrl, "url must be an absolute http(s) URL, e.g. https://example.com/webhooks/exa")
+  .describe("The public https URL that receives the POSTed events.");
+
+export const metadata = z
+  .record(z.string(), z.string().max(1000, "metadata values must be at most 1000 characters"))
+  .describe("Your own string labels for the webhook (values up to 1000 characters).");
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+export const isoTimestamp = z
+  .string()
+  .refine((value) => /^\d{4}-\d{2}-\d{2}/.test(value) && !Number.isNaN(Date.parse(value)), {
+    message: "must be an ISO 8601 timestamp, e.g. 2026-11-21T00:00:00Z",
+  });

@@ -1,0 +1,126 @@
+// Each verdict rule, in its precedence order, and the fleet ranking built on them.
+import { describe, expect, it } from "vitest";
+import { judgeVerdict, rankDiagnoses, type WebhookDiagnosis } from "../../src/diagnose/index.js";
+import type { VerdictInput } from "../../src/diagnose/verdict.js";
+import { at } from "./fixtures.js";
+
+function input(overrides: Partial<VerdictInput> = {}): VerdictInput {
+  return {
+    status: "active",
+    attemptsScanned: 100,
+    failedAttempts: 0,
+    failureRate: 0,
+    events: { total: 100, delivered: 100, recovered: 0, undelivered: 0 },
+    lastSuccessAt: at(10),
+    lastFailureAt: null,
+    consecutiveFailures: 0,
+    ...overrides,
+  };
+}
+
+describe("judgeVerdict", () => {
+  it("inactive wins over everything", () => {
+    expect(judgeVerdict(input({ status: "inactive", attemptsScanned: 0 }))).toBe("inactive");
+    expect(judgeVerdict(input({ status: "inactive" }))).toBe("inactive");
+  });
+
+  it("no_traffic when nothing was scanned", () => {
+    expect(
+      judgeVerdict(input({ attemptsScanned: 0, events: { total: 0, delivered: 0, recovered: 0, undelivered: 0 } })),
+    ).toBe("no_traffic");
+  });
+
+  it("failing when every scanned attempt failed, even a single one", () => {
+    expect(
+      judgeVerdict(
+        input({ attemptsScanned: 1, failedAttempts: 1, failureRate: 1, lastSuccessAt: null, lastFailureAt: at(1) }),
+      ),
+    ).toBe("failing");
+  });
+
+  it("failing when the newest attempt failed and at least 3 failures follow the newest success", () => {
+    const streak = { failedAttempts: 3, failureRate: 0.03, lastSuccessAt: at(5), lastFailureAt: at(9) };
+    expect(judgeVerdict(input({ ...streak, consecutiveFailures: 3 }))).toBe("failing");
+    // Two in a row is a blip, not a broken receiver: degraded (an event is undelivered).
+    expect(
+      judgeVerdict(
+        input({
+          ...streak,
+          consecutiveFailures: 2,
+          events: { total: 100, delivered: 99, recovered: 0, undelivered: 1 },
+        }),
+      ),
+    ).toBe("degraded");
+  });
+
+  it("degraded on undelivered events or a failure rate of 5% while recent attempts succeed", () => {
+    expect(
+      judgeVerdict(
+        input({
+          failedAttempts: 1,
+          failureRate: 0.01,
+          lastFailureAt: at(1),
+          events: { total: 100, delivered: 99, recovered: 0, undelivered: 1 },
+        }),
+      ),
+    ).toBe("degraded");
+    expect(
+      judgeVerdict(
+        input({
+          failedAttempts: 5,
+          failureRate: 0.05,
+          lastFailureAt: at(1),
+          events: { total: 95, delivered: 90, recovered: 5, undelivered: 0 },
+        }),
+      ),
+    ).toBe("degraded");
+  });
+
+  it("healthy when everything got delivered and failures are rare", () => {
+    expect(judgeVerdict(input())).toBe("healthy");
+    expect(
+      judgeVerdict(
+        input({
+          failedAttempts: 4,
+          failureRate: 0.04,
+          lastFailureAt: at(1),
+          events: { total: 96, delivered: 92, recovered: 4, undelivered: 0 },
+        }),
+      ),
+    ).toBe("healthy");
+  });
+});
+
+describe("rankDiagnoses", () => {
+  function diagnosis(webhookId: string, verdict: WebhookDiagnosis["verdict"], undelivered = 0): WebhookDiagnosis {
+    return {
+      webhookId,
+      url: `https://example.com/${webhookId}`,
+      status: verdict === "inactive" ? "inactive" : "active",
+      verdict,
+      attemptsScanned: 10,
+      failedAttempts: undelivered,
+      failureRate: undelivered / 10,
+      complete: true,
+      window: { from: at(0), to: at(9) },
+      events: { total: 10, delivered: 10 - undelivered, recovered: 0, undelivered },
+      groups: [],
+      lastSuccessAt: at(9),
+      lastFailureAt: null,
+      consecutiveFailures: 0,
+    };
+  }
+
+  it("orders inactive, failing, degraded, no_traffic, healthy; then by undelivered and id", () => {
+    const ranked = rankDiagnoses([
+      diagnosis("h", "healthy"),
+      diagnosis("n", "no_traffic"),
+      diagnosis("d", "degraded", 1),
+      diagnosis("f1", "failing", 2),
+      diagnosis("f2", "failing", 5),
+      diagnosis("i", "inactive"),
+      diagnosis("a", "healthy"),
+    ]);
+    expect(ranked.map((d) => d.webhookId)).toEqual(["i", "f2", "f1", "d", "n", "a", "h"]);
+  });
+});

@@ -1,0 +1,72 @@
+// Property test: thousands of random argument objects at every tool. Every answer must be a well-formed
+// result (errors as isError text that names the problem), and the server must stay up.
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Harness, startHarness } from "../helpers/harness.js";
+
+let harness: Harness;
+let toolNames: string[];
+let fieldsByTool: Map<string, string[]>;
+
+beforeAll(async () => {
+  harness = await startHarness({ env: { EXA_TIMEOUT_MS: "1000" } });
+  harness.emulator.store.createWebhook({ url: "https://example.com/h", events: ["webset.idle"], id: "webhook_fuzz" });
+  const { tools } = await harness.client.listTools();
+  toolNames = tools.map((tool) => tool.name);
+  fieldsByTool = new Map(tools.map((tool) => [tool.name, Object.keys(tool.inputSchema.properties ?? {})]));
+});
+afterAll(async () => {
+  await harness.close();
+});
+
+const plausibleValue = fc.oneof(
+  fc.string(),
+  fc.constantFrom(
+    "webhook_fuzz",
+    "../events",
+    "webset.item.created",
+    "webset.completed",
+    "https://example.com/x",
+    "",
+    "24h",
+  ),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.oneof(fc.string(), fc.constantFrom("webset.idle", "webset.idle", "monitor.created")), { maxLength: 25 }),
+  fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.integer())),
+  fc.anything(),
+);
+
+function argumentsFor(fields: string[]) {
+  return fc.oneof(
+    fc.dictionary(fc.oneof(fc.constantFrom(...(fields.length ? fields : ["x"])), fc.string()), plausibleValue, {
+      maxKeys: 6,
+    }),
+    fc.object(),
+  );
+}
+
+describe("random arguments at every tool", () => {
+  it("answers 1000+ random calls per tool with well-formed results and stays up", async () => {
+    for (const name of toolNames) {
+      await fc.assert(
+        fc.asyncProperty(argumentsFor(fieldsByTool.get(name) ?? []), async (args) => {
+          const answer = await harness.call(name, args as Record<string, unknown>);
+          expect(answer.raw.content.length).toBeGreaterThan(0);
+          expect(answer.text.length).toBeGreaterThan(0);
+          expect(answer.text).not.toMatch(/\n\s+at .+\(.*:\d+:\d+\)/); // no stack traces
+          if (answer.isError) {
+            expect(answer.text.length).toBeLessThan(4000);
+          } else {
+            expect(answer.structured).toBeTypeOf("object");
+          }
+        }),
+        { numRuns: 1000 },
+      );
+    }
+    const alive = await harness.call("list_webhooks", { limit: 1 });
+    expect(alive.isError).toBe(false);
+  }, 300_000);
+});
