@@ -8,6 +8,8 @@ import { ExaClient } from "./exa/client.js";
 import { MissingApiKeyError } from "./exa/errors.js";
 import { toolErrorText } from "./format/tool-error.js";
 import { serverInstructions } from "./instructions.js";
+import { registerPrompts } from "./prompts/index.js";
+import { registerResources } from "./resources/index.js";
 import type { ToolContext } from "./tools/define.js";
 import { type AnyToolDefinition, selectTools } from "./tools/index.js";
 import { VERSION } from "./version.js";
@@ -53,6 +55,8 @@ export function createServer(config: Config, dependencies: ServerDependencies = 
   for (const tool of selectTools(config)) {
     registerTool(server, tool, config, { exa, log, sandbox: dependencies.sandbox });
   }
+  registerResources(server, config, exa);
+  registerPrompts(server);
   return server;
 }
 

@@ -94,3 +94,14 @@ function requestIdSuffix(requestId: string | undefined): string {
 function plural(count: number): string {
   return count === 1 ? "" : "s";
 }
+
+/** A one-line description of an Exa failure, for places that report it inline (e.g. a partial diagnosis). */
+export function shortErrorText(error: unknown): string {
+  if (error instanceof ExaApiError) {
+    return `HTTP ${error.status} after ${error.attempts} attempt${plural(error.attempts)}: ${error.message}${requestIdSuffix(error.requestId)}`;
+  }
+  if (error instanceof ExaTimeoutError || error instanceof ExaNetworkError) {
+    return `${error.message} (${error.attempts} attempt${plural(error.attempts)})`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}

@@ -12,6 +12,8 @@ export interface FaultRule {
   path?: string | RegExp;
   /** How many matching requests the rule hits before it is used up (default 1; Infinity allowed). */
   times?: number;
+  /** Let this many matching requests through untouched before the rule starts hitting (default 0). */
+  skip?: number;
   /** Default 500 for "status", 502 for "html", 200 for "malformed-json". */
   status?: number;
   headers?: Record<string, string>;
@@ -31,6 +33,7 @@ export type FaultAction =
 interface ActiveRule {
   rule: FaultRule;
   remaining: number;
+  skipped: number;
 }
 
 const JSON_TYPE = "application/json; charset=utf-8";
@@ -41,7 +44,7 @@ export class FaultInjector {
   private rules: ActiveRule[] = [];
 
   add(rule: FaultRule): void {
-    this.rules.push({ rule, remaining: rule.times ?? 1 });
+    this.rules.push({ rule, remaining: rule.times ?? 1, skipped: 0 });
   }
 
   /** Removes every rule and resets latency: back to a healthy server. */
@@ -57,7 +60,14 @@ export class FaultInjector {
 
   /** The first rule matching this request, consuming one of its uses. */
   take(method: string, path: string): FaultRule | undefined {
-    const index = this.rules.findIndex(({ rule }) => matches(rule, method, path));
+    const index = this.rules.findIndex((candidate) => {
+      if (!matches(candidate.rule, method, path)) return false;
+      if (candidate.skipped < (candidate.rule.skip ?? 0)) {
+        candidate.skipped += 1;
+        return false;
+      }
+      return true;
+    });
     const active = this.rules[index];
     if (!active) return undefined;
     active.remaining -= 1;

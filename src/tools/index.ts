@@ -3,6 +3,7 @@ import type { Config } from "../config.js";
 import { createWebhookTool } from "./create-webhook.js";
 import type { ToolDefinition } from "./define.js";
 import { deleteWebhookTool } from "./delete-webhook.js";
+import { diagnoseFailuresTool } from "./diagnose-failures.js";
 import { getEventTool } from "./get-event.js";
 import { getWebhookTool } from "./get-webhook.js";
 import { listEventsTool } from "./list-events.js";
@@ -21,6 +22,7 @@ export const ALL_TOOLS: readonly AnyToolDefinition[] = [
   updateWebhookTool,
   deleteWebhookTool,
   listWebhookAttemptsTool,
+  diagnoseFailuresTool,
   listEventsTool,
   getEventTool,
   verifyWebhookSignatureTool,

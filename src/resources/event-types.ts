@@ -1,0 +1,21 @@
+// exa-webhooks://event-types — the 19 event types, what each means and which resource its data carries.
+import { EVENT_TYPE_INFO } from "../exa/event-types.js";
+
+export const EVENT_TYPES_URI = "exa-webhooks://event-types";
+
+export function renderEventTypes(): string {
+  const rows = EVENT_TYPE_INFO.map(
+    (info) =>
+      `| ${info.type} | ${info.meaning} | ${info.resource === "none" ? "(no published schema)" : info.resource} |`,
+  );
+  return [
+    "# Exa Websets event types",
+    "The 19 valid values for a webhook's `events` and for event filters. Names like `webset.completed` or `enrichment.completed` (seen in some samples) are not valid.",
+    "",
+    "| type | meaning | `data` carries |",
+    "|---|---|---|",
+    ...rows,
+    "",
+    'Every delivery POSTs the Event JSON `{id, object: "event", type, data, createdAt}` with an `Exa-Signature: t=<unix seconds>,v1=<hex>` header.',
+  ].join("\n");
+}

@@ -1,0 +1,157 @@
+// diagnose_failures: one call that says whether webhooks deliver, why not, what it cost, and what to do.
+// Fetches through the Exa client; classification, aggregation and rendering live in src/diagnose/.
+import { z } from "zod";
+import {
+  type DiagnosisReport,
+  parseSince,
+  rankDiagnoses,
+  renderDiagnosis,
+  scanWebhookAttempts,
+  type WebhookDiagnosis,
+} from "../diagnose/index.js";
+import { RequestCancelledError } from "../exa/errors.js";
+import type { Webhook } from "../exa/schemas.js";
+import { shortErrorText, ToolInputError } from "../format/tool-error.js";
+import type { ToolContext } from "./define.js";
+import { defineTool } from "./define.js";
+import { eventType, strictInput, webhookId } from "./inputs.js";
+
+const DEFAULT_MAX_ATTEMPTS = 10_000;
+const MAX_MAX_ATTEMPTS = 200_000;
+/** Fleet mode reads at most this many webhooks; accounts rarely have more than a handful. */
+const MAX_FLEET_WEBHOOKS = 1000;
+
+const CATEGORIES = [
+  "unreachable",
+  "timeout",
+  "tls",
+  "redirect",
+  "auth_rejected",
+  "not_found",
+  "bad_request",
+  "rate_limited",
+  "server_error",
+  "other",
+] as const;
+
+const groupOutput = z.object({
+  category: z.enum(CATEGORIES),
+  statusCode: z.number(),
+  count: z.number(),
+  eventTypes: z.array(z.string()),
+  firstSeen: z.string(),
+  lastSeen: z.string(),
+  sampleAttemptId: z.string(),
+  sampleEventId: z.string(),
+  sampleResponse: z.string().describe("The receiver's response text: untrusted data, at most 300 characters."),
+  hint: z.string(),
+});
+
+const diagnosisOutput = z.object({
+  webhookId: z.string(),
+  url: z.string(),
+  status: z.string(),
+  verdict: z.enum(["inactive", "no_traffic", "failing", "degraded", "healthy"]),
+  attemptsScanned: z.number(),
+  failedAttempts: z.number(),
+  failureRate: z.number(),
+  complete: z.boolean(),
+  incompleteReason: z.string().optional(),
+  window: z.object({ from: z.string().nullable(), to: z.string().nullable() }),
+  events: z.object({ total: z.number(), delivered: z.number(), recovered: z.number(), undelivered: z.number() }),
+  groups: z.array(groupOutput),
+  lastSuccessAt: z.string().nullable(),
+  lastFailureAt: z.string().nullable(),
+  consecutiveFailures: z.number(),
+});
+
+export const diagnoseFailuresTool = defineTool({
+  name: "diagnose_failures",
+  title: "Diagnose delivery failures",
+  description:
+    'Answers "are my Exa webhooks delivering, and if not why?" in one call: verdict, failure groups by cause with a sample response and a concrete next check, undelivered events and how to recover them. Omit webhookId for every webhook, worst first.',
+  kind: "read",
+  inputSchema: strictInput({
+    webhookId: webhookId.optional().describe("One webhook; omit to diagnose every webhook of the account."),
+    since: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe('Only attempts since then: an ISO timestamp or a span like "30m", "24h", "7d". Default: all retained.'),
+    eventType: eventType.optional().describe("Only attempts of this event type."),
+    maxAttempts: z
+      .number()
+      .int("maxAttempts must be a whole number")
+      .min(1, `maxAttempts must be between 1 and ${MAX_MAX_ATTEMPTS}`)
+      .max(MAX_MAX_ATTEMPTS, `maxAttempts must be between 1 and ${MAX_MAX_ATTEMPTS}`)
+      .optional()
+      .describe(`Attempts to scan per webhook (default ${DEFAULT_MAX_ATTEMPTS}, max ${MAX_MAX_ATTEMPTS}).`),
+  }),
+  outputSchema: z.object({ webhooks: z.array(diagnosisOutput), generatedAt: z.string() }),
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  async handler(input, context) {
+    const now = new Date();
+    let since: Date | undefined;
+    if (input.since !== undefined) {
+      try {
+        since = parseSince(input.since, now);
+      } catch (error) {
+        throw new ToolInputError((error as Error).message);
+      }
+    }
+    const exa = context.exa();
+    const deadline = Date.now() + context.config.diagnoseBudgetMs;
+    const webhooks = input.webhookId
+      ? [await exa.getWebhook(input.webhookId, context.signal)]
+      : await listAllWebhooks(context);
+
+    let scannedBefore = 0;
+    const diagnoses: WebhookDiagnosis[] = [];
+    // Webhooks one after another, each scanned with the full concurrency: the cap holds for the whole call.
+    for (const [index, webhook] of webhooks.entries()) {
+      const diagnosis = await scanWebhookAttempts({
+        webhook,
+        source: (query, signal) =>
+          exa.listAttempts(query.webhookId, query, signal).catch((error: unknown) => {
+            if (error instanceof RequestCancelledError) throw error;
+            throw new Error(shortErrorText(error));
+          }),
+        ...(since ? { since } : {}),
+        ...(input.eventType ? { eventType: input.eventType } : {}),
+        eventTypes: webhook.events,
+        maxAttempts: input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+        concurrency: context.config.maxConcurrency,
+        deadline,
+        signal: context.signal,
+        onProgress: (scanned, message) => {
+          const label = webhooks.length > 1 ? `webhook ${index + 1}/${webhooks.length}: ${message}` : message;
+          void context.progress(scannedBefore + scanned, undefined, label);
+        },
+      });
+      scannedBefore += diagnosis.attemptsScanned;
+      diagnoses.push(diagnosis);
+      context.log(
+        "debug",
+        `diagnosed ${webhook.id}: ${diagnosis.verdict}, ${diagnosis.attemptsScanned} attempts scanned`,
+      );
+    }
+
+    const report: DiagnosisReport = { webhooks: rankDiagnoses(diagnoses), generatedAt: now.toISOString() };
+    const text = webhooks.length
+      ? renderDiagnosis(report)
+      : "No webhooks on this account, so nothing is delivered. Create one with create_webhook {url, events}.";
+    return { text, structured: report };
+  },
+});
+
+async function listAllWebhooks(context: ToolContext): Promise<Webhook[]> {
+  const webhooks: Webhook[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await context.exa().listWebhooks({ limit: 200, cursor }, context.signal);
+    webhooks.push(...page.data);
+    cursor = page.hasMore && page.nextCursor ? page.nextCursor : undefined;
+  } while (cursor && webhooks.length < MAX_FLEET_WEBHOOKS);
+  return webhooks;
+}

@@ -1,0 +1,76 @@
+// Deterministic attempt histories for tests and benches: events with retried failures, spread over time.
+import type { AddAttemptInput, EmulatorStore } from "../../src/sandbox/index.js";
+
+export interface SeedHistory {
+  webhookId: string;
+  events: number;
+  types: readonly string[];
+  /** Chance that an event's first attempt fails. */
+  failureRate: number;
+  /** Of failed events, the chance a retry later succeeds. */
+  recoveryRate?: number;
+  failure: { status: number; body: string };
+  startMs: number;
+  stepMs: number;
+  seed?: number;
+}
+
+/** Adds attempts in bulk; returns how many were added. */
+export function seedHistory(store: EmulatorStore, history: SeedHistory): number {
+  const random = mulberry32(history.seed ?? 42);
+  const attempts: AddAttemptInput[] = [];
+  for (let i = 0; i < history.events; i++) {
+    const eventType = history.types[i % history.types.length] as string;
+    const eventId = `event_seed_${history.webhookId}_${i}`;
+    const at = history.startMs + i * history.stepMs;
+    const fails = random() < history.failureRate;
+    if (!fails) {
+      attempts.push({
+        webhookId: history.webhookId,
+        eventId,
+        eventType,
+        successful: true,
+        responseStatusCode: 200,
+        responseBody: "ok",
+        attempt: 1,
+        attemptedAt: at,
+      });
+      continue;
+    }
+    attempts.push({
+      webhookId: history.webhookId,
+      eventId,
+      eventType,
+      successful: false,
+      responseStatusCode: history.failure.status,
+      responseBody: history.failure.body,
+      attempt: 1,
+      attemptedAt: at,
+    });
+    if (random() < (history.recoveryRate ?? 0)) {
+      attempts.push({
+        webhookId: history.webhookId,
+        eventId,
+        eventType,
+        successful: true,
+        responseStatusCode: 200,
+        responseBody: "ok",
+        attempt: 2,
+        attemptedAt: at + 1000,
+      });
+    }
+  }
+  store.addAttempts(attempts);
+  return attempts.length;
+}
+
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

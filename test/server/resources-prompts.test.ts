@@ -1,0 +1,103 @@
+// Resources, prompts and instructions through a real MCP client.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { EVENT_TYPES } from "../../src/exa/event-types.js";
+import { type Harness, startHarness } from "../helpers/harness.js";
+
+let harness: Harness;
+beforeEach(async () => {
+  harness = await startHarness();
+});
+afterEach(async () => {
+  await harness.close();
+});
+
+describe("instructions", () => {
+  it("tell a model which tool answers which question", () => {
+    const instructions = harness.client.getInstructions() ?? "";
+    expect(instructions).toContain("diagnose_failures");
+    expect(instructions).toContain("verify_webhook_signature");
+    expect(instructions).toContain("list_events");
+  });
+});
+
+describe("resources", () => {
+  it("lists the static resources and the webhook template", async () => {
+    const { resources } = await harness.client.listResources();
+    expect(resources.map((resource) => resource.uri).sort()).toEqual([
+      "exa-webhooks://event-types",
+      "exa-webhooks://webhooks",
+    ]);
+    const { resourceTemplates } = await harness.client.listResourceTemplates();
+    expect(resourceTemplates.map((template) => template.uriTemplate)).toEqual(["exa-webhooks://webhooks/{webhookId}"]);
+  });
+
+  it("event-types has all 19 types and not the removed import.processing", async () => {
+    const result = await harness.client.readResource({ uri: "exa-webhooks://event-types" });
+    const text = textOf(result);
+    for (const type of EVENT_TYPES) expect(text).toContain(`| ${type} |`);
+    expect(text).not.toContain("import.processing");
+  });
+
+  it("webhooks lists the account; the template shows one webhook with its recent attempts", async () => {
+    const store = harness.emulator.store;
+    const webhook = store.createWebhook({ url: "https://example.com/h", events: ["webset.idle"] });
+    store.addAttempt({
+      webhookId: webhook.id,
+      eventType: "webset.idle",
+      successful: false,
+      responseStatusCode: 500,
+      responseBody: "boom",
+    });
+    store.addAttempt({ webhookId: webhook.id, eventType: "webset.idle", successful: true, responseStatusCode: 200 });
+    const list = await harness.client.readResource({ uri: "exa-webhooks://webhooks" });
+    expect(textOf(list)).toContain(webhook.id);
+    const one = await harness.client.readResource({ uri: `exa-webhooks://webhooks/${webhook.id}` });
+    const text = textOf(one);
+    expect(text).toContain(webhook.id);
+    expect(text).toContain("1 ok, 1 failed");
+    expect(text).toContain("HTTP 500 ×1");
+    expect(text).toContain("diagnose_failures");
+  });
+
+  it("an unknown webhook in the template is a readable error", async () => {
+    await expect(harness.client.readResource({ uri: "exa-webhooks://webhooks/webhook_nope" })).rejects.toThrow(
+      /No webhook webhook_nope\. Call list_webhooks/,
+    );
+  });
+});
+
+describe("prompts", () => {
+  it("lists both prompts with their arguments", async () => {
+    const { prompts } = await harness.client.listPrompts();
+    const byName = new Map(prompts.map((prompt) => [prompt.name, prompt]));
+    expect(byName.get("triage_webhook_failures")?.arguments?.map((arg) => arg.name)).toEqual(["webhookId"]);
+    expect(byName.get("setup_webhook")?.arguments?.map((arg) => [arg.name, arg.required])).toEqual([
+      ["url", true],
+      ["purpose", false],
+    ]);
+    for (const prompt of prompts) expect(prompt.description?.length).toBeGreaterThan(20);
+  });
+
+  it("fills the arguments into the workflow", async () => {
+    const triage = await harness.client.getPrompt({
+      name: "triage_webhook_failures",
+      arguments: { webhookId: "webhook_1" },
+    });
+    const triageText = JSON.stringify(triage.messages);
+    expect(triageText).toContain('diagnose_failures {\\"webhookId\\":\\"webhook_1\\"}');
+    expect(triageText).toContain("list_events");
+    const setup = await harness.client.getPrompt({
+      name: "setup_webhook",
+      arguments: { url: "https://example.com/exa", purpose: "sync items to our CRM" },
+    });
+    const setupText = JSON.stringify(setup.messages);
+    expect(setupText).toContain("https://example.com/exa");
+    expect(setupText).toContain("sync items to our CRM");
+    expect(setupText).toContain("verify_webhook_signature");
+  });
+});
+
+function textOf(result: { contents: ({ text: string } | { blob: string })[] }): string {
+  const first = result.contents[0];
+  return first && "text" in first ? first.text : "";
+}

@@ -1,0 +1,290 @@
+// diagnose_failures end to end: a real MCP client, the emulator over HTTP, histories seeded in it.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type Emulator, startEmulator } from "../../src/sandbox/index.js";
+import { type Harness, startHarness } from "../helpers/harness.js";
+import { seedHistory } from "../helpers/seed.js";
+
+type Diagnosis = {
+  webhookId: string;
+  verdict: string;
+  attemptsScanned: number;
+  failedAttempts: number;
+  failureRate: number;
+  complete: boolean;
+  incompleteReason?: string;
+  window: { from: string | null; to: string | null };
+  events: { total: number; delivered: number; recovered: number; undelivered: number };
+  groups: { category: string; statusCode: number; count: number; sampleResponse: string; hint: string }[];
+  consecutiveFailures: number;
+};
+type Report = { webhooks: Diagnosis[]; generatedAt: string };
+
+const TYPES = ["webset.item.created", "webset.item.enriched", "webset.idle"];
+const NOW = Date.now();
+const HOUR = 3_600_000;
+
+let emulator: Emulator;
+let harness: Harness;
+beforeEach(async () => {
+  emulator = await startEmulator();
+  harness = await startHarness({ emulator });
+});
+afterEach(async () => {
+  await harness.close();
+  await emulator.close();
+});
+
+function createWebhook(url: string, status?: "active" | "inactive") {
+  return emulator.store.createWebhook({ url, events: TYPES, ...(status ? { status } : {}) }).id;
+}
+
+async function diagnose(args: Record<string, unknown>, target = harness) {
+  const answer = await target.call("diagnose_failures", args);
+  expect(answer.isError, answer.text).toBe(false);
+  return { report: answer.structured as Report, text: answer.text };
+}
+
+describe("diagnose_failures on one webhook", () => {
+  it("finds the cause, counts delivered/recovered/undelivered, and recommends the next check", async () => {
+    const id = createWebhook("https://hooks.example.com/exa");
+    seedHistory(emulator.store, {
+      webhookId: id,
+      events: 400,
+      types: TYPES,
+      failureRate: 0.25,
+      recoveryRate: 0.5,
+      failure: {
+        status: 500,
+        body: "TypeError: Cannot read properties of undefined (reading 'id')\n    at handler (/app/routes/exa.js:42:17)",
+      },
+      startMs: NOW - 48 * HOUR,
+      stepMs: 60_000,
+    });
+    const { report, text } = await diagnose({ webhookId: id });
+    const diagnosis = report.webhooks[0] as Diagnosis;
+    expect(diagnosis.webhookId).toBe(id);
+    expect(diagnosis.complete).toBe(true);
+    const stored = emulator.store.listAttempts(id);
+    expect(diagnosis.attemptsScanned).toBe(stored.length);
+    expect(diagnosis.failedAttempts).toBe(stored.filter((attempt) => !attempt.successful).length);
+    expect(diagnosis.events.total).toBe(400);
+    expect(diagnosis.events.delivered + diagnosis.events.recovered + diagnosis.events.undelivered).toBe(400);
+    expect(diagnosis.events.recovered).toBeGreaterThan(0);
+    expect(diagnosis.events.undelivered).toBeGreaterThan(0);
+    expect(diagnosis.groups[0]?.category).toBe("server_error");
+    expect(diagnosis.groups[0]?.statusCode).toBe(500);
+    expect(diagnosis.groups[0]?.sampleResponse).toContain("TypeError");
+    expect(["degraded", "failing"]).toContain(diagnosis.verdict);
+    expect(text).toContain("server_error");
+    expect(text).toContain("list_events");
+    expect(Buffer.byteLength(text)).toBeLessThan(3072);
+  });
+
+  it("an inactive webhook says so first", async () => {
+    const id = createWebhook("https://hooks.example.com/gone", "inactive");
+    seedHistory(emulator.store, {
+      webhookId: id,
+      events: 50,
+      types: TYPES,
+      failureRate: 1,
+      failure: { status: 0, body: "getaddrinfo ENOTFOUND hooks.example.com" },
+      startMs: NOW - 10 * HOUR,
+      stepMs: 60_000,
+    });
+    const { report, text } = await diagnose({ webhookId: id });
+    expect(report.webhooks[0]?.verdict).toBe("inactive");
+    expect(report.webhooks[0]?.groups[0]?.category).toBe("unreachable");
+    expect(text.split("\n")[0]).toMatch(/inactive/i);
+  });
+
+  it("no attempts is no_traffic, not healthy", async () => {
+    const id = createWebhook("https://hooks.example.com/quiet");
+    const { report } = await diagnose({ webhookId: id });
+    expect(report.webhooks[0]?.verdict).toBe("no_traffic");
+    expect(report.webhooks[0]?.window).toEqual({ from: null, to: null });
+  });
+
+  it("since bounds the window and stays complete; maxAttempts cuts the scan with complete:false", async () => {
+    const id = createWebhook("https://hooks.example.com/exa");
+    seedHistory(emulator.store, {
+      webhookId: id,
+      events: 600,
+      types: TYPES,
+      failureRate: 0.1,
+      failure: { status: 404, body: "Cannot POST /exa" },
+      startMs: NOW - 100 * HOUR,
+      stepMs: 10 * 60_000,
+    });
+    const recent = await diagnose({ webhookId: id, since: "24h" });
+    const windowed = recent.report.webhooks[0] as Diagnosis;
+    expect(windowed.complete).toBe(true);
+    const expected = emulator.store
+      .listAttempts(id)
+      .filter((attempt) => Date.parse(attempt.attemptedAt) >= NOW - 24 * HOUR);
+    // Attempts landing between NOW and the call's own clock are few; allow for the seconds that passed.
+    expect(Math.abs(windowed.attemptsScanned - expected.length)).toBeLessThanOrEqual(1);
+    expect(Date.parse(windowed.window.from ?? "")).toBeGreaterThanOrEqual(NOW - 24 * HOUR - 60_000);
+
+    const capped = await diagnose({ webhookId: id, maxAttempts: 100 });
+    const cut = capped.report.webhooks[0] as Diagnosis;
+    expect(cut.complete).toBe(false);
+    expect(cut.incompleteReason).toMatch(/maxAttempts/);
+    expect(cut.attemptsScanned).toBeLessThanOrEqual(100 + 200);
+    expect(capped.text).toMatch(/not complete|incomplete|partial/i);
+  });
+
+  it("a partition failing mid-scan gives a partial result with the reason", async () => {
+    const id = createWebhook("https://hooks.example.com/exa");
+    seedHistory(emulator.store, {
+      webhookId: id,
+      events: 3000,
+      types: TYPES,
+      failureRate: 0.2,
+      failure: { status: 502, body: "<html><body><h1>502 Bad Gateway</h1></body></html>" },
+      startMs: NOW - 100 * HOUR,
+      stepMs: 60_000,
+    });
+    // One request at a time, so the four 503s are one page's request and its three retries.
+    const sequential = await startHarness({ emulator, env: { EXA_MAX_CONCURRENCY: "1" } });
+    emulator.faults.add({ path: "/attempts", skip: 6, status: 503, times: 4 });
+    const { report, text } = await diagnose({ webhookId: id }, sequential).finally(() => sequential.close());
+    const diagnosis = report.webhooks[0] as Diagnosis;
+    expect(diagnosis.complete).toBe(false);
+    expect(diagnosis.incompleteReason).toMatch(/503/);
+    expect(diagnosis.attemptsScanned).toBeGreaterThan(0);
+    expect(diagnosis.attemptsScanned).toBeLessThan(emulator.store.listAttempts(id).length);
+    expect(text).toMatch(/503/);
+  });
+
+  it("results are identical whatever the concurrency", async () => {
+    const id = createWebhook("https://hooks.example.com/exa");
+    seedHistory(emulator.store, {
+      webhookId: id,
+      events: 2500,
+      types: TYPES,
+      failureRate: 0.3,
+      recoveryRate: 0.3,
+      failure: { status: 401, body: '{"error":"invalid signature"}' },
+      startMs: NOW - 100 * HOUR,
+      stepMs: 60_000,
+    });
+    const reports: Report[] = [];
+    for (const concurrency of ["1", "3", "8"]) {
+      const run = await startHarness({ emulator, env: { EXA_MAX_CONCURRENCY: concurrency } });
+      try {
+        reports.push((await diagnose({ webhookId: id }, run)).report);
+      } finally {
+        await run.close();
+      }
+    }
+    const [first, ...rest] = reports.map((report) => JSON.stringify(report.webhooks));
+    for (const other of rest) expect(other).toBe(first);
+    expect(reports[0]?.webhooks[0]?.groups[0]?.category).toBe("auth_rejected");
+  });
+});
+
+describe("diagnose_failures across the account", () => {
+  it("covers every webhook and ranks broken before healthy", async () => {
+    const healthy = createWebhook("https://ok.example.com/exa");
+    const broken = createWebhook("https://broken.example.com/exa");
+    const quiet = createWebhook("https://quiet.example.com/exa");
+    seedHistory(emulator.store, {
+      webhookId: healthy,
+      events: 100,
+      types: TYPES,
+      failureRate: 0,
+      failure: { status: 500, body: "" },
+      startMs: NOW - 5 * HOUR,
+      stepMs: 60_000,
+    });
+    seedHistory(emulator.store, {
+      webhookId: broken,
+      events: 100,
+      types: TYPES,
+      failureRate: 1,
+      failure: { status: 0, body: "connect ECONNREFUSED 10.0.0.5:443" },
+      startMs: NOW - 5 * HOUR,
+      stepMs: 60_000,
+    });
+    const { report, text } = await diagnose({});
+    expect(report.webhooks.map((webhook) => webhook.webhookId)).toEqual([broken, quiet, healthy]);
+    expect(report.webhooks.map((webhook) => webhook.verdict)).toEqual(["failing", "no_traffic", "healthy"]);
+    expect(report.webhooks[0]?.groups[0]?.category).toBe("unreachable");
+    expect(text.indexOf(broken)).toBeLessThan(text.indexOf(healthy));
+  });
+
+  it("an account without webhooks says so", async () => {
+    const { report, text } = await diagnose({});
+    expect(report.webhooks).toEqual([]);
+    expect(text).toContain("No webhooks");
+  });
+});
+
+describe("progress and cancellation", () => {
+  it("sends progress notifications to a client that asked for them", async () => {
+    const id = createWebhook("https://hooks.example.com/exa");
+    seedHistory(emulator.store, {
+      webhookId: id,
+      events: 3000,
+      types: TYPES,
+      failureRate: 0.2,
+      failure: { status: 500, body: "x" },
+      startMs: NOW - 100 * HOUR,
+      stepMs: 60_000,
+    });
+    const updates: { progress: number; message?: string }[] = [];
+    const result = await harness.client.callTool(
+      { name: "diagnose_failures", arguments: { webhookId: id } },
+      undefined,
+      {
+        onprogress: (progress) => updates.push(progress),
+      },
+    );
+    expect(result.isError).not.toBe(true);
+    expect(updates.length).toBeGreaterThan(1);
+    expect(updates.at(-1)?.progress).toBeGreaterThan(0);
+  });
+
+  it("cancellation stops further requests to Exa", async () => {
+    const id = createWebhook("https://hooks.example.com/exa");
+    seedHistory(emulator.store, {
+      webhookId: id,
+      events: 20_000,
+      types: TYPES,
+      failureRate: 0.2,
+      failure: { status: 500, body: "x" },
+      startMs: NOW - 1000 * HOUR,
+      stepMs: 60_000,
+    });
+    emulator.faults.latencyMs = 20;
+    const controller = new AbortController();
+    const pending = harness.client.callTool({ name: "diagnose_failures", arguments: { webhookId: id } }, undefined, {
+      signal: controller.signal,
+    });
+    const attemptRequests = () => emulator.requests.filter((request) => request.path.endsWith("/attempts")).length;
+    while (attemptRequests() < 5) await new Promise((resolve) => setTimeout(resolve, 5));
+    controller.abort();
+    await expect(pending).rejects.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const settled = attemptRequests();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(attemptRequests()).toBe(settled);
+    // 20 000 attempts need far more than this many pages: the scan really stopped early.
+    expect(settled).toBeLessThan(40);
+  });
+});
+
+describe("input", () => {
+  it("a bad since says what it accepts", async () => {
+    const answer = await harness.call("diagnose_failures", { since: "last tuesday" });
+    expect(answer.isError).toBe(true);
+    expect(answer.text).toMatch(/since/);
+    expect(answer.text).toMatch(/24h|ISO/);
+  });
+
+  it("an unknown webhook is a 404 with the next step", async () => {
+    const answer = await harness.call("diagnose_failures", { webhookId: "webhook_nope" });
+    expect(answer.isError).toBe(true);
+    expect(answer.text).toContain("No webhook webhook_nope. Call list_webhooks");
+  });
+});
