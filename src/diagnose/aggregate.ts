@@ -151,14 +151,21 @@ export function createAttemptAggregator(options: AttemptAggregatorOptions = {}):
     result() {
       const summaryGroups: DiagnosisGroup[] = [];
       for (const group of groups.values()) {
-        const { eventTypes, sampleUrl, ...rest } = group;
+        // Built field by field so the structured output keeps the contract's field order.
         summaryGroups.push({
-          ...rest,
-          eventTypes: [...eventTypes].sort(),
+          category: group.category,
+          statusCode: group.statusCode,
+          count: group.count,
+          eventTypes: [...group.eventTypes].sort(),
+          firstSeen: group.firstSeen,
+          lastSeen: group.lastSeen,
+          sampleAttemptId: group.sampleAttemptId,
+          sampleEventId: group.sampleEventId,
+          sampleResponse: group.sampleResponse,
           hint: hintFor({
             category: group.category,
             statusCode: group.statusCode,
-            webhookUrl: options.webhookUrl ?? sampleUrl,
+            webhookUrl: options.webhookUrl ?? group.sampleUrl,
             sampleResponse: group.sampleResponse,
             lastSeen: group.lastSeen,
           }),

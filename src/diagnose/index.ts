@@ -23,4 +23,5 @@ export type {
   Verdict,
   WebhookDiagnosis,
 } from "./types.js";
-export { DEGRADED_FAILURE_RATE, FAILING_STREAK, judgeVerdict } from "./verdict.js";
+export { CATEGORIES, VERDICTS } from "./types.js";
+export { DEGRADED_FAILURE_RATE, FAILING_STREAK, judgeVerdict, type VerdictInput } from "./verdict.js";

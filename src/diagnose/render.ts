@@ -133,12 +133,16 @@ function renderSingle(d: WebhookDiagnosis, options: RenderOptions): string {
   return [...head, ...groups, ...tail].join("\n");
 }
 
-/** A fleet entry: the headline, plus the top cause and its next check for webhooks that need work. */
+/**
+ * A fleet entry. Webhooks that need work get the top cause, its next check and any coverage gap; healthy and
+ * quiet ones stay on one line (a partial scan is flagged inline).
+ */
 function fleetEntry(d: WebhookDiagnosis): string {
   const top = d.groups[0];
   const needsWork = d.verdict === "failing" || d.verdict === "degraded" || d.verdict === "inactive";
+  if (!needsWork) return `- ${headline(d)}${d.complete ? "" : " Partial scan."}`;
   const lines = [`- ${headline(d)}`];
-  if (needsWork && top) lines.push(`  top cause: ${groupTitle(top)}\n  next: ${top.hint}`);
+  if (top) lines.push(`  top cause: ${groupTitle(top)}`, `  next: ${top.hint}`);
   if (!d.complete) lines.push(`  ${coverageText(d)}`);
   return lines.join("\n");
 }

@@ -126,6 +126,7 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
   async function fetchPage(
     partition: Partition,
     cursor: string | undefined,
+    label = `the ${partitionLabel(partition)} partition`,
   ): Promise<Page<WebhookAttempt> | undefined> {
     clientSignal.throwIfAborted();
     if (budget.signal.aborted) {
@@ -144,7 +145,7 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
     } catch (error) {
       clientSignal.throwIfAborted();
       if (budget.signal.aborted) outOfTime = true;
-      else failedPartitions.push(`the ${partitionLabel(partition)} partition failed: ${errorMessage(error)}`);
+      else failedPartitions.push(`${label} failed: ${errorMessage(error)}`);
       return undefined;
     }
   }
@@ -169,8 +170,10 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
   /** The probe: one unfiltered page per success flag; returns the typed partitions still to page. */
   async function probeFlag(successful: boolean, knownTypes: ReadonlySet<string>): Promise<Partition[]> {
     const probe: Partition = { successful };
-    const page = await fetchPage(probe, undefined);
-    if (!page) return [];
+    const outcome = successful ? "successful" : "failed";
+    const page = await fetchPage(probe, undefined, `the check for unsubscribed event types (${outcome} attempts)`);
+    // Without the probe, still page the known types: the recorded failure already marks the scan incomplete.
+    if (!page) return outOfTime ? [] : typedPartitions(knownTypes, [successful]);
     const inWindow = page.data.filter(
       (attempt) => sinceMs === undefined || timestampMillis(attempt.attemptedAt) >= sinceMs,
     );
@@ -193,8 +196,10 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
       planned.push(...(await probeFlag(successful, knownTypes)));
     });
     // Re-interleave by type so a capped scan samples both outcomes (see typedPartitions).
+    const typeOf = (partition: Partition) => partition.eventType ?? "";
     return planned.sort(
-      (a, b) => (a.eventType ?? "").localeCompare(b.eventType ?? "") || Number(a.successful) - Number(b.successful),
+      (a, b) =>
+        (typeOf(a) < typeOf(b) ? -1 : typeOf(a) > typeOf(b) ? 1 : 0) || Number(a.successful) - Number(b.successful),
     );
   }
 

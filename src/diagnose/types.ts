@@ -2,20 +2,23 @@
 // `diagnose_failures` tool's structuredContent. Field names here ARE the product contract: rename nothing.
 
 /** Why one unsuccessful attempt failed (see /work/shared/webhook-failure-taxonomy.md). */
-export type Category =
-  | "unreachable"
-  | "timeout"
-  | "tls"
-  | "redirect"
-  | "auth_rejected"
-  | "not_found"
-  | "bad_request"
-  | "rate_limited"
-  | "server_error"
-  | "other";
+export const CATEGORIES = [
+  "unreachable",
+  "timeout",
+  "tls",
+  "redirect",
+  "auth_rejected",
+  "not_found",
+  "bad_request",
+  "rate_limited",
+  "server_error",
+  "other",
+] as const;
+export type Category = (typeof CATEGORIES)[number];
 
 /** Webhook-level judgement; the first matching rule wins, in this order. */
-export type Verdict = "inactive" | "no_traffic" | "failing" | "degraded" | "healthy";
+export const VERDICTS = ["inactive", "no_traffic", "failing", "degraded", "healthy"] as const;
+export type Verdict = (typeof VERDICTS)[number];
 
 /** Failed attempts sharing (category, statusCode). */
 export interface DiagnosisGroup {

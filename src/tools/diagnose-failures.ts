@@ -2,11 +2,13 @@
 // Fetches through the Exa client; classification, aggregation and rendering live in src/diagnose/.
 import { z } from "zod";
 import {
+  CATEGORIES,
   type DiagnosisReport,
   parseSince,
   rankDiagnoses,
   renderDiagnosis,
   scanWebhookAttempts,
+  VERDICTS,
   type WebhookDiagnosis,
 } from "../diagnose/index.js";
 import { RequestCancelledError } from "../exa/errors.js";
@@ -20,19 +22,6 @@ const DEFAULT_MAX_ATTEMPTS = 10_000;
 const MAX_MAX_ATTEMPTS = 200_000;
 /** Fleet mode reads at most this many webhooks; accounts rarely have more than a handful. */
 const MAX_FLEET_WEBHOOKS = 1000;
-
-const CATEGORIES = [
-  "unreachable",
-  "timeout",
-  "tls",
-  "redirect",
-  "auth_rejected",
-  "not_found",
-  "bad_request",
-  "rate_limited",
-  "server_error",
-  "other",
-] as const;
 
 const groupOutput = z.object({
   category: z.enum(CATEGORIES),
@@ -51,7 +40,7 @@ const diagnosisOutput = z.object({
   webhookId: z.string(),
   url: z.string(),
   status: z.string(),
-  verdict: z.enum(["inactive", "no_traffic", "failing", "degraded", "healthy"]),
+  verdict: z.enum(VERDICTS),
   attemptsScanned: z.number(),
   failedAttempts: z.number(),
   failureRate: z.number(),

@@ -104,6 +104,19 @@ describe("scanWebhookAttempts", () => {
     expect(diagnosis.attemptsScanned).toBe(otherPartitions.length + 200);
   });
 
+  it("still pages the subscribed types when the unsubscribed-type probe fails, and says so", async () => {
+    const { result } = scan(
+      BIG,
+      {},
+      { failWhen: (q) => (q.eventType === undefined && !q.successful ? new Error("socket hang up") : undefined) },
+    );
+    const diagnosis = await result;
+    expect(diagnosis).toMatchObject({ attemptsScanned: BIG.length, complete: false });
+    expect(diagnosis.incompleteReason).toBe(
+      "the check for unsubscribed event types (failed attempts) failed: socket hang up",
+    );
+  });
+
   it("stops at the time budget with a partial result", async () => {
     const budget = new AbortController();
     const { result, calls } = scan(

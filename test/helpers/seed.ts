@@ -1,5 +1,6 @@
 // Deterministic attempt histories for tests and benches: events with retried failures, spread over time.
 import type { AddAttemptInput, EmulatorStore } from "../../src/sandbox/index.js";
+import { seeded } from "../diagnose/fixtures.js";
 
 export interface SeedHistory {
   webhookId: string;
@@ -17,7 +18,7 @@ export interface SeedHistory {
 
 /** Adds attempts in bulk; returns how many were added. */
 export function seedHistory(store: EmulatorStore, history: SeedHistory): number {
-  const random = mulberry32(history.seed ?? 42);
+  const random = seeded(history.seed ?? 42);
   const attempts: AddAttemptInput[] = [];
   for (let i = 0; i < history.events; i++) {
     const eventType = history.types[i % history.types.length] as string;
@@ -62,15 +63,4 @@ export function seedHistory(store: EmulatorStore, history: SeedHistory): number 
   }
   store.addAttempts(attempts);
   return attempts.length;
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
