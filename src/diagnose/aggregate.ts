@@ -41,6 +41,8 @@ export interface AttemptAggregator {
 export interface AttemptAggregatorOptions {
   /** The webhook's current URL, for hints; defaults to the URL recorded on the newest attempt of a group. */
   webhookUrl?: string;
+  /** The sender runs on this machine (the sandbox): loopback URLs are not a finding. */
+  senderIsLocal?: boolean;
 }
 
 /** Newest wins; equal timestamps fall back to the attempt id so the pick never depends on order. */
@@ -168,6 +170,7 @@ export function createAttemptAggregator(options: AttemptAggregatorOptions = {}):
             webhookUrl: options.webhookUrl ?? group.sampleUrl,
             sampleResponse: group.sampleResponse,
             lastSeen: group.lastSeen,
+            senderIsLocal: options.senderIsLocal ?? false,
           }),
         });
       }

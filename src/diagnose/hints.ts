@@ -22,7 +22,7 @@ function shellQuote(text: string): string {
   return `'${text}'`;
 }
 
-function describeTarget(webhookUrl: string): Target {
+function describeTarget(webhookUrl: string, senderIsLocal: boolean): Target {
   // The URL is set by whoever created the webhook; keep it from breaking the one-line, backticked command.
   const safeUrl = inlineSafe(webhookUrl).replace(/'/g, "%27");
   try {
@@ -35,7 +35,8 @@ function describeTarget(webhookUrl: string): Target {
       port: url.port || (isHttps ? "443" : "80"),
       path: url.pathname || "/",
       isHttps,
-      isPrivate: PRIVATE_HOST.test(host),
+      // A local sender (the sandbox) reaches loopback fine: the private-address diagnosis would mislead.
+      isPrivate: !senderIsLocal && PRIVATE_HOST.test(host),
     };
   } catch {
     return { quotedUrl: shellQuote(safeUrl), host: safeUrl, port: "443", path: "/", isHttps: true, isPrivate: false };
@@ -111,11 +112,20 @@ export interface HintInput {
   /** The sanitized sample response: some hints depend on the error text (DNS vs refused, WAF vs signature). */
   sampleResponse: string;
   lastSeen: string;
+  /** The sender runs on this machine (the sandbox), so loopback and private URLs are reachable. */
+  senderIsLocal?: boolean;
 }
 
 /** One line, one next check, specific to the webhook's URL and the evidence. */
-export function hintFor({ category, statusCode, webhookUrl, sampleResponse, lastSeen }: HintInput): string {
-  const target = describeTarget(webhookUrl);
+export function hintFor({
+  category,
+  statusCode,
+  webhookUrl,
+  sampleResponse,
+  lastSeen,
+  senderIsLocal,
+}: HintInput): string {
+  const target = describeTarget(webhookUrl, senderIsLocal ?? false);
   switch (category) {
     case "unreachable":
       return unreachableHint(target, sampleResponse);

@@ -154,10 +154,10 @@ function renderFleet(report: DiagnosisReport, options: RenderOptions): string {
   for (const d of ranked) counts.set(d.verdict, (counts.get(d.verdict) ?? 0) + 1);
   const summary = [...counts].map(([verdict, count]) => `${count} ${verdict}`).join(", ");
   const head = [`${plural(ranked.length, "webhook")}: ${summary}.`];
-  const broken = (counts.get("failing") ?? 0) + (counts.get("degraded") ?? 0);
-  if (broken >= 2) {
+  const shared = sharedCause(ranked);
+  if (shared) {
     head.push(
-      `${broken} webhooks fail in the same period: if they share a cause, suspect the network or the sender before each receiver.`,
+      `${shared.count} webhooks fail with the same cause (${shared.category}): suspect the network or the sender before each receiver.`,
     );
   }
   const tail = ['Details, samples and recovery steps per webhook: diagnose_failures {webhookId: "<id>"}.'];
@@ -175,6 +175,25 @@ function renderFleet(report: DiagnosisReport, options: RenderOptions): string {
     entries.push(`(${plural(omitted.length, "more webhook")} omitted, ${healthy} of them healthy.)`);
   }
   return [...head, ...entries, ...tail].join("\n");
+}
+
+// Causes a network path or the sender can produce; an HTTP answer (4xx/5xx) comes from each receiver itself.
+const NETWORK_CATEGORIES: ReadonlySet<string> = new Set(["unreachable", "timeout", "tls"]);
+
+/**
+ * Many webhooks failing the same way at once points away from the receivers (the taxonomy's cross-cutting
+ * advice); different causes on different webhooks are separate receiver problems.
+ */
+function sharedCause(ranked: readonly WebhookDiagnosis[]): { category: string; count: number } | undefined {
+  const byCategory = new Map<string, number>();
+  for (const d of ranked) {
+    const top = d.groups[0];
+    if ((d.verdict === "failing" || d.verdict === "degraded") && top && NETWORK_CATEGORIES.has(top.category)) {
+      byCategory.set(top.category, (byCategory.get(top.category) ?? 0) + 1);
+    }
+  }
+  const [category, count] = [...byCategory].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0] ?? ["", 0];
+  return count >= 2 ? { category, count } : undefined;
 }
 
 /** One webhook: full evidence. Several: ranked worst first, one line per healthy webhook. */

@@ -48,6 +48,8 @@ export interface ScanOptions {
   /** Client cancellation: stops requests promptly and rethrows the abort. */
   signal?: AbortSignal;
   onProgress?: (scanned: number, message: string) => void;
+  /** The sender runs on this machine (the sandbox): loopback URLs are not a finding. */
+  senderIsLocal?: boolean;
 }
 
 function deadlineSignal(deadline: number | AbortSignal | undefined): { signal: AbortSignal; dispose(): void } {
@@ -90,7 +92,10 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
   const requestAborted = abortedPromise(requestSignal);
   const sinceMs = since?.getTime();
   const maxAttempts = Math.max(0, Math.floor(options.maxAttempts));
-  const aggregator = createAttemptAggregator({ webhookUrl: webhook.url });
+  const aggregator = createAttemptAggregator({
+    webhookUrl: webhook.url,
+    senderIsLocal: options.senderIsLocal ?? false,
+  });
 
   let scanned = 0;
   let capped = false;

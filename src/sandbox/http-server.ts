@@ -6,6 +6,7 @@ import { ApiError, badRequest, internalError, notFound, payloadTooLarge, toError
 import { type FaultInjector, type FaultKind, faultAction } from "./faults.js";
 import { newRequestId } from "./ids.js";
 import { apiPathOf, matchRoute } from "./router.js";
+import type { RouteResult } from "./routes/types.js";
 import type { EmulatorStore } from "./store.js";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -31,11 +32,19 @@ export interface RecordedRequest {
   clientClosedAt?: number;
 }
 
+/**
+ * Extra routes outside Exa's API (the sandbox's /_sandbox/... control endpoint). Returns undefined for a
+ * path it does not own; throws ApiError like any route.
+ */
+export type ControlHandler = (request: { method: string; path: string; json(): unknown }) => RouteResult | undefined;
+
 export interface ServerDeps {
   store: EmulatorStore;
   faults: FaultInjector;
   requests: RecordedRequest[];
   clock: () => number;
+  /** Read per request, so it can be attached after the server starts. */
+  control?: { handler?: ControlHandler };
 }
 
 export interface EmulatorServer {
@@ -154,6 +163,11 @@ async function handle(
     if (body.kind === "too-large") throw payloadTooLarge(`Request body exceeds ${MAX_BODY_BYTES} bytes`);
     if (apiKey === undefined) {
       throw unauthorized("Missing or invalid API key. Send it in the x-api-key header.");
+    }
+    const control = deps.control?.handler?.({ method, path: pathname, json: () => parseJson(record.body) });
+    if (control) {
+      send(control.status, JSON.stringify(control.body));
+      return;
     }
     const route = matchRoute(method, pathname);
     if (!route) throw notFound(`Cannot ${method} ${apiPathOf(pathname)}`);

@@ -2,12 +2,12 @@
 // product's sandbox talk to. `startEmulator` is the one entry point; the store and fault knobs are exposed.
 import type { AddressInfo } from "node:net";
 import { FaultInjector } from "./faults.js";
-import { createEmulatorServer, type RecordedRequest } from "./http-server.js";
+import { type ControlHandler, createEmulatorServer, type RecordedRequest } from "./http-server.js";
 import { EmulatorStore } from "./store.js";
 
 export type { FaultAction, FaultKind, FaultRule } from "./faults.js";
 export { FaultInjector } from "./faults.js";
-export { MAX_BODY_BYTES, type RecordedRequest } from "./http-server.js";
+export { type ControlHandler, MAX_BODY_BYTES, type RecordedRequest } from "./http-server.js";
 export { DEFAULT_LIMIT, MAX_LIMIT } from "./query.js";
 export type {
   AddAttemptInput,
@@ -37,6 +37,8 @@ export interface Emulator {
   faults: FaultInjector;
   /** Every request received, in arrival order. */
   requests: RecordedRequest[];
+  /** Attaches the handler of extra routes outside Exa's API (the sandbox control endpoint). */
+  setControlHandler(handler: ControlHandler | undefined): void;
   /** Closes the server and destroys hung sockets. */
   close(): Promise<void>;
 }
@@ -47,7 +49,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const store = new EmulatorStore(clock);
   const faults = new FaultInjector();
   const requests: RecordedRequest[] = [];
-  const { server, close } = createEmulatorServer({ store, faults, requests, clock });
+  const control: { handler?: ControlHandler } = {};
+  const { server, close } = createEmulatorServer({ store, faults, requests, clock, control });
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -58,5 +61,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   const { port } = server.address() as AddressInfo;
   const origin = host.includes(":") ? `[${host}]` : host;
-  return { baseUrl: `http://${origin}:${port}`, store, faults, requests, close };
+  const setControlHandler = (handler: ControlHandler | undefined): void => {
+    control.handler = handler;
+  };
+  return { baseUrl: `http://${origin}:${port}`, store, faults, requests, setControlHandler, close };
 }

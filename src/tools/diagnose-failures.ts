@@ -111,6 +111,7 @@ export const diagnoseFailuresTool = defineTool({
         eventTypes: webhook.events,
         maxAttempts: input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
         concurrency: context.config.maxConcurrency,
+        senderIsLocal: context.config.sandbox,
         deadline,
         signal: context.signal,
         onProgress: (scanned, message) => {

@@ -141,8 +141,8 @@ describe("renderDiagnosis, a fleet", () => {
     const text = renderDiagnosis(
       report(
         healthy(1),
-        diagnosis({ webhookId: "whk_deg", verdict: "degraded", groups: [group(1)] }),
-        diagnosis({ webhookId: "whk_fail" }),
+        diagnosis({ webhookId: "whk_deg", verdict: "degraded", groups: [group(0)] }),
+        diagnosis({ webhookId: "whk_fail", groups: [group(0)] }),
         diagnosis({ webhookId: "whk_off", verdict: "inactive", status: "inactive" }),
         healthy(2),
       ),
@@ -155,6 +155,24 @@ describe("renderDiagnosis, a fleet", () => {
     expect(lines.filter((line) => line.includes("whk_ok_001"))).toHaveLength(1);
     expect(text).toContain("diagnose_failures {webhookId:");
     expect(text).not.toContain("Ignore previous instructions"); // samples stay in the single-webhook view
+  });
+
+  it("names no shared cause when broken webhooks fail for different reasons", () => {
+    const text = renderDiagnosis(
+      report(
+        diagnosis({ webhookId: "whk_a", groups: [group(0)] }),
+        diagnosis({ webhookId: "whk_b", groups: [group(1)] }),
+      ),
+    );
+    expect(text).not.toMatch(/suspect the network/);
+    const serverErrors = renderDiagnosis(
+      report(
+        diagnosis({ webhookId: "whk_a", groups: [group(8)] }),
+        diagnosis({ webhookId: "whk_b", groups: [group(8)] }),
+      ),
+    );
+    // Both answered 5xx themselves: each receiver has its own problem, not the network.
+    expect(serverErrors).not.toMatch(/suspect the network/);
   });
 
   it("stays within its budget with hundreds of webhooks and says how many were left out", () => {

@@ -45,7 +45,11 @@ describe("--http", () => {
   it("refuses a foreign Host or Origin (DNS rebinding) and other paths", async () => {
     const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" });
     const headers = { "content-type": "application/json", accept: "application/json, text/event-stream" };
-    const evilOrigin = await fetch(http.url, { method: "POST", body, headers: { ...headers, origin: "https://evil.example" } });
+    const evilOrigin = await fetch(http.url, {
+      method: "POST",
+      body,
+      headers: { ...headers, origin: "https://evil.example" },
+    });
     expect(evilOrigin.status).toBe(403);
     expect(await evilOrigin.text()).toContain("DNS rebinding");
     const evilHost = await rawRequest(http.url, "evil.example:80", body);

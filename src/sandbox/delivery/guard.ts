@@ -1,0 +1,23 @@
+// The sandbox never sends a delivery off the machine: only loopback hosts, checked on the URL's hostname
+// literally. No DNS lookup, since a public name could resolve to anything (and resolving is itself traffic).
+
+/** What an attempt to a non-loopback URL records as its response body (with status 0). */
+export const LOOPBACK_ONLY_MESSAGE =
+  "Not sent: the sandbox delivers only to loopback addresses (127.0.0.0/8, localhost, ::1). Point the webhook at a local receiver, e.g. http://127.0.0.1:3000/webhooks/exa.";
+
+// Four decimal octets, each 0-255, the first 127. The WHATWG URL parser already normalises shorthand forms
+// ("127.1", "0x7f.0.0.1") to this dotted form, and fetch connects to exactly what the parser produced.
+const IPV4_LOOPBACK = /^127\.(?:25[0-5]|2[0-4]\d|1?\d?\d)\.(?:25[0-5]|2[0-4]\d|1?\d?\d)\.(?:25[0-5]|2[0-4]\d|1?\d?\d)$/;
+
+/** True when `url` is http(s) to 127.0.0.0/8, localhost or [::1]; false for anything else or unparsable. */
+export function isLoopbackUrl(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return false;
+  const host = parsed.hostname.toLowerCase();
+  return host === "localhost" || host === "[::1]" || IPV4_LOOPBACK.test(host);
+}

@@ -1,0 +1,107 @@
+// One real delivery attempt: POST the event JSON, signed with the webhook's secret, and turn whatever
+// happens (an HTTP answer, a refused connection, a timeout) into the facts an Exa attempt record holds.
+import { EXA_SIGNATURE_HEADER, signExaPayload } from "../../signature/sign.js";
+import { VERSION } from "../../version.js";
+import { isLoopbackUrl, LOOPBACK_ONLY_MESSAGE } from "./guard.js";
+import { MAX_RECORDED_BODY_CHARS } from "./schedule.js";
+
+export interface DeliveryOutcome {
+  /** HTTP status, or 0 when the receiver never answered over HTTP. */
+  statusCode: number;
+  successful: boolean;
+  responseHeaders: Record<string, string>;
+  /** The receiver's body, cut to MAX_RECORDED_BODY_CHARS; for status 0 the transport error text. */
+  responseBody: string;
+  /** The receiver did not answer within the timeout. */
+  timedOut: boolean;
+}
+
+export interface PostSignedEventOptions {
+  url: string;
+  /** The serialized Event, signed and sent byte for byte. */
+  rawBody: string;
+  secret: string;
+  timeoutMs: number;
+  /** The timeout named in the recorded error text; seeding waits less in real time than it records. */
+  reportedTimeoutMs?: number;
+  /** Aborts the request when the sandbox shuts down; the attempt is then not recorded (rejects). */
+  signal?: AbortSignal;
+}
+
+export class DeliveryCancelledError extends Error {
+  constructor() {
+    super("delivery cancelled: the sandbox is shutting down");
+    this.name = "DeliveryCancelledError";
+  }
+}
+
+export async function postSignedEvent(options: PostSignedEventOptions): Promise<DeliveryOutcome> {
+  // The guard comes before anything touches the network, so a non-loopback webhook costs no packet at all.
+  if (!isLoopbackUrl(options.url)) return transportFailure(LOOPBACK_ONLY_MESSAGE);
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+  const signature = signExaPayload(options.rawBody, options.secret, Math.floor(Date.now() / 1000));
+  try {
+    const response = await fetch(options.url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "user-agent": `exa-webhooks-mcp-sandbox/${VERSION}`,
+        [EXA_SIGNATURE_HEADER]: signature,
+      },
+      body: options.rawBody,
+      // Webhook senders do not follow redirects; a 301 is the receiver's answer and is recorded as such.
+      redirect: "manual",
+      signal,
+    });
+    const responseHeaders: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      responseHeaders[name] = value;
+    });
+    return {
+      statusCode: response.status,
+      successful: response.status >= 200 && response.status < 300,
+      responseHeaders,
+      responseBody: await readLimited(response, MAX_RECORDED_BODY_CHARS),
+      timedOut: false,
+    };
+  } catch (error) {
+    if (options.signal?.aborted) throw new DeliveryCancelledError();
+    if (timeout.aborted) {
+      return transportFailure(`timeout of ${options.reportedTimeoutMs ?? options.timeoutMs} ms exceeded`, true);
+    }
+    return transportFailure(transportErrorText(error));
+  }
+}
+
+function transportFailure(text: string, timedOut = false): DeliveryOutcome {
+  return { statusCode: 0, successful: false, responseHeaders: {}, responseBody: text, timedOut };
+}
+
+// Reads at most about `limit` characters and drops the rest, so a receiver streaming megabytes of HTML
+// cannot make the sandbox buffer it all.
+async function readLimited(response: Response, limit: number): Promise<string> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  while (text.length <= limit) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+  }
+  await reader.cancel().catch(() => {});
+  return text.length > limit ? text.slice(0, limit) : text + decoder.decode();
+}
+
+/**
+ * Node's fetch reports "fetch failed" and hides the reason in `cause` (e.g. `connect ECONNREFUSED
+ * 127.0.0.1:45678`, or an AggregateError with only a code when both localhost addresses refuse).
+ */
+export function transportErrorText(error: unknown): string {
+  const cause = (error as { cause?: unknown })?.cause ?? error;
+  const { message, code, errors } = (cause ?? {}) as { message?: string; code?: string; errors?: unknown[] };
+  const inner = Array.isArray(errors) ? (errors[0] as { message?: string } | undefined)?.message : undefined;
+  const text = message || inner || String(cause);
+  return code && !text.includes(code) ? `${text} (${code})` : text;
+}

@@ -1,0 +1,85 @@
+// Seeds the demo account from real deliveries: creates the layout's webhooks, stores the timeline's events
+// and POSTs each to every webhook subscribed at that moment, through the real delivery path, in parallel.
+// Only the timestamps are virtual; retries run back to back instead of waiting out their backoff.
+import { runWithConcurrency } from "../../diagnose/pool.js";
+import type { SandboxClock } from "../clock.js";
+import type { DeliveryEngine } from "../delivery/engine.js";
+import { SANDBOX_DELIVERY_TIMEOUT_MS } from "../delivery/schedule.js";
+import type { EmulatorStore } from "../store.js";
+import { DEMO_WEBHOOKS } from "./layout.js";
+import type { DemoReceivers } from "./receivers.js";
+import { demoTimeline } from "./timeline.js";
+
+const HOUR = 3_600_000;
+/**
+ * Real time a seeding attempt may take. Generous for receivers that answer (a busy 2-core CI machine must
+ * not turn a healthy answer into a timeout); short for the one that never answers in time, whose five
+ * back-to-back attempts per event set the floor of the seeding time. Both are recorded as the runtime's 10 s.
+ */
+export const SEED_DELIVERY_TIMEOUT_MS = 1_000;
+export const SEED_SLOW_RECEIVER_TIMEOUT_MS = 250;
+/**
+ * Delivery chains in flight at once. Sender, receivers and store share one process: past ~16 concurrent
+ * requests latency grows with no gain in throughput. The slow receiver's chains run beside this pool.
+ */
+const SEED_CONCURRENCY = 16;
+
+export interface SeedReport {
+  webhooks: number;
+  events: number;
+  attempts: number;
+  wallMs: number;
+}
+
+export async function seedDemoAccount(
+  store: EmulatorStore,
+  engine: DeliveryEngine,
+  clock: SandboxClock,
+  receivers: DemoReceivers,
+): Promise<SeedReport> {
+  const started = Date.now();
+  const now = Date.now();
+
+  const webhooks = DEMO_WEBHOOKS.map((plan) => {
+    const createdAt = now - plan.createdHoursAgo * HOUR;
+    const created = store.createWebhook({
+      url: receivers.urlOf(plan.receiver),
+      events: plan.events,
+      metadata: { name: plan.name },
+      createdAt,
+    });
+    receivers.addSecret(plan.receiver, created.secret as string);
+    const inactiveAt = plan.inactiveSinceHoursAgo === undefined ? undefined : now - plan.inactiveSinceHoursAgo * HOUR;
+    const timeoutMs = plan.receiver === "slow" ? SEED_SLOW_RECEIVER_TIMEOUT_MS : SEED_DELIVERY_TIMEOUT_MS;
+    return { id: created.id, events: new Set<string>(plan.events), createdAt, inactiveAt, timeoutMs };
+  });
+
+  // Chains that will wait out timeouts run all at once beside the pool, so they never hold its lanes.
+  const chains: (() => Promise<void>)[] = [];
+  const waitingChains: (() => Promise<void>)[] = [];
+  for (const item of demoTimeline(now)) {
+    const event = store.addEvent({ type: item.type, data: item.data, createdAt: item.at });
+    for (const webhook of webhooks) {
+      const live = item.at >= webhook.createdAt && (webhook.inactiveAt === undefined || item.at < webhook.inactiveAt);
+      if (!live || !webhook.events.has(item.type)) continue;
+      // Exa sends within a second or so of the event.
+      const startAt = item.at + 200 + Math.floor(Math.random() * 900);
+      const options = { startAt, timeoutMs: webhook.timeoutMs, reportedTimeoutMs: SANDBOX_DELIVERY_TIMEOUT_MS };
+      const chain = () => engine.deliverInVirtualTime(event, webhook.id, options);
+      (webhook.timeoutMs < SEED_DELIVERY_TIMEOUT_MS ? waitingChains : chains).push(chain);
+    }
+  }
+  await Promise.all([
+    Promise.all(waitingChains.map((chain) => chain())),
+    runWithConcurrency(chains, SEED_CONCURRENCY, (chain) => chain()),
+  ]);
+
+  // Exa stopped delivering to the webhook whose receiver vanished; stamp the flip at that moment.
+  for (const webhook of webhooks) {
+    const { inactiveAt } = webhook;
+    if (inactiveAt !== undefined) clock.at(inactiveAt, () => store.setWebhookStatus(webhook.id, "inactive"));
+  }
+
+  const attempts = webhooks.reduce((sum, webhook) => sum + store.listAttempts(webhook.id).length, 0);
+  return { webhooks: webhooks.length, events: store.listEvents().length, attempts, wallMs: Date.now() - started };
+}

@@ -1,0 +1,54 @@
+// Emitting an event in the sandbox: store it, then deliver it in the background. Shared by the
+// sandbox_emit_event tool (through SandboxHandle) and the emulator's POST /_sandbox/events control route.
+import { isEventType } from "../exa/event-types.js";
+import type { DeliveryEngine } from "./delivery/engine.js";
+import { eventData } from "./event-data.js";
+import type { SandboxHandle } from "./handle.js";
+import { invalidEventTypeMessage } from "./query.js";
+import type { EmulatorStore } from "./store.js";
+
+export type EmitEventInput = Parameters<SandboxHandle["emitEvent"]>[0];
+export type EmitEventResult = Awaited<ReturnType<SandboxHandle["emitEvent"]>>;
+
+/** Input the sandbox cannot act on; `status` is what the control route answers with. */
+export class EmitEventError extends Error {
+  constructor(
+    readonly status: 400 | 404,
+    message: string,
+  ) {
+    super(message);
+    this.name = "EmitEventError";
+  }
+}
+
+/**
+ * Targets: every active webhook subscribed to the type; or, with webhookId, that webhook even when it
+ * does not subscribe to the type — naming a webhook is a deliberate test send, like a dashboard's
+ * "send test event" button, and silently sending nothing would hide why the receiver saw nothing.
+ * An inactive webhook gets nothing either way: Exa does not deliver to inactive webhooks.
+ */
+export function emitEvent(store: EmulatorStore, engine: DeliveryEngine, input: EmitEventInput): EmitEventResult {
+  const { type, webhookId } = input;
+  if (!isEventType(type)) throw new EmitEventError(400, invalidEventTypeMessage(type, "type"));
+  const targets = webhookId === undefined ? subscribedWebhooks(store, type) : [namedWebhook(store, webhookId)];
+  const at = Date.now();
+  const event = store.addEvent({ type, data: input.data ?? eventData(type, at), createdAt: at });
+  for (const webhook of targets) engine.dispatch(event, webhook.id);
+  return { eventId: event.id, deliveredTo: targets.map((webhook) => ({ webhookId: webhook.id, url: webhook.url })) };
+}
+
+function subscribedWebhooks(store: EmulatorStore, type: string) {
+  return store.listWebhooks().filter((webhook) => webhook.status === "active" && webhook.events.includes(type));
+}
+
+function namedWebhook(store: EmulatorStore, webhookId: string) {
+  const webhook = store.getWebhook(webhookId);
+  if (!webhook) throw new EmitEventError(404, `No webhook ${webhookId} in the sandbox. Call list_webhooks to see ids.`);
+  if (webhook.status !== "active") {
+    throw new EmitEventError(
+      400,
+      `Webhook ${webhookId} is ${webhook.status}: Exa delivers nothing to inactive webhooks, so neither does the sandbox. Create a new webhook with create_webhook to receive events.`,
+    );
+  }
+  return webhook;
+}

@@ -1,0 +1,57 @@
+// sandbox_emit_event (only with --sandbox): fires an event at the sandbox's webhooks through real signed
+// HTTP deliveries, so a user can watch their own local receiver get, verify and answer it.
+import { z } from "zod";
+import { ToolInputError } from "../format/tool-error.js";
+import { SANDBOX_RETRY_DELAYS_MS } from "../sandbox/delivery/schedule.js";
+import { EmitEventError } from "../sandbox/emit.js";
+import { defineTool } from "./define.js";
+import { eventType, strictInput, webhookId } from "./inputs.js";
+
+const retrySchedule = SANDBOX_RETRY_DELAYS_MS.map((ms) => ms / 1000).join(", ");
+
+export const sandboxEmitEventTool = defineTool({
+  name: "sandbox_emit_event",
+  title: "Emit a sandbox event",
+  description: `Sandbox only: create an event of a type and deliver it, signed with each webhook's secret, to every active webhook subscribed to that type (or only to webhookId, even if it is not subscribed). Deliveries run in the background; failures are retried after ${retrySchedule} s. Check the outcome with list_webhook_attempts a few seconds later.`,
+  kind: "sandbox",
+  inputSchema: strictInput({
+    type: eventType,
+    webhookId: webhookId
+      .optional()
+      .describe("Deliver only to this webhook (as returned by list_webhooks); omit to reach every subscriber."),
+    data: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe("The event's data object (the resource it is about). Omit for a realistic one of the type."),
+  }),
+  outputSchema: z.object({
+    eventId: z.string(),
+    type: z.string(),
+    deliveredTo: z.array(z.object({ webhookId: z.string(), url: z.string() })),
+  }),
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+  async handler(input, context) {
+    if (!context.sandbox)
+      throw new ToolInputError("sandbox_emit_event works only when the server runs with --sandbox.");
+    let result: Awaited<ReturnType<typeof context.sandbox.emitEvent>>;
+    try {
+      result = await context.sandbox.emitEvent(input);
+    } catch (error) {
+      if (error instanceof EmitEventError) throw new ToolInputError(error.message);
+      throw error;
+    }
+    const { eventId, deliveredTo } = result;
+    const lines =
+      deliveredTo.length === 0
+        ? [
+            `Emitted ${eventId} (${input.type}), but no active webhook subscribes to ${input.type}, so nothing was delivered.`,
+            `Subscribe one with create_webhook or update_webhook, or pass webhookId to send to a specific webhook. The event itself is stored: get_event {"eventId":"${eventId}"}.`,
+          ]
+        : [
+            `Emitted ${eventId} (${input.type}); delivering in the background to ${deliveredTo.length} webhook${deliveredTo.length === 1 ? "" : "s"}:`,
+            ...deliveredTo.map((target) => `- ${target.webhookId} → ${target.url}`),
+            `Check the outcome in a few seconds: list_webhook_attempts {"webhookId":"${deliveredTo[0]?.webhookId}"}. Failed deliveries are retried after ${retrySchedule} s.`,
+          ];
+    return { text: lines.join("\n"), structured: { eventId, type: input.type, deliveredTo } };
+  },
+});

@@ -1,0 +1,139 @@
+// Real signed deliveries from the sandbox to receivers on loopback: signatures checked by the receiver's
+// own HMAC code, retries after failures, transport errors, redirects, status and shutdown handling.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { SANDBOX_MAX_ATTEMPTS } from "../../src/sandbox/delivery/schedule.js";
+import { EmitEventError } from "../../src/sandbox/emit.js";
+import { type LaunchedSandbox, launchSandbox } from "../../src/sandbox/launch.js";
+import { redirectingReceiver, slowReceiver } from "../../src/sandbox/receivers/behaviors.js";
+import { closedPortUrl, type Receiver, startReceiver } from "../../src/sandbox/receivers/server.js";
+import { startTestReceiver, type TestReceiver } from "./receiver-helper.js";
+
+const FAST_RETRIES = [20, 20, 20, 20];
+let sandbox: LaunchedSandbox;
+const cleanups: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  sandbox = await launchSandbox({ seed: "empty", retryDelaysMs: FAST_RETRIES, deliveryTimeoutMs: 300 });
+});
+afterAll(async () => {
+  await sandbox.close();
+});
+afterEach(async () => {
+  await sandbox.engine.idle();
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+function track<T extends TestReceiver | Receiver>(receiver: T): T {
+  cleanups.push(() => receiver.close());
+  return receiver;
+}
+
+function subscribe(url: string, events = ["webset.item.created"]) {
+  return sandbox.emulator.store.createWebhook({ url, events });
+}
+
+describe("signed deliveries", () => {
+  it("POSTs the Event JSON with a valid Exa-Signature and retries after 500s", async () => {
+    const receiver = track(await startTestReceiver((n) => (n <= 2 ? 500 : 200)));
+    const webhook = subscribe(receiver.url);
+    receiver.secret = webhook.secret as string;
+
+    const { eventId, deliveredTo } = await sandbox.handle.emitEvent({ type: "webset.item.created" });
+    expect(deliveredTo).toEqual([{ webhookId: webhook.id, url: receiver.url }]);
+    await sandbox.engine.idle();
+
+    expect(receiver.received).toHaveLength(3);
+    for (const delivery of receiver.received) {
+      expect(delivery.signatureValid).toBe(true);
+      expect(delivery.headers["content-type"]).toBe("application/json");
+      expect(delivery.headers["exa-signature"]).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+      const event = JSON.parse(delivery.body);
+      expect(event).toMatchObject({ id: eventId, object: "event", type: "webset.item.created" });
+      expect(event.data).toMatchObject({ object: "webset_item", websetId: expect.stringMatching(/^webset_/) });
+    }
+
+    const attempts = sandbox.emulator.store.listAttempts(webhook.id).reverse();
+    expect(attempts.map((a) => [a.attempt, a.responseStatusCode, a.successful])).toEqual([
+      [1, 500, false],
+      [2, 500, false],
+      [3, 200, true],
+    ]);
+    expect(attempts[0]).toMatchObject({
+      eventId,
+      eventType: "webset.item.created",
+      url: receiver.url,
+      responseBody: "handler failed with 500",
+    });
+    expect(attempts[0]?.responseHeaders).toMatchObject({ "x-receiver": "test" });
+  });
+
+  it("gives up after the last scheduled attempt", async () => {
+    const receiver = track(await startTestReceiver(() => 503));
+    const webhook = subscribe(receiver.url);
+    await sandbox.handle.emitEvent({ type: "webset.item.created", webhookId: webhook.id });
+    await sandbox.engine.idle();
+    expect(receiver.received).toHaveLength(FAST_RETRIES.length + 1);
+    expect(sandbox.emulator.store.listAttempts(webhook.id).map((a) => a.attempt)).toEqual([5, 4, 3, 2, 1]);
+    expect(SANDBOX_MAX_ATTEMPTS).toBe(5);
+  });
+
+  it("records a refused connection and a timeout as status 0 with the error text", async () => {
+    const refused = subscribe(await closedPortUrl());
+    const slow = subscribe(track(await startReceiver(slowReceiver(5_000))).url);
+    await sandbox.handle.emitEvent({ type: "webset.item.created", webhookId: refused.id });
+    await sandbox.handle.emitEvent({ type: "webset.item.created", webhookId: slow.id });
+    await sandbox.engine.idle();
+    const [refusedAttempt] = sandbox.emulator.store.listAttempts(refused.id);
+    expect(refusedAttempt).toMatchObject({ responseStatusCode: 0, successful: false });
+    expect(refusedAttempt?.responseBody).toMatch(/^connect ECONNREFUSED 127\.0\.0\.1:\d+$/);
+    const [slowAttempt] = sandbox.emulator.store.listAttempts(slow.id);
+    expect(slowAttempt).toMatchObject({ responseStatusCode: 0, responseBody: "timeout of 300 ms exceeded" });
+  });
+
+  it("does not follow redirects", async () => {
+    const webhook = subscribe(track(await startReceiver(redirectingReceiver())).url);
+    await sandbox.handle.emitEvent({ type: "webset.item.created", webhookId: webhook.id });
+    await sandbox.engine.idle();
+    const [attempt] = sandbox.emulator.store.listAttempts(webhook.id);
+    expect(attempt?.responseStatusCode).toBe(301);
+    expect(attempt?.responseHeaders?.location).toMatch(/^https:\/\//);
+  });
+
+  it("delivers only to active subscribers, and to a named webhook even when not subscribed", async () => {
+    const receiver = track(await startTestReceiver());
+    const subscribed = subscribe(receiver.url, ["import.created"]);
+    const other = subscribe(receiver.url, ["monitor.created"]);
+    const inactive = subscribe(receiver.url, ["import.created"]);
+    sandbox.emulator.store.setWebhookStatus(inactive.id, "inactive");
+
+    const toAll = await sandbox.handle.emitEvent({ type: "import.created" });
+    expect(toAll.deliveredTo.map((target) => target.webhookId)).toEqual([subscribed.id]);
+    const named = await sandbox.handle.emitEvent({ type: "import.created", webhookId: other.id, data: { id: "x" } });
+    expect(named.deliveredTo.map((target) => target.webhookId)).toEqual([other.id]);
+    await sandbox.engine.idle();
+    expect(JSON.parse(receiver.received.at(-1)?.body ?? "{}").data).toEqual({ id: "x" });
+    expect(sandbox.emulator.store.listAttempts(inactive.id)).toEqual([]);
+
+    await expect(sandbox.handle.emitEvent({ type: "import.created", webhookId: inactive.id })).rejects.toThrow(
+      /inactive/,
+    );
+    await expect(sandbox.handle.emitEvent({ type: "import.created", webhookId: "webhook_nope" })).rejects.toThrow(
+      /No webhook webhook_nope.*list_webhooks/,
+    );
+    await expect(sandbox.handle.emitEvent({ type: "webset.completed" })).rejects.toBeInstanceOf(EmitEventError);
+  });
+});
+
+describe("shutdown", () => {
+  it("close() cancels scheduled retries", async () => {
+    const own = await launchSandbox({ seed: "empty", retryDelaysMs: [60_000] });
+    const receiver = track(await startTestReceiver(() => 500));
+    const webhook = own.emulator.store.createWebhook({ url: receiver.url, events: ["webset.created"] });
+    await own.handle.emitEvent({ type: "webset.created" });
+    await expect.poll(() => own.emulator.store.listAttempts(webhook.id).length).toBe(1);
+    await own.close();
+    // With the 60 s retry still scheduled, idle() would not resolve within the test timeout.
+    await own.engine.idle();
+    expect(receiver.received).toHaveLength(1);
+  });
+});
