@@ -2,7 +2,13 @@
 // transports are connected by the caller (src/index.ts, tests).
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import type { CallToolResult, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import {
+  type CallToolResult,
+  ListToolsRequestSchema,
+  type ListToolsResult,
+  type ServerNotification,
+  type ServerRequest,
+} from "@modelcontextprotocol/sdk/types.js";
 import type { Config } from "./config.js";
 import { ExaClient } from "./exa/client.js";
 import { MissingApiKeyError } from "./exa/errors.js";
@@ -12,6 +18,7 @@ import { registerPrompts } from "./prompts/index.js";
 import { registerResources } from "./resources/index.js";
 import type { ToolContext } from "./tools/define.js";
 import { type AnyToolDefinition, selectTools } from "./tools/index.js";
+import { listTools } from "./tools/list-tools.js";
 import { VERSION } from "./version.js";
 
 type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -52,9 +59,17 @@ export function createServer(config: Config, dependencies: ServerDependencies = 
     return client;
   };
 
-  for (const tool of selectTools(config)) {
+  const tools = selectTools(config);
+  for (const tool of tools) {
     registerTool(server, tool, config, { exa, log, sandbox: dependencies.sandbox });
   }
+  // Replace the SDK's listing (rebuilt on every call, with JSON Schema noise) by a compact one built once.
+  let listing: ListToolsResult | undefined;
+  server.server.removeRequestHandler("tools/list");
+  server.server.setRequestHandler(ListToolsRequestSchema, () => {
+    listing ??= { tools: listTools(tools) };
+    return listing;
+  });
   registerResources(server, config, exa);
   registerPrompts(server);
   return server;
@@ -74,7 +89,7 @@ function registerTool(server: McpServer, tool: AnyToolDefinition, config: Config
       description: tool.description,
       inputSchema: tool.inputSchema,
       outputSchema: tool.outputSchema,
-      annotations: { title: tool.title, ...tool.annotations },
+      annotations: tool.annotations,
     },
     async (args: Record<string, unknown>, extra: ToolExtra): Promise<CallToolResult> => {
       const progressToken = extra._meta?.progressToken;

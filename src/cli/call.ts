@@ -26,7 +26,7 @@ export async function runToolOnce(
     const text = content
       .map((part) => (part && typeof part === "object" && "text" in part ? String(part.text) : ""))
       .join("\n");
-    (result.isError ? process.stderr : process.stdout).write(`${text}\n`);
+    process.stdout.write(`${text}\n`);
     return result.isError ? 1 : 0;
   } finally {
     await client.close();

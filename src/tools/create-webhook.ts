@@ -9,7 +9,7 @@ export const createWebhookTool = defineTool({
   name: "create_webhook",
   title: "Create a webhook",
   description:
-    "Create a webhook that POSTs the chosen Exa event types to a URL. Returns the signing secret once: tell the user to store it.",
+    "Create a webhook that POSTs the chosen event types to a URL. Shows the signing secret once: tell the user to store it.",
   kind: "write",
   inputSchema: strictInput({ url: webhookUrl, events: eventTypes, metadata: metadata.optional() }),
   outputSchema: z.object({ webhook: webhookOutput }),

@@ -58,7 +58,7 @@ export const diagnoseFailuresTool = defineTool({
   name: "diagnose_failures",
   title: "Diagnose delivery failures",
   description:
-    'Answers "are my Exa webhooks delivering, and if not why?" in one call: verdict, failure groups by cause with a sample response and a concrete next check, undelivered events and how to recover them. Omit webhookId for every webhook, worst first.',
+    "Are my webhooks delivering, and if not why? One call: verdict, failures grouped by cause with a sample and the next check, undelivered events and how to recover them. Omit webhookId for all webhooks, worst first.",
   kind: "read",
   inputSchema: strictInput({
     webhookId: webhookId.optional().describe("One webhook; omit to diagnose every webhook of the account."),

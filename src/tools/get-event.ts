@@ -9,15 +9,14 @@ const DETAILED_LIMIT = 8000;
 export const getEventTool = defineTool({
   name: "get_event",
   title: "Get an event",
-  description:
-    'Show one Exa event (e.g. an attempt\'s eventId): type, time and the resource it carries. responseFormat "detailed" adds the full JSON payload.',
+  description: 'One event (e.g. an attempt\'s eventId): type, time, the resource it carries; "detailed" adds the JSON.',
   kind: "read",
   inputSchema: strictInput({
     eventId,
     responseFormat: z
       .enum(["concise", "detailed"])
       .optional()
-      .describe('"concise" (default): a summary. "detailed": also the full event JSON, capped at 8000 characters.'),
+      .describe('"detailed" adds the event JSON (up to 8000 chars).'),
   }),
   outputSchema: z.object({
     event: z.object({ id: z.string(), type: z.string(), createdAt: z.string(), data: z.unknown() }),

@@ -1,7 +1,7 @@
 // Zod pieces shared by the tools' input schemas, each described once for a model.
 import { z } from "zod";
 import { closestEventType, EVENT_TYPES, isEventType } from "../exa/event-types.js";
-import { ID_PATTERN } from "../exa/ids.js";
+import { isValidId } from "../exa/ids.js";
 
 /** A strict object whose "unknown field" error names the fields that do exist. */
 export function strictInput<T extends z.ZodRawShape>(shape: T) {
@@ -16,28 +16,29 @@ export function strictInput<T extends z.ZodRawShape>(shape: T) {
 
 const idMessage = "letters, digits, '_', '-', ':' and '.' only, as returned by list_webhooks";
 
+// Ids are checked with a refinement, not `regex`, so the pattern stays out of every tool's JSON Schema.
 export const webhookId = z
   .string()
-  .regex(ID_PATTERN, `webhookId must be an Exa webhook id (${idMessage})`)
-  .describe("The webhook id, as returned by list_webhooks or create_webhook.");
+  .refine(isValidId, `webhookId must be an Exa webhook id (${idMessage})`)
+  .describe("Webhook id (from list_webhooks).");
 
 export const eventId = z
   .string()
-  .regex(ID_PATTERN, "eventId must be an Exa event id, as returned by list_events or an attempt's eventId")
-  .describe("The event id (an attempt's eventId, or from list_events).");
+  .refine(isValidId, "eventId must be an Exa event id, as returned by list_events or an attempt's eventId")
+  .describe("Event id (an attempt's eventId, or from list_events).");
 
 export const limit = z
   .number()
   .int("limit must be a whole number")
   .min(1, "limit must be between 1 and 200")
   .max(200, "limit must be between 1 and 200")
-  .describe("Items per page, 1-200 (default 25).");
+  .describe("1-200, default 25.");
 
 export const cursor = z
   .string()
   .min(1, "cursor must not be empty: omit it for the first page")
   .max(4096)
-  .describe("The nextCursor of the previous page; omit for the first page.");
+  .describe("nextCursor of the previous page.");
 
 /** One message for every wrong name at once, with "did you mean" where a valid type is close. */
 export function eventTypeMessage(wrong: unknown[]): string {
@@ -54,34 +55,41 @@ export function eventTypeMessage(wrong: unknown[]): string {
 // so several wrong names produce one message instead of one long list per name.
 const eventTypeName = z.string().meta({ enum: [...EVENT_TYPES] });
 
+// Filters carry no enum (it would repeat 19 names in every tool's schema); a wrong name gets the list back.
 export const eventType = z
   .string()
   .refine(isEventType, { error: (issue) => eventTypeMessage([issue.input]) })
-  .meta({ enum: [...EVENT_TYPES], description: "One Exa event type, e.g. webset.item.created." });
+  .describe("Event type, e.g. webset.item.created.");
 
-export const eventTypes = z
-  .array(eventTypeName)
-  .min(1, "events needs at least one event type")
-  .max(EVENT_TYPES.length, `events takes at most ${EVENT_TYPES.length} types`)
-  .superRefine((types, context) => {
-    const wrong = types.filter((type) => !isEventType(type));
-    if (wrong.length) context.addIssue({ code: "custom", message: eventTypeMessage(wrong) });
-    else if (new Set(types).size !== types.length)
-      context.addIssue({ code: "custom", message: "events must not repeat a type" });
-  })
-  .describe(
-    "Event types to deliver (1-19, unique). Common: webset.item.created, webset.item.enriched, webset.idle, webset.search.completed, monitor.run.completed.",
-  );
+/** A list of event types: 1-19, unique, every wrong name reported in one message. */
+function eventTypeListOf(item: z.ZodString) {
+  return z
+    .array(item)
+    .min(1, "events needs at least one event type")
+    .max(EVENT_TYPES.length, `events takes at most ${EVENT_TYPES.length} types`)
+    .superRefine((types, context) => {
+      const wrong = types.filter((type) => !isEventType(type));
+      if (wrong.length) context.addIssue({ code: "custom", message: eventTypeMessage(wrong) });
+      else if (new Set(types).size !== types.length)
+        context.addIssue({ code: "custom", message: "events must not repeat a type" });
+    });
+}
+
+/** With the enum in its JSON Schema: for create_webhook, where a model chooses types from scratch. */
+export const eventTypes = eventTypeListOf(eventTypeName).describe("Event types to deliver (1-19, unique).");
+
+/** The same validation without the enum, where repeating 19 names would only cost context. */
+export const eventTypeList = eventTypeListOf(z.string());
 
 export const webhookUrl = z
   .string()
   .max(2048, "url is too long (2048 characters at most)")
   .refine(isHttpUrl, "url must be an absolute http(s) URL, e.g. https://example.com/webhooks/exa")
-  .describe("The public https URL that receives the POSTed events.");
+  .describe("Public https URL that receives the events.");
 
 export const metadata = z
   .record(z.string(), z.string().max(1000, "metadata values must be at most 1000 characters"))
-  .describe("Your own string labels for the webhook (values up to 1000 characters).");
+  .describe("Your string labels (values <= 1000 chars).");
 
 function isHttpUrl(value: string): boolean {
   try {

@@ -5,19 +5,19 @@ import { eventLine, summarizeEventData } from "../format/events.js";
 import { nextPageLine } from "../format/lines.js";
 import { ToolInputError } from "../format/tool-error.js";
 import { defineTool } from "./define.js";
-import { cursor, eventType, isoTimestamp, limit, strictInput } from "./inputs.js";
+import { cursor, eventTypeList, isoTimestamp, limit, strictInput } from "./inputs.js";
 import { eventOutput, pageInfo } from "./outputs.js";
 
 export const listEventsTool = defineTool({
   name: "list_events",
   title: "List events",
   description:
-    "List Exa events newest first, filtered by types and a createdAfter/createdBefore window. Use it to recover events a receiver missed (Exa has no redeliver).",
+    "Events newest first, by type and time window. Use it to recover events a receiver missed (Exa has no redeliver).",
   kind: "read",
   inputSchema: strictInput({
-    types: z.array(eventType).min(1).max(19).optional().describe("Only these event types."),
-    createdAfter: isoTimestamp.optional().describe("Only events created at or after this ISO 8601 time."),
-    createdBefore: isoTimestamp.optional().describe("Only events created at or before this ISO 8601 time."),
+    types: eventTypeList.optional().describe("Only these event types."),
+    createdAfter: isoTimestamp.optional().describe("ISO 8601, inclusive."),
+    createdBefore: isoTimestamp.optional().describe("ISO 8601, inclusive."),
     limit: limit.optional(),
     cursor: cursor.optional(),
   }),

@@ -8,8 +8,7 @@ import { attemptOutput, pageInfo, toAttemptOutput } from "./outputs.js";
 export const listWebhookAttemptsTool = defineTool({
   name: "list_webhook_attempts",
   title: "List delivery attempts",
-  description:
-    "Raw delivery attempts of one webhook, newest first: status code, outcome, event, receiver's response. For why deliveries fail, prefer diagnose_failures.",
+  description: "Raw delivery attempts of one webhook, newest first. For why deliveries fail, prefer diagnose_failures.",
   kind: "read",
   inputSchema: strictInput({
     webhookId,

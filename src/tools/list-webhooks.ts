@@ -8,8 +8,7 @@ import { pageInfo, toWebhookOutput, webhookOutput } from "./outputs.js";
 export const listWebhooksTool = defineTool({
   name: "list_webhooks",
   title: "List webhooks",
-  description:
-    "List the Exa Websets webhooks of the account: id, status, URL and subscribed events. Start here to find a webhook id.",
+  description: "The account's Exa Websets webhooks: id, status, URL, events. Start here to find a webhook id.",
   kind: "read",
   inputSchema: strictInput({ limit: limit.optional(), cursor: cursor.optional() }),
   outputSchema: z.object({ webhooks: z.array(webhookOutput), ...pageInfo }),

@@ -12,17 +12,17 @@ const retrySchedule = SANDBOX_RETRY_DELAYS_MS.map((ms) => ms / 1000).join(", ");
 export const sandboxEmitEventTool = defineTool({
   name: "sandbox_emit_event",
   title: "Emit a sandbox event",
-  description: `Sandbox only: create an event of a type and deliver it, signed with each webhook's secret, to every active webhook subscribed to that type (or only to webhookId, even if it is not subscribed). Deliveries run in the background; failures are retried after ${retrySchedule} s. Check the outcome with list_webhook_attempts a few seconds later.`,
+  description: `Sandbox: create an event and deliver it, signed, to every active subscribed webhook (or only webhookId). Runs in the background (retries after ${retrySchedule} s); check list_webhook_attempts.`,
   kind: "sandbox",
   inputSchema: strictInput({
     type: eventType,
     webhookId: webhookId
       .optional()
-      .describe("Deliver only to this webhook (as returned by list_webhooks); omit to reach every subscriber."),
+      .describe("Only this webhook; omit for every subscriber."),
     data: z
       .record(z.string(), z.unknown())
       .optional()
-      .describe("The event's data object (the resource it is about). Omit for a realistic one of the type."),
+      .describe("The resource the event carries; omit for a realistic one."),
   }),
   outputSchema: z.object({
     eventId: z.string(),

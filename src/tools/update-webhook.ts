@@ -3,19 +3,18 @@ import { z } from "zod";
 import { webhookDetail } from "../format/lines.js";
 import { ToolInputError } from "../format/tool-error.js";
 import { defineTool } from "./define.js";
-import { eventTypes, metadata, strictInput, webhookId, webhookUrl } from "./inputs.js";
+import { eventTypeList, metadata, strictInput, webhookId, webhookUrl } from "./inputs.js";
 import { toWebhookOutput, webhookOutput } from "./outputs.js";
 
 export const updateWebhookTool = defineTool({
   name: "update_webhook",
   title: "Update a webhook",
-  description:
-    "Change a webhook's url, events (replaces the whole list) or metadata. Give at least one. The secret stays the same.",
+  description: "Change a webhook's url, events or metadata (at least one). The secret stays the same.",
   kind: "write",
   inputSchema: strictInput({
     webhookId,
     url: webhookUrl.optional(),
-    events: eventTypes.optional(),
+    events: eventTypeList.optional().describe("Replaces the whole list; same types as create_webhook."),
     metadata: metadata.optional(),
   }),
   outputSchema: z.object({ webhook: webhookOutput }),

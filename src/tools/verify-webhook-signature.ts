@@ -2,7 +2,6 @@
 // (re-serialized body, wrong scheme, secret whitespace/prefix, stale or millisecond timestamp).
 // No network and no Exa client: everything needed is in the input.
 import { z } from "zod";
-import { VERIFY_REASONS } from "../signature/reasons.js";
 import { DEFAULT_TOLERANCE_SECONDS, verifyExaSignature } from "../signature/verify.js";
 import { defineTool } from "./define.js";
 
@@ -11,42 +10,29 @@ const MAX_TOLERANCE_SECONDS = 604_800;
 
 const inputSchema = z
   .object({
-    payload: z
-      .string()
-      .describe(
-        "The RAW request body exactly as received, byte for byte. Not parsed and re-stringified JSON: Exa signs the raw body, so any re-serialization breaks the signature.",
-      ),
-    signatureHeader: z
-      .string()
-      .describe(
-        'The Exa-Signature header value, e.g. "t=1735689600,v1=<hex>" (the "Exa-Signature:" name may be included).',
-      ),
-    secret: z
-      .string()
-      .describe(
-        "The webhook secret returned by create_webhook. It is used only to compute the HMAC and is never echoed.",
-      ),
+    payload: z.string().describe("The RAW request body exactly as received (not parsed and re-stringified JSON)."),
+    signatureHeader: z.string().describe('The Exa-Signature header value, e.g. "t=1735689600,v1=<hex>".'),
+    secret: z.string().describe("The webhook's secret (from create_webhook); never echoed."),
     toleranceSeconds: z
       .number()
       .int()
       .min(0)
       .max(MAX_TOLERANCE_SECONDS)
       .optional()
-      .describe(`Maximum age (or clock skew into the future) of t in seconds. Default ${DEFAULT_TOLERANCE_SECONDS}.`),
+      .describe(`Max age of t in seconds, default ${DEFAULT_TOLERANCE_SECONDS}.`),
     now: z
       .number()
       .int()
       .positive()
+      .max(1e11)
       .optional()
-      .describe(
-        "Unix seconds to verify at, instead of the current time. Set it near the delivery time to check an old captured delivery.",
-      ),
+      .describe("Unix seconds to verify at (to check an old captured delivery)."),
   })
   .strict();
 
 const outputSchema = z.object({
   valid: z.boolean(),
-  reason: z.enum(VERIFY_REASONS),
+  reason: z.string(),
   timestamp: z.number().nullable(),
   ageSeconds: z.number().nullable(),
 });
@@ -55,7 +41,7 @@ export const verifyWebhookSignatureTool = defineTool({
   name: "verify_webhook_signature",
   title: "Verify an Exa webhook signature",
   description:
-    "Check an Exa-Signature header against a delivery's raw body and the webhook secret, offline. Use it when a receiver rejects Exa's signature: it names the cause (re-serialized JSON, wrong scheme, secret whitespace or prefix, stale or millisecond timestamp) and the fix. The secret is never echoed.",
+    "Why does my receiver reject Exa's signature? Checks an Exa-Signature header against the raw body and secret, offline, and names the mistake (re-serialized JSON, wrong scheme, secret format, stale timestamp).",
   kind: "offline",
   inputSchema,
   outputSchema,

@@ -1,0 +1,124 @@
+// The sandbox through the built bin: --sandbox over stdio, `call` for terminals and scripts, and the
+// standalone emulator command.
+import { spawn, spawnSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { BIN_PATH, callTool, spawnBuiltServer } from "../helpers/harness.js";
+
+function runBin(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [BIN_PATH, ...args], {
+    env: { PATH: process.env.PATH ?? "", ...env },
+    encoding: "utf8",
+    timeout: 30_000,
+    input: "",
+  });
+}
+
+describe("--sandbox over stdio", () => {
+  it("needs no key, marks every text as simulated, and offers sandbox_emit_event", async () => {
+    const server = await spawnBuiltServer(["--sandbox"]);
+    try {
+      expect(server.client.getInstructions()).toMatch(/SANDBOX mode/);
+      const { tools } = await server.client.listTools();
+      expect(tools.map((tool) => tool.name)).toContain("sandbox_emit_event");
+      const list = await callTool(server.client, "list_webhooks", {});
+      expect(list.isError).toBe(false);
+      expect(list.text.startsWith("[sandbox: simulated data]")).toBe(true);
+      const diagnosis = await callTool(server.client, "diagnose_failures", {});
+      const report = diagnosis.structured as { webhooks: { verdict: string; groups: { category: string }[] }[] };
+      const verdicts = new Set(report.webhooks.map((webhook) => webhook.verdict));
+      for (const verdict of ["healthy", "failing", "inactive"]) expect(verdicts).toContain(verdict);
+      const categories = new Set(report.webhooks.flatMap((webhook) => webhook.groups.map((group) => group.category)));
+      for (const category of ["unreachable", "timeout", "auth_rejected", "not_found", "redirect", "server_error"]) {
+        expect(categories).toContain(category);
+      }
+      const missing = await callTool(server.client, "get_webhook", { webhookId: "webhook_nope" });
+      expect(missing.isError).toBe(true);
+      expect(missing.text).toMatch(/^\[sandbox: simulated data\] No webhook webhook_nope/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("sandbox_emit_event delivers to a webhook and the attempt shows up", async () => {
+    const server = await spawnBuiltServer(["--sandbox"]);
+    try {
+      const list = await callTool(server.client, "list_webhooks", { limit: 200 });
+      const webhooks = (list.structured as { webhooks: { id: string; events: string[]; status: string }[] }).webhooks;
+      const target = webhooks.find((webhook) => webhook.status === "active" && webhook.events.includes("webset.item.created"));
+      if (!target) throw new Error("demo account has no active webhook for webset.item.created");
+      const emitted = await callTool(server.client, "sandbox_emit_event", { type: "webset.item.created", webhookId: target.id });
+      expect(emitted.isError).toBe(false);
+      const { eventId } = emitted.structured as { eventId: string };
+      let seen = false;
+      for (let i = 0; i < 50 && !seen; i++) {
+        const attempts = await callTool(server.client, "list_webhook_attempts", { webhookId: target.id, limit: 10 });
+        seen = (attempts.structured as { attempts: { eventId: string }[] }).attempts.some((attempt) => attempt.eventId === eventId);
+        if (!seen) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(seen).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("call", () => {
+  it("prints the tool's text and exits 0", () => {
+    const result = runBin(["call", "diagnose_failures", "--sandbox"]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^\[sandbox: simulated data\] 9 webhooks:/);
+    expect(result.stdout).toContain("failing");
+  });
+
+  it("exits 1 when the tool reports an error, with the error text", () => {
+    const result = runBin(["call", "get_webhook", '{"webhookId":"webhook_nope"}', "--sandbox"]);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain("No webhook webhook_nope. Call list_webhooks");
+    const noKey = runBin(["call", "list_webhooks"]);
+    expect(noKey.status).toBe(1);
+    expect(noKey.stdout).toContain("EXA_API_KEY is not set");
+  });
+
+  it("bad JSON arguments or an unknown tool are usage errors (exit 2)", () => {
+    const badJson = runBin(["call", "list_webhooks", "{nope", "--sandbox"]);
+    expect(badJson.status).toBe(2);
+    expect(badJson.stderr).toContain("must be a JSON object");
+    const unknown = runBin(["call", "no_such_tool", "--sandbox"]);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('No tool "no_such_tool"');
+  });
+});
+
+describe("emulator command", () => {
+  it("prints its base URL first, answers 401 without a key and serves the demo account with one", async () => {
+    const child = spawn(process.execPath, [BIN_PATH, "emulator", "--port", "0", "--seed", "demo"], {
+      env: { PATH: process.env.PATH ?? "" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    try {
+      const firstLines = await new Promise<string[]>((resolve, reject) => {
+        let out = "";
+        const timer = setTimeout(() => reject(new Error(`no output; got ${out}`)), 15_000);
+        child.stdout.on("data", (chunk: Buffer) => {
+          out += chunk.toString();
+          const lines = out.split("\n");
+          if (lines.length >= 3) {
+            clearTimeout(timer);
+            resolve(lines);
+          }
+        });
+      });
+      const baseUrl = firstLines[0] ?? "";
+      expect(baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(firstLines[1]).toContain(`new Exa(`);
+      const anonymous = await fetch(`${baseUrl}/websets/v0/webhooks`);
+      expect(anonymous.status).toBe(401);
+      const listed = await fetch(`${baseUrl}/websets/v0/webhooks?limit=200`, { headers: { "x-api-key": "anything" } });
+      expect(listed.status).toBe(200);
+      expect(((await listed.json()) as { data: unknown[] }).data).toHaveLength(9);
+    } finally {
+      child.kill("SIGTERM");
+      await new Promise((resolve) => child.on("close", resolve));
+    }
+  });
+});
