@@ -16,9 +16,7 @@ export const sandboxEmitEventTool = defineTool({
   kind: "sandbox",
   inputSchema: strictInput({
     type: eventType,
-    webhookId: webhookId
-      .optional()
-      .describe("Only this webhook; omit for every subscriber."),
+    webhookId: webhookId.optional().describe("Only this webhook; omit for every subscriber."),
     data: z
       .record(z.string(), z.unknown())
       .optional()

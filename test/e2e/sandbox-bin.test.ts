@@ -44,15 +44,22 @@ describe("--sandbox over stdio", () => {
     try {
       const list = await callTool(server.client, "list_webhooks", { limit: 200 });
       const webhooks = (list.structured as { webhooks: { id: string; events: string[]; status: string }[] }).webhooks;
-      const target = webhooks.find((webhook) => webhook.status === "active" && webhook.events.includes("webset.item.created"));
+      const target = webhooks.find(
+        (webhook) => webhook.status === "active" && webhook.events.includes("webset.item.created"),
+      );
       if (!target) throw new Error("demo account has no active webhook for webset.item.created");
-      const emitted = await callTool(server.client, "sandbox_emit_event", { type: "webset.item.created", webhookId: target.id });
+      const emitted = await callTool(server.client, "sandbox_emit_event", {
+        type: "webset.item.created",
+        webhookId: target.id,
+      });
       expect(emitted.isError).toBe(false);
       const { eventId } = emitted.structured as { eventId: string };
       let seen = false;
       for (let i = 0; i < 50 && !seen; i++) {
         const attempts = await callTool(server.client, "list_webhook_attempts", { webhookId: target.id, limit: 10 });
-        seen = (attempts.structured as { attempts: { eventId: string }[] }).attempts.some((attempt) => attempt.eventId === eventId);
+        seen = (attempts.structured as { attempts: { eventId: string }[] }).attempts.some(
+          (attempt) => attempt.eventId === eventId,
+        );
         if (!seen) await new Promise((resolve) => setTimeout(resolve, 100));
       }
       expect(seen).toBe(true);

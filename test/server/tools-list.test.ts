@@ -31,7 +31,14 @@ describe("tools/list", () => {
     }
     const byName = new Map(tools.map((tool) => [tool.name, tool.annotations]));
     expect(byName.get("delete_webhook")?.destructiveHint).toBe(true);
-    for (const name of ["list_webhooks", "get_webhook", "list_webhook_attempts", "diagnose_failures", "list_events", "get_event"]) {
+    for (const name of [
+      "list_webhooks",
+      "get_webhook",
+      "list_webhook_attempts",
+      "diagnose_failures",
+      "list_events",
+      "get_event",
+    ]) {
       expect(byName.get(name)?.readOnlyHint, name).toBe(true);
       expect(byName.get(name)?.idempotentHint, name).toBe(true);
     }
