@@ -2,7 +2,7 @@
 // partitions in whatever order they arrive, so every field is a commutative fold (counts, min/max with a
 // total tie-break) and the result is identical for any insertion order.
 //
-// Memory: one small record per distinct event (two attempt numbers), one record per (category, status)
+// Memory: one small integer per distinct event (two attempt numbers), one record per (category, status)
 // group, and the timestamps of failures newer than the newest success seen so far (needed for
 // consecutiveFailures when attempts arrive out of order; tiny for a healthy webhook, bounded by the scan's
 // maxAttempts for a failing one). Never a list of attempts.
@@ -13,10 +13,21 @@ import { sanitizeResponseText } from "./sanitize.js";
 import { compareTimestamps, newerOf, olderOf, timestampMillis } from "./timestamps.js";
 import type { AttemptSummary, Category, DiagnosisGroup, EventOutcomes } from "./types.js";
 
-/** Lowest attempt number seen per outcome; Infinity = none seen. */
-interface EventState {
-  minFailed: number;
-  minSucceeded: number;
+/**
+ * Per event, the lowest attempt number seen per outcome, packed into one small integer so a Map of 100k
+ * events holds no objects: low 15 bits = lowest succeeded attempt, next 15 = lowest failed, 0 = none seen.
+ * Attempt numbers above 32767 are clamped, which cannot change which outcome came first in practice.
+ */
+const FIELD_BITS = 15;
+const FIELD_MAX = (1 << FIELD_BITS) - 1;
+
+function packEvent(minFailed: number, minSucceeded: number): number {
+  return minFailed * (FIELD_MAX + 1) + minSucceeded;
+}
+
+function minAttempt(current: number, attempt: number): number {
+  const clamped = Math.min(Math.max(1, Math.floor(attempt) || 1), FIELD_MAX);
+  return current === 0 ? clamped : Math.min(current, clamped);
 }
 
 interface GroupState {
@@ -60,18 +71,20 @@ function compareGroups(a: DiagnosisGroup, b: DiagnosisGroup): number {
   );
 }
 
-function countEventOutcomes(events: Map<string, EventState>): EventOutcomes {
+function countEventOutcomes(events: Map<string, number>): EventOutcomes {
   const outcomes: EventOutcomes = { total: events.size, delivered: 0, recovered: 0, undelivered: 0 };
-  for (const { minFailed, minSucceeded } of events.values()) {
-    if (minSucceeded === Number.POSITIVE_INFINITY) outcomes.undelivered++;
-    else if (minSucceeded < minFailed) outcomes.delivered++;
+  for (const packed of events.values()) {
+    const minSucceeded = packed % (FIELD_MAX + 1);
+    const minFailed = Math.floor(packed / (FIELD_MAX + 1));
+    if (minSucceeded === 0) outcomes.undelivered++;
+    else if (minFailed === 0 || minSucceeded < minFailed) outcomes.delivered++;
     else outcomes.recovered++;
   }
   return outcomes;
 }
 
 export function createAttemptAggregator(options: AttemptAggregatorOptions = {}): AttemptAggregator {
-  const events = new Map<string, EventState>();
+  const events = new Map<string, number>();
   const groups = new Map<string, GroupState>();
   let attemptsScanned = 0;
   let failedAttempts = 0;
@@ -85,13 +98,12 @@ export function createAttemptAggregator(options: AttemptAggregatorOptions = {}):
   let pruneAt = 64;
 
   function recordEvent(attempt: WebhookAttempt): void {
-    let state = events.get(attempt.eventId);
-    if (!state) {
-      state = { minFailed: Number.POSITIVE_INFINITY, minSucceeded: Number.POSITIVE_INFINITY };
-      events.set(attempt.eventId, state);
-    }
-    if (attempt.successful) state.minSucceeded = Math.min(state.minSucceeded, attempt.attempt);
-    else state.minFailed = Math.min(state.minFailed, attempt.attempt);
+    const packed = events.get(attempt.eventId) ?? 0;
+    let minSucceeded = packed % (FIELD_MAX + 1);
+    let minFailed = Math.floor(packed / (FIELD_MAX + 1));
+    if (attempt.successful) minSucceeded = minAttempt(minSucceeded, attempt.attempt);
+    else minFailed = minAttempt(minFailed, attempt.attempt);
+    events.set(attempt.eventId, packEvent(minFailed, minSucceeded));
   }
 
   function recordSuccess(attempt: WebhookAttempt): void {

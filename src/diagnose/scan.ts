@@ -65,16 +65,26 @@ function deadlineSignal(deadline: number | AbortSignal | undefined): { signal: A
 }
 
 /**
- * A promise that rejects when `signal` aborts, raced against each request so a source that ignores its signal
- * cannot hold the scan hostage. One listener for the whole scan rather than one per request.
+ * Settles like `promise`, or rejects as soon as `signal` aborts, so a source that ignores its signal cannot
+ * hold the scan hostage. The listener is removed once the request settles: racing every page against one
+ * long-lived promise instead would keep every page reachable from it until the scan ends.
  */
-function abortedPromise(signal: AbortSignal): Promise<never> {
-  const aborted = new Promise<never>((_resolve, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    else signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
   });
-  aborted.catch(() => {}); // observed through the races; never an unhandled rejection on its own
-  return aborted;
 }
 
 function errorMessage(error: unknown): string {
@@ -87,9 +97,8 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
   clientSignal.throwIfAborted();
   const budget = deadlineSignal(options.deadline);
   const requestSignal = AbortSignal.any([clientSignal, budget.signal]);
-  // Every in-flight request may listen on this one signal; concurrency above 10 is not a leak.
-  setMaxListeners(Math.max(10, options.concurrency + 10), requestSignal);
-  const requestAborted = abortedPromise(requestSignal);
+  // Each in-flight request listens on this one signal (here and in the source): that is not a leak.
+  setMaxListeners(Math.max(10, options.concurrency * 4 + 10), requestSignal);
   const sinceMs = since?.getTime();
   const maxAttempts = Math.max(0, Math.floor(options.maxAttempts));
   const aggregator = createAttemptAggregator({
@@ -146,7 +155,7 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
     if (partition.eventType !== undefined) query.eventType = partition.eventType;
     if (cursor !== undefined) query.cursor = cursor;
     try {
-      return await Promise.race([source(query, requestSignal), requestAborted]);
+      return await unlessAborted(source(query, requestSignal), requestSignal);
     } catch (error) {
       clientSignal.throwIfAborted();
       if (budget.signal.aborted) outOfTime = true;

@@ -1,5 +1,7 @@
 // Zod schemas of what Exa returns. Tolerant: extra fields are dropped, optional/null fields accepted,
 // and an event type we do not know yet is kept as a string rather than failing the whole page.
+// Only fields the tools use are kept (attempts' responseHeaders are not): a 100k-attempt diagnosis copies
+// every kept field of every attempt.
 import { z } from "zod";
 
 const metadata = z.record(z.string(), z.string()).nullish();
@@ -25,7 +27,6 @@ export const webhookAttemptSchema = z.object({
   webhookId: z.string(),
   url: z.string(),
   successful: z.boolean(),
-  responseHeaders: z.record(z.string(), z.unknown()).nullish(),
   responseBody: z.string().nullish(),
   responseStatusCode: z.number().nullish(),
   attempt: z.number(),
