@@ -56,3 +56,8 @@ export interface Page<T> {
   hasMore: boolean;
   nextCursor?: string | null;
 }
+
+/** An attempt as Exa sends it over the wire (what the emulator serves); the client keeps WebhookAttempt. */
+export interface WebhookAttemptWire extends WebhookAttempt {
+  responseHeaders: Record<string, string>;
+}

@@ -1,8 +1,5 @@
 // One-line renderings of Exa objects and the "next page" hint, shared by every tool's text.
-import type { Webhook, WebhookAttempt } from "../exa/schemas.js";
-import { quoteUntrusted } from "./untrusted.js";
-
-export const TEXT_BODY_LIMIT = 100;
+import type { Webhook } from "../exa/schemas.js";
 
 export function webhookLine(webhook: Webhook): string {
   const metadata =
@@ -20,14 +17,6 @@ export function webhookDetail(webhook: Webhook): string {
     lines.push(`metadata: ${JSON.stringify(webhook.metadata)}`);
   lines.push(`created ${webhook.createdAt} · updated ${webhook.updatedAt}`);
   return lines.join("\n");
-}
-
-export function attemptLine(attempt: WebhookAttempt): string {
-  const mark = attempt.successful ? "ok" : "FAILED";
-  const status = attempt.responseStatusCode ? `HTTP ${attempt.responseStatusCode}` : "no HTTP response";
-  const head = `- ${attempt.attemptedAt} ${mark} ${status} · ${attempt.eventType} · event ${attempt.eventId} · attempt ${attempt.attempt} · ${attempt.id}`;
-  if (attempt.successful || !attempt.responseBody) return head;
-  return `${head}\n  receiver said: ${quoteUntrusted(attempt.responseBody, TEXT_BODY_LIMIT)}`;
 }
 
 /** The exact call for the next page, so a model can continue without guessing. */

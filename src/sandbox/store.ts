@@ -1,7 +1,7 @@
 // The emulator's state: webhooks (with their secrets), events, and per-webhook delivery attempts.
 // Routes read it through indexes; tests, benches and the demo seeder write it directly.
 import { EVENT_TYPE_INFO, type EventType, isEventType } from "../exa/event-types.js";
-import type { ExaEvent, Webhook, WebhookAttempt } from "../exa/schemas.js";
+import type { ExaEvent, Webhook, WebhookAttemptWire } from "../exa/schemas.js";
 import { newAttemptId, newEventId, newResourceId, newWebhookId, newWebhookSecret } from "./ids.js";
 import { type LogEntry, TimeOrderedLog } from "./time-ordered-log.js";
 
@@ -70,7 +70,7 @@ export class EmulatorStore {
   // Webhooks by createdAt. Deleted ones stay in the log and are skipped when paging (there are few);
   // a record counts as live only while the map still points at that same record.
   private webhookLog = new TimeOrderedLog<StoredWebhook>(() => ["*"]);
-  private attemptLogs = new Map<string, TimeOrderedLog<WebhookAttempt>>();
+  private attemptLogs = new Map<string, TimeOrderedLog<WebhookAttemptWire>>();
   private events = new Map<string, ExaEvent>();
   private eventLog = new TimeOrderedLog<ExaEvent>((event) => [ALL_EVENTS_INDEX, eventIndexKey(event.type)]);
 
@@ -196,30 +196,30 @@ export class EmulatorStore {
 
   // ---- attempts ----
 
-  addAttempt(input: AddAttemptInput): WebhookAttempt {
+  addAttempt(input: AddAttemptInput): WebhookAttemptWire {
     const [attempt] = this.addAttempts([input]);
-    return attempt as WebhookAttempt;
+    return attempt as WebhookAttemptWire;
   }
 
   /** Bulk insert; out-of-order timestamps cost one sort per webhook at the next read, not one per item. */
-  addAttempts(inputs: readonly AddAttemptInput[]): WebhookAttempt[] {
+  addAttempts(inputs: readonly AddAttemptInput[]): WebhookAttemptWire[] {
     const built = inputs.map((input) => this.buildAttempt(input));
     for (const { at, value } of built)
-      (this.attemptLogs.get(value.webhookId) as TimeOrderedLog<WebhookAttempt>).append(at, value);
+      (this.attemptLogs.get(value.webhookId) as TimeOrderedLog<WebhookAttemptWire>).append(at, value);
     return built.map((item) => item.value);
   }
 
   /** Newest first. */
-  listAttempts(webhookId: string): WebhookAttempt[] {
+  listAttempts(webhookId: string): WebhookAttemptWire[] {
     return this.attemptLogs.get(webhookId)?.newestFirst() ?? [];
   }
 
   /** Attempts of one webhook by attemptedAt, oldest first; key from attemptIndexKey. Undefined if no such webhook. */
-  attemptIndex(webhookId: string, key: string): readonly LogEntry<WebhookAttempt>[] | undefined {
+  attemptIndex(webhookId: string, key: string): readonly LogEntry<WebhookAttemptWire>[] | undefined {
     return this.attemptLogs.get(webhookId)?.index(key);
   }
 
-  private buildAttempt(input: AddAttemptInput): { at: number; value: WebhookAttempt } {
+  private buildAttempt(input: AddAttemptInput): { at: number; value: WebhookAttemptWire } {
     const stored = this.webhooks.get(input.webhookId);
     if (!stored) throw new Error(`No webhook ${input.webhookId}`);
     const eventType = input.eventType ?? (input.eventId ? this.events.get(input.eventId)?.type : undefined);
@@ -227,7 +227,7 @@ export class EmulatorStore {
     assertEventTypes([eventType]);
     const status = input.responseStatusCode ?? (input.successful === false ? 500 : 200);
     const at = input.attemptedAt === undefined ? this.clock() : toMs(input.attemptedAt);
-    const value: WebhookAttempt = {
+    const value: WebhookAttemptWire = {
       id: input.id ?? newAttemptId(),
       object: "webhook_attempt",
       eventId: input.eventId ?? newEventId(),
@@ -245,8 +245,8 @@ export class EmulatorStore {
   }
 }
 
-function newAttemptLog(): TimeOrderedLog<WebhookAttempt> {
-  return new TimeOrderedLog<WebhookAttempt>((attempt) => [
+function newAttemptLog(): TimeOrderedLog<WebhookAttemptWire> {
+  return new TimeOrderedLog<WebhookAttemptWire>((attempt) => [
     attemptIndexKey(),
     attemptIndexKey(attempt.eventType),
     attemptIndexKey(undefined, attempt.successful),

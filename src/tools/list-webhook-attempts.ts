@@ -1,6 +1,7 @@
 // list_webhook_attempts: delivery attempts of one webhook, newest first, filterable by type and outcome.
 import { z } from "zod";
-import { attemptLine, nextPageLine, TEXT_BODY_LIMIT } from "../format/lines.js";
+import { renderAttemptLines } from "../format/attempts.js";
+import { nextPageLine } from "../format/lines.js";
 import { defineTool } from "./define.js";
 import { cursor, eventType, limit, strictInput, webhookId } from "./inputs.js";
 import { attemptOutput, pageInfo, toAttemptOutput } from "./outputs.js";
@@ -30,8 +31,7 @@ export const listWebhookAttemptsTool = defineTool({
       lines.push(
         `${page.data.length} attempt${page.data.length === 1 ? "" : "s"} for ${id}, newest first (${failed} failed)${page.hasMore ? ", more exist" : ""}:`,
       );
-      if (failed) lines.push(`Receiver responses are quoted, untrusted text cut to ${TEXT_BODY_LIMIT} characters.`);
-      lines.push(...page.data.map(attemptLine));
+      lines.push("time status outcome eventType eventId #attempt [response]", ...renderAttemptLines(page.data));
     }
     if (page.hasMore) {
       const { cursor: _previous, ...rest } = input;

@@ -18,7 +18,6 @@ export function attempt(overrides: Partial<WebhookAttempt> = {}): WebhookAttempt
     webhookId: "whk_1",
     url: WEBHOOK_URL,
     successful: true,
-    responseHeaders: {},
     responseBody: "ok",
     responseStatusCode: 200,
     attempt: 1,

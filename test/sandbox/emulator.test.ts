@@ -1,7 +1,7 @@
 // The emulator over real HTTP on 127.0.0.1: CRUD, validation, auth, pagination, indexes at scale, faults.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { EVENT_TYPES } from "../../src/exa/event-types.js";
-import type { WebhookAttempt } from "../../src/exa/schemas.js";
+import type { WebhookAttemptWire } from "../../src/exa/schemas.js";
 import { type AddAttemptInput, type Emulator, startEmulator } from "../../src/sandbox/index.js";
 
 let emulator: Emulator;
@@ -302,7 +302,7 @@ describe("auth and routing", () => {
 describe("attempts pagination", () => {
   const TYPES = ["webset.item.created", "webset.idle", "monitor.run.completed"] as const;
   let webhookId: string;
-  let seeded: WebhookAttempt[];
+  let seeded: WebhookAttemptWire[];
 
   beforeAll(() => {
     webhookId = emulator.store.createWebhook({ url: "https://e.com/a", events: [...TYPES] }).id;
@@ -333,7 +333,7 @@ describe("attempts pagination", () => {
     const params = new URLSearchParams();
     if (type) params.set("eventType", type);
     if (ok !== undefined) params.set("successful", String(ok));
-    const { items } = await collectPages<WebhookAttempt>(`/webhooks/${webhookId}/attempts?${params}`, 10);
+    const { items } = await collectPages<WebhookAttemptWire>(`/webhooks/${webhookId}/attempts?${params}`, 10);
     const want = expected(type, ok);
     expect(want.length).toBeGreaterThan(0);
     expect(items.map((a) => a.id)).toEqual(want.map((a) => a.id));
@@ -379,7 +379,7 @@ describe("attempts pagination", () => {
     const first = await get(`/webhooks/${id}/attempts?limit=4`);
     emulator.store.addAttempt({ webhookId: id, eventType: "webset.idle", attemptedAt: base + 100 });
     const { items } = await (async () => {
-      const rest: WebhookAttempt[] = [];
+      const rest: WebhookAttemptWire[] = [];
       let cursor: string | null = first.json.nextCursor;
       while (cursor) {
         const page = await get(`/webhooks/${id}/attempts?limit=4&cursor=${cursor}`);
@@ -388,7 +388,7 @@ describe("attempts pagination", () => {
       }
       return { items: rest };
     })();
-    expect([...first.json.data, ...items].map((a: WebhookAttempt) => Date.parse(a.attemptedAt) - base)).toEqual([
+    expect([...first.json.data, ...items].map((a: WebhookAttemptWire) => Date.parse(a.attemptedAt) - base)).toEqual([
       9, 8, 7, 6, 5, 4, 3, 2, 1, 0,
     ]);
     expect((await get(`/webhooks/${id}/attempts?limit=1`)).json.data[0].attemptedAt).toBe(
@@ -435,7 +435,7 @@ describe("100k attempts at scale", () => {
           const query = new URLSearchParams({ eventType, successful: String(successful), limit: "200" });
           if (cursor) query.set("cursor", cursor);
           const res = await fetch(`${local.baseUrl}/websets/v0/webhooks/${id}/attempts?${query}`, { headers: KEY });
-          const page = (await res.json()) as { data: WebhookAttempt[]; nextCursor: string | null };
+          const page = (await res.json()) as { data: WebhookAttemptWire[]; nextCursor: string | null };
           // Counted rather than asserted per item: 100k expect() calls would dominate the run time.
           for (const attempt of page.data) {
             const at = Date.parse(attempt.attemptedAt);

@@ -1,5 +1,5 @@
 // GET /v0/webhooks/{id}/attempts: newest first, filtered by eventType and/or successful via prebuilt indexes.
-import type { WebhookAttempt } from "../../exa/schemas.js";
+import type { WebhookAttemptWire } from "../../exa/schemas.js";
 import { parseBoolean, parseEventType } from "../query.js";
 import { attemptIndexKey } from "../store.js";
 import { pageOf } from "./page.js";
@@ -11,6 +11,9 @@ export const listAttempts: RouteHandler = ({ store, id, query }) => {
   const indexKey = attemptIndexKey(parseEventType(query, "eventType"), parseBoolean(query, "successful"));
   const index = store.attemptIndex(id, indexKey) ?? [];
   return ok(
-    pageOf({ query, filterKey: `attempts:${id}:${indexKey}`, sources: [index] }, (attempt: WebhookAttempt) => attempt),
+    pageOf(
+      { query, filterKey: `attempts:${id}:${indexKey}`, sources: [index] },
+      (attempt: WebhookAttemptWire) => attempt,
+    ),
   );
 };
