@@ -1,0 +1,20 @@
+// The emulator of Exa's webhooks API, loaded from source: esbuild bundles src/sandbox/index.ts into the
+// scratch folder so the bench can start it in-process, seed its store and read its request log.
+import { pathToFileURL } from "node:url";
+import { build } from "esbuild";
+import { benchDir, ROOT } from "./paths.mjs";
+
+/** @returns {Promise<typeof import("../../src/sandbox/index.js")>} */
+export async function loadEmulatorModule() {
+  const outfile = `${benchDir("emulator")}/index.mjs`;
+  await build({
+    entryPoints: [`${ROOT}src/sandbox/index.ts`],
+    outfile,
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "esm",
+    logLevel: "warning",
+  });
+  return import(pathToFileURL(outfile).href);
+}

@@ -1,0 +1,85 @@
+// What `npx exa-webhooks-mcp` gets: the packed tarball installed into an empty project. One package, no
+// dependencies, a small footprint, and a bin that starts and speaks MCP without an API key.
+import { execFileSync } from "node:child_process";
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+const NPM_TIMEOUT_MS = 45_000;
+// `env node` in the bin's shebang must find the node running these tests.
+const PATH = [dirname(process.execPath), process.env.PATH ?? ""].join(process.platform === "win32" ? ";" : ":");
+
+let scratch: string;
+let project: string;
+let installedBin: string;
+
+function npm(args: string[], cwd: string): string {
+  return execFileSync("npm", [...args, "--no-audit", "--no-fund", "--no-update-notifier"], {
+    cwd,
+    encoding: "utf8",
+    timeout: NPM_TIMEOUT_MS,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+function folderBytes(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    total += entry.isDirectory() ? folderBytes(path) : lstatSync(path).size;
+  }
+  return total;
+}
+
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), "exa-webhooks-mcp-pack-"));
+  project = join(scratch, "project");
+  // dist/ is already built (`npm test` builds first); skip `prepare` so packing does not rebuild it.
+  const packed = JSON.parse(npm(["pack", "--json", "--ignore-scripts", "--pack-destination", scratch], ROOT)) as {
+    filename: string;
+  }[];
+  const tarball = join(scratch, packed[0]?.filename ?? "");
+  mkdirSync(project);
+  // Its own package.json, or npm would climb to the repo and install there.
+  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "packed-install-check", private: true }));
+  npm(["install", tarball, "--prefer-offline"], project);
+  installedBin = join(project, "node_modules/.bin/exa-webhooks-mcp");
+}, 2 * NPM_TIMEOUT_MS);
+
+afterAll(() => {
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+describe("npm install of the packed tarball", () => {
+  it("installs one small package and nothing else", () => {
+    const listed = npm(["ls", "--all", "--parseable"], project).trim().split("\n");
+    const packages = listed.slice(1); // the first line is the project itself
+    expect(packages.length, packages.join("\n")).toBeLessThanOrEqual(3);
+    expect(packages.some((path) => path.endsWith(join("node_modules", "exa-webhooks-mcp")))).toBe(true);
+    expect(folderBytes(join(project, "node_modules"))).toBeLessThan(5_000_000);
+  });
+
+  it("the bin starts without a key, lists the tools, and each Exa tool explains how to set the key", async () => {
+    const transport = new StdioClientTransport({ command: installedBin, args: [], env: { PATH }, stderr: "pipe" });
+    let stderr = "";
+    transport.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const client = new Client({ name: "packed-install-test", version: "1.0.0" });
+    await client.connect(transport);
+    try {
+      const { tools } = await client.listTools();
+      expect(tools.length).toBeGreaterThanOrEqual(10);
+      const answer = await client.callTool({ name: "list_webhooks", arguments: {} });
+      expect(answer.isError).toBe(true);
+      expect(JSON.stringify(answer.content)).toContain("EXA_API_KEY is not set");
+      expect(stderr).toContain("EXA_API_KEY is not set");
+    } finally {
+      await client.close();
+    }
+  });
+});
