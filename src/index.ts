@@ -32,16 +32,29 @@ async function main(): Promise<number | undefined> {
       }
     }
     case "serve": {
-      const { config, dependencies } = await prepare(command.flags);
+      const { config, dependencies, close } = await prepare(command.flags);
       if (command.flags.http) {
         const { serveHttp } = await import("./transports/http.js");
-        await serveHttp(config, dependencies, { host: command.flags.host, port: command.flags.port });
+        const http = await serveHttp(config, dependencies, { host: command.flags.host, port: command.flags.port });
+        exitOn(["SIGINT", "SIGTERM"], async () => {
+          await http.close();
+          await close();
+        });
         return undefined;
       }
-      await createServer(config, dependencies).connect(new StdioServerTransport());
+      const server = createServer(config, dependencies);
+      await server.connect(new StdioServerTransport());
       if (!config.apiKey && !config.sandbox) {
         process.stderr.write("exa-webhooks-mcp: EXA_API_KEY is not set; tools will explain how to set it.\n");
       }
+      // The client closing stdin is the end of the session: stop the sandbox's servers too, or they keep
+      // the process alive after the client has gone.
+      const shutdown = async () => {
+        await server.close();
+        await close();
+      };
+      process.stdin.once("end", () => void shutdown().finally(() => process.exit(0)));
+      exitOn(["SIGINT", "SIGTERM"], shutdown);
       return undefined;
     }
   }
@@ -63,6 +76,20 @@ async function prepare(
     dependencies: { sandbox: sandbox.handle },
     close: sandbox.close,
   };
+}
+
+/** Runs `cleanup` once on the first of these signals, then exits. */
+function exitOn(signals: NodeJS.Signals[], cleanup: () => Promise<void>): void {
+  let exiting = false;
+  for (const signal of signals) {
+    process.once(signal, () => {
+      if (exiting) return;
+      exiting = true;
+      void cleanup()
+        .catch(() => {})
+        .finally(() => process.exit(0));
+    });
+  }
 }
 
 main().then(

@@ -45,6 +45,8 @@ export interface ServerDeps {
   clock: () => number;
   /** Read per request, so it can be attached after the server starts. */
   control?: { handler?: ControlHandler };
+  /** While set, requests wait for it before they are served (the sandbox seeds its demo account behind it). */
+  gate?: { until?: Promise<unknown> };
 }
 
 export interface EmulatorServer {
@@ -138,6 +140,7 @@ async function handle(
   if (body.kind === "aborted") return;
   if (body.kind === "ok") record.body = body.text;
 
+  if (deps.gate?.until) await deps.gate.until;
   if (deps.faults.latencyMs > 0) await sleep(deps.faults.latencyMs);
   if (isClosing()) {
     res.destroy();

@@ -39,6 +39,8 @@ export interface Emulator {
   requests: RecordedRequest[];
   /** Attaches the handler of extra routes outside Exa's API (the sandbox control endpoint). */
   setControlHandler(handler: ControlHandler | undefined): void;
+  /** Requests received before `ready` settles wait for it, so nobody sees a half-seeded account. */
+  holdRequestsUntil(ready: Promise<unknown>): void;
   /** Closes the server and destroys hung sockets. */
   close(): Promise<void>;
 }
@@ -50,7 +52,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const faults = new FaultInjector();
   const requests: RecordedRequest[] = [];
   const control: { handler?: ControlHandler } = {};
-  const { server, close } = createEmulatorServer({ store, faults, requests, clock, control });
+  const gate: { until?: Promise<unknown> } = {};
+  const { server, close } = createEmulatorServer({ store, faults, requests, clock, control, gate });
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -64,5 +67,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const setControlHandler = (handler: ControlHandler | undefined): void => {
     control.handler = handler;
   };
-  return { baseUrl: `http://${origin}:${port}`, store, faults, requests, setControlHandler, close };
+  const holdRequestsUntil = (ready: Promise<unknown>): void => {
+    const settled = ready.then(
+      () => {},
+      () => {},
+    );
+    gate.until = settled;
+    void settled.then(() => {
+      if (gate.until === settled) gate.until = undefined;
+    });
+  };
+  return { baseUrl: `http://${origin}:${port}`, store, faults, requests, setControlHandler, holdRequestsUntil, close };
 }

@@ -20,14 +20,21 @@ export interface LaunchSandboxOptions {
   deliveryTimeoutMs?: number;
   /** Runtime retry waits; default 1/2/4/8 s. Tests pass shorter ones. */
   retryDelaysMs?: readonly number[];
+  /**
+   * Return as soon as the emulator listens and seed behind a gate: API requests wait until the demo account
+   * is complete. Lets `--sandbox` answer the MCP handshake before the ~1.3 s of real seed deliveries finish.
+   */
+  seedInBackground?: boolean;
 }
 
 export interface LaunchedSandbox {
   emulator: Emulator;
   engine: DeliveryEngine;
   handle: SandboxHandle;
-  /** Present with the demo seed. */
+  /** Present with the demo seed (after `ready`, when seeding in the background). */
   seedReport: SeedReport | undefined;
+  /** Settles when the seed is complete; rejects if it failed. */
+  ready: Promise<void>;
   /** Stops retries and in-flight deliveries, then the receivers, then the emulator. */
   close(): Promise<void>;
 }
@@ -44,25 +51,48 @@ export async function launchSandbox(options: LaunchSandboxOptions): Promise<Laun
   emulator.setControlHandler(createControlHandler(emulator.store, engine));
 
   let receivers: DemoReceivers | undefined;
+  let seedReport: SeedReport | undefined;
+  const seed = async (): Promise<void> => {
+    if (options.seed !== "demo") return;
+    receivers = await startDemoReceivers();
+    seedReport = await seedDemoAccount(emulator.store, engine, clock, receivers);
+  };
+  const ready = seed();
   const close = async (): Promise<void> => {
+    await ready.catch(() => {});
     await engine.close();
     await receivers?.close();
     await emulator.close();
   };
 
-  let seedReport: SeedReport | undefined;
-  try {
-    if (options.seed === "demo") {
-      receivers = await startDemoReceivers();
-      seedReport = await seedDemoAccount(emulator.store, engine, clock, receivers);
+  if (options.seedInBackground) {
+    emulator.holdRequestsUntil(ready);
+    ready.catch((error: unknown) => {
+      process.stderr.write(`exa-webhooks-mcp: the sandbox demo seed failed: ${(error as Error)?.message ?? error}\n`);
+    });
+  } else {
+    try {
+      await ready;
+    } catch (error) {
+      await close();
+      throw error;
     }
-  } catch (error) {
-    await close();
-    throw error;
   }
 
   const handle: SandboxHandle = {
-    emitEvent: async (input) => emitEvent(emulator.store, engine, input),
+    emitEvent: async (input) => {
+      await ready.catch(() => {});
+      return emitEvent(emulator.store, engine, input);
+    },
   };
-  return { emulator, engine, handle, seedReport, close };
+  return {
+    emulator,
+    engine,
+    handle,
+    get seedReport() {
+      return seedReport;
+    },
+    ready,
+    close,
+  };
 }

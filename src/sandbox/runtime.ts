@@ -15,6 +15,6 @@ export interface RunningSandbox {
 }
 
 export async function startSandbox(): Promise<RunningSandbox> {
-  const sandbox = await launchSandbox({ seed: "demo" });
+  const sandbox = await launchSandbox({ seed: "demo", seedInBackground: true });
   return { baseUrl: sandbox.emulator.baseUrl, apiKey: SANDBOX_API_KEY, handle: sandbox.handle, close: sandbox.close };
 }

@@ -69,6 +69,30 @@ describe("--sandbox over stdio", () => {
   });
 });
 
+describe("--sandbox lifecycle", () => {
+  it("answers the handshake before the demo seed finishes, and exits when the client closes stdin", async () => {
+    const child = spawn(process.execPath, [BIN_PATH, "--sandbox"], {
+      env: { PATH: process.env.PATH ?? "" },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    child.stdin.end(
+      `${JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } } })}\n`,
+    );
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    const code = await Promise.race([
+      exited,
+      new Promise<"still running">((resolve) => setTimeout(() => resolve("still running"), 10_000)),
+    ]);
+    if (code === "still running") child.kill("SIGKILL");
+    expect(code).toBe(0);
+    expect(stdout).toContain('"serverInfo"');
+  });
+});
+
 describe("call", () => {
   it("prints the tool's text and exits 0", () => {
     const result = runBin(["call", "diagnose_failures", "--sandbox"]);
