@@ -1,6 +1,6 @@
 // `npm run mcpb`: the Claude Desktop bundle. Builds the server, syncs manifest.json (version, tools, prompts)
 // from what the built server really answers, validates it with mcpb, and packs exa-webhooks-mcp.mcpb from a
-// staging folder holding only manifest.json, dist/index.js, README.md and LICENSE (the bundle needs no
+// staging folder holding only manifest.json, dist/ (the loader and the bundle), README.md and LICENSE (the bundle needs no
 // node_modules: every dependency is inlined).
 //   node scripts/mcpb.mjs          build, sync, validate, pack
 //   node scripts/mcpb.mjs --sync   build and rewrite manifest.json only
@@ -81,7 +81,7 @@ function stageBundle() {
   rmSync(STAGE, { recursive: true, force: true });
   mkdirSync(join(STAGE, "dist"), { recursive: true });
   copyFileSync(MANIFEST, join(STAGE, "manifest.json"));
-  copyFileSync(join(ROOT, "dist/index.js"), join(STAGE, "dist/index.js"));
+  for (const file of ["dist/index.js", "dist/server.cjs"]) copyFileSync(join(ROOT, file), join(STAGE, file));
   for (const file of ["README.md", "LICENSE"])
     if (existsSync(join(ROOT, file))) copyFileSync(join(ROOT, file), join(STAGE, file));
 }

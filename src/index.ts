@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // The bin: parse flags and env into a config, then connect a transport (or run the emulator / one tool call).
 // Everything else lives behind createServer; heavy modules load only in the modes that need them.
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
