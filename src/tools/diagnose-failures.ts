@@ -98,6 +98,10 @@ export const diagnoseFailuresTool = defineTool({
       ? [await exa.getWebhook(input.webhookId, context.signal)]
       : await listAllWebhooks(context);
 
+    context.log(
+      "info",
+      `scanning the delivery attempts of ${webhooks.length} webhook${webhooks.length === 1 ? "" : "s"}`,
+    );
     let scannedBefore = 0;
     let nextCollectionAt = ATTEMPTS_PER_COLLECTION;
     const diagnoses: WebhookDiagnosis[] = [];

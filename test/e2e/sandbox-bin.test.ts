@@ -153,3 +153,35 @@ describe("emulator command", () => {
     }
   });
 });
+
+describe("--http --sandbox", () => {
+  it("prints the /mcp URL and serves the sandbox over Streamable HTTP", async () => {
+    const { Client } = await import("@modelcontextprotocol/sdk/client/index.js");
+    const { StreamableHTTPClientTransport } = await import("@modelcontextprotocol/sdk/client/streamableHttp.js");
+    const child = spawn(process.execPath, [BIN_PATH, "--http", "--port", "0", "--sandbox"], {
+      env: { PATH: process.env.PATH ?? "" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error("no URL printed")), 15_000);
+        child.stdout.on("data", (chunk: Buffer) => {
+          const line = chunk.toString().split("\n")[0] ?? "";
+          clearTimeout(timer);
+          resolve(line.trim());
+        });
+      });
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+      const client = new Client({ name: "http-e2e", version: "1" });
+      await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+      const names = (await client.listTools()).tools.map((tool) => tool.name);
+      expect(names).toContain("sandbox_emit_event");
+      const answer = await callTool(client, "list_webhooks", {});
+      expect(answer.text.startsWith("[sandbox: simulated data]")).toBe(true);
+      await client.close();
+    } finally {
+      child.kill("SIGTERM");
+      await new Promise((resolve) => child.on("close", resolve));
+    }
+  });
+});

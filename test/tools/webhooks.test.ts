@@ -109,6 +109,45 @@ describe("list_webhooks", () => {
   });
 });
 
+describe("tolerant reading of Exa's answers", () => {
+  it("accepts extra fields and metadata that is null or absent", async () => {
+    const base = {
+      id: "webhook_t",
+      status: "active",
+      events: ["webset.idle"],
+      url: "https://example.com/t",
+      secret: null,
+      createdAt: "2026-11-01T00:00:00Z",
+      updatedAt: "2026-11-01T00:00:00Z",
+    };
+    harness.emulator.faults.add({
+      status: 200,
+      body: JSON.stringify({
+        data: [
+          { ...base, metadata: null, brandNewField: { nested: true } },
+          { ...base, id: "webhook_u" },
+        ],
+        hasMore: false,
+        nextCursor: null,
+        somethingElse: 1,
+      }),
+    });
+    const answer = await harness.call("list_webhooks");
+    expect(answer.isError).toBe(false);
+    const webhooks = (answer.structured as { webhooks: Record<string, unknown>[] }).webhooks;
+    expect(webhooks.map((webhook) => webhook.id)).toEqual(["webhook_t", "webhook_u"]);
+    expect(webhooks[0]).not.toHaveProperty("metadata");
+    expect(webhooks[0]).not.toHaveProperty("brandNewField");
+  });
+
+  it("a 200 whose shape is wrong is reported with the field, not thrown", async () => {
+    harness.emulator.faults.add({ status: 200, body: JSON.stringify({ data: [{ id: 42 }], hasMore: false }) });
+    const answer = await harness.call("list_webhooks");
+    expect(answer.isError).toBe(true);
+    expect(answer.text).toMatch(/unexpected shape .* at data\.0\./);
+  });
+});
+
 describe("get_webhook, update_webhook, delete_webhook", () => {
   it("reads, updates and deletes a webhook", async () => {
     const created = harness.emulator.store.createWebhook({ url: "https://example.com/old", events: ["webset.idle"] });

@@ -1,0 +1,53 @@
+// MCP logging: the capability is declared, logging/setLevel works, and retries reach the client as messages.
+import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type Harness, startHarness, TEST_API_KEY } from "../helpers/harness.js";
+
+let harness: Harness;
+beforeEach(async () => {
+  harness = await startHarness();
+});
+afterEach(async () => {
+  await harness.close();
+});
+
+describe("logging", () => {
+  it("declares the capability and reports a retry with its backoff, never the key", async () => {
+    expect(harness.client.getServerCapabilities()?.logging).toBeDefined();
+    await harness.client.setLoggingLevel("debug");
+    const messages: { level: string; data: unknown }[] = [];
+    harness.client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
+      messages.push(notification.params);
+    });
+    harness.emulator.faults.add({ status: 503 });
+    const answer = await harness.call("list_webhooks");
+    expect(answer.isError).toBe(false);
+    const retry = messages.find((message) => String(message.data).includes("Retrying GET /webhooks"));
+    expect(retry?.level).toBe("warning");
+    expect(String(retry?.data)).toMatch(/in \d+ ms \(retry 1\): HTTP 503/);
+    expect(JSON.stringify(messages)).not.toContain(TEST_API_KEY);
+  });
+
+  it("reports diagnosis progress per webhook", async () => {
+    await harness.client.setLoggingLevel("info");
+    const messages: string[] = [];
+    harness.client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
+      messages.push(String(notification.params.data));
+    });
+    const webhook = harness.emulator.store.createWebhook({ url: "https://example.com/h", events: ["webset.idle"] });
+    await harness.call("diagnose_failures", {});
+    expect(messages).toContain("scanning the delivery attempts of 1 webhook");
+    expect(messages).toContain(`diagnosed ${webhook.id} (1/1): no_traffic, 0 attempts scanned`);
+  });
+
+  it("honours the level: warnings are not sent when the client asked for errors only", async () => {
+    await harness.client.setLoggingLevel("error");
+    const messages: unknown[] = [];
+    harness.client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
+      messages.push(notification.params);
+    });
+    harness.emulator.faults.add({ status: 503 });
+    await harness.call("list_webhooks");
+    expect(messages).toEqual([]);
+  });
+});
