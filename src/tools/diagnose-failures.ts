@@ -134,8 +134,8 @@ export const diagnoseFailuresTool = defineTool({
       scannedBefore += diagnosis.attemptsScanned;
       diagnoses.push(diagnosis);
       context.log(
-        "debug",
-        `diagnosed ${webhook.id}: ${diagnosis.verdict}, ${diagnosis.attemptsScanned} attempts scanned`,
+        "info",
+        `diagnosed ${webhook.id} (${index + 1}/${webhooks.length}): ${diagnosis.verdict}, ${diagnosis.attemptsScanned} attempts scanned${diagnosis.complete ? "" : " (partial)"}`,
       );
     }
 
