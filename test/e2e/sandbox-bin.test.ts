@@ -1,17 +1,8 @@
 // The sandbox through the built bin: --sandbox over stdio, `call` for terminals and scripts, and the
 // standalone emulator command.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { BIN_PATH, callTool, spawnBuiltServer } from "../helpers/harness.js";
-
-function runBin(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [BIN_PATH, ...args], {
-    env: { PATH: process.env.PATH ?? "", ...env },
-    encoding: "utf8",
-    timeout: 30_000,
-    input: "",
-  });
-}
+import { BIN_PATH, callTool, runBin, spawnBuiltServer } from "../helpers/harness.js";
 
 describe("--sandbox over stdio", () => {
   it("needs no key, marks every text as simulated, and offers sandbox_emit_event", async () => {

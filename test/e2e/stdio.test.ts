@@ -1,10 +1,10 @@
 // The built bin over stdio, as Claude Desktop runs it: flags, the no-key start, JSON-RPC-only stdout,
 // and the API key never printed anywhere.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../src/sandbox/index.js";
-import { BIN_PATH, callTool, spawnBuiltServer, TEST_API_KEY } from "../helpers/harness.js";
+import { BIN_PATH, callTool, runBin, spawnBuiltServer, TEST_API_KEY } from "../helpers/harness.js";
 
 const packageVersion = (
   JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
@@ -18,15 +18,6 @@ afterAll(async () => {
 });
 
 const WRITE_TOOLS = ["create_webhook", "update_webhook", "delete_webhook"];
-
-function runBin(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [BIN_PATH, ...args], {
-    env: { PATH: process.env.PATH ?? "", ...env },
-    encoding: "utf8",
-    timeout: 20_000,
-    input: "",
-  });
-}
 
 describe("flags", () => {
   it("--version prints the package version; --help prints usage", () => {

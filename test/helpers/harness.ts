@@ -1,5 +1,6 @@
 // Test harness: a real MCP client talking to the server (in memory, or the built bin over stdio),
 // with the emulator as the real HTTP peer. Every result is checked for leaked API keys.
+import { spawnSync } from "node:child_process";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
@@ -84,6 +85,16 @@ export async function callTool(
 
 export function expectNoSecretLeak(output: string): void {
   expect(output).not.toContain(TEST_API_KEY);
+}
+
+/** The built bin run once to completion (flags, `call`), with a clean environment and no stdin. */
+export function runBin(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [BIN_PATH, ...args], {
+    env: { PATH: process.env.PATH ?? "", ...env },
+    encoding: "utf8",
+    timeout: 30_000,
+    input: "",
+  });
 }
 
 export interface SpawnedServer {

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../src/sandbox/index.js";
 import { type Harness, startHarness } from "../helpers/harness.js";
-import { seedHistory } from "../helpers/seed.js";
+import { type SeedHistory, seedHistory } from "../helpers/seed.js";
 
 type Diagnosis = {
   webhookId: string;
@@ -34,6 +34,14 @@ afterEach(async () => {
   await emulator.close();
 });
 
+/** A history on one webhook: 60 s apart, ending before NOW; override what the test is about. */
+function seed(
+  webhookId: string,
+  history: Partial<SeedHistory> & Pick<SeedHistory, "events" | "failureRate" | "failure">,
+) {
+  seedHistory(emulator.store, { webhookId, types: TYPES, startMs: NOW - 100 * HOUR, stepMs: 60_000, ...history });
+}
+
 function createWebhook(url: string, status?: "active" | "inactive") {
   return emulator.store.createWebhook({ url, events: TYPES, ...(status ? { status } : {}) }).id;
 }
@@ -47,10 +55,8 @@ async function diagnose(args: Record<string, unknown>, target = harness) {
 describe("diagnose_failures on one webhook", () => {
   it("finds the cause, counts delivered/recovered/undelivered, and recommends the next check", async () => {
     const id = createWebhook("https://hooks.example.com/exa");
-    seedHistory(emulator.store, {
-      webhookId: id,
+    seed(id, {
       events: 400,
-      types: TYPES,
       failureRate: 0.25,
       recoveryRate: 0.5,
       failure: {
@@ -58,7 +64,6 @@ describe("diagnose_failures on one webhook", () => {
         body: "TypeError: Cannot read properties of undefined (reading 'id')\n    at handler (/app/routes/exa.js:42:17)",
       },
       startMs: NOW - 48 * HOUR,
-      stepMs: 60_000,
     });
     const { report, text } = await diagnose({ webhookId: id });
     const diagnosis = report.webhooks[0] as Diagnosis;
@@ -82,14 +87,11 @@ describe("diagnose_failures on one webhook", () => {
 
   it("an inactive webhook says so first", async () => {
     const id = createWebhook("https://hooks.example.com/gone", "inactive");
-    seedHistory(emulator.store, {
-      webhookId: id,
+    seed(id, {
       events: 50,
-      types: TYPES,
       failureRate: 1,
       failure: { status: 0, body: "getaddrinfo ENOTFOUND hooks.example.com" },
       startMs: NOW - 10 * HOUR,
-      stepMs: 60_000,
     });
     const { report, text } = await diagnose({ webhookId: id });
     expect(report.webhooks[0]?.verdict).toBe("inactive");
@@ -106,13 +108,10 @@ describe("diagnose_failures on one webhook", () => {
 
   it("since bounds the window and stays complete; maxAttempts cuts the scan with complete:false", async () => {
     const id = createWebhook("https://hooks.example.com/exa");
-    seedHistory(emulator.store, {
-      webhookId: id,
+    seed(id, {
       events: 600,
-      types: TYPES,
       failureRate: 0.1,
       failure: { status: 404, body: "Cannot POST /exa" },
-      startMs: NOW - 100 * HOUR,
       stepMs: 10 * 60_000,
     });
     const recent = await diagnose({ webhookId: id, since: "24h" });
@@ -135,14 +134,10 @@ describe("diagnose_failures on one webhook", () => {
 
   it("a partition failing mid-scan gives a partial result with the reason", async () => {
     const id = createWebhook("https://hooks.example.com/exa");
-    seedHistory(emulator.store, {
-      webhookId: id,
+    seed(id, {
       events: 3000,
-      types: TYPES,
       failureRate: 0.2,
       failure: { status: 502, body: "<html><body><h1>502 Bad Gateway</h1></body></html>" },
-      startMs: NOW - 100 * HOUR,
-      stepMs: 60_000,
     });
     // One request at a time, so the four 503s are one page's request and its three retries.
     const sequential = await startHarness({ emulator, env: { EXA_MAX_CONCURRENCY: "1" } });
@@ -158,15 +153,11 @@ describe("diagnose_failures on one webhook", () => {
 
   it("results are identical whatever the concurrency", async () => {
     const id = createWebhook("https://hooks.example.com/exa");
-    seedHistory(emulator.store, {
-      webhookId: id,
+    seed(id, {
       events: 2500,
-      types: TYPES,
       failureRate: 0.3,
       recoveryRate: 0.3,
       failure: { status: 401, body: '{"error":"invalid signature"}' },
-      startMs: NOW - 100 * HOUR,
-      stepMs: 60_000,
     });
     const reports: Report[] = [];
     for (const concurrency of ["1", "3", "8"]) {
@@ -188,23 +179,17 @@ describe("diagnose_failures across the account", () => {
     const healthy = createWebhook("https://ok.example.com/exa");
     const broken = createWebhook("https://broken.example.com/exa");
     const quiet = createWebhook("https://quiet.example.com/exa");
-    seedHistory(emulator.store, {
-      webhookId: healthy,
+    seed(healthy, {
       events: 100,
-      types: TYPES,
       failureRate: 0,
       failure: { status: 500, body: "" },
       startMs: NOW - 5 * HOUR,
-      stepMs: 60_000,
     });
-    seedHistory(emulator.store, {
-      webhookId: broken,
+    seed(broken, {
       events: 100,
-      types: TYPES,
       failureRate: 1,
       failure: { status: 0, body: "connect ECONNREFUSED 10.0.0.5:443" },
       startMs: NOW - 5 * HOUR,
-      stepMs: 60_000,
     });
     const { report, text } = await diagnose({});
     expect(report.webhooks.map((webhook) => webhook.webhookId)).toEqual([broken, quiet, healthy]);
@@ -223,14 +208,10 @@ describe("diagnose_failures across the account", () => {
 describe("progress and cancellation", () => {
   it("sends progress notifications to a client that asked for them", async () => {
     const id = createWebhook("https://hooks.example.com/exa");
-    seedHistory(emulator.store, {
-      webhookId: id,
+    seed(id, {
       events: 3000,
-      types: TYPES,
       failureRate: 0.2,
       failure: { status: 500, body: "x" },
-      startMs: NOW - 100 * HOUR,
-      stepMs: 60_000,
     });
     const updates: { progress: number; message?: string }[] = [];
     const result = await harness.client.callTool(
@@ -247,14 +228,11 @@ describe("progress and cancellation", () => {
 
   it("cancellation stops further requests to Exa", async () => {
     const id = createWebhook("https://hooks.example.com/exa");
-    seedHistory(emulator.store, {
-      webhookId: id,
+    seed(id, {
       events: 20_000,
-      types: TYPES,
       failureRate: 0.2,
       failure: { status: 500, body: "x" },
       startMs: NOW - 1000 * HOUR,
-      stepMs: 60_000,
     });
     emulator.faults.latencyMs = 20;
     const controller = new AbortController();
