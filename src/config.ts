@@ -3,20 +3,16 @@ import { z } from "zod";
 
 export const DEFAULT_BASE_URL = "https://api.exa.ai";
 
-const positiveInt = (fallback: number, max: number) =>
-  z.coerce.number().int().min(1).max(max).catch(fallback).default(fallback);
+/** Whole-number settings: [default, maximum]. */
+const NUMERIC_SETTINGS = {
+  EXA_TIMEOUT_MS: [30_000, 600_000],
+  EXA_MAX_CONCURRENCY: [4, 32],
+  EXA_DIAGNOSE_BUDGET_MS: [60_000, 3_600_000],
+  EXA_RETRY_BASE_MS: [500, 60_000],
+} as const;
+type NumericSetting = keyof typeof NUMERIC_SETTINGS;
 
-const envSchema = z.object({
-  EXA_API_KEY: z
-    .string()
-    .transform((key) => key.trim())
-    .optional(),
-  EXA_BASE_URL: z.string().optional(),
-  EXA_TIMEOUT_MS: positiveInt(30_000, 600_000),
-  EXA_MAX_CONCURRENCY: positiveInt(4, 32),
-  EXA_DIAGNOSE_BUDGET_MS: positiveInt(60_000, 3_600_000),
-  EXA_RETRY_BASE_MS: positiveInt(500, 60_000),
-});
+const wholeNumber = z.coerce.number().int().min(1);
 
 export interface Config {
   /** Undefined when not set: the server still starts and every Exa tool explains how to set it. */
@@ -42,16 +38,34 @@ export interface ConfigFlags {
 
 export class ConfigError extends Error {}
 
-export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Config {
-  const parsed = envSchema.parse(env);
-  const baseUrl = normalizeBaseUrl(parsed.EXA_BASE_URL || DEFAULT_BASE_URL);
+/** A bad number does not stop the server: it falls back to the default and says so through `warn`. */
+export function loadConfig(
+  env: NodeJS.ProcessEnv,
+  flags: ConfigFlags = {},
+  warn: (message: string) => void = () => {},
+): Config {
+  const number = (name: NumericSetting): number => {
+    const [fallback, max] = NUMERIC_SETTINGS[name];
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    const parsed = wholeNumber.safeParse(raw);
+    if (!parsed.success) {
+      warn(`${name}="${raw.slice(0, 40)}" is not a whole number of at least 1; using ${fallback}.`);
+      return fallback;
+    }
+    if (parsed.data > max) {
+      warn(`${name}=${parsed.data} is above the maximum; using ${max}.`);
+      return max;
+    }
+    return parsed.data;
+  };
   return {
-    apiKey: parsed.EXA_API_KEY || undefined,
-    baseUrl,
-    timeoutMs: parsed.EXA_TIMEOUT_MS,
-    maxConcurrency: parsed.EXA_MAX_CONCURRENCY,
-    diagnoseBudgetMs: parsed.EXA_DIAGNOSE_BUDGET_MS,
-    retryBaseMs: parsed.EXA_RETRY_BASE_MS,
+    apiKey: env.EXA_API_KEY?.trim() || undefined,
+    baseUrl: normalizeBaseUrl(env.EXA_BASE_URL?.trim() || DEFAULT_BASE_URL),
+    timeoutMs: number("EXA_TIMEOUT_MS"),
+    maxConcurrency: number("EXA_MAX_CONCURRENCY"),
+    diagnoseBudgetMs: number("EXA_DIAGNOSE_BUDGET_MS"),
+    retryBaseMs: number("EXA_RETRY_BASE_MS"),
     readOnly: flags.readOnly ?? false,
     tools: flags.tools,
     sandbox: flags.sandbox ?? false,

@@ -66,7 +66,7 @@ async function prepare(
   const unknown = flags.tools?.filter((name) => !TOOL_NAMES.includes(name)) ?? [];
   if (unknown.length)
     throw new UsageError(`Unknown tool in --tools: ${unknown.join(", ")}. Tools: ${TOOL_NAMES.join(", ")}.`);
-  const config = loadConfig(process.env, flags);
+  const config = loadConfig(process.env, flags, (warning) => process.stderr.write(`exa-webhooks-mcp: ${warning}\n`));
   if (!flags.sandbox) return { config, dependencies: {}, close: async () => {} };
   const { startSandbox } = await import("./sandbox/runtime.js");
   const sandbox = await startSandbox();

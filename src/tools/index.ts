@@ -35,7 +35,8 @@ export const TOOL_NAMES: readonly string[] = ALL_TOOLS.map((tool) => tool.name);
 /** The tools this configuration offers: no writes with --read-only, sandbox tools only in the sandbox, --tools narrows. */
 export function selectTools(config: Pick<Config, "readOnly" | "sandbox" | "tools">): AnyToolDefinition[] {
   return ALL_TOOLS.filter((tool) => {
-    if (config.readOnly && tool.kind === "write") return false;
+    // Read-only means no state changes anywhere, the sandbox's emitted events included.
+    if (config.readOnly && (tool.kind === "write" || tool.kind === "sandbox")) return false;
     if (!config.sandbox && tool.kind === "sandbox") return false;
     return config.tools ? config.tools.includes(tool.name) : true;
   });

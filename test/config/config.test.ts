@@ -1,0 +1,55 @@
+// Configuration from env: defaults, bounds, and warnings that do not stop the server.
+import { describe, expect, it } from "vitest";
+import { ConfigError, DEFAULT_BASE_URL, loadConfig } from "../../src/config.js";
+import { selectTools } from "../../src/tools/index.js";
+
+describe("loadConfig", () => {
+  it("uses the documented defaults", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      apiKey: undefined,
+      baseUrl: DEFAULT_BASE_URL,
+      timeoutMs: 30_000,
+      maxConcurrency: 4,
+      diagnoseBudgetMs: 60_000,
+      readOnly: false,
+      sandbox: false,
+    });
+  });
+
+  it("warns and falls back on a bad number, caps a huge one", () => {
+    const warnings: string[] = [];
+    const config = loadConfig({ EXA_TIMEOUT_MS: "soon", EXA_MAX_CONCURRENCY: "1000" }, {}, (w) => warnings.push(w));
+    expect(config.timeoutMs).toBe(30_000);
+    expect(config.maxConcurrency).toBe(32);
+    expect(warnings).toEqual([
+      'EXA_TIMEOUT_MS="soon" is not a whole number of at least 1; using 30000.',
+      "EXA_MAX_CONCURRENCY=1000 is above the maximum; using 32.",
+    ]);
+  });
+
+  it("accepts the base URL with or without /websets and a trailing slash; rejects non-http", () => {
+    expect(loadConfig({ EXA_BASE_URL: "http://127.0.0.1:8787/websets/" }).baseUrl).toBe("http://127.0.0.1:8787");
+    expect(loadConfig({ EXA_API_KEY: "  k  " }).apiKey).toBe("k");
+    expect(() => loadConfig({ EXA_BASE_URL: "ftp://x" })).toThrow(ConfigError);
+    expect(() => loadConfig({ EXA_BASE_URL: "not a url" })).toThrow(/EXA_BASE_URL is not a URL/);
+  });
+});
+
+describe("selectTools", () => {
+  const names = (flags: Parameters<typeof loadConfig>[1]) => selectTools(loadConfig({}, flags)).map((tool) => tool.name);
+
+  it("--read-only drops every tool that changes state, the sandbox's emitter included", () => {
+    const readOnly = names({ readOnly: true, sandbox: true });
+    for (const write of ["create_webhook", "update_webhook", "delete_webhook", "sandbox_emit_event"]) {
+      expect(readOnly).not.toContain(write);
+    }
+    expect(readOnly).toContain("diagnose_failures");
+  });
+
+  it("sandbox tools only with --sandbox; --tools narrows", () => {
+    expect(names({})).not.toContain("sandbox_emit_event");
+    expect(names({ sandbox: true })).toContain("sandbox_emit_event");
+    expect(names({ tools: ["get_event", "list_events"] })).toEqual(["list_events", "get_event"]);
+  });
+});
