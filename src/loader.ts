@@ -26,12 +26,16 @@ const module = { exports: {} };
 const run = script.runInThisContext() as (...args: unknown[]) => void;
 run.call(module.exports, module.exports, createRequire(bundlePath), module, bundlePath, dirname(bundlePath));
 
-/** ~/.cache/exa-webhooks-mcp/<version>-<node>-<arch>-<bundle size>.v8; undefined when caching is off. */
+/**
+ * ~/.cache/exa-webhooks-mcp/<version>-<node>-<arch>-<bundle size>-<bundle mtime>.v8; undefined when caching is
+ * off. V8 checks only the source length, so a rebuild of the same size must change the key: the mtime does.
+ */
 function codeCachePath(): string | undefined {
   if (process.env.EXA_WEBHOOKS_MCP_NO_CACHE) return undefined;
   try {
     const base = process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
-    const key = `${__PACKAGE_VERSION__}-${process.version}-${process.arch}-${statSync(bundlePath).size}`;
+    const bundle = statSync(bundlePath);
+    const key = `${__PACKAGE_VERSION__}-${process.version}-${process.arch}-${bundle.size}-${Math.trunc(bundle.mtimeMs)}`;
     return join(base, "exa-webhooks-mcp", `${key}.v8`);
   } catch {
     return undefined;

@@ -60,8 +60,26 @@ export function isEventType(value: unknown): value is EventType {
   return typeof value === "string" && EVENT_TYPE_SET.has(value);
 }
 
-/** The valid type closest to a wrong one (edit distance), for "did you mean" messages. */
+/**
+ * Wrong names seen in the wild and what they meant. Exa's own samples use `webset.completed` and
+ * `enrichment.completed`; `import.processing` was removed in Aug 2025. Spelling distance alone would suggest
+ * `webset.deleted` for `webset.completed`, which is the opposite of helpful.
+ */
+const KNOWN_MISTAKES: Readonly<Record<string, EventType>> = {
+  "webset.completed": "webset.idle",
+  "webset.finished": "webset.idle",
+  "enrichment.completed": "webset.item.enriched",
+  "webset.enrichment.completed": "webset.item.enriched",
+  "item.created": "webset.item.created",
+  "item.enriched": "webset.item.enriched",
+  "import.processing": "import.created",
+  "search.completed": "webset.search.completed",
+};
+
+/** The valid type a wrong one most likely meant: a known mistake, else the closest by edit distance. */
 export function closestEventType(wrong: string): EventType | undefined {
+  const known = KNOWN_MISTAKES[wrong.trim().toLowerCase()];
+  if (known) return known;
   let best: EventType | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const type of EVENT_TYPES) {

@@ -1,8 +1,8 @@
 // The published bin's loader: it keeps a private V8 code cache and never lets a bad cache stop the server.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { BIN_PATH } from "../helpers/harness.js";
 
@@ -32,6 +32,26 @@ describe("code cache", () => {
     const second = runVersion(home);
     expect(second.status).toBe(0);
     expect(second.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it("a rebuilt bundle of the same size never runs the old cached code", () => {
+    const home = mkdtempSync(join(tmpdir(), "exa-cache-"));
+    const copy = mkdtempSync(join(tmpdir(), "exa-dist-"));
+    folders.push(home, copy);
+    cpSync(dirname(BIN_PATH), copy, { recursive: true });
+    const bin = join(copy, "index.js");
+    const run = () =>
+      spawnSync(process.execPath, [bin, "--help"], {
+        env: { PATH: process.env.PATH ?? "", XDG_CACHE_HOME: home },
+        encoding: "utf8",
+        timeout: 20_000,
+      });
+    expect(run().stdout).toContain("Usage:");
+    const bundle = join(copy, "server.cjs");
+    // Same byte count, different code: V8's own check (source length) cannot tell them apart.
+    writeFileSync(bundle, readFileSync(bundle, "utf8").replace("Usage:", "USAGE!"));
+    utimesSync(bundle, new Date(), new Date(Date.now() + 5000));
+    expect(run().stdout).toContain("USAGE!");
   });
 
   it("a corrupt cache is ignored and replaced; EXA_WEBHOOKS_MCP_NO_CACHE turns caching off", () => {

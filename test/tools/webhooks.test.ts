@@ -37,7 +37,7 @@ describe("create_webhook", () => {
     const before = harness.emulator.requests.length;
     const answer = await harness.call("create_webhook", { url: "https://example.com/h", events: ["webset.completed"] });
     expect(answer.isError).toBe(true);
-    expect(answer.text).toContain('"webset.completed" (did you mean');
+    expect(answer.text).toContain('"webset.completed" (did you mean "webset.idle"?)');
     expect(answer.text).toContain("is not an Exa event type");
     expect(answer.text).toContain("did you mean");
     expect(answer.text).toContain("webset.item.enriched");

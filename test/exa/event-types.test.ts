@@ -1,0 +1,23 @@
+// "Did you mean" for wrong event type names: known mistakes first, then spelling distance.
+import { describe, expect, it } from "vitest";
+import { closestEventType, EVENT_TYPES } from "../../src/exa/event-types.js";
+
+describe("closestEventType", () => {
+  it("maps Exa's own wrong sample names to what they meant", () => {
+    expect(closestEventType("webset.completed")).toBe("webset.idle");
+    expect(closestEventType("enrichment.completed")).toBe("webset.item.enriched");
+    expect(closestEventType("import.processing")).toBe("import.created");
+  });
+
+  it("falls back to spelling for typos and gives up on nonsense", () => {
+    expect(closestEventType("webset.item.create")).toBe("webset.item.created");
+    expect(closestEventType("monitor.run.complete")).toBe("monitor.run.completed");
+    expect(closestEventType("zzzzzzzzzzzzzzzzzzzzzzzz")).toBeUndefined();
+  });
+
+  it("has exactly the 19 current types", () => {
+    expect(EVENT_TYPES).toHaveLength(19);
+    expect(new Set(EVENT_TYPES).size).toBe(19);
+    expect(EVENT_TYPES).not.toContain("import.processing");
+  });
+});
