@@ -9,10 +9,11 @@ import {
   type ServerNotification,
   type ServerRequest,
 } from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
 import type { Config } from "./config.js";
 import { ExaClient } from "./exa/client.js";
 import { MissingApiKeyError } from "./exa/errors.js";
-import { toolErrorText } from "./format/tool-error.js";
+import { inputIssuesText, ToolInputError, toolErrorText } from "./format/tool-error.js";
 import { serverInstructions } from "./instructions.js";
 import { registerPrompts } from "./prompts/index.js";
 import { registerResources } from "./resources/index.js";
@@ -22,6 +23,8 @@ import { listTools } from "./tools/list-tools.js";
 import { VERSION } from "./version.js";
 
 type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+const ANY_ARGUMENTS = z.looseObject({});
 
 export const SANDBOX_MARKER = "[sandbox: simulated data]";
 
@@ -87,7 +90,9 @@ function registerTool(server: McpServer, tool: AnyToolDefinition, config: Config
     {
       title: tool.title,
       description: tool.description,
-      inputSchema: tool.inputSchema,
+      // Arguments are validated below, by the tool's own schema, so a bad call reads like every other error
+      // of this server (sandbox marker included). tools/list shows the real schema (src/tools/list-tools.ts).
+      inputSchema: ANY_ARGUMENTS,
       outputSchema: tool.outputSchema,
       annotations: tool.annotations,
     },
@@ -113,7 +118,9 @@ function registerTool(server: McpServer, tool: AnyToolDefinition, config: Config
         },
       };
       try {
-        const result = await tool.handler(args, context);
+        const input = tool.inputSchema.safeParse(args);
+        if (!input.success) throw new ToolInputError(inputIssuesText(input.error));
+        const result = await tool.handler(input.data, context);
         return {
           content: [{ type: "text", text: withMarker(redact(result.text, config), config) }],
           structuredContent: result.structured as Record<string, unknown>,

@@ -11,7 +11,7 @@ export const USAGE = `Usage:
 
 Flags:
   --sandbox        Use the built-in emulator with a seeded demo account (no key, simulated data).
-  --read-only      Do not register tools that change webhooks.
+  --read-only      Do not register tools that change state (webhooks, sandbox events).
   --tools a,b      Register only these tools.
   --http           Serve Streamable HTTP at /mcp instead of stdio (binds 127.0.0.1 by default).
   --port N         Port for --http or emulator (0 = any free port).

@@ -18,6 +18,19 @@ export class ToolInputError extends Error {
   }
 }
 
+/** Zod's issues as one line each: the message, then where ("at events.0") unless the message says it. */
+export function inputIssuesText(error: {
+  issues: readonly { message: string; path: readonly PropertyKey[] }[];
+}): string {
+  return error.issues
+    .map((issue) => {
+      const where = issue.path.map(String).join(".");
+      if (where && /received undefined$/.test(issue.message)) return `${where} is required`;
+      return where && !issue.message.includes(where) ? `${issue.message} (at ${where})` : issue.message;
+    })
+    .join("\n");
+}
+
 export interface ErrorContext {
   tool: string;
   args: Record<string, unknown>;

@@ -96,6 +96,11 @@ describe("call", () => {
     const result = runBin(["call", "get_webhook", '{"webhookId":"webhook_nope"}', "--sandbox"]);
     expect(result.status).toBe(1);
     expect(result.stdout).toContain("No webhook webhook_nope. Call list_webhooks");
+    const invalid = runBin(["call", "list_webhooks", '{"limit":500}', "--sandbox"]);
+    expect(invalid.status).toBe(1);
+    expect(invalid.stdout).toMatch(
+      /^\[sandbox: simulated data\] Invalid input for list_webhooks: limit must be between 1 and 200/,
+    );
     const noKey = runBin(["call", "list_webhooks"]);
     expect(noKey.status).toBe(1);
     expect(noKey.stdout).toContain("EXA_API_KEY is not set");
