@@ -82,7 +82,7 @@ function normalizeBaseUrl(raw: string): string {
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new ConfigError(`EXA_BASE_URL must be http(s), got "${url.protocol}".`);
   }
-  // Accept "https://api.exa.ai/" and "https://api.exa.ai/websets" alike: the client appends /websets/v0.
-  const path = url.pathname.replace(/\/+$/, "").replace(/\/websets$/, "");
+  // Accept ".../", ".../websets" and ".../websets/v0" alike: the client appends /websets/v0 itself.
+  const path = url.pathname.replace(/\/+$/, "").replace(/\/websets(\/v0)?$/, "");
   return `${url.origin}${path}`;
 }

@@ -16,6 +16,8 @@ export class ExaApiError extends Error {
   readonly method: string;
   readonly path: string;
   readonly attempts: number;
+  /** Exa's Retry-After, in ms, when it sent one. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(init: {
     status: number;
@@ -25,6 +27,7 @@ export class ExaApiError extends Error {
     method: string;
     path: string;
     attempts: number;
+    retryAfterMs?: number | undefined;
   }) {
     super(init.message);
     this.name = "ExaApiError";
@@ -34,6 +37,7 @@ export class ExaApiError extends Error {
     this.method = init.method;
     this.path = init.path;
     this.attempts = init.attempts;
+    this.retryAfterMs = init.retryAfterMs;
   }
 }
 

@@ -63,6 +63,7 @@ export async function exaRequest<S extends z.ZodType>(
       if (response.ok) return parseBody(request.schema, text, label, requestId);
 
       const parsed = parseErrorBody(text, response.status);
+      const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
       const error = new ExaApiError({
         status: response.status,
         message: parsed.message,
@@ -71,10 +72,10 @@ export async function exaRequest<S extends z.ZodType>(
         method: request.method,
         path: request.path,
         attempts,
+        retryAfterMs: retryAfter,
       });
       const cause = { kind: "status", status: response.status } as const;
       if (retry >= MAX_RETRIES || !isRetryable(request.method, cause)) throw error;
-      const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
       if (retryAfter !== undefined && retryAfter > MAX_RETRY_WAIT_MS) throw error;
       const delayMs = retryAfter ?? backoffDelay(retry, options.retryBaseMs);
       options.onRetry?.({

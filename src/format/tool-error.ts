@@ -80,8 +80,10 @@ function apiErrorText(error: ExaApiError, context: ErrorContext): string {
       return `Exa says the account is out of credits (HTTP 402). ${exaSays}. Add credits or upgrade the plan at https://dashboard.exa.ai, then retry.${suffix}`;
     case error.status === 400 || error.status === 422 || error.status === 409:
       return `Exa rejected ${context.tool} (HTTP ${error.status}). ${exaSays}. Fix that field and call ${context.tool} again.${suffix}`;
-    case error.status === 429:
-      return `Exa is rate limiting requests (HTTP 429${tries}). Wait a minute, then retry ${context.tool}.${suffix}`;
+    case error.status === 429: {
+      const wait = error.retryAfterMs ? `Exa asks to wait ${Math.ceil(error.retryAfterMs / 1000)} s` : "Wait a minute";
+      return `Exa is rate limiting requests (HTTP 429${tries}). ${wait}, then retry ${context.tool}.${suffix}`;
+    }
     case error.status >= 500:
       return `Exa is having trouble (HTTP ${error.status}${tries}). ${exaSays}. Retry later; if it persists, contact Exa support with the request id.${suffix}`;
     default:
@@ -111,7 +113,8 @@ function plural(count: number): string {
 /** A one-line description of an Exa failure, for places that report it inline (e.g. a partial diagnosis). */
 export function shortErrorText(error: unknown): string {
   if (error instanceof ExaApiError) {
-    return `HTTP ${error.status} after ${error.attempts} attempt${plural(error.attempts)}: ${error.message}${requestIdSuffix(error.requestId)}`;
+    const requestId = error.requestId ? ` (request id ${error.requestId})` : "";
+    return `HTTP ${error.status} after ${error.attempts} attempt${plural(error.attempts)}: ${error.message}${requestId}`;
   }
   if (error instanceof ExaTimeoutError || error instanceof ExaNetworkError) {
     return `${error.message} (${error.attempts} attempt${plural(error.attempts)})`;

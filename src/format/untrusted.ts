@@ -5,11 +5,16 @@
 // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
 const UNSAFE_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
-/** Cut to at most `limit` characters (an ellipsis included) after removing control characters. */
+/** Cut to at most `limit` UTF-16 units (an ellipsis included) after removing control characters. */
 export function truncateUntrusted(text: string | null | undefined, limit: number): string {
   if (!text) return "";
   const clean = text.replace(UNSAFE_CHARACTERS, "");
-  return clean.length > limit ? `${clean.slice(0, Math.max(0, limit - 1))}…` : clean;
+  if (clean.length <= limit) return clean;
+  let end = Math.max(0, limit - 1);
+  // Never end on the first half of a surrogate pair: a lone surrogate is not valid text.
+  const last = clean.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return `${clean.slice(0, end)}…`;
 }
 
 /** A one-line quoted excerpt: newlines folded, JSON-escaped, so it stays inside its quotes. */

@@ -44,9 +44,15 @@ export function registerResources(server: McpServer, config: Config, exa: () => 
       mimeType: "text/markdown",
     },
     async (uri, variables, extra) => {
-      const webhookId = String(variables.webhookId ?? "");
+      const raw = String(variables.webhookId ?? "");
+      let webhookId = raw;
       try {
-        return markdown(uri, await renderWebhookResource(exa(), decodeURIComponent(webhookId), extra.signal));
+        webhookId = decodeURIComponent(raw);
+      } catch {
+        // Not valid percent-encoding: let the id check below name it.
+      }
+      try {
+        return markdown(uri, await renderWebhookResource(exa(), webhookId, extra.signal));
       } catch (error) {
         throw failure(error, { webhookId });
       }

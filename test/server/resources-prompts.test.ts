@@ -59,6 +59,12 @@ describe("resources", () => {
     expect(text).toContain("diagnose_failures");
   });
 
+  it("a malformed id in the template says what is wrong with it", async () => {
+    await expect(harness.client.readResource({ uri: "exa-webhooks://webhooks/%E0" })).rejects.toThrow(
+      /is not a valid id.*Call list_webhooks/,
+    );
+  });
+
   it("an unknown webhook in the template is a readable error", async () => {
     await expect(harness.client.readResource({ uri: "exa-webhooks://webhooks/webhook_nope" })).rejects.toThrow(
       /No webhook webhook_nope\. Call list_webhooks/,

@@ -185,6 +185,7 @@ describe("retries", () => {
     const answer = await harness.call("list_webhooks");
     expect(answer.isError).toBe(true);
     expect(answer.text).toContain("rate limiting");
+    expect(answer.text).toContain("Exa asks to wait 3600 s");
     expect(requestsTo("/webhooks")).toHaveLength(1);
   });
 });
