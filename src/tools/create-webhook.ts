@@ -3,7 +3,7 @@ import { z } from "zod";
 import { webhookDetail } from "../format/lines.js";
 import { defineTool } from "./define.js";
 import { eventTypes, metadata, strictInput, webhookUrl } from "./inputs.js";
-import { toWebhookOutput, webhookOutput } from "./outputs.js";
+import { createdWebhookOutput, toWebhookOutput } from "./outputs.js";
 
 export const createWebhookTool = defineTool({
   name: "create_webhook",
@@ -12,7 +12,7 @@ export const createWebhookTool = defineTool({
     "Create a webhook that POSTs the chosen event types to a URL. Shows the signing secret once: tell the user to store it.",
   kind: "write",
   inputSchema: strictInput({ url: webhookUrl, events: eventTypes, metadata: metadata.optional() }),
-  outputSchema: z.object({ webhook: webhookOutput }),
+  outputSchema: z.object({ webhook: createdWebhookOutput }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async handler(input, context) {
     const webhook = await context.exa().createWebhook(input, context.signal);

@@ -8,7 +8,7 @@ import { toWebhookOutput, webhookOutput } from "./outputs.js";
 export const deleteWebhookTool = defineTool({
   name: "delete_webhook",
   title: "Delete a webhook",
-  description: "Delete a webhook permanently: Exa stops delivering to its URL. Cannot be undone (its secret is lost).",
+  description: "Delete a webhook for good: deliveries stop and its secret is lost.",
   kind: "write",
   inputSchema: strictInput({ webhookId }),
   outputSchema: z.object({ webhook: webhookOutput }),

@@ -61,16 +61,15 @@ export const diagnoseFailuresTool = defineTool({
   name: "diagnose_failures",
   title: "Diagnose delivery failures",
   description:
-    "Are my webhooks delivering, and if not why? One call: verdict, failures grouped by cause with a sample and the next check, undelivered events and how to recover them. Omit webhookId for all webhooks, worst first.",
+    "Are my webhooks delivering, and if not why? One call: verdict, failures grouped by cause with a sample and next check, undelivered events and their recovery. No webhookId: all, worst first.",
   kind: "read",
   inputSchema: strictInput({
-    webhookId: webhookId.optional().describe("One webhook; omit to diagnose every webhook of the account."),
+    webhookId: webhookId.optional().describe("Omit for every webhook."),
     since: z
       .string()
-      .min(1)
-      .max(64)
+      .refine((value) => value.length <= 64, "since is too long: give an ISO timestamp or a span like 24h")
       .optional()
-      .describe('Only attempts since then: an ISO timestamp or a span like "30m", "24h", "7d". Default: all retained.'),
+      .describe('ISO timestamp or span ("30m", "24h", "7d"); default: all retained attempts.'),
     eventType: eventType.optional().describe("Only attempts of this event type."),
     maxAttempts: z
       .number()

@@ -9,14 +9,11 @@ const DETAILED_LIMIT = 8000;
 export const getEventTool = defineTool({
   name: "get_event",
   title: "Get an event",
-  description: 'One event (e.g. an attempt\'s eventId): type, time, the resource it carries; "detailed" adds the JSON.',
+  description: 'One event (e.g. an attempt\'s eventId): type, time, resource; responseFormat "detailed" adds its JSON.',
   kind: "read",
   inputSchema: strictInput({
     eventId,
-    responseFormat: z
-      .enum(["concise", "detailed"])
-      .optional()
-      .describe('"detailed" adds the event JSON (up to 8000 chars).'),
+    responseFormat: z.enum(["concise", "detailed"]).optional(),
   }),
   outputSchema: z.object({
     event: z.object({ id: z.string(), type: z.string(), createdAt: z.string(), data: z.unknown() }),

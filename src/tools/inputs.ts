@@ -32,12 +32,13 @@ export const limit = z
   .int("limit must be a whole number")
   .min(1, "limit must be between 1 and 200")
   .max(200, "limit must be between 1 and 200")
-  .describe("1-200, default 25.");
+  .describe("Default 25.");
 
 export const cursor = z
   .string()
   .min(1, "cursor must not be empty: omit it for the first page")
-  .max(4096)
+  // Length caps are refinements so they guard without adding to every schema a model reads.
+  .refine((value) => value.length <= 4096, "cursor is too long (4096 characters at most)")
   .describe("nextCursor of the previous page.");
 
 /** One message for every wrong name at once, with "did you mean" where a valid type is close. */
@@ -63,16 +64,19 @@ export const eventType = z
 
 /** A list of event types: 1-19, unique, every wrong name reported in one message. */
 function eventTypeListOf(item: z.ZodString) {
-  return z
-    .array(item)
-    .min(1, "events needs at least one event type")
-    .max(EVENT_TYPES.length, `events takes at most ${EVENT_TYPES.length} types`)
-    .superRefine((types, context) => {
-      const wrong = types.filter((type) => !isEventType(type));
-      if (wrong.length) context.addIssue({ code: "custom", message: eventTypeMessage(wrong) });
-      else if (new Set(types).size !== types.length)
-        context.addIssue({ code: "custom", message: "events must not repeat a type" });
-    });
+  return z.array(item).superRefine((types, context) => {
+    const problem = eventTypeListProblem(types);
+    if (problem) context.addIssue({ code: "custom", message: problem });
+  });
+}
+
+/** Checked in a refinement (not min/max) so the bounds cost no schema bytes; the description states them. */
+function eventTypeListProblem(types: readonly string[]): string | undefined {
+  if (types.length === 0) return "events needs at least one event type";
+  const wrong = types.filter((type) => !isEventType(type));
+  if (wrong.length) return eventTypeMessage(wrong);
+  if (new Set(types).size !== types.length) return "events must not repeat a type";
+  return undefined;
 }
 
 /** With the enum in its JSON Schema: for create_webhook, where a model chooses types from scratch. */
@@ -83,12 +87,16 @@ export const eventTypeList = eventTypeListOf(z.string());
 
 export const webhookUrl = z
   .string()
-  .max(2048, "url is too long (2048 characters at most)")
+  .refine((value) => value.length <= 2048, "url is too long (2048 characters at most)")
   .refine(isHttpUrl, "url must be an absolute http(s) URL, e.g. https://example.com/webhooks/exa")
   .describe("Public https URL that receives the events.");
 
 export const metadata = z
-  .record(z.string(), z.string().max(1000, "metadata values must be at most 1000 characters"))
+  .record(z.string(), z.string())
+  .refine(
+    (values) => Object.values(values).every((value) => value.length <= 1000),
+    "metadata values must be at most 1000 characters",
+  )
   .describe("Your string labels (values <= 1000 chars).");
 
 function isHttpUrl(value: string): boolean {

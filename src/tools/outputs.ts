@@ -13,8 +13,10 @@ export const webhookOutput = z.object({
   metadata: z.record(z.string(), z.string()).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
-  secret: z.string().optional().describe("Only in the create_webhook result; Exa never returns it again."),
 });
+
+/** Only create_webhook's output has the secret: Exa returns it once, there. */
+export const createdWebhookOutput = webhookOutput.extend({ secret: z.string().optional() });
 export type WebhookOutput = z.infer<typeof webhookOutput>;
 
 export const attemptOutput = z.object({
@@ -35,7 +37,10 @@ export const pageInfo = {
 };
 
 /** A webhook as tools show it: never the secret, unless this is the one create response. */
-export function toWebhookOutput(webhook: Webhook, options: { includeSecret?: boolean } = {}): WebhookOutput {
+export function toWebhookOutput(
+  webhook: Webhook,
+  options: { includeSecret?: boolean } = {},
+): WebhookOutput & { secret?: string } {
   return {
     id: webhook.id,
     status: webhook.status,

@@ -12,7 +12,8 @@ const retrySchedule = SANDBOX_RETRY_DELAYS_MS.map((ms) => ms / 1000).join(", ");
 export const sandboxEmitEventTool = defineTool({
   name: "sandbox_emit_event",
   title: "Emit a sandbox event",
-  description: `Sandbox: create an event and deliver it, signed, to every active subscribed webhook (or only webhookId). Runs in the background (retries after ${retrySchedule} s); check list_webhook_attempts.`,
+  description:
+    "Sandbox: create an event and deliver it, signed, to every active subscribed webhook (or only webhookId) in the background; then check list_webhook_attempts.",
   kind: "sandbox",
   inputSchema: strictInput({
     type: eventType,

@@ -14,7 +14,7 @@ export const updateWebhookTool = defineTool({
   inputSchema: strictInput({
     webhookId,
     url: webhookUrl.optional(),
-    events: eventTypeList.optional().describe("Replaces the whole list; same types as create_webhook."),
+    events: eventTypeList.optional().describe("Replaces the whole list."),
     metadata: metadata.optional(),
   }),
   outputSchema: z.object({ webhook: webhookOutput }),

@@ -10,9 +10,9 @@ const MAX_TOLERANCE_SECONDS = 604_800;
 
 const inputSchema = z
   .object({
-    payload: z.string().describe("The RAW request body exactly as received (not parsed and re-stringified JSON)."),
-    signatureHeader: z.string().describe('The Exa-Signature header value, e.g. "t=1735689600,v1=<hex>".'),
-    secret: z.string().describe("The webhook's secret (from create_webhook); never echoed."),
+    payload: z.string().describe("Raw request body as received (not re-serialized JSON)."),
+    signatureHeader: z.string().describe('Exa-Signature value, "t=<unix>,v1=<hex>".'),
+    secret: z.string().describe("The webhook's secret; never echoed."),
     toleranceSeconds: z
       .number()
       .int()
@@ -24,9 +24,9 @@ const inputSchema = z
       .number()
       .int()
       .positive()
-      .max(1e11)
+      .refine((value) => value < 1e11, "now is in unix seconds, not milliseconds")
       .optional()
-      .describe("Unix seconds to verify at (to check an old captured delivery)."),
+      .describe("Unix seconds to check at (old deliveries)."),
   })
   .strict();
 
