@@ -92,7 +92,7 @@ export const diagnoseFailuresTool = defineTool({
       }
     }
     const exa = context.exa();
-    const deadline = Date.now() + context.config.diagnoseBudgetMs;
+    const budgetEndsAt = Date.now() + context.config.diagnoseBudgetMs;
     const webhooks = input.webhookId
       ? [await exa.getWebhook(input.webhookId, context.signal)]
       : await listAllWebhooks(context);
@@ -106,6 +106,10 @@ export const diagnoseFailuresTool = defineTool({
     const diagnoses: WebhookDiagnosis[] = [];
     // Webhooks one after another, each scanned with the full concurrency: the cap holds for the whole call.
     for (const [index, webhook] of webhooks.entries()) {
+      // Each webhook gets an equal share of what is left, so one huge history cannot starve the rest;
+      // time a quick webhook does not use passes on to the next.
+      const share = Math.max(0, budgetEndsAt - Date.now()) / (webhooks.length - index);
+      const deadline = Date.now() + share;
       const diagnosis = await scanWebhookAttempts({
         webhook,
         source: (query, signal) =>
