@@ -37,6 +37,8 @@ interface GroupState {
   eventTypes: Set<string>;
   firstSeen: string;
   lastSeen: string;
+  /** When the sample attempt was made: not always lastSeen, since a sample with a body beats a newer one. */
+  sampleAt: string;
   sampleAttemptId: string;
   sampleEventId: string;
   sampleResponse: string;
@@ -56,10 +58,28 @@ export interface AttemptAggregatorOptions {
   senderIsLocal?: boolean;
 }
 
-/** Newest wins; equal timestamps fall back to the attempt id so the pick never depends on order. */
-function isNewerSample(attempt: WebhookAttempt, group: GroupState): boolean {
-  const byTime = compareTimestamps(attempt.attemptedAt, group.lastSeen);
+/**
+ * The group's sample: the newest attempt whose response has text, else the newest attempt. A body is the
+ * evidence (ECONNREFUSED vs ENOTFOUND picks the hint), so an empty newest attempt must not hide an older
+ * one that says why. Equal timestamps fall back to the attempt id so the pick never depends on order.
+ */
+function isBetterSample(attempt: WebhookAttempt, response: string, group: GroupState): boolean {
+  const hasText = response !== "";
+  if (hasText !== (group.sampleResponse !== "")) return hasText;
+  const byTime = compareTimestamps(attempt.attemptedAt, group.sampleAt);
   return byTime > 0 || (byTime === 0 && attempt.id > group.sampleAttemptId);
+}
+
+type SampleFields = Pick<GroupState, "sampleAt" | "sampleAttemptId" | "sampleEventId" | "sampleResponse" | "sampleUrl">;
+
+function sampleFields(attempt: WebhookAttempt, response: string): SampleFields {
+  return {
+    sampleAt: attempt.attemptedAt,
+    sampleAttemptId: attempt.id,
+    sampleEventId: attempt.eventId,
+    sampleResponse: response,
+    sampleUrl: attempt.url,
+  };
 }
 
 function compareGroups(a: DiagnosisGroup, b: DiagnosisGroup): number {
@@ -133,23 +153,19 @@ export function createAttemptAggregator(options: AttemptAggregatorOptions = {}):
         eventTypes: new Set([attempt.eventType]),
         firstSeen: attempt.attemptedAt,
         lastSeen: attempt.attemptedAt,
-        sampleAttemptId: attempt.id,
-        sampleEventId: attempt.eventId,
-        sampleResponse: sanitizeResponseText(attempt.responseBody),
-        sampleUrl: attempt.url,
+        ...sampleFields(attempt, sanitizeResponseText(attempt.responseBody)),
       });
       return;
     }
     group.count++;
     group.eventTypes.add(attempt.eventType);
     group.firstSeen = olderOf(group.firstSeen, attempt.attemptedAt);
-    if (isNewerSample(attempt, group)) {
-      group.lastSeen = attempt.attemptedAt;
-      group.sampleAttemptId = attempt.id;
-      group.sampleEventId = attempt.eventId;
-      group.sampleResponse = sanitizeResponseText(attempt.responseBody);
-      group.sampleUrl = attempt.url;
-    }
+    group.lastSeen = newerOf(group.lastSeen, attempt.attemptedAt);
+    // Sanitizing is the costly part; an older attempt cannot beat a sample that already has text.
+    const couldWin = group.sampleResponse === "" || compareTimestamps(attempt.attemptedAt, group.sampleAt) >= 0;
+    if (!couldWin) return;
+    const response = sanitizeResponseText(attempt.responseBody);
+    if (isBetterSample(attempt, response, group)) Object.assign(group, sampleFields(attempt, response));
   }
 
   return {

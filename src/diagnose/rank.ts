@@ -1,4 +1,5 @@
 // Fleet ordering: the webhooks that need a human first. Deterministic, so repeated calls read the same.
+import { isUnscanned } from "./coverage.js";
 import type { Verdict, WebhookDiagnosis } from "./types.js";
 
 /**
@@ -13,11 +14,16 @@ export const VERDICT_RANK: Record<Verdict, number> = {
   healthy: 4,
 };
 
-/** Worst first: verdict rank, then undelivered events, failure rate, failed attempts, then webhook id. */
+/**
+ * Worst first: verdict rank, then undelivered events, failure rate, failed attempts, then webhook id. A
+ * no_traffic webhook that could not be read at all (see isUnscanned) comes first among no_traffic: its state
+ * is unknown, so it outranks the genuinely quiet and the healthy, but not a known failure.
+ */
 export function rankDiagnoses(diagnoses: readonly WebhookDiagnosis[]): WebhookDiagnosis[] {
   return [...diagnoses].sort(
     (a, b) =>
       VERDICT_RANK[a.verdict] - VERDICT_RANK[b.verdict] ||
+      Number(isUnscanned(b)) - Number(isUnscanned(a)) ||
       b.events.undelivered - a.events.undelivered ||
       b.failureRate - a.failureRate ||
       b.failedAttempts - a.failedAttempts ||

@@ -1,6 +1,7 @@
 // The text a model reads for diagnose_failures: answer first (one line per webhook), then evidence per
 // failure group, recovery, and coverage. Bounded in bytes whatever the input, and receiver-written text is
 // fenced and labelled as data so it cannot pass for instructions.
+import { coveredWindow, isUnscanned } from "./coverage.js";
 import { rankDiagnoses } from "./rank.js";
 import { inlineSafe, sanitizeResponseText } from "./sanitize.js";
 import type { DiagnosisGroup, DiagnosisReport, Verdict, WebhookDiagnosis } from "./types.js";
@@ -20,6 +21,13 @@ const SAMPLE_SHOWN_CHARS = 200;
 const TYPES_SHOWN = 3;
 /** Room kept for the "N more ... omitted" line so adding it never breaks the budget. */
 const OMISSION_RESERVE = 120;
+/** Longest incomplete-scan reason shown. */
+const REASON_SHOWN_CHARS = 400;
+/**
+ * How far before the oldest scanned attempt the recovery listing starts: an event is created shortly before
+ * its first delivery attempt, so listing from the attempt itself would miss the oldest undelivered event.
+ */
+const RECOVERY_LEAD_MS = 3_600_000;
 
 const bytes = (text: string) => Buffer.byteLength(text, "utf8");
 
@@ -42,6 +50,15 @@ function typesText(types: readonly string[]): string {
   return types.length > TYPES_SHOWN ? `${shown} +${types.length - TYPES_SHOWN} more` : shown;
 }
 
+/** Ends a sentence unless the text already does (a cut reason ends in "…"). */
+function sentence(text: string): string {
+  return /[.!?…]$/.test(text) ? text : `${text}.`;
+}
+
+function reasonText(d: WebhookDiagnosis): string {
+  return sanitizeResponseText(d.incompleteReason ?? "the scan stopped early", REASON_SHOWN_CHARS);
+}
+
 /** The answer line for one webhook. */
 function headline(d: WebhookDiagnosis): string {
   const who = `${inlineSafe(d.webhookId)} ${d.verdict}`;
@@ -51,6 +68,9 @@ function headline(d: WebhookDiagnosis): string {
     case "inactive":
       return `${who}: Exa is not delivering to ${url} at all (status inactive). History: ${failures}.`;
     case "no_traffic":
+      // Nothing read is not the same as nothing sent: say it is unknown and why, never "check the events".
+      if (isUnscanned(d))
+        return sentence(`${who}: could not scan ${url}, so whether it delivers is unknown: ${reasonText(d)}`);
       return `${who}: no delivery attempts in the window for ${url}; check the webhook's events match what the websets emit.`;
     case "failing": {
       const streak =
@@ -89,15 +109,15 @@ function compactGroup(g: DiagnosisGroup): string {
 
 function recoveryText(d: WebhookDiagnosis): string | undefined {
   if (d.events.undelivered === 0 || d.window.from === null) return undefined;
-  return `Recover the ${plural(d.events.undelivered, "undelivered event")}: Exa has no redeliver endpoint, so after the fix call list_events {createdAfter: "${d.window.from}"} and re-process them; make handlers idempotent on the event id.`;
+  const fromMs = Date.parse(d.window.from);
+  const start = Number.isNaN(fromMs) ? inlineSafe(d.window.from) : new Date(fromMs - RECOVERY_LEAD_MS).toISOString();
+  return `Recover the ${plural(d.events.undelivered, "undelivered event")}: Exa has no redeliver endpoint, so after the fix call list_events {createdAfter: "${start}"} (an hour before the oldest scanned attempt: events are created shortly before their first delivery) and re-process them; make handlers idempotent on the event id, which also makes re-processing the few already delivered harmless.`;
 }
 
 function coverageText(d: WebhookDiagnosis): string {
   const range = d.window.from && d.window.to ? ` from ${d.window.from} to ${d.window.to}` : "";
-  const state = d.complete
-    ? "complete"
-    : `incomplete: ${sanitizeResponseText(d.incompleteReason ?? "the scan stopped early", 400)}`;
-  return `Coverage: scanned ${plural(d.attemptsScanned, "attempt")}${range}; ${state}.`;
+  const state = d.complete ? "complete" : `incomplete: ${reasonText(d)}`;
+  return sentence(`Coverage: scanned ${plural(d.attemptsScanned, "attempt")}${range}; ${state}`);
 }
 
 /** Adds groups while they fit: full while possible, then compact, then an omission count. */
@@ -125,7 +145,9 @@ function fitGroups(groups: readonly DiagnosisGroup[], budget: number, maxGroups:
 function renderSingle(d: WebhookDiagnosis, options: RenderOptions): string {
   const maxBytes = options.maxBytes ?? SINGLE_MAX_BYTES;
   const head = [headline(d)];
-  const tail = [recoveryText(d), coverageText(d)].filter((line): line is string => line !== undefined);
+  // An unscanned webhook's headline already gives the reason; a coverage line would repeat it.
+  const coverage = isUnscanned(d) ? undefined : coverageText(d);
+  const tail = [recoveryText(d), coverage].filter((line): line is string => line !== undefined);
   if (d.groups.length === 0) return [...head, ...tail].join("\n");
   head.push(`Failures by cause (${plural(d.groups.length, "group")}):`);
   const fixed = bytes([...head, ...tail].join("\n")) + 2;
@@ -135,25 +157,37 @@ function renderSingle(d: WebhookDiagnosis, options: RenderOptions): string {
 
 /**
  * A fleet entry. Webhooks that need work get the top cause, its next check and any coverage gap; healthy and
- * quiet ones stay on one line (a partial scan is flagged inline).
+ * quiet ones stay on one line (a partial scan is flagged inline; a window cut only by since is not a gap).
+ * An unscanned webhook is one line too: its headline says why.
  */
 function fleetEntry(d: WebhookDiagnosis): string {
   const top = d.groups[0];
   const needsWork = d.verdict === "failing" || d.verdict === "degraded" || d.verdict === "inactive";
-  if (!needsWork) return `- ${headline(d)}${d.complete ? "" : " Partial scan."}`;
+  if (!needsWork) return `- ${headline(d)}${coveredWindow(d) || isUnscanned(d) ? "" : " Partial scan."}`;
   const lines = [`- ${headline(d)}`];
   if (top) lines.push(`  top cause: ${groupTitle(top)}`, `  next: ${top.hint}`);
-  if (!d.complete) lines.push(`  ${coverageText(d)}`);
+  if (!coveredWindow(d)) lines.push(`  ${coverageText(d)}`);
   return lines.join("\n");
+}
+
+/** "2 failing, 1 no_traffic (1 could not be scanned)": an unread webhook must not pass for a quiet one. */
+function verdictCounts(ranked: readonly WebhookDiagnosis[]): string {
+  const counts = new Map<Verdict, number>();
+  for (const d of ranked) counts.set(d.verdict, (counts.get(d.verdict) ?? 0) + 1);
+  const unscanned = ranked.filter(isUnscanned).length;
+  return [...counts]
+    .map(([verdict, count]) =>
+      verdict === "no_traffic" && unscanned > 0
+        ? `${count} ${verdict} (${unscanned} could not be scanned)`
+        : `${count} ${verdict}`,
+    )
+    .join(", ");
 }
 
 function renderFleet(report: DiagnosisReport, options: RenderOptions): string {
   const maxBytes = options.maxBytes ?? FLEET_MAX_BYTES;
   const ranked = rankDiagnoses(report.webhooks);
-  const counts = new Map<Verdict, number>();
-  for (const d of ranked) counts.set(d.verdict, (counts.get(d.verdict) ?? 0) + 1);
-  const summary = [...counts].map(([verdict, count]) => `${count} ${verdict}`).join(", ");
-  const head = [`${plural(ranked.length, "webhook")}: ${summary}.`];
+  const head = [`${plural(ranked.length, "webhook")}: ${verdictCounts(ranked)}.`];
   const shared = sharedCause(ranked);
   if (shared) {
     head.push(

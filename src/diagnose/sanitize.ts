@@ -25,17 +25,29 @@ function looksLikeHtml(body: string): boolean {
   return /<(!doctype\s+html|html|head|body|title)\b/i.test(body);
 }
 
-/** One line, no control characters, at most `maxChars` characters (an ellipsis marks a cut). */
+// A surrogate half without its partner: a receiver can send one, and a model API may reject the string.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * One line, no control characters, at most `maxChars` JavaScript characters (UTF-16 code units, what
+ * `.length` and the contract count), an ellipsis marking a cut. The cut backs off one unit rather than split
+ * a surrogate pair, so the result never holds a lone surrogate.
+ */
 export function sanitizeResponseText(body: string | null | undefined, maxChars = SAMPLE_RESPONSE_MAX_CHARS): string {
   if (!body) return "";
-  const text = (looksLikeHtml(body) ? htmlToText(body) : body).replace(UNSAFE_CHARS, " ").replace(/\s+/g, " ").trim();
-  // Count code points, not UTF-16 units, so a cut never splits a surrogate pair.
-  const chars = Array.from(text);
-  if (chars.length <= maxChars) return text;
-  return `${chars
-    .slice(0, maxChars - 1)
-    .join("")
-    .trimEnd()}…`;
+  const text = (looksLikeHtml(body) ? htmlToText(body) : body)
+    .replace(UNSAFE_CHARS, " ")
+    .replace(LONE_SURROGATE, "\ufffd")
+    .replace(/\s+/g, " ")
+    .trim();
+  if (text.length <= maxChars) return text;
+  let end = Math.max(0, maxChars - 1);
+  if (end > 0 && isHighSurrogate(text.charCodeAt(end - 1))) end--;
+  return `${text.slice(0, end).trimEnd()}…`;
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
 }
 
 /**

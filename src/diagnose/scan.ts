@@ -2,14 +2,17 @@
 // The only I/O of src/diagnose/ happens here, through `source`; everything else is pure.
 //
 // Partitioning: attempts are split into disjoint (eventType × successful) cursor chains paged concurrently.
-// The type list is the caller's `eventTypes` (normally the webhook's subscribed events). Attempts of types the
-// webhook no longer subscribes to would be invisible to those partitions, so a cheap probe runs first: one
-// unfiltered page per success flag. If that page already holds the whole window for its flag, it IS the
-// result for that flag; otherwise any unknown types it shows get their own partitions. Known limit: a
-// dropped type whose attempts are all older than the newest 200 of that flag is not seen.
+// The types are ALL 19 valid event types, not the webhook's current subscription: attempts of a type the
+// webhook has since dropped are still history, and partitioning by the subscription would silently lose
+// them. An empty partition costs one request; that is the price of never missing a type. A probe runs
+// first: one unfiltered page per success flag. If that page already holds the whole window for its flag,
+// it IS the result for that flag (the common small webhook costs 2 requests); otherwise any type outside
+// the 19 that it shows gets a partition too.
 import { setMaxListeners } from "node:events";
+import { EVENT_TYPES } from "../exa/event-types.js";
 import type { Page, Webhook, WebhookAttempt } from "../exa/schemas.js";
 import { createAttemptAggregator } from "./aggregate.js";
+import { joinReasons, sinceReason } from "./coverage.js";
 import { belongsTo, type Partition, partitionLabel, SUCCESS_FLAGS, typedPartitions } from "./partitions.js";
 import { runWithConcurrency } from "./pool.js";
 import { timestampMillis } from "./timestamps.js";
@@ -31,13 +34,19 @@ export interface AttemptsQuery {
 export type AttemptPageSource = (query: AttemptsQuery, signal: AbortSignal) => Promise<Page<WebhookAttempt>>;
 
 export interface ScanOptions {
-  webhook: Pick<Webhook, "id" | "url" | "status" | "events">;
+  webhook: Pick<Webhook, "id" | "url" | "status">;
   source: AttemptPageSource;
-  /** Inclusive lower bound on attemptedAt. Reaching it completes a partition; it never makes a scan incomplete. */
+  /**
+   * Inclusive lower bound on attemptedAt. Reaching it ends a partition; when older attempts exist the
+   * diagnosis is incomplete (the window was read in full, the history was not).
+   */
   since?: Date;
   /** Restrict the scan to one event type. */
   eventType?: string;
-  /** Types to partition over; defaults to the webhook's subscribed events. Empty = partition by outcome only. */
+  /**
+   * Extra types to partition over, on top of the 19 valid ones that are always covered (types outside
+   * those are found by the probe). Not needed for correctness; the webhook's `events` add nothing.
+   */
   eventTypes?: readonly string[];
   /** Overall cap on attempts folded in, across partitions. */
   maxAttempts: number;
@@ -109,6 +118,7 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
   let scanned = 0;
   let capped = false;
   let outOfTime = false;
+  let olderThanSince = false;
   const failedPartitions: string[] = [];
   /** The cap is spent: any partition that still has pages in the window makes the scan incomplete. */
   function budgetSpent(): boolean {
@@ -124,6 +134,7 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
       // Newest first, but skip-and-continue rather than break in case a page is not perfectly sorted.
       if (sinceMs !== undefined && timestampMillis(attempt.attemptedAt) < sinceMs) {
         reachedSince = true;
+        olderThanSince = true;
         continue;
       }
       if (scanned >= maxAttempts) {
@@ -185,7 +196,7 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
   async function probeFlag(successful: boolean, knownTypes: ReadonlySet<string>): Promise<Partition[]> {
     const probe: Partition = { successful };
     const outcome = successful ? "successful" : "failed";
-    const page = await fetchPage(probe, undefined, `the check for unsubscribed event types (${outcome} attempts)`);
+    const page = await fetchPage(probe, undefined, `the unfiltered probe of ${outcome} attempts`);
     // Without the probe, still page the known types: the recorded failure already marks the scan incomplete.
     if (!page) return outOfTime ? [] : typedPartitions(knownTypes, [successful]);
     const inWindow = page.data.filter(
@@ -203,8 +214,7 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
 
   async function planPartitions(): Promise<Partition[]> {
     if (options.eventType !== undefined) return typedPartitions([options.eventType]);
-    const knownTypes = new Set(options.eventTypes ?? webhook.events);
-    if (knownTypes.size === 0) return SUCCESS_FLAGS.map((successful) => ({ successful }));
+    const knownTypes = new Set<string>([...EVENT_TYPES, ...(options.eventTypes ?? [])]);
     const planned: Partition[] = [];
     await runWithConcurrency(SUCCESS_FLAGS, options.concurrency, async (successful) => {
       planned.push(...(await probeFlag(successful, knownTypes)));
@@ -237,6 +247,8 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
     reasons.push(`the time budget ran out after ${scanned} attempts; retry, or narrow with since/eventType`);
   }
   reasons.push(...failedPartitions.sort());
+  if (olderThanSince && since) reasons.push(sinceReason(since));
+  const incompleteReason = joinReasons(reasons);
 
   const summary = aggregator.result();
   const diagnosis: WebhookDiagnosis = {
@@ -247,7 +259,7 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
     attemptsScanned: summary.attemptsScanned,
     failedAttempts: summary.failedAttempts,
     failureRate: summary.failureRate,
-    complete: reasons.length === 0,
+    complete: incompleteReason === undefined,
     window: summary.window,
     events: summary.events,
     groups: summary.groups,
@@ -255,6 +267,6 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
     lastFailureAt: summary.lastFailureAt,
     consecutiveFailures: summary.consecutiveFailures,
   };
-  if (reasons.length > 0) diagnosis.incompleteReason = reasons.join("; ");
+  if (incompleteReason !== undefined) diagnosis.incompleteReason = incompleteReason;
   return diagnosis;
 }

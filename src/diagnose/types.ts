@@ -30,10 +30,13 @@ export interface DiagnosisGroup {
   eventTypes: string[];
   firstSeen: string;
   lastSeen: string;
-  /** The newest attempt of the group, so the sample does not depend on scan order. */
+  /**
+   * The newest attempt whose response has text (the evidence), else the newest attempt; ties by attempt id,
+   * so the sample does not depend on scan order.
+   */
   sampleAttemptId: string;
   sampleEventId: string;
-  /** Receiver-written text: untrusted, control characters stripped, at most 300 characters. */
+  /** Receiver-written text: untrusted, control characters stripped, at most 300 UTF-16 units (`.length`). */
   sampleResponse: string;
   /** One concrete next check, using the webhook's URL/host. */
   hint: string;
@@ -74,7 +77,11 @@ export interface WebhookDiagnosis extends AttemptSummary {
   url: string;
   status: string;
   verdict: Verdict;
-  /** False when maxAttempts, the time budget or a failed page cut the scan short. */
+  /**
+   * False when since, maxAttempts, the time budget or a failed page cut the scan short (since: older
+   * attempts exist that were not read). With attemptsScanned 0 and a cause other than since, the verdict
+   * no_traffic means "could not be read", not "quiet" (see coverage.ts).
+   */
   complete: boolean;
   incompleteReason?: string;
 }

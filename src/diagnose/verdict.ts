@@ -3,8 +3,11 @@
 import { compareTimestamps } from "./timestamps.js";
 import type { AttemptSummary, Verdict } from "./types.js";
 
-/** Failures in a row (newest first) before we call the receiver broken now rather than flaky. */
-export const FAILING_STREAK = 3;
+/**
+ * Failures in a row (newest first) that make the receiver broken now rather than flaky: the taxonomy's
+ * "the most recent attempts are all failures" (plural), so two; one newest failure after successes is a blip.
+ */
+export const FAILING_STREAK = 2;
 /** Failure rate at which a webhook whose recent attempts succeed is still worth attention. */
 export const DEGRADED_FAILURE_RATE = 0.05;
 
@@ -28,7 +31,8 @@ function newestAttemptFailed(input: VerdictInput): boolean {
 
 /**
  * 1. inactive   — the webhook's status is "inactive": Exa is not delivering at all.
- * 2. no_traffic — nothing scanned in the window.
+ * 2. no_traffic — nothing scanned in the window (or nothing could be read: the scan's `complete` and
+ *                 incompleteReason tell the two apart; no other verdict is true of an unread webhook).
  * 3. failing    — nothing scanned succeeded, or the newest attempt failed and at least FAILING_STREAK
  *                 failures came after the newest success (a streak, not one blip).
  * 4. degraded   — some event undelivered, or failureRate >= DEGRADED_FAILURE_RATE; recent attempts succeed

@@ -119,7 +119,6 @@ export const diagnoseFailuresTool = defineTool({
           }),
         ...(since ? { since } : {}),
         ...(input.eventType ? { eventType: input.eventType } : {}),
-        eventTypes: webhook.events,
         maxAttempts: input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
         concurrency: context.config.maxConcurrency,
         senderIsLocal: context.config.sandbox,

@@ -83,6 +83,51 @@ describe("groups", () => {
     expect(group?.sampleResponse.startsWith("Error [31m boom x")).toBe(true);
   });
 
+  it("samples the newest attempt with a response body, so an empty newest attempt hides no evidence", () => {
+    const group = [
+      failed({
+        id: "a1",
+        responseStatusCode: 0,
+        responseBody: "connect ECONNREFUSED 10.0.0.5:443",
+        attemptedAt: at(1),
+      }),
+      failed({
+        id: "a2",
+        responseStatusCode: 0,
+        responseBody: "getaddrinfo ENOTFOUND hooks.example.com",
+        attemptedAt: at(2),
+      }),
+      failed({ id: "a3", responseStatusCode: 0, responseBody: "", attemptedAt: at(3) }),
+      failed({ id: "a4", responseStatusCode: 0, responseBody: null, attemptedAt: at(4) }),
+      failed({ id: "a5", responseStatusCode: 0, responseBody: " \n\t", attemptedAt: at(4) }),
+    ];
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const [unreachable] = summarize(shuffle(group, seeded(seed))).groups;
+      expect(unreachable).toMatchObject({
+        count: 5,
+        lastSeen: at(4),
+        sampleAttemptId: "a2",
+        sampleResponse: "getaddrinfo ENOTFOUND hooks.example.com",
+      });
+      // The hint reads the sample: DNS advice, not "nothing accepted the connection".
+      expect(unreachable?.hint).toContain("dig +short hooks.example.com");
+    }
+  });
+
+  it("falls back to the newest attempt when no response has a body, ties by attempt id", () => {
+    const empty = [
+      failed({ id: "b1", responseStatusCode: 0, responseBody: "", attemptedAt: at(1) }),
+      failed({ id: "b3", responseStatusCode: 0, responseBody: null, attemptedAt: at(2) }),
+      failed({ id: "b2", responseStatusCode: 0, responseBody: "", attemptedAt: at(2) }),
+    ];
+    for (const seed of [1, 2, 3]) {
+      expect(summarize(shuffle(empty, seeded(seed))).groups[0]).toMatchObject({
+        sampleAttemptId: "b3",
+        sampleResponse: "",
+      });
+    }
+  });
+
   it("reduces gateway HTML pages to their text", () => {
     const [group] = summarize([
       failed({

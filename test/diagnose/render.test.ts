@@ -49,6 +49,23 @@ function diagnosis(overrides: Partial<WebhookDiagnosis> = {}): WebhookDiagnosis 
   };
 }
 
+/** No attempt read: quiet when complete; unread, or cut by since, when not. */
+function nothingScanned(overrides: Partial<WebhookDiagnosis> = {}): WebhookDiagnosis {
+  return diagnosis({
+    verdict: "no_traffic",
+    attemptsScanned: 0,
+    failedAttempts: 0,
+    failureRate: 0,
+    window: { from: null, to: null },
+    events: { total: 0, delivered: 0, recovered: 0, undelivered: 0 },
+    groups: [],
+    lastSuccessAt: null,
+    lastFailureAt: null,
+    consecutiveFailures: 0,
+    ...overrides,
+  });
+}
+
 const report = (...webhooks: WebhookDiagnosis[]): DiagnosisReport => ({ webhooks, generatedAt: at(600) });
 const bytes = (text: string) => Buffer.byteLength(text, "utf8");
 
@@ -72,9 +89,11 @@ describe("renderDiagnosis, one webhook", () => {
     expect(inside).not.toContain("\n");
   });
 
-  it("explains recovery through list_events from the window start, and coverage", () => {
+  it("recovers through list_events from an hour before the window start, and states coverage", () => {
     const text = renderDiagnosis(report(diagnosis()));
-    expect(text).toContain(`list_events {createdAfter: "${at(0)}"}`);
+    // Events are created before their first attempt: listing from window.from would miss the oldest one.
+    expect(text).toContain(`list_events {createdAfter: "${at(-60)}"}`);
+    expect(text).not.toContain(`createdAfter: "${at(0)}"`);
     expect(text).toContain("idempotent on the event id");
     expect(text).toContain(`Coverage: scanned 5000 attempts from ${at(0)} to ${at(500)}; complete.`);
   });
@@ -84,6 +103,12 @@ describe("renderDiagnosis, one webhook", () => {
       report(diagnosis({ complete: false, incompleteReason: "stopped at maxAttempts=5000 with more attempts" })),
     );
     expect(text).toContain("; incomplete: stopped at maxAttempts=5000 with more attempts.");
+  });
+
+  it("ends a cut reason without doubled punctuation", () => {
+    const text = renderDiagnosis(report(diagnosis({ complete: false, incompleteReason: "y".repeat(5000) })));
+    const coverage = text.split("\n").find((line) => line.startsWith("Coverage:")) ?? "";
+    expect(coverage.endsWith("y…")).toBe(true);
   });
 
   it("stays under 3 KB with 50 hostile groups and says how many were omitted", () => {
@@ -96,18 +121,7 @@ describe("renderDiagnosis, one webhook", () => {
   });
 
   it("has no null/undefined noise and no shouting", () => {
-    const quiet = diagnosis({
-      verdict: "no_traffic",
-      attemptsScanned: 0,
-      failedAttempts: 0,
-      failureRate: 0,
-      window: { from: null, to: null },
-      events: { total: 0, delivered: 0, recovered: 0, undelivered: 0 },
-      groups: [],
-      lastSuccessAt: null,
-      lastFailureAt: null,
-      consecutiveFailures: 0,
-    });
+    const quiet = nothingScanned();
     for (const d of [diagnosis(), quiet, diagnosis({ verdict: "healthy", groups: [] })]) {
       const text = renderDiagnosis(report(d));
       expect(text).not.toMatch(/\bnull\b|\bundefined\b|NaN/);
@@ -121,6 +135,22 @@ describe("renderDiagnosis, one webhook", () => {
   it("leads an inactive webhook with the fact that Exa stopped delivering", () => {
     const text = renderDiagnosis(report(diagnosis({ verdict: "inactive", status: "inactive" })));
     expect(text.split("\n")[0]).toMatch(/^whk_1 inactive: Exa is not delivering to/);
+  });
+
+  const unscanned = (incompleteReason: string) => nothingScanned({ complete: false, incompleteReason });
+
+  it("says a webhook that could not be read is unknown and why, not that it had no attempts", () => {
+    const reason = "the time budget ran out after 0 attempts; retry, or narrow with since/eventType";
+    const text = renderDiagnosis(report(unscanned(reason)));
+    expect(text).toBe(`whk_1 no_traffic: could not scan ${WEBHOOK_URL}, so whether it delivers is unknown: ${reason}.`);
+    expect(text).not.toMatch(/no delivery attempts|check the webhook's events/);
+  });
+
+  it("still reads as quiet when only since left older attempts unscanned", () => {
+    const reason = `limited to attempts since ${at(0)}; older attempts were not scanned`;
+    const text = renderDiagnosis(report(unscanned(reason)));
+    expect(text.split("\n")[0]).toContain("no delivery attempts in the window");
+    expect(text).toContain(`incomplete: ${reason}.`);
   });
 });
 
@@ -155,6 +185,22 @@ describe("renderDiagnosis, a fleet", () => {
     expect(lines.filter((line) => line.includes("whk_ok_001"))).toHaveLength(1);
     expect(text).toContain("diagnose_failures {webhookId:");
     expect(text).not.toContain("Ignore previous instructions"); // samples stay in the single-webhook view
+  });
+
+  it("ranks and flags a webhook that could not be read above quiet and healthy ones", () => {
+    const unread = nothingScanned({
+      webhookId: "whk_unread",
+      complete: false,
+      incompleteReason: "the all event types/failed partition failed: Exa API 503",
+    });
+    const quiet = nothingScanned({ webhookId: "whk_quiet" });
+    const text = renderDiagnosis(report(healthy(1), quiet, unread));
+    const lines = text.split("\n");
+    expect(lines[0]).toBe("3 webhooks: 2 no_traffic (1 could not be scanned), 1 healthy.");
+    expect(lines[1]).toBe(
+      `- whk_unread no_traffic: could not scan ${WEBHOOK_URL}, so whether it delivers is unknown: the all event types/failed partition failed: Exa API 503.`,
+    );
+    expect(lines[2]).toMatch(/^- whk_quiet no_traffic: no delivery attempts/);
   });
 
   it("names no shared cause when broken webhooks fail for different reasons", () => {

@@ -1,6 +1,6 @@
 // Each verdict rule, in its precedence order, and the fleet ranking built on them.
 import { describe, expect, it } from "vitest";
-import { judgeVerdict, rankDiagnoses, type WebhookDiagnosis } from "../../src/diagnose/index.js";
+import { FAILING_STREAK, judgeVerdict, rankDiagnoses, type WebhookDiagnosis } from "../../src/diagnose/index.js";
 import type { VerdictInput } from "../../src/diagnose/verdict.js";
 import { at } from "./fixtures.js";
 
@@ -38,19 +38,16 @@ describe("judgeVerdict", () => {
     ).toBe("failing");
   });
 
-  it("failing when the newest attempt failed and at least 3 failures follow the newest success", () => {
-    const streak = { failedAttempts: 3, failureRate: 0.03, lastSuccessAt: at(5), lastFailureAt: at(9) };
-    expect(judgeVerdict(input({ ...streak, consecutiveFailures: 3 }))).toBe("failing");
-    // Two in a row is a blip, not a broken receiver: degraded (an event is undelivered).
-    expect(
-      judgeVerdict(
-        input({
-          ...streak,
-          consecutiveFailures: 2,
-          events: { total: 100, delivered: 99, recovered: 0, undelivered: 1 },
-        }),
-      ),
-    ).toBe("degraded");
+  it("failing when the newest attempt failed and at least 2 failures follow the newest success", () => {
+    const streak = { failedAttempts: 2, failureRate: 0.02, lastSuccessAt: at(5), lastFailureAt: at(9) };
+    const oneUndelivered = { total: 100, delivered: 99, recovered: 0, undelivered: 1 };
+    expect(FAILING_STREAK).toBe(2);
+    expect(judgeVerdict(input({ ...streak, consecutiveFailures: 2, events: oneUndelivered }))).toBe("failing");
+    expect(judgeVerdict(input({ ...streak, consecutiveFailures: 3, events: oneUndelivered }))).toBe("failing");
+    // One newest failure after successes is a blip, not a broken receiver: degraded (an event is undelivered).
+    expect(judgeVerdict(input({ ...streak, failedAttempts: 1, consecutiveFailures: 1, events: oneUndelivered }))).toBe(
+      "degraded",
+    );
   });
 
   it("degraded on undelivered events or a failure rate of 5% while recent attempts succeed", () => {
@@ -122,5 +119,26 @@ describe("rankDiagnoses", () => {
       diagnosis("a", "healthy"),
     ]);
     expect(ranked.map((d) => d.webhookId)).toEqual(["i", "f2", "f1", "d", "n", "a", "h"]);
+  });
+
+  it("puts a webhook that could not be read above quiet and healthy ones, below known failures", () => {
+    const unread = (webhookId: string, incompleteReason: string): WebhookDiagnosis => ({
+      ...diagnosis(webhookId, "no_traffic"),
+      attemptsScanned: 0,
+      complete: false,
+      incompleteReason,
+      window: { from: null, to: null },
+      events: { total: 0, delivered: 0, recovered: 0, undelivered: 0 },
+      lastSuccessAt: null,
+    });
+    const ranked = rankDiagnoses([
+      diagnosis("a_healthy", "healthy"),
+      diagnosis("a_quiet", "no_traffic"),
+      // Only since cut it: the window was read and is quiet, so it ranks as quiet.
+      unread("a_since", "limited to attempts since 2026-01-01T00:00:00.000Z; older attempts were not scanned"),
+      unread("z_unread", "the time budget ran out after 0 attempts; retry, or narrow with since/eventType"),
+      diagnosis("z_degraded", "degraded", 1),
+    ]);
+    expect(ranked.map((d) => d.webhookId)).toEqual(["z_degraded", "z_unread", "a_quiet", "a_since", "a_healthy"]);
   });
 });

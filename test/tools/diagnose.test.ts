@@ -106,7 +106,7 @@ describe("diagnose_failures on one webhook", () => {
     expect(report.webhooks[0]?.window).toEqual({ from: null, to: null });
   });
 
-  it("since bounds the window and stays complete; maxAttempts cuts the scan with complete:false", async () => {
+  it("since bounds the window; older attempts left unscanned, or maxAttempts, make it complete:false", async () => {
     const id = createWebhook("https://hooks.example.com/exa");
     seed(id, {
       events: 600,
@@ -116,13 +116,21 @@ describe("diagnose_failures on one webhook", () => {
     });
     const recent = await diagnose({ webhookId: id, since: "24h" });
     const windowed = recent.report.webhooks[0] as Diagnosis;
-    expect(windowed.complete).toBe(true);
+    expect(windowed.complete).toBe(false);
+    expect(windowed.incompleteReason).toMatch(/^limited to attempts since \S+; older attempts were not scanned$/);
+    expect(recent.text).toContain("; older attempts were not scanned.");
     const expected = emulator.store
       .listAttempts(id)
       .filter((attempt) => Date.parse(attempt.attemptedAt) >= NOW - 24 * HOUR);
     // Attempts landing between NOW and the call's own clock are few; allow for the seconds that passed.
     expect(Math.abs(windowed.attemptsScanned - expected.length)).toBeLessThanOrEqual(1);
     expect(Date.parse(windowed.window.from ?? "")).toBeGreaterThanOrEqual(NOW - 24 * HOUR - 60_000);
+
+    // A window reaching past the oldest attempt (100 h of history) leaves nothing out: complete.
+    const all = (await diagnose({ webhookId: id, since: "30d" })).report.webhooks[0] as Diagnosis;
+    expect(all.complete).toBe(true);
+    expect(all.incompleteReason).toBeUndefined();
+    expect(all.attemptsScanned).toBe(emulator.store.listAttempts(id).length);
 
     const capped = await diagnose({ webhookId: id, maxAttempts: 100 });
     const cut = capped.report.webhooks[0] as Diagnosis;
@@ -132,6 +140,29 @@ describe("diagnose_failures on one webhook", () => {
     expect(capped.text).toMatch(/not complete|incomplete|partial/i);
   });
 
+  it("includes attempts of event types the webhook no longer subscribes to, however old", async () => {
+    const id = emulator.store.createWebhook({ url: "https://hooks.example.com/exa", events: ["webset.idle"] }).id;
+    seed(id, { events: 3000, failureRate: 0.2, failure: { status: 500, body: "boom" } });
+    // A type dropped long ago: all its attempts are older than anything the newest pages show.
+    emulator.store.addAttempts(
+      Array.from({ length: 40 }, (_, i) => ({
+        webhookId: id,
+        eventId: `event_dropped_${i}`,
+        eventType: "webset.export.completed",
+        successful: false,
+        responseStatusCode: 410,
+        responseBody: "Gone",
+        attempt: 1,
+        attemptedAt: NOW - 200 * HOUR + i * 60_000,
+      })),
+    );
+    const { report } = await diagnose({ webhookId: id });
+    const diagnosis = report.webhooks[0] as Diagnosis;
+    expect(diagnosis.complete).toBe(true);
+    expect(diagnosis.attemptsScanned).toBe(emulator.store.listAttempts(id).length);
+    expect(diagnosis.groups.map((group) => group.statusCode)).toContain(410);
+  });
+
   it("a partition failing mid-scan gives a partial result with the reason", async () => {
     const id = createWebhook("https://hooks.example.com/exa");
     seed(id, {
@@ -139,13 +170,21 @@ describe("diagnose_failures on one webhook", () => {
       failureRate: 0.2,
       failure: { status: 502, body: "<html><body><h1>502 Bad Gateway</h1></body></html>" },
     });
-    // One request at a time, so the four 503s are one page's request and its three retries.
+    // One request at a time, so the request order is fixed: a clean run finds the index of a second page
+    // (a partition mid-scan), and the four 503s below are that page's request and its three retries.
     const sequential = await startHarness({ emulator, env: { EXA_MAX_CONCURRENCY: "1" } });
-    emulator.faults.add({ path: "/attempts", skip: 6, status: 503, times: 4 });
+    const pageRequests = () => emulator.requests.filter((request) => request.path.endsWith("/attempts"));
+    const before = pageRequests().length;
+    await diagnose({ webhookId: id }, sequential);
+    const secondPage = pageRequests()
+      .slice(before)
+      .findIndex((request) => request.query.has("eventType") && request.query.has("cursor"));
+    expect(secondPage).toBeGreaterThan(2);
+    emulator.faults.add({ path: "/attempts", skip: secondPage, status: 503, times: 4 });
     const { report, text } = await diagnose({ webhookId: id }, sequential).finally(() => sequential.close());
     const diagnosis = report.webhooks[0] as Diagnosis;
     expect(diagnosis.complete).toBe(false);
-    expect(diagnosis.incompleteReason).toMatch(/503/);
+    expect(diagnosis.incompleteReason).toMatch(/partition failed: .*503/);
     expect(diagnosis.attemptsScanned).toBeGreaterThan(0);
     expect(diagnosis.attemptsScanned).toBeLessThan(emulator.store.listAttempts(id).length);
     expect(text).toMatch(/503/);
@@ -191,11 +230,25 @@ describe("diagnose_failures across the account", () => {
       failure: { status: 0, body: "connect ECONNREFUSED 10.0.0.5:443" },
       startMs: NOW - 5 * HOUR,
     });
+    // Every page of this one fails (400 is not retried): it cannot be read at all.
+    const unreadable = createWebhook("https://unreadable.example.com/exa");
+    seed(unreadable, { events: 50, failureRate: 1, failure: { status: 500, body: "x" }, startMs: NOW - 5 * HOUR });
+    emulator.faults.add({ path: `/webhooks/${unreadable}/attempts`, status: 400, times: Number.POSITIVE_INFINITY });
     const { report, text } = await diagnose({});
-    expect(report.webhooks.map((webhook) => webhook.webhookId)).toEqual([broken, quiet, healthy]);
-    expect(report.webhooks.map((webhook) => webhook.verdict)).toEqual(["failing", "no_traffic", "healthy"]);
+    expect(report.webhooks.map((webhook) => webhook.webhookId)).toEqual([broken, unreadable, quiet, healthy]);
+    expect(report.webhooks.map((webhook) => webhook.verdict)).toEqual([
+      "failing",
+      "no_traffic",
+      "no_traffic",
+      "healthy",
+    ]);
     expect(report.webhooks[0]?.groups[0]?.category).toBe("unreachable");
+    expect(report.webhooks[1]).toMatchObject({ attemptsScanned: 0, complete: false });
     expect(text.indexOf(broken)).toBeLessThan(text.indexOf(healthy));
+    // Unread is unknown, not quiet: the text says so and why, without the quiet webhook's advice.
+    const unreadLine = text.split("\n").find((line) => line.includes(unreadable)) ?? "";
+    expect(unreadLine).toMatch(/could not scan .* unknown: .*400/);
+    expect(unreadLine).not.toMatch(/no delivery attempts|check the webhook's events/);
   });
 
   it("an account without webhooks says so", async () => {
