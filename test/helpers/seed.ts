@@ -20,46 +20,22 @@ export interface SeedHistory {
 export function seedHistory(store: EmulatorStore, history: SeedHistory): number {
   const random = seeded(history.seed ?? 42);
   const attempts: AddAttemptInput[] = [];
+  const success = { successful: true, responseStatusCode: 200, responseBody: "ok" };
+  const failure = { successful: false, responseStatusCode: history.failure.status, responseBody: history.failure.body };
   for (let i = 0; i < history.events; i++) {
-    const eventType = history.types[i % history.types.length] as string;
-    const eventId = `event_seed_${history.webhookId}_${i}`;
+    const event = {
+      webhookId: history.webhookId,
+      eventId: `event_seed_${history.webhookId}_${i}`,
+      eventType: history.types[i % history.types.length] as string,
+    };
     const at = history.startMs + i * history.stepMs;
-    const fails = random() < history.failureRate;
-    if (!fails) {
-      attempts.push({
-        webhookId: history.webhookId,
-        eventId,
-        eventType,
-        successful: true,
-        responseStatusCode: 200,
-        responseBody: "ok",
-        attempt: 1,
-        attemptedAt: at,
-      });
+    if (random() >= history.failureRate) {
+      attempts.push({ ...event, ...success, attempt: 1, attemptedAt: at });
       continue;
     }
-    attempts.push({
-      webhookId: history.webhookId,
-      eventId,
-      eventType,
-      successful: false,
-      responseStatusCode: history.failure.status,
-      responseBody: history.failure.body,
-      attempt: 1,
-      attemptedAt: at,
-    });
-    if (random() < (history.recoveryRate ?? 0)) {
-      attempts.push({
-        webhookId: history.webhookId,
-        eventId,
-        eventType,
-        successful: true,
-        responseStatusCode: 200,
-        responseBody: "ok",
-        attempt: 2,
-        attemptedAt: at + 1000,
-      });
-    }
+    attempts.push({ ...event, ...failure, attempt: 1, attemptedAt: at });
+    if (random() < (history.recoveryRate ?? 0))
+      attempts.push({ ...event, ...success, attempt: 2, attemptedAt: at + 1000 });
   }
   store.addAttempts(attempts);
   return attempts.length;
