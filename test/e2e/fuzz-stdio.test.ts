@@ -1,0 +1,50 @@
+// Random arguments at the BUILT server over stdio (the in-memory property test covers volume): the process
+// survives and every answer is a well-formed result. (stdio.test.ts checks stdout line by line.)
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Emulator, startEmulator } from "../../src/sandbox/index.js";
+import { callTool, type SpawnedServer, spawnBuiltServer, TEST_API_KEY } from "../helpers/harness.js";
+
+let emulator: Emulator;
+let server: SpawnedServer;
+beforeAll(async () => {
+  emulator = await startEmulator();
+  emulator.store.createWebhook({ url: "https://example.com/h", events: ["webset.idle"], id: "webhook_fuzz" });
+  server = await spawnBuiltServer([], {
+    EXA_API_KEY: TEST_API_KEY,
+    EXA_BASE_URL: emulator.baseUrl,
+    EXA_TIMEOUT_MS: "1000",
+  });
+});
+afterAll(async () => {
+  await server.close();
+  await emulator.close();
+});
+
+describe("the built server under random arguments", () => {
+  it("answers every call and stays up", async () => {
+    const { tools } = await server.client.listTools();
+    const value = fc.oneof(
+      fc.string(),
+      fc.constantFrom("webhook_fuzz", "../x", "webset.idle", "https://example.com/y", "24h", ""),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(fc.string(), { maxLength: 5 }),
+      fc.anything(),
+    );
+    for (const tool of tools) {
+      const fields = Object.keys(tool.inputSchema.properties ?? {});
+      await fc.assert(
+        fc.asyncProperty(fc.dictionary(fc.constantFrom(...fields, "extra"), value, { maxKeys: 4 }), async (args) => {
+          const answer = await callTool(server.client, tool.name, args);
+          expect(answer.text.length).toBeGreaterThan(0);
+          if (!answer.isError) expect(answer.structured).toBeTypeOf("object");
+        }),
+        { numRuns: 60 },
+      );
+    }
+    expect((await callTool(server.client, "get_webhook", { webhookId: "webhook_fuzz" })).isError).toBe(false);
+    expect(server.stderr()).not.toContain(TEST_API_KEY);
+  }, 120_000);
+});
