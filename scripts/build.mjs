@@ -1,5 +1,6 @@
 // Builds the published bin: dist/server.cjs holds the server with every dependency inlined (so `npx`
 // installs one package), and dist/index.js is a small loader that runs it through a V8 code cache.
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -37,8 +38,29 @@ const englishOnlyZodLocales = {
   },
 };
 
+/** tools/list of every tool, as the server would compute it at its first tools/list (src/tools/list-tools.ts). */
+async function prebuiltToolListing() {
+  const script = join(root, "build", "tool-listing.mjs");
+  await build({
+    ...common,
+    define: { ...define, __TOOL_LISTING__: "undefined" },
+    stdin: {
+      contents: `import { ALL_TOOLS } from "./src/tools/index.ts"; import { listTools } from "./src/tools/list-tools.ts";
+        process.stdout.write(JSON.stringify(listTools(ALL_TOOLS)));`,
+      resolveDir: root,
+      loader: "ts",
+    },
+    outfile: script,
+    format: "esm",
+    minify: false,
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+  });
+  return execFileSync(process.execPath, [script], { encoding: "utf8" });
+}
+
 await build({
   ...common,
+  define: { ...define, __TOOL_LISTING__: await prebuiltToolListing() },
   entryPoints: [join(root, "src/index.ts")],
   outfile: join(root, "dist/server.cjs"),
   format: "cjs",

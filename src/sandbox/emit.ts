@@ -3,23 +3,14 @@
 import { isEventType } from "../exa/event-types.js";
 import type { DeliveryEngine } from "./delivery/engine.js";
 import { eventData } from "./event-data.js";
-import type { SandboxHandle } from "./handle.js";
+import { EmitEventError, type SandboxHandle } from "./handle.js";
 import { invalidEventTypeMessage } from "./query.js";
 import type { EmulatorStore } from "./store.js";
 
 export type EmitEventInput = Parameters<SandboxHandle["emitEvent"]>[0];
 export type EmitEventResult = Awaited<ReturnType<SandboxHandle["emitEvent"]>>;
 
-/** Input the sandbox cannot act on; `status` is what the control route answers with. */
-export class EmitEventError extends Error {
-  constructor(
-    readonly status: 400 | 404,
-    message: string,
-  ) {
-    super(message);
-    this.name = "EmitEventError";
-  }
-}
+export { EmitEventError } from "./handle.js";
 
 /**
  * Targets: every active webhook subscribed to the type; or, with webhookId, that webhook even when it

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { ToolInputError } from "../format/tool-error.js";
 import { SANDBOX_RETRY_DELAYS_MS } from "../sandbox/delivery/schedule.js";
-import { EmitEventError } from "../sandbox/emit.js";
+import { EmitEventError } from "../sandbox/handle.js";
 import { defineTool } from "./define.js";
 import { eventType, strictInput, webhookId } from "./inputs.js";
 

@@ -172,3 +172,18 @@ function parseLines(stdout: string): Record<string, unknown>[] {
     .filter((line) => line.trim() !== "")
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
+
+describe("tools/list of the built server", () => {
+  it("is exactly what the server computes from source (the bundle ships it prebuilt)", async () => {
+    const { startHarness } = await import("../helpers/harness.js");
+    const fromSource = await startHarness({ emulator, flags: { sandbox: true } });
+    const built = await spawnBuiltServer(["--sandbox"]);
+    try {
+      const expected = (await fromSource.client.listTools()).tools;
+      expect((await built.client.listTools()).tools).toEqual(expected);
+    } finally {
+      await built.close();
+      await fromSource.close();
+    }
+  });
+});
