@@ -26,3 +26,6 @@ export interface Finding {
   summary: string;
   nextStep: string;
 }
+
+/** Exa's suggested tolerance for the signature timestamp. */
+export const DEFAULT_TOLERANCE_SECONDS = 300;

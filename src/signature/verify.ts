@@ -11,10 +11,10 @@ import {
 } from "./findings.js";
 import { parseSignatureHeader } from "./header.js";
 import { diagnoseMismatch, matchingDigestIndex, type SignedDelivery } from "./mismatch.js";
-import type { Finding, VerifyReason } from "./reasons.js";
+import { DEFAULT_TOLERANCE_SECONDS, type Finding, type VerifyReason } from "./reasons.js";
 import { describeWhen, timeProblem, toSeconds } from "./timing.js";
 
-export const DEFAULT_TOLERANCE_SECONDS = 300;
+export { DEFAULT_TOLERANCE_SECONDS } from "./reasons.js";
 
 const TIMESTAMP_DIGITS = /^\d{1,16}$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/i;
