@@ -67,6 +67,13 @@ await build({
   plugins: [englishOnlyZodLocales],
 });
 
+// The loader runs the bundle in a vm.Script, where a dynamic import() has no module loader and fails at run
+// time (esbuild keeps import() of Node builtins as is). Catch it here rather than in a user's session.
+const dynamicImport = /\bimport\(\s*["'`]/.exec(readFileSync(join(root, "dist/server.cjs"), "utf8"));
+if (dynamicImport) {
+  throw new Error("dist/server.cjs contains a dynamic import() of an external module; use a static import instead.");
+}
+
 await build({
   ...common,
   entryPoints: [join(root, "src/loader.ts")],

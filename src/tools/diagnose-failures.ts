@@ -127,7 +127,7 @@ export const diagnoseFailuresTool = defineTool({
         onProgress: (scanned, message) => {
           if (scannedBefore + scanned >= nextCollectionAt) {
             nextCollectionAt += ATTEMPTS_PER_COLLECTION;
-            void collectGarbage();
+            collectGarbage();
           }
           const label = webhooks.length > 1 ? `webhook ${index + 1}/${webhooks.length}: ${message}` : message;
           void context.progress(scannedBefore + scanned, undefined, label);
