@@ -1,6 +1,7 @@
 // The sandbox through the built bin: --sandbox over stdio, `call` for terminals and scripts, and the
 // standalone emulator command.
 import { spawn } from "node:child_process";
+import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { BIN_PATH, callTool, runBin, spawnBuiltServer } from "../helpers/harness.js";
 
@@ -104,6 +105,20 @@ describe("call", () => {
     const noKey = runBin(["call", "list_webhooks"]);
     expect(noKey.status).toBe(1);
     expect(noKey.stdout).toContain("EXA_API_KEY is not set");
+  });
+
+  it("verify_webhook_signature works offline in the bundle (its crypto code loads on first use)", () => {
+    const payload = '{"id":"event_1","object":"event"}';
+    const t = Math.floor(Date.now() / 1000);
+    const v1 = createHmac("sha256", "whsec_test").update(`${t}.${payload}`).digest("hex");
+    const result = runBin([
+      "call",
+      "verify_webhook_signature",
+      JSON.stringify({ payload, signatureHeader: `t=${t},v1=${v1}`, secret: "whsec_test" }),
+    ]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^Signature valid/);
+    expect(result.stdout).not.toContain("whsec_test");
   });
 
   it("bad JSON arguments or an unknown tool are usage errors (exit 2)", () => {
