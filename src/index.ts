@@ -1,9 +1,8 @@
 // The bin: parse flags and env into a config, then connect a transport (or run the emulator / one tool call).
 // Everything else lives behind createServer; heavy modules load only in the modes that need them.
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { parseCommand, type ServeFlags, USAGE, UsageError } from "./cli/args.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
-import { createServer, type ServerDependencies } from "./server.js";
+import type { ServerDependencies } from "./server.js";
 import { TOOL_NAMES } from "./tools/index.js";
 import { VERSION } from "./version.js";
 
@@ -41,15 +40,19 @@ async function main(): Promise<number | undefined> {
         });
         return undefined;
       }
-      const server = createServer(config, dependencies);
-      await server.connect(new StdioServerTransport());
+      const { serveStdioConnection } = await import("./transports/stdio.js");
+      const connection = serveStdioConnection(config, dependencies, {
+        stdin: process.stdin,
+        stdout: process.stdout,
+        onerror: (error) => process.stderr.write(`exa-webhooks-mcp: stdio: ${error.message}\n`),
+      });
       if (!config.apiKey && !config.sandbox) {
         process.stderr.write("exa-webhooks-mcp: EXA_API_KEY is not set; tools will explain how to set it.\n");
       }
       // The client closing stdin is the end of the session: stop the sandbox's servers too, or they keep
       // the process alive after the client has gone.
       const shutdown = async () => {
-        await server.close();
+        await connection.close();
         await close();
       };
       process.stdin.once("end", () => void shutdown().finally(() => process.exit(0)));

@@ -1,136 +1,201 @@
-// createServer: a pure factory that registers the configured tools on an McpServer. No I/O at construction;
-// transports are connected by the caller (src/index.ts, tests).
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+// createServer: a pure factory that registers the configured tools, resources and prompts on an McpServer.
+// No I/O at construction; the entries (src/transports/) build one per connection (stdio) or request (HTTP).
 import {
   type CallToolResult,
-  ListToolsRequestSchema,
-  type ListToolsResult,
-  type ServerNotification,
-  type ServerRequest,
-} from "@modelcontextprotocol/sdk/types.js";
-import { z } from "zod";
+  type LoggingLevel,
+  McpServer,
+  type ProtocolEra,
+  type ServerContext,
+} from "@modelcontextprotocol/server";
 import type { Config } from "./config.js";
 import { ExaClient } from "./exa/client.js";
 import { MissingApiKeyError } from "./exa/errors.js";
-import { inputIssuesText, ToolInputError, toolErrorText } from "./format/tool-error.js";
+import { inputIssuesText, toolErrorText } from "./format/tool-error.js";
 import { serverInstructions } from "./instructions.js";
 import { registerPrompts } from "./prompts/index.js";
 import { registerResources } from "./resources/index.js";
 import type { ToolContext } from "./tools/define.js";
 import { type AnyToolDefinition, selectTools } from "./tools/index.js";
-import { listTools } from "./tools/list-tools.js";
+import { registeredSchema } from "./tools/list-tools.js";
 import { VERSION } from "./version.js";
 
-type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
-
-const ANY_ARGUMENTS = z.looseObject({});
-
 export const SANDBOX_MARKER = "[sandbox: simulated data]";
+
+/** A small webhook glyph, inline so the icon works offline and before the package has a home page. */
+const ICON_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none" stroke="#1f40ed" stroke-width="2" stroke-linecap="round"><path d="M18 16.98h-5.99c-1.1 0-1.95.94-2.48 1.9A4 4 0 0 1 2 17c.01-.7.2-1.4.57-2"/><path d="m6 17 3.13-5.78c.53-.97.1-2.18-.5-3.1a4 4 0 1 1 6.89-4.06"/><path d="m12 6 3.13 5.73C15.66 12.7 16.9 13 18 13a4 4 0 0 1 0 8"/></svg>';
+
+export const SERVER_INFO = {
+  name: "exa-webhooks-mcp",
+  title: "Exa Websets Webhooks",
+  version: VERSION,
+  description: "Manage Exa Websets webhooks, read delivery attempts, and diagnose why deliveries fail.",
+  websiteUrl: "https://www.npmjs.com/package/exa-webhooks-mcp",
+  icons: [{ src: `data:image/svg+xml;base64,${Buffer.from(ICON_SVG).toString("base64")}`, mimeType: "image/svg+xml" }],
+};
 
 export interface ServerDependencies {
   /** Extra context for sandbox-only tools (the in-process emulator). */
   sandbox?: ToolContext["sandbox"];
+  /** Where warnings are written besides MCP logging; stderr unless a test collects them. */
+  stderr?: (line: string) => void;
 }
 
-export function createServer(config: Config, dependencies: ServerDependencies = {}): McpServer {
-  const server = new McpServer(
-    { name: "exa-webhooks-mcp", version: VERSION },
-    { capabilities: { logging: {} }, instructions: serverInstructions(config.sandbox) },
-  );
-  const log: ToolContext["log"] = (level, message) => {
-    // Logging is best effort: a client that went away must not fail the tool call.
-    server.server
-      .sendLoggingMessage({ level, logger: "exa-webhooks-mcp", data: redact(message, config) })
-      .catch(() => {});
-  };
-  let client: ExaClient | undefined;
-  const exa = (): ExaClient => {
-    if (!config.apiKey) throw new MissingApiKeyError();
-    client ??= new ExaClient({
-      baseUrl: config.baseUrl,
-      apiKey: config.apiKey,
-      timeoutMs: config.timeoutMs,
-      retryBaseMs: config.retryBaseMs,
-      userAgent: `exa-webhooks-mcp/${VERSION}`,
-      onRetry: (notice) =>
-        log(
-          "warning",
-          `Retrying ${notice.method} ${notice.path} in ${notice.delayMs} ms (retry ${notice.retry}): ${notice.reason}`,
-        ),
-    });
-    return client;
+export interface ServerOptions {
+  /** The protocol generation the connection speaks: decides how a client asks for log messages. */
+  era?: ProtocolEra;
+}
+
+const LEVELS: readonly LoggingLevel[] = [
+  "debug",
+  "info",
+  "notice",
+  "warning",
+  "error",
+  "critical",
+  "alert",
+  "emergency",
+];
+
+export function createServer(
+  config: Config,
+  dependencies: ServerDependencies = {},
+  options: ServerOptions = {},
+): McpServer {
+  const server = new McpServer(SERVER_INFO, {
+    capabilities: { logging: {} },
+    instructions: serverInstructions(config.sandbox),
+  });
+  const stderr = dependencies.stderr ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const legacyLogLevel = options.era === "modern" ? undefined : trackLegacyLogLevel(server);
+
+  /**
+   * A log function for one request: MCP logging as the client asked for it, warnings and worse to stderr too.
+   * Without a request (a completion callback has none) only stderr.
+   */
+  const requestLog =
+    (ctx: ServerContext | undefined): ToolContext["log"] =>
+    (level, message) => {
+      const data = redact(message, config);
+      if (LEVELS.indexOf(level) >= LEVELS.indexOf("warning")) stderr(`exa-webhooks-mcp: ${data}`);
+      if (!ctx) return;
+      // 2026-07-28 clients ask per request (the SDK reads the envelope); 2025 clients with logging/setLevel.
+      if (legacyLogLevel) {
+        const asked = legacyLogLevel();
+        if (asked === undefined || LEVELS.indexOf(level) < LEVELS.indexOf(asked)) return;
+      }
+      // Logging is best effort: a client that went away must not fail the call.
+      ctx.mcpReq.log(level, data, "exa-webhooks-mcp").catch(() => {});
+    };
+
+  /** The Exa client of one request, its retries reported to that request's log. */
+  const requestExa = (log: ToolContext["log"]) => {
+    let client: ExaClient | undefined;
+    return (): ExaClient => {
+      if (!config.apiKey) throw new MissingApiKeyError();
+      client ??= new ExaClient({
+        baseUrl: config.baseUrl,
+        apiKey: config.apiKey,
+        timeoutMs: config.timeoutMs,
+        retryBaseMs: config.retryBaseMs,
+        userAgent: `exa-webhooks-mcp/${VERSION}`,
+        onRetry: (notice) =>
+          log(
+            "warning",
+            `Retrying ${notice.method} ${notice.path} in ${notice.delayMs} ms (retry ${notice.retry}): ${notice.reason}`,
+          ),
+      });
+      return client;
+    };
   };
 
-  const tools = selectTools(config);
-  for (const tool of tools) {
-    registerTool(server, tool, config, { exa, log, sandbox: dependencies.sandbox });
+  // Registered in the registry's order, which is the order tools/list shows.
+  for (const tool of selectTools(config)) {
+    registerTool(server, tool, config, (ctx) => {
+      const log = requestLog(ctx);
+      return { log, exa: requestExa(log), sandbox: dependencies.sandbox };
+    });
   }
-  // Replace the SDK's listing (rebuilt on every call, with JSON Schema noise) by a compact one built once.
-  let listing: ListToolsResult | undefined;
-  server.server.removeRequestHandler("tools/list");
-  server.server.setRequestHandler(ListToolsRequestSchema, () => {
-    listing ??= { tools: listTools(tools) };
-    return listing;
-  });
-  registerResources(server, config, exa);
-  registerPrompts(server);
+  const exaFor = (ctx?: ServerContext) => requestExa(requestLog(ctx))();
+  registerResources(server, config, exaFor);
+  registerPrompts(server, exaFor);
   return server;
 }
 
-interface SharedContext {
-  exa: ToolContext["exa"];
-  log: ToolContext["log"];
-  sandbox: ToolContext["sandbox"];
+/**
+ * The level a 2025-era client set with logging/setLevel, undefined until it asks: no log messages before that.
+ * (The SDK's own handler sends everything until a level is set.)
+ */
+function trackLegacyLogLevel(server: McpServer): () => LoggingLevel | undefined {
+  let level: LoggingLevel | undefined;
+  server.server.removeRequestHandler("logging/setLevel");
+  server.server.setRequestHandler("logging/setLevel", (request) => {
+    level = request.params.level;
+    return {};
+  });
+  return () => level;
 }
 
-function registerTool(server: McpServer, tool: AnyToolDefinition, config: Config, shared: SharedContext): void {
+type RequestContext = (ctx: ServerContext) => Pick<ToolContext, "exa" | "log" | "sandbox">;
+
+function registerTool(server: McpServer, tool: AnyToolDefinition, config: Config, perRequest: RequestContext): void {
   server.registerTool(
     tool.name,
     {
       title: tool.title,
       description: tool.description,
-      // Arguments are validated below, by the tool's own schema, so a bad call reads like every other error
-      // of this server (sandbox marker included). tools/list shows the real schema (src/tools/list-tools.ts).
-      inputSchema: ANY_ARGUMENTS,
-      outputSchema: tool.outputSchema,
+      // The SDK validates arguments with the tool's own schema; a bad call reads like every other input error
+      // of this server ("url is required", the sandbox marker), behind the SDK's "Invalid arguments" prefix.
+      inputSchema: registeredSchema(tool.inputSchema, "input", (error) =>
+        withMarker(redact(inputIssuesText(error), config), config),
+      ),
+      outputSchema: registeredSchema(tool.outputSchema, "output"),
       annotations: tool.annotations,
     },
-    async (args: Record<string, unknown>, extra: ToolExtra): Promise<CallToolResult> => {
-      const progressToken = extra._meta?.progressToken;
+    async (input: unknown, ctx: ServerContext): Promise<CallToolResult> => {
       const context: ToolContext = {
-        ...shared,
+        ...perRequest(ctx),
         config,
-        signal: extra.signal,
-        progress: async (progress, total, message) => {
-          if (progressToken === undefined) return;
-          await extra
-            .sendNotification({
-              method: "notifications/progress",
-              params: {
-                progressToken,
-                progress,
-                ...(total === undefined ? {} : { total }),
-                ...(message ? { message } : {}),
-              },
-            })
-            .catch(() => {});
-        },
+        signal: ctx.mcpReq.signal,
+        progress: progressReporter(ctx),
       };
       try {
-        const input = tool.inputSchema.safeParse(args);
-        if (!input.success) throw new ToolInputError(inputIssuesText(input.error));
-        const result = await tool.handler(input.data, context);
+        const result = await tool.handler(input, context);
         return {
           content: [{ type: "text", text: withMarker(redact(result.text, config), config) }],
           structuredContent: result.structured as Record<string, unknown>,
         };
       } catch (error) {
+        const args = input && typeof input === "object" ? (input as Record<string, unknown>) : {};
         const text = toolErrorText(error, { tool: tool.name, args, baseUrl: config.baseUrl });
         return { content: [{ type: "text", text: withMarker(redact(text, config), config) }], isError: true };
       }
     },
   );
+}
+
+/**
+ * notifications/progress for one request, when the client sent a progressToken. The spec wants progress to
+ * increase with every notification, so a value that does not (a phase that restarts its count) is not sent.
+ */
+function progressReporter(ctx: ServerContext): ToolContext["progress"] {
+  const progressToken = ctx.mcpReq._meta?.progressToken;
+  let last = Number.NEGATIVE_INFINITY;
+  return async (progress, total, message) => {
+    if (progressToken === undefined || !(progress > last)) return;
+    last = progress;
+    await ctx.mcpReq
+      .notify({
+        method: "notifications/progress",
+        params: {
+          progressToken,
+          progress,
+          ...(total === undefined ? {} : { total }),
+          ...(message ? { message } : {}),
+        },
+      })
+      .catch(() => {});
+  };
 }
 
 function withMarker(text: string, config: Config): string {

@@ -1,7 +1,6 @@
 // diagnose_failures: one call that says whether webhooks deliver, why not, what it cost, and what to do.
 // Fetches through the Exa client; classification, aggregation and rendering live in src/diagnose/.
 import { z } from "zod";
-import { collectGarbage } from "../collect-garbage.js";
 import {
   CATEGORIES,
   type DiagnosisReport,
@@ -23,8 +22,6 @@ const DEFAULT_MAX_ATTEMPTS = 10_000;
 const MAX_MAX_ATTEMPTS = 200_000;
 /** Fleet mode reads at most this many webhooks; accounts rarely have more than a handful. */
 const MAX_FLEET_WEBHOOKS = 1000;
-/** Attempts between full garbage collections in long scans (see collect-garbage.ts). */
-const ATTEMPTS_PER_COLLECTION = 20_000;
 
 const groupOutput = z.object({
   category: z.enum(CATEGORIES),
@@ -102,7 +99,6 @@ export const diagnoseFailuresTool = defineTool({
       `scanning the delivery attempts of ${webhooks.length} webhook${webhooks.length === 1 ? "" : "s"}`,
     );
     let scannedBefore = 0;
-    let nextCollectionAt = ATTEMPTS_PER_COLLECTION;
     const diagnoses: WebhookDiagnosis[] = [];
     // Webhooks one after another, each scanned with the full concurrency: the cap holds for the whole call.
     for (const [index, webhook] of webhooks.entries()) {
@@ -125,10 +121,6 @@ export const diagnoseFailuresTool = defineTool({
         deadline,
         signal: context.signal,
         onProgress: (scanned, message) => {
-          if (scannedBefore + scanned >= nextCollectionAt) {
-            nextCollectionAt += ATTEMPTS_PER_COLLECTION;
-            collectGarbage();
-          }
           const label = webhooks.length > 1 ? `webhook ${index + 1}/${webhooks.length}: ${message}` : message;
           void context.progress(scannedBefore + scanned, undefined, label);
         },

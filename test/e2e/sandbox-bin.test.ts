@@ -100,7 +100,7 @@ describe("call", () => {
     const invalid = runBin(["call", "list_webhooks", '{"limit":500}', "--sandbox"]);
     expect(invalid.status).toBe(1);
     expect(invalid.stdout).toMatch(
-      /^\[sandbox: simulated data\] Invalid input for list_webhooks: limit must be between 1 and 200/,
+      /^Input validation error: Invalid arguments for tool list_webhooks: \[sandbox: simulated data\] limit must be between 1 and 200/,
     );
     const noKey = runBin(["call", "list_webhooks"]);
     expect(noKey.status).toBe(1);
@@ -167,8 +167,7 @@ describe("emulator command", () => {
 
 describe("--http --sandbox", () => {
   it("prints the /mcp URL and serves the sandbox over Streamable HTTP", async () => {
-    const { Client } = await import("@modelcontextprotocol/sdk/client/index.js");
-    const { StreamableHTTPClientTransport } = await import("@modelcontextprotocol/sdk/client/streamableHttp.js");
+    const { Client, StreamableHTTPClientTransport } = await import("@modelcontextprotocol/client");
     const child = spawn(process.execPath, [BIN_PATH, "--http", "--port", "0", "--sandbox"], {
       env: { PATH: process.env.PATH ?? "" },
       stdio: ["ignore", "pipe", "pipe"],

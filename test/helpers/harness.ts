@@ -1,10 +1,11 @@
-// Test harness: a real MCP client talking to the server (in memory, or the built bin over stdio),
-// with the emulator as the real HTTP peer. Every result is checked for leaked API keys.
+// Test harness: a real MCP client (the SDK's v2 client) talking to the server in memory (2025 protocol), in
+// process through the HTTP entry (either protocol generation), or to the built bin over stdio, with the
+// emulator as the real HTTP peer. Every result is checked for leaked API keys.
 import { spawnSync } from "node:child_process";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, ClientOptions } from "@modelcontextprotocol/client";
+import { Client, InMemoryTransport, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { createMcpHandler } from "@modelcontextprotocol/server";
 import { expect } from "vitest";
 import { type Config, loadConfig } from "../../src/config.js";
 import { type Emulator, startEmulator } from "../../src/sandbox/index.js";
@@ -18,6 +19,8 @@ export interface Harness {
   client: Client;
   emulator: Emulator;
   config: Config;
+  /** Lines the server wrote to stderr (warnings). */
+  stderr: string[];
   call(name: string, args?: Record<string, unknown>, options?: { signal?: AbortSignal }): Promise<ToolAnswer>;
   close(): Promise<void>;
 }
@@ -34,9 +37,16 @@ export interface HarnessOptions {
   flags?: { readOnly?: boolean; tools?: string[]; sandbox?: boolean };
   dependencies?: ServerDependencies;
   emulator?: Emulator;
+  /**
+   * How the client connects. "memory" (default, fast): in-memory pair, 2025 protocol. "http-auto": the HTTP
+   * entry in process with version negotiation, so a 2026-07-28 client; "http-legacy": the same entry, 2025.
+   */
+  connection?: "memory" | "http-auto" | "http-legacy";
+  /** Client options, e.g. supportedProtocolVersions to pin a 2025 revision. */
+  client?: ClientOptions;
 }
 
-/** Server in memory (fast), client real, Exa = emulator over real HTTP on 127.0.0.1. */
+/** Server in process, client real, Exa = emulator over real HTTP on 127.0.0.1. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const emulator = options.emulator ?? (await startEmulator());
   const config = loadConfig(
@@ -49,18 +59,40 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     options.flags,
   );
-  const server = createServer(config, options.dependencies);
-  const client = new Client({ name: "test-client", version: "1.0.0" });
-  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);
+  const stderr: string[] = [];
+  const dependencies: ServerDependencies = { stderr: (line) => stderr.push(line), ...options.dependencies };
+  const connection = options.connection ?? "memory";
+  const client = new Client(
+    { name: "test-client", version: "1.0.0" },
+    {
+      ...(connection === "http-auto" ? { versionNegotiation: { mode: "auto" as const } } : {}),
+      ...options.client,
+    },
+  );
+  let closeServer: () => Promise<void>;
+  if (connection === "memory") {
+    const server = createServer(config, dependencies);
+    const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+    await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);
+    closeServer = () => server.close();
+  } else {
+    const handler = createMcpHandler(({ era }) => createServer(config, dependencies, { era }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL("http://in-process.test/mcp"), {
+        fetch: (url, init) => handler.fetch(new Request(url, init)),
+      }),
+    );
+    closeServer = () => handler.close();
+  }
   return {
     client,
     emulator,
     config,
+    stderr,
     call: (name, args = {}, callOptions = {}) => callTool(client, name, args, callOptions.signal),
     close: async () => {
       await client.close();
-      await server.close();
+      await closeServer();
       if (!options.emulator) await emulator.close();
     },
   };
@@ -72,7 +104,7 @@ export async function callTool(
   args: Record<string, unknown>,
   signal?: AbortSignal,
 ): Promise<ToolAnswer> {
-  const raw = (await client.callTool({ name, arguments: args }, undefined, signal ? { signal } : {})) as CallToolResult;
+  const raw = (await client.callTool({ name, arguments: args }, signal ? { signal } : {})) as CallToolResult;
   expectNoSecretLeak(JSON.stringify(raw));
   const text = raw.content.map((part) => (part.type === "text" ? part.text : "")).join("\n");
   return {
@@ -103,8 +135,15 @@ export interface SpawnedServer {
   close(): Promise<void>;
 }
 
-/** The built bin over stdio, as Claude Desktop runs it. */
-export async function spawnBuiltServer(args: string[] = [], env: Record<string, string> = {}): Promise<SpawnedServer> {
+/**
+ * The built bin over stdio, as Claude Desktop runs it. The client speaks 2025 by default, as most hosts do;
+ * `{ versionNegotiation: { mode: "auto" } }` makes it a 2026-07-28 client.
+ */
+export async function spawnBuiltServer(
+  args: string[] = [],
+  env: Record<string, string> = {},
+  clientOptions: ClientOptions = {},
+): Promise<SpawnedServer> {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [BIN_PATH, ...args],
@@ -115,7 +154,7 @@ export async function spawnBuiltServer(args: string[] = [], env: Record<string, 
   transport.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  const client = new Client({ name: "e2e-client", version: "1.0.0" });
+  const client = new Client({ name: "e2e-client", version: "1.0.0" }, clientOptions);
   await client.connect(transport);
   return {
     client,
