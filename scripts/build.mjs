@@ -28,10 +28,21 @@ const englishOnlyZodLocales = {
   },
 };
 
-rmSync(join(root, "dist"), { recursive: true, force: true });
+/** The SDK's platform shim without ajv (see src/sdk-shims.ts). */
+const lightSdkShims = {
+  name: "light-sdk-shims",
+  setup(plugin) {
+    plugin.onResolve({ filter: /^@modelcontextprotocol\/server\/_shims$/ }, () => ({
+      path: join(root, "src/sdk-shims.ts"),
+    }));
+  },
+};
+
+const outdir = process.env.BUILD_OUTDIR ?? join(root, "dist");
+rmSync(outdir, { recursive: true, force: true });
 await build({
   entryPoints: { index: join(root, "src/bin.ts"), main: join(root, "src/index.ts") },
-  outdir: join(root, "dist"),
+  outdir,
   chunkNames: "chunks/[name]-[hash]",
   bundle: true,
   splitting: true,
@@ -45,6 +56,6 @@ await build({
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
-  plugins: [englishOnlyZodLocales],
+  plugins: process.env.BUILD_NO_LIGHT_SHIMS ? [englishOnlyZodLocales] : [englishOnlyZodLocales, lightSdkShims],
   logLevel: "warning",
 });

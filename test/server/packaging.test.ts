@@ -120,3 +120,23 @@ describe("server.json (MCP Registry, schema 2025-12-11)", () => {
     expect(packageJson.bin["exa-webhooks-mcp"]).toBe("dist/index.js");
   });
 });
+
+describe("README", () => {
+  const readme = read("README.md");
+
+  it("links only files a clone has", () => {
+    expect(readme).not.toContain("../shared");
+    const linked = [...readme.matchAll(/\]\((?!https?:|#)([^)\s]+)\)/g)].map((match) => match[1] ?? "");
+    for (const file of linked) expect(() => read(file), file).not.toThrow();
+  });
+
+  it("gives the from-source setup that works now, and keeps npx for once the package is published", () => {
+    const published = readme.indexOf("### Once published");
+    expect(published).toBeGreaterThan(0);
+    const fromSource = readme.slice(0, published);
+    expect(fromSource).toContain('"command": "node"');
+    expect(fromSource).toContain('"args": ["/abs/path/exa-webhooks-mcp/dist/index.js"]');
+    expect(fromSource).not.toMatch(/npx -y exa-webhooks-mcp|"command": "npx"/);
+    expect(readme.slice(published)).toContain('"args": ["-y", "exa-webhooks-mcp"]');
+  });
+});

@@ -115,8 +115,10 @@ describe("progress", () => {
   it("strictly increases within one diagnose_failures call over a fleet", async () => {
     const harness = await open();
     const { store } = harness.emulator;
-    for (let index = 0; index < 4; index++) {
+    // Webhooks without attempts in between: each reports the running total again (0 0 90 90 before the fix).
+    for (let index = 0; index < 5; index++) {
       const webhook = store.createWebhook({ url: `https://example.com/h${index}`, events: ["webset.idle"] });
+      if (index % 2 === 1) continue;
       for (let attempt = 0; attempt < 30; attempt++) {
         store.addAttempt({
           webhookId: webhook.id,
