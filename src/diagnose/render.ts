@@ -1,9 +1,10 @@
 // The text a model reads for diagnose_failures: answer first (one line per webhook), then evidence per
 // failure group, recovery, and coverage. Bounded in bytes whatever the input, and receiver-written text is
 // fenced and labelled as data so it cannot pass for instructions.
+
+import { oneLine as inlineSafe, sanitizeResponseText } from "../format/untrusted.js";
 import { coveredWindow, isUnscanned } from "./coverage.js";
 import { rankDiagnoses } from "./rank.js";
-import { inlineSafe, sanitizeResponseText } from "./sanitize.js";
 import type { DiagnosisGroup, DiagnosisReport, Verdict, WebhookDiagnosis } from "./types.js";
 
 export interface RenderOptions {

@@ -1,5 +1,6 @@
 // How events read to a model: one line each, with the resource id and status their data carries.
 import type { ExaEvent } from "../exa/schemas.js";
+import { oneLine } from "./untrusted.js";
 
 export interface EventSummary {
   resourceObject?: string;
@@ -12,7 +13,8 @@ export interface EventSummary {
 export function summarizeEventData(data: unknown): EventSummary {
   if (!data || typeof data !== "object") return {};
   const record = data as Record<string, unknown>;
-  const text = (value: unknown) => (typeof value === "string" && value ? value.slice(0, 120) : undefined);
+  // Cleaned and cut here, so the structured twin and every line that prints them get the same safe text.
+  const text = (value: unknown) => (typeof value === "string" && value ? oneLine(value, 120) || undefined : undefined);
   return definedEntries({
     resourceObject: text(record.object),
     resourceId: text(record.id),
@@ -27,7 +29,7 @@ export function eventLine(event: ExaEvent): string {
     ? ` · ${summary.resourceObject ?? "resource"} ${summary.resourceId}${summary.resourceStatus ? ` (${summary.resourceStatus})` : ""}`
     : "";
   const webset = summary.websetId && summary.websetId !== summary.resourceId ? ` · webset ${summary.websetId}` : "";
-  return `- ${event.id} · ${event.type}${resource}${webset} · ${event.createdAt}`;
+  return `- ${oneLine(event.id)} · ${oneLine(event.type)}${resource}${webset} · ${oneLine(event.createdAt)}`;
 }
 
 function definedEntries<T extends object>(value: T): T {
