@@ -1,5 +1,6 @@
 // Configuration from environment variables and command-line flags, validated in one place.
 import { z } from "zod";
+import { plural } from "./format/words.js";
 
 export const DEFAULT_BASE_URL = "https://api.exa.ai";
 
@@ -78,7 +79,7 @@ function apiKeyFrom(raw: string | undefined): string | undefined {
   if (!key) return undefined;
   if (key.length < 4) {
     throw new ConfigError(
-      `EXA_API_KEY is ${key.length} character${key.length === 1 ? "" : "s"} long, too short to be an Exa API key. Set the key from https://dashboard.exa.ai/api-keys.`,
+      `EXA_API_KEY is ${plural(key.length, "character")} long, too short to be an Exa API key. Set the key from https://dashboard.exa.ai/api-keys.`,
     );
   }
   return key;

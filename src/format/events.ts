@@ -1,5 +1,6 @@
 // How events read to a model: one line each, with the resource id and status their data carries.
 import type { ExaEvent } from "../exa/schemas.js";
+import { definedOnly } from "../objects.js";
 import { oneLine } from "./untrusted.js";
 
 export interface EventSummary {
@@ -15,7 +16,7 @@ export function summarizeEventData(data: unknown): EventSummary {
   const record = data as Record<string, unknown>;
   // Cleaned and cut here, so the structured twin and every line that prints them get the same safe text.
   const text = (value: unknown) => (typeof value === "string" && value ? oneLine(value, 120) || undefined : undefined);
-  return definedEntries({
+  return definedOnly({
     resourceObject: text(record.object),
     resourceId: text(record.id),
     resourceStatus: text(record.status),
@@ -30,8 +31,4 @@ export function eventLine(event: ExaEvent): string {
     : "";
   const webset = summary.websetId && summary.websetId !== summary.resourceId ? ` · webset ${summary.websetId}` : "";
   return `- ${oneLine(event.id)} · ${oneLine(event.type)}${resource}${webset} · ${oneLine(event.createdAt)}`;
-}
-
-function definedEntries<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

@@ -1,6 +1,7 @@
 // One-line renderings of Exa objects and the "next page" hint, shared by every tool's text. Every field
 // comes from upstream, so each passes through oneLine: one item stays one line.
 import type { Webhook } from "../exa/schemas.js";
+import { definedOnly } from "../objects.js";
 import { oneLine } from "./untrusted.js";
 
 function metadataText(metadata: Webhook["metadata"]): string | undefined {
@@ -35,6 +36,6 @@ export function nextPageLine(
   nextCursor: string | null | undefined,
 ): string {
   if (!nextCursor) return "More results exist, but Exa returned no cursor.";
-  const defined = Object.fromEntries(Object.entries(args).filter(([, value]) => value !== undefined));
+  const defined = definedOnly(args);
   return `Next page: ${tool} ${JSON.stringify({ ...defined, cursor: nextCursor })}`;
 }
