@@ -1,5 +1,6 @@
 // Configuration from environment variables and command-line flags, validated in one place.
 import { z } from "zod";
+import { plural } from "./format/words.js";
 
 export const DEFAULT_BASE_URL = "https://api.exa.ai";
 
@@ -60,7 +61,7 @@ export function loadConfig(
     return parsed.data;
   };
   return {
-    apiKey: env.EXA_API_KEY?.trim() || undefined,
+    apiKey: apiKeyFrom(env.EXA_API_KEY),
     baseUrl: normalizeBaseUrl(env.EXA_BASE_URL?.trim() || DEFAULT_BASE_URL),
     timeoutMs: number("EXA_TIMEOUT_MS"),
     maxConcurrency: number("EXA_MAX_CONCURRENCY"),
@@ -70,6 +71,18 @@ export function loadConfig(
     tools: flags.tools,
     sandbox: flags.sandbox ?? false,
   };
+}
+
+/** Every output is redacted of the key; a key of 1-3 characters would redact ordinary words, so refuse it. */
+function apiKeyFrom(raw: string | undefined): string | undefined {
+  const key = raw?.trim();
+  if (!key) return undefined;
+  if (key.length < 4) {
+    throw new ConfigError(
+      `EXA_API_KEY is ${plural(key.length, "character")} long, too short to be an Exa API key. Set the key from https://dashboard.exa.ai/api-keys.`,
+    );
+  }
+  return key;
 }
 
 function normalizeBaseUrl(raw: string): string {

@@ -16,6 +16,7 @@ import { MissingApiKeyError } from "./exa/errors.js";
 import { inputIssuesText, ToolInputError, toolErrorText } from "./format/tool-error.js";
 import { serverInstructions } from "./instructions.js";
 import { registerPrompts } from "./prompts/index.js";
+import { createRedactor, type Redactor } from "./redact.js";
 import { registerResources } from "./resources/index.js";
 import type { ToolContext } from "./tools/define.js";
 import { type AnyToolDefinition, selectTools } from "./tools/index.js";
@@ -38,10 +39,12 @@ export function createServer(config: Config, dependencies: ServerDependencies = 
     { name: "exa-webhooks-mcp", version: VERSION },
     { capabilities: { logging: {} }, instructions: serverInstructions(config.sandbox) },
   );
+  // The one Redactor of this server: every channel below sends through it.
+  const redactor = createRedactor(config.apiKey);
   const log: ToolContext["log"] = (level, message) => {
     // Logging is best effort: a client that went away must not fail the tool call.
     server.server
-      .sendLoggingMessage({ level, logger: "exa-webhooks-mcp", data: redact(message, config) })
+      .sendLoggingMessage({ level, logger: "exa-webhooks-mcp", data: redactor.redact(message) })
       .catch(() => {});
   };
   let client: ExaClient | undefined;
@@ -64,7 +67,7 @@ export function createServer(config: Config, dependencies: ServerDependencies = 
 
   const tools = selectTools(config);
   for (const tool of tools) {
-    registerTool(server, tool, config, { exa, log, sandbox: dependencies.sandbox });
+    registerTool(server, tool, config, redactor, { exa, log, sandbox: dependencies.sandbox });
   }
   // Replace the SDK's listing (rebuilt on every call, with JSON Schema noise) by a compact one built once.
   let listing: ListToolsResult | undefined;
@@ -73,7 +76,7 @@ export function createServer(config: Config, dependencies: ServerDependencies = 
     listing ??= { tools: listTools(tools) };
     return listing;
   });
-  registerResources(server, config, exa);
+  registerResources(server, config, exa, redactor);
   registerPrompts(server);
   return server;
 }
@@ -84,7 +87,13 @@ interface SharedContext {
   sandbox: ToolContext["sandbox"];
 }
 
-function registerTool(server: McpServer, tool: AnyToolDefinition, config: Config, shared: SharedContext): void {
+function registerTool(
+  server: McpServer,
+  tool: AnyToolDefinition,
+  config: Config,
+  redactor: Redactor,
+  shared: SharedContext,
+): void {
   server.registerTool(
     tool.name,
     {
@@ -111,7 +120,7 @@ function registerTool(server: McpServer, tool: AnyToolDefinition, config: Config
                 progressToken,
                 progress,
                 ...(total === undefined ? {} : { total }),
-                ...(message ? { message } : {}),
+                ...(message ? { message: redactor.redact(message) } : {}),
               },
             })
             .catch(() => {});
@@ -121,13 +130,16 @@ function registerTool(server: McpServer, tool: AnyToolDefinition, config: Config
         const input = tool.inputSchema.safeParse(args);
         if (!input.success) throw new ToolInputError(inputIssuesText(input.error));
         const result = await tool.handler(input.data, context);
-        return {
-          content: [{ type: "text", text: withMarker(redact(result.text, config), config) }],
+        const answer = redactor.redact({
+          content: [{ type: "text" as const, text: withMarker(result.text, config) }],
           structuredContent: result.structured as Record<string, unknown>,
-        };
+        });
+        // Shown this once (create_webhook), hidden from every later output.
+        redactor.learn(result.secret);
+        return answer;
       } catch (error) {
         const text = toolErrorText(error, { tool: tool.name, args, baseUrl: config.baseUrl });
-        return { content: [{ type: "text", text: withMarker(redact(text, config), config) }], isError: true };
+        return { content: [{ type: "text", text: redactor.redact(withMarker(text, config)) }], isError: true };
       }
     },
   );
@@ -135,10 +147,4 @@ function registerTool(server: McpServer, tool: AnyToolDefinition, config: Config
 
 function withMarker(text: string, config: Config): string {
   return config.sandbox ? `${SANDBOX_MARKER} ${text}` : text;
-}
-
-/** Last line of defence: the API key never leaves the server, whatever a message was built from. */
-function redact(text: string, config: Config): string {
-  const key = config.apiKey;
-  return key && key.length >= 4 ? text.split(key).join("[redacted]") : text;
 }

@@ -7,9 +7,9 @@
 // consecutiveFailures when attempts arrive out of order; tiny for a healthy webhook, bounded by the scan's
 // maxAttempts for a failing one). Never a list of attempts.
 import type { WebhookAttempt } from "../exa/schemas.js";
+import { sanitizeResponseText } from "../format/untrusted.js";
 import { classifyAttempt } from "./classify.js";
 import { hintFor } from "./hints.js";
-import { sanitizeResponseText } from "./sanitize.js";
 import { compareTimestamps, newerOf, olderOf, timestampMillis } from "./timestamps.js";
 import type { AttemptSummary, Category, DiagnosisGroup, EventOutcomes } from "./types.js";
 

@@ -1,9 +1,11 @@
 // The text a model reads for diagnose_failures: answer first (one line per webhook), then evidence per
 // failure group, recovery, and coverage. Bounded in bytes whatever the input, and receiver-written text is
 // fenced and labelled as data so it cannot pass for instructions.
+
+import { oneLine as inlineSafe, sanitizeResponseText } from "../format/untrusted.js";
+import { plural } from "../format/words.js";
 import { coveredWindow, isUnscanned } from "./coverage.js";
 import { rankDiagnoses } from "./rank.js";
-import { inlineSafe, sanitizeResponseText } from "./sanitize.js";
 import type { DiagnosisGroup, DiagnosisReport, Verdict, WebhookDiagnosis } from "./types.js";
 
 export interface RenderOptions {
@@ -35,10 +37,6 @@ function percent(rate: number): string {
   if (rate === 0) return "0%";
   if (rate < 0.001) return "<0.1%";
   return `${Number((rate * 100).toFixed(1))}%`;
-}
-
-function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count} ${count === 1 ? one : many}`;
 }
 
 function statusText(statusCode: number): string {

@@ -1,5 +1,6 @@
 // The Exa Websets webhooks API as typed methods. Builds paths from validated segments; never formats text.
 
+import { definedOnly } from "../objects.js";
 import { type ExaHttpOptions, exaRequest, type RetryNotice } from "./http.js";
 import { pathSegment } from "./ids.js";
 import {
@@ -150,8 +151,4 @@ export class ExaClient {
       signal,
     });
   }
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

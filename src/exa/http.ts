@@ -9,6 +9,7 @@ import {
   parseErrorBody,
   RequestCancelledError,
 } from "./errors.js";
+import { fetchFailureText } from "./fetch-failure.js";
 import { backoffDelay, isRetryable, MAX_RETRIES, MAX_RETRY_WAIT_MS, parseRetryAfter, sleep } from "./retry.js";
 
 export type QueryValue = string | number | boolean | string[] | undefined;
@@ -139,7 +140,7 @@ async function attemptOnce<S extends z.ZodType>(
   } catch (error) {
     if (request.signal?.aborted) throw new RequestCancelledError();
     if (timedOut) return { kind: "timeout" };
-    return { kind: "network", detail: networkErrorDetail(error) };
+    return { kind: "network", detail: fetchFailureText(error) };
   } finally {
     clearTimeout(timer);
     request.signal?.removeEventListener("abort", onCallerAbort);
@@ -176,15 +177,6 @@ function parseBody<S extends z.ZodType>(
     );
   }
   return result.data;
-}
-
-/** fetch reports "fetch failed" and hides the useful part (ECONNREFUSED, ENOTFOUND) in `cause`. */
-function networkErrorDetail(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
-  const code = typeof cause?.code === "string" ? cause.code : undefined;
-  const message = typeof cause?.message === "string" ? cause.message : (error as Error | undefined)?.message;
-  if (code && message && !message.includes(code)) return `${code}: ${message}`;
-  return message ?? code ?? "network error";
 }
 
 function buildUrl(baseUrl: string, path: string, query: Record<string, QueryValue> | undefined): string {

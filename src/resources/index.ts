@@ -3,13 +3,17 @@ import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/serv
 import type { Config } from "../config.js";
 import type { ExaClient } from "../exa/client.js";
 import { toolErrorText } from "../format/tool-error.js";
+import type { Redactor } from "../redact.js";
 import { EVENT_TYPES_URI, renderEventTypes } from "./event-types.js";
 import { renderWebhookList, renderWebhookResource, WEBHOOK_URI_TEMPLATE, WEBHOOKS_URI } from "./webhooks.js";
 
-export function registerResources(server: McpServer, config: Config, exa: () => ExaClient): void {
-  const markdown = (uri: URL, text: string) => ({ contents: [{ uri: uri.href, mimeType: "text/markdown", text }] });
+export function registerResources(server: McpServer, config: Config, exa: () => ExaClient, redactor: Redactor): void {
+  // Every resource answer goes out through `markdown` and every failure through `failure`: the redaction
+  // choke points of this channel.
+  const markdown = (uri: URL, text: string) =>
+    redactor.redact({ contents: [{ uri: uri.href, mimeType: "text/markdown", text }] });
   const failure = (error: unknown, args: Record<string, unknown>) =>
-    new Error(toolErrorText(error, { tool: "the resource read", args, baseUrl: config.baseUrl }));
+    new Error(redactor.redact(toolErrorText(error, { tool: "the resource read", args, baseUrl: config.baseUrl })));
 
   server.registerResource(
     "event-types",

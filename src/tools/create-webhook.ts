@@ -25,6 +25,7 @@ export const createWebhookTool = defineTool({
     return {
       text: [`Created ${webhookDetail(webhook)}`, ...secretLines].join("\n"),
       structured: { webhook: toWebhookOutput(webhook, { includeSecret: true }) },
+      secret: webhook.secret ?? undefined,
     };
   },
 });

@@ -29,6 +29,8 @@ export interface ToolContext {
 export interface ToolResult<S> {
   text: string;
   structured: S;
+  /** A webhook secret this result shows by design (create_webhook); the server hides it from every later output. */
+  secret?: string | undefined;
 }
 
 export type ToolKind = "read" | "write" | "sandbox" | "offline";

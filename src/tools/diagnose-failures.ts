@@ -15,6 +15,7 @@ import {
 import { RequestCancelledError } from "../exa/errors.js";
 import type { Webhook } from "../exa/schemas.js";
 import { shortErrorText, ToolInputError } from "../format/tool-error.js";
+import { plural } from "../format/words.js";
 import type { ToolContext } from "./define.js";
 import { defineTool } from "./define.js";
 import { eventType, strictInput, webhookId } from "./inputs.js";
@@ -97,10 +98,7 @@ export const diagnoseFailuresTool = defineTool({
       ? [await exa.getWebhook(input.webhookId, context.signal)]
       : await listAllWebhooks(context);
 
-    context.log(
-      "info",
-      `scanning the delivery attempts of ${webhooks.length} webhook${webhooks.length === 1 ? "" : "s"}`,
-    );
+    context.log("info", `scanning the delivery attempts of ${plural(webhooks.length, "webhook")}`);
     let scannedBefore = 0;
     let nextCollectionAt = ATTEMPTS_PER_COLLECTION;
     const diagnoses: WebhookDiagnosis[] = [];

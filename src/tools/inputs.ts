@@ -1,6 +1,7 @@
 // Zod pieces shared by the tools' input schemas, each described once for a model.
 import { z } from "zod";
 import { closestEventType, EVENT_TYPES, isEventType } from "../exa/event-types.js";
+import { isValidHost } from "../exa/hosts.js";
 import { isValidId } from "../exa/ids.js";
 
 /** A strict object whose "unknown field" error names the fields that do exist. */
@@ -89,6 +90,10 @@ export const webhookUrl = z
   .string()
   .refine((value) => value.length <= 2048, "url is too long (2048 characters at most)")
   .refine(isHttpUrl, "url must be an absolute http(s) URL, e.g. https://example.com/webhooks/exa")
+  .refine(
+    (value) => !isHttpUrl(value) || isValidHost(new URL(value).hostname),
+    "url's host is not a valid DNS name, IPv4 or bracketed IPv6 address (e.g. hooks.example.com, 203.0.113.7, [2001:db8::1])",
+  )
   .describe("Public https URL that receives the events.");
 
 export const metadata = z

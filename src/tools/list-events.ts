@@ -4,6 +4,7 @@ import { z } from "zod";
 import { eventLine, summarizeEventData } from "../format/events.js";
 import { nextPageLine } from "../format/lines.js";
 import { ToolInputError } from "../format/tool-error.js";
+import { plural } from "../format/words.js";
 import { defineTool } from "./define.js";
 import { cursor, eventTypeList, isoTimestamp, limit, strictInput } from "./inputs.js";
 import { eventOutput, pageInfo } from "./outputs.js";
@@ -30,7 +31,7 @@ export const listEventsTool = defineTool({
     const page = await context.exa().listEvents(input, context.signal);
     const lines = [
       page.data.length
-        ? `${page.data.length} event${page.data.length === 1 ? "" : "s"}, newest first${page.hasMore ? " (more exist)" : ""}:`
+        ? `${plural(page.data.length, "event")}, newest first${page.hasMore ? " (more exist)" : ""}:`
         : "No events match.",
       ...page.data.map(eventLine),
     ];

@@ -1,6 +1,7 @@
 // list_webhooks: the account's webhooks, one line each, with the exact call for the next page.
 import { z } from "zod";
 import { nextPageLine, webhookLine } from "../format/lines.js";
+import { plural } from "../format/words.js";
 import { defineTool } from "./define.js";
 import { cursor, limit, strictInput } from "./inputs.js";
 import { pageInfo, toWebhookOutput, webhookOutput } from "./outputs.js";
@@ -19,7 +20,7 @@ export const listWebhooksTool = defineTool({
     const lines = [
       page.data.length === 0 && !input.cursor
         ? "No webhooks yet. Create one with create_webhook {url, events}."
-        : `${page.data.length} webhook${page.data.length === 1 ? "" : "s"}${page.hasMore ? " (more exist)" : ""}:`,
+        : `${plural(page.data.length, "webhook")}${page.hasMore ? " (more exist)" : ""}:`,
       ...page.data.map(webhookLine),
     ];
     if (page.hasMore) lines.push(nextPageLine("list_webhooks", { limit: input.limit }, page.nextCursor));

@@ -2,6 +2,7 @@
 // HTTP deliveries, so a user can watch their own local receiver get, verify and answer it.
 import { z } from "zod";
 import { ToolInputError } from "../format/tool-error.js";
+import { plural } from "../format/words.js";
 import { SANDBOX_RETRY_DELAYS_MS } from "../sandbox/delivery/schedule.js";
 import { EmitEventError } from "../sandbox/handle.js";
 import { defineTool } from "./define.js";
@@ -47,7 +48,7 @@ export const sandboxEmitEventTool = defineTool({
             `Subscribe one with create_webhook or update_webhook, or pass webhookId to send to a specific webhook. The event itself is stored: get_event {"eventId":"${eventId}"}.`,
           ]
         : [
-            `Emitted ${eventId} (${input.type}); delivering in the background to ${deliveredTo.length} webhook${deliveredTo.length === 1 ? "" : "s"}:`,
+            `Emitted ${eventId} (${input.type}); delivering in the background to ${plural(deliveredTo.length, "webhook")}:`,
             ...deliveredTo.map((target) => `- ${target.webhookId} → ${target.url}`),
             `Check the outcome in a few seconds: list_webhook_attempts {"webhookId":"${deliveredTo[0]?.webhookId}"}. Failed deliveries are retried after ${retrySchedule} s.`,
           ];

@@ -31,7 +31,7 @@ describe("loadConfig", () => {
   it("accepts the base URL with or without /websets and a trailing slash; rejects non-http", () => {
     expect(loadConfig({ EXA_BASE_URL: "http://127.0.0.1:8787/websets/" }).baseUrl).toBe("http://127.0.0.1:8787");
     expect(loadConfig({ EXA_BASE_URL: "https://api.exa.ai/websets/v0" }).baseUrl).toBe("https://api.exa.ai");
-    expect(loadConfig({ EXA_API_KEY: "  k  " }).apiKey).toBe("k");
+    expect(loadConfig({ EXA_API_KEY: "  k3y9  " }).apiKey).toBe("k3y9");
     expect(() => loadConfig({ EXA_BASE_URL: "ftp://x" })).toThrow(ConfigError);
     expect(() => loadConfig({ EXA_BASE_URL: "not a url" })).toThrow(/EXA_BASE_URL is not a URL/);
   });

@@ -1,10 +1,15 @@
 // Test harness: a real MCP client talking to the server (in memory, or the built bin over stdio),
-// with the emulator as the real HTTP peer. Every result is checked for leaked API keys.
+// with the emulator as the real HTTP peer. Every tool result (text and structuredContent), resource read and
+// logging notification is checked for leaked API keys.
 import { spawnSync } from "node:child_process";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import {
+  type CallToolResult,
+  LoggingMessageNotificationSchema,
+  type ReadResourceResult,
+} from "@modelcontextprotocol/sdk/types.js";
 import { expect } from "vitest";
 import { type Config, loadConfig } from "../../src/config.js";
 import { type Emulator, startEmulator } from "../../src/sandbox/index.js";
@@ -19,6 +24,10 @@ export interface Harness {
   emulator: Emulator;
   config: Config;
   call(name: string, args?: Record<string, unknown>, options?: { signal?: AbortSignal }): Promise<ToolAnswer>;
+  /** Reads a resource; checked for leaks like a tool answer, and so is the error message of a failed read. */
+  readResource(uri: string): Promise<ReadResourceResult>;
+  /** Logging notifications received so far (until a test sets its own handler); checked for leaks at close. */
+  logs: unknown[];
   close(): Promise<void>;
 }
 
@@ -53,12 +62,28 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const client = new Client({ name: "test-client", version: "1.0.0" });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);
+  const logs: unknown[] = [];
+  client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
+    logs.push(notification.params);
+  });
   return {
     client,
     emulator,
     config,
+    logs,
     call: (name, args = {}, callOptions = {}) => callTool(client, name, args, callOptions.signal),
+    readResource: async (uri) => {
+      try {
+        const read = await client.readResource({ uri });
+        expectNoSecretLeak(JSON.stringify(read));
+        return read;
+      } catch (error) {
+        expectNoSecretLeak(String(error));
+        throw error;
+      }
+    },
     close: async () => {
+      expectNoSecretLeak(JSON.stringify(logs));
       await client.close();
       await server.close();
       if (!options.emulator) await emulator.close();
