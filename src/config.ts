@@ -1,5 +1,6 @@
 // Configuration from environment variables and command-line flags, validated in one place.
 import { z } from "zod";
+import { parseWebhookSecrets } from "./redeliver/secrets.js";
 
 export const DEFAULT_BASE_URL = "https://api.exa.ai";
 
@@ -28,6 +29,8 @@ export interface Config {
   tools: string[] | undefined;
   /** Running against the embedded emulator with simulated data. */
   sandbox: boolean;
+  /** EXA_WEBHOOK_SECRETS: webhook id → signing secret, for redeliver_events. A Map, so JSON.stringify shows none. */
+  webhookSecrets: ReadonlyMap<string, string>;
 }
 
 export interface ConfigFlags {
@@ -59,6 +62,8 @@ export function loadConfig(
     }
     return parsed.data;
   };
+  const webhookSecrets = parseWebhookSecrets(env.EXA_WEBHOOK_SECRETS);
+  for (const warning of webhookSecrets.warnings) warn(warning);
   return {
     apiKey: env.EXA_API_KEY?.trim() || undefined,
     baseUrl: normalizeBaseUrl(env.EXA_BASE_URL?.trim() || DEFAULT_BASE_URL),
@@ -69,6 +74,7 @@ export function loadConfig(
     readOnly: flags.readOnly ?? false,
     tools: flags.tools,
     sandbox: flags.sandbox ?? false,
+    webhookSecrets: webhookSecrets.secrets,
   };
 }
 
