@@ -61,7 +61,7 @@ describe("postRedelivery", () => {
     expect(reset.statusCode).toBe(0);
     expect(classifyAttempt({ responseStatusCode: 0, responseBody: reset.responseText })).toBe("unreachable");
     // A port that was just closed: nothing listens there.
-    const closed = await receiverThat();
+    const closed = await receiverThat(() => ({ kind: "answer", status: 200 }));
     const url = closed.url;
     await closed.close();
     receivers = receivers.filter((r) => r !== closed);
