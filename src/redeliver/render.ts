@@ -2,6 +2,10 @@
 // headers or the failures by cause, one line per event (capped), and the next call.
 import { quoteUntrusted } from "../format/untrusted.js";
 import type { PlannedEvent, RedeliveryOutput, RedeliveryResult } from "./schema.js";
+import type { FailureGroup } from "./summary.js";
+
+export type SecretSource = "argument" | "EXA_WEBHOOK_SECRETS" | "none";
+
 import { WEBHOOK_SECRETS_VARIABLE } from "./secrets.js";
 
 const EVENT_LINES = 40;
@@ -15,8 +19,9 @@ export interface RenderContext {
   readErrors: ReadonlyMap<string, string>;
   /** The call that would send this plan (dry run) or the rest (budget); never carries the secret. */
   nextArgs: Record<string, unknown>;
-  /** The secret came as an argument: the next call needs it again (it is not repeated here). */
-  secretFromArgument: boolean;
+  /** Where the signing secret came from; "argument" means the next call needs it again (never repeated here). */
+  secretFrom: SecretSource;
+  failures: readonly FailureGroup[];
 }
 
 const DEDUPE_LINE =
@@ -69,18 +74,18 @@ function sourceLines(output: RedeliveryOutput, context: RenderContext): string[]
   return lines;
 }
 
-function secretLine(output: RedeliveryOutput): string {
-  if (output.secretFrom === "none") {
+function secretLine(output: RedeliveryOutput, context: RenderContext): string {
+  if (context.secretFrom === "none") {
     return `No signing secret for ${output.webhookId}, so nothing can be sent yet. Give it as "secret" in the call, or set ${WEBHOOK_SECRETS_VARIABLE}=${output.webhookId}=<secret> (comma-separated pairs) in the server's environment and restart. Exa shows a webhook's secret only once, when it is created.`;
   }
-  return `Signed with the secret from ${output.secretFrom === "argument" ? "the secret argument" : WEBHOOK_SECRETS_VARIABLE}.`;
+  return `Signed with the secret from ${context.secretFrom === "argument" ? "the secret argument" : WEBHOOK_SECRETS_VARIABLE}.`;
 }
 
 function dryRunLines(output: RedeliveryOutput, context: RenderContext): string[] {
   const lines = [
     headline(output),
     ...sourceLines(output, context),
-    secretLine(output),
+    secretLine(output, context),
     "Headers of each POST (body: the event's JSON exactly as Exa returns it):",
   ];
   for (const [name, value] of Object.entries(output.headers)) lines.push(`  ${name}: ${value}`);
@@ -90,7 +95,7 @@ function dryRunLines(output: RedeliveryOutput, context: RenderContext): string[]
   }
   lines.push(DEDUPE_LINE);
   const sendable = output.planned.length - output.skipped;
-  if (sendable > 0 && output.secretFrom !== "none") {
+  if (sendable > 0 && context.secretFrom !== "none") {
     lines.push(
       `To send: redeliver_events ${JSON.stringify({ ...context.nextArgs, dryRun: false })}${secretAgain(context)}`,
     );
@@ -113,9 +118,9 @@ function sentLines(output: RedeliveryOutput, context: RenderContext): string[] {
       )}${secretAgain(context)}`,
     );
   }
-  if (output.failures.length) {
+  if (context.failures.length) {
     lines.push("Failures by cause:");
-    for (const group of output.failures) {
+    for (const group of context.failures) {
       lines.push(
         `- ${group.category} ×${group.count} (${group.statusCodes.map(statusLabel).join(", ")}): ${group.hint}`,
       );
@@ -136,7 +141,7 @@ function sentLines(output: RedeliveryOutput, context: RenderContext): string[] {
 }
 
 function secretAgain(context: RenderContext): string {
-  return context.secretFromArgument ? ' (with "secret" as before; it is not repeated here)' : "";
+  return context.secretFrom === "argument" ? ' (with "secret" as before; it is not repeated here)' : "";
 }
 
 function plannedLine(event: PlannedEvent, context: RenderContext): string {

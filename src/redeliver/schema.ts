@@ -1,6 +1,7 @@
 // redeliver_events' structuredContent: the one definition of the contract; the types are inferred from it.
+// Kept lean: every byte of it is in tools/list, which a model reads on every turn. The failures grouped by
+// cause (with hints) are in the text; they follow from `results`.
 import { z } from "zod";
-import { CATEGORIES } from "../diagnose/types.js";
 
 export const SKIP_REASONS = ["expired", "not_found", "exa_error"] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
@@ -23,21 +24,13 @@ export const redeliveryResultOutput = z.object({
   /** 0 when the receiver gave no complete HTTP answer. */
   statusCode: z.number(),
   ok: z.boolean(),
-  /** The diagnose category of a failed POST; null when it succeeded. */
-  category: z.enum(CATEGORIES).nullable(),
+  /** The diagnose category (CATEGORIES) of a failed POST; null when it succeeded. A string: the enum costs tools/list bytes. */
+  category: z.string().nullable(),
   durationMs: z.number(),
   /** The receiver's response (untrusted), control characters stripped, at most 300 characters. */
   response: z.string(),
 });
 export type RedeliveryResult = z.infer<typeof redeliveryResultOutput>;
-
-export const failureGroupOutput = z.object({
-  category: z.enum(CATEGORIES),
-  count: z.number(),
-  statusCodes: z.array(z.number()),
-  hint: z.string(),
-});
-export type FailureGroup = z.infer<typeof failureGroupOutput>;
 
 export const redeliveryOutput = z.object({
   webhookId: z.string(),
@@ -50,10 +43,8 @@ export const redeliveryOutput = z.object({
   skipped: z.number(),
   /** Neither sent nor skipped: the time budget ran out first. Their ids, to send in a next call. */
   notSent: z.array(z.string()),
-  failures: z.array(failureGroupOutput),
   /** Every POST carries these; the signature is shown as its format. */
   headers: z.record(z.string(), z.string()),
-  secretFrom: z.enum(["argument", "EXA_WEBHOOK_SECRETS", "none"]),
   /** False when the discovery of undelivered events or the run itself was cut short. */
   complete: z.boolean(),
   incompleteReason: z.string().optional(),

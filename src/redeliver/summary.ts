@@ -1,16 +1,23 @@
-// From one run's per-event outcomes to the structuredContent contract: counts, and failures grouped by
-// category with the diagnose hint for the target (a 401/403 also points at the secret given here).
+// From one run's per-event outcomes to the structuredContent contract (counts), and the failures grouped
+// by category with the diagnose hint for the target (a 401/403 also points at the secret given here).
 import { hintFor } from "../diagnose/hints.js";
 import type { Category } from "../diagnose/types.js";
 import { plannedHeaders } from "./headers.js";
 import type { RedeliveryRunOutcome } from "./run.js";
-import type { FailureGroup, RedeliveryOutput, RedeliveryResult } from "./schema.js";
+import type { RedeliveryOutput, RedeliveryResult } from "./schema.js";
+
+/** Failed POSTs sharing a category, with the next check for the target. */
+export interface FailureGroup {
+  category: Category;
+  count: number;
+  statusCodes: number[];
+  hint: string;
+}
 
 export interface SummaryInput {
   webhookId: string;
   targetUrl: string;
   dryRun: boolean;
-  secretFrom: RedeliveryOutput["secretFrom"];
   run: RedeliveryRunOutcome;
   /** Why the list of events may be incomplete (the discovery of undelivered events was cut short). */
   discoveryGap?: string | undefined;
@@ -36,9 +43,7 @@ export function summarizeRedelivery(input: SummaryInput): RedeliveryOutput {
     failed: run.results.length - delivered,
     skipped: run.planned.filter((event) => event.skipped !== undefined).length,
     notSent: run.notSent,
-    failures: groupFailures(run.results, input.targetUrl),
     headers: plannedHeaders(),
-    secretFrom: input.secretFrom,
     complete: reasons.length === 0,
     ...(reasons.length ? { incompleteReason: reasons.join("; ") } : {}),
   };
@@ -47,17 +52,18 @@ export function summarizeRedelivery(input: SummaryInput): RedeliveryOutput {
 const SECRET_HINT =
   "The receiver rejected the redelivery: if it checks Exa-Signature, the secret given here (EXA_WEBHOOK_SECRETS or secret) may not be the one it verifies with.";
 
-function groupFailures(results: readonly RedeliveryResult[], targetUrl: string): FailureGroup[] {
+export function groupFailures(results: readonly RedeliveryResult[], targetUrl: string): FailureGroup[] {
   const groups = new Map<Category, { count: number; statusCodes: Set<number>; sample: RedeliveryResult }>();
   for (const result of results) {
     if (result.ok || result.category === null) continue;
-    const group = groups.get(result.category);
+    const category = result.category as Category;
+    const group = groups.get(category);
     if (group) {
       group.count++;
       group.statusCodes.add(result.statusCode);
       if (!group.sample.response && result.response) group.sample = result;
     } else {
-      groups.set(result.category, { count: 1, statusCodes: new Set([result.statusCode]), sample: result });
+      groups.set(category, { count: 1, statusCodes: new Set([result.statusCode]), sample: result });
     }
   }
   return [...groups]

@@ -3,11 +3,13 @@
 import { z } from "zod";
 import { parseSince } from "../diagnose/since.js";
 import { RequestCancelledError } from "../exa/errors.js";
+import { isValidId } from "../exa/ids.js";
 import { shortErrorText, ToolInputError } from "../format/tool-error.js";
+import type { SecretSource } from "../redeliver/render.js";
 import { redeliveryOutput } from "../redeliver/schema.js";
 import { WEBHOOK_SECRETS_VARIABLE } from "../redeliver/secrets.js";
 import { defineTool } from "./define.js";
-import { eventId, strictInput, webhookId } from "./inputs.js";
+import { strictInput, webhookId } from "./inputs.js";
 
 const MAX_LISTED = 500;
 const MAX_EVENTS = 1000;
@@ -28,30 +30,29 @@ export const redeliverEventsTool = defineTool({
   name: "redeliver_events",
   title: "Redeliver missed events",
   description:
-    "Replay missed Websets events to the webhook's receiver, signed like Exa (Exa has no redeliver). Give eventIds, or undelivered:true. Dry run first (default): shows the plan; dryRun:false sends.",
+    "Replay missed Websets events to the webhook's receiver, signed like Exa (which has no redeliver): eventIds or undelivered:true. Default dry run shows the plan; dryRun:false sends.",
   kind: "write",
   inputSchema: strictInput({
     webhookId,
+    // Bounds as refinements and ids without their shared description: fewer tools/list bytes.
     eventIds: z
-      .array(eventId)
-      .min(1, `eventIds needs 1 to ${MAX_LISTED} ids`)
-      .max(MAX_LISTED, `eventIds needs 1 to ${MAX_LISTED} ids`)
+      .array(z.string().refine(isValidId, "eventIds must be Exa event ids, as returned by list_events"))
+      .refine((ids) => ids.length >= 1 && ids.length <= MAX_LISTED, `eventIds needs 1 to ${MAX_LISTED} ids`)
       .optional()
-      .describe(`Events to replay (1-${MAX_LISTED}).`),
-    undelivered: booleanLike.optional().describe("true: the events a fresh diagnosis finds undelivered."),
+      .describe(`1-${MAX_LISTED} ids.`),
+    undelivered: booleanLike.optional().describe("true: what a fresh diagnosis finds undelivered."),
     since: z
       .string()
       .refine((value) => value.length <= 64, "since is too long: give an ISO timestamp or a span like 24h")
-      .optional()
-      .describe('With undelivered: ISO time or span ("24h").'),
+      .optional(),
     targetUrl: z
       .string()
       .refine((value) => value.length <= 2048, "targetUrl is too long (2048 characters at most)")
       .optional()
-      .describe("Default: the webhook's URL. Else only its origin or loopback."),
-    secret: z.string().min(1, "secret must not be empty").optional().describe(`If not in ${WEBHOOK_SECRETS_VARIABLE}.`),
+      .describe("Default: the webhook's URL; else its origin or loopback only."),
+    secret: z.string().min(1, "secret must not be empty").optional().describe(`Unless in ${WEBHOOK_SECRETS_VARIABLE}.`),
     dryRun: booleanLike.optional().describe("Default true."),
-    maxEvents: maxEvents.optional().describe(`Default ${DEFAULT_MAX_EVENTS} (listed: all).`),
+    maxEvents: maxEvents.optional().describe(`Default ${DEFAULT_MAX_EVENTS}.`),
   }),
   outputSchema: redeliveryOutput,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
@@ -96,7 +97,7 @@ export const redeliverEventsTool = defineTool({
 
     const argumentSecret = input.secret;
     const secret = argumentSecret ?? context.config.webhookSecrets.get(webhook.id);
-    const secretFrom = argumentSecret ? "argument" : secret ? WEBHOOK_SECRETS_VARIABLE : "none";
+    const secretFrom: SecretSource = argumentSecret ? "argument" : secret ? WEBHOOK_SECRETS_VARIABLE : "none";
     if (!dryRun && !secret) {
       throw new ToolInputError(
         `no signing secret for webhook ${webhook.id}, so nothing was sent: a receiver checking Exa-Signature would reject unsigned events. Pass "secret", or set ${WEBHOOK_SECRETS_VARIABLE}=${webhook.id}=<secret> in the server's environment and restart.`,
@@ -169,7 +170,6 @@ export const redeliverEventsTool = defineTool({
       webhookId: webhook.id,
       targetUrl: target.url,
       dryRun,
-      secretFrom,
       run,
       discoveryGap: discovery?.gap,
     });
@@ -187,7 +187,8 @@ export const redeliverEventsTool = defineTool({
       overCap,
       readErrors: run.readErrors,
       nextArgs,
-      secretFromArgument: secretFrom === "argument",
+      secretFrom,
+      failures: redeliver.groupFailures(run.results, target.url),
     });
     return { text, structured };
   },
