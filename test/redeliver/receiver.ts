@@ -25,7 +25,7 @@ export type Behaviour =
 export interface Receiver {
   url: string;
   received: Received[];
-  /** The secret this receiver verifies with. */
+  /** The secret this receiver verifies with; may be set later (a webhook's secret comes from create). */
   secret: string;
   close(): Promise<void>;
 }
@@ -38,6 +38,7 @@ export async function startReceiver(
       : { kind: "answer", status: 401, body: "invalid signature" },
 ): Promise<Receiver> {
   const received: Received[] = [];
+  const state = { secret };
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const server = createServer((request, response) => {
@@ -50,7 +51,7 @@ export async function startReceiver(
         headers: request.headers,
         raw,
         eventId: eventIdOf(raw),
-        signatureValid: typeof header === "string" && verifyExaSignature(header, raw, secret),
+        signatureValid: typeof header === "string" && verifyExaSignature(header, raw, state.secret),
       };
       received.push(entry);
       const behaviour = behave(entry, received.length);
@@ -84,7 +85,12 @@ export async function startReceiver(
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/exa`,
     received,
-    secret,
+    get secret() {
+      return state.secret;
+    },
+    set secret(value: string) {
+      state.secret = value;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const timer of timers) clearTimeout(timer);
