@@ -78,7 +78,7 @@ function secretLine(output: RedeliveryOutput, context: RenderContext): string {
   if (context.secretFrom === "none") {
     return `No signing secret for ${output.webhookId}, so nothing can be sent yet. Give it as "secret" in the call, or set ${WEBHOOK_SECRETS_VARIABLE}=${output.webhookId}=<secret> (comma-separated pairs) in the server's environment and restart. Exa shows a webhook's secret only once, when it is created.`;
   }
-  return `Signed with the secret from ${context.secretFrom === "argument" ? "the secret argument" : WEBHOOK_SECRETS_VARIABLE}.`;
+  return `Signed with the secret ${context.secretFrom === "argument" ? "given in the call" : `from ${WEBHOOK_SECRETS_VARIABLE}`}.`;
 }
 
 function dryRunLines(output: RedeliveryOutput, context: RenderContext): string[] {
