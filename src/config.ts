@@ -1,6 +1,7 @@
 // Configuration from environment variables and command-line flags, validated in one place.
 import { z } from "zod";
 import { plural } from "./format/words.js";
+import { parseWebhookSecrets } from "./redeliver/secrets.js";
 
 export const DEFAULT_BASE_URL = "https://api.exa.ai";
 
@@ -29,6 +30,8 @@ export interface Config {
   tools: string[] | undefined;
   /** Running against the embedded emulator with simulated data. */
   sandbox: boolean;
+  /** EXA_WEBHOOK_SECRETS: webhook id → signing secret, for redeliver_events. A Map, so JSON.stringify shows none. */
+  webhookSecrets: ReadonlyMap<string, string>;
 }
 
 export interface ConfigFlags {
@@ -60,6 +63,8 @@ export function loadConfig(
     }
     return parsed.data;
   };
+  const webhookSecrets = parseWebhookSecrets(env.EXA_WEBHOOK_SECRETS);
+  for (const warning of webhookSecrets.warnings) warn(warning);
   return {
     apiKey: apiKeyFrom(env.EXA_API_KEY),
     baseUrl: normalizeBaseUrl(env.EXA_BASE_URL?.trim() || DEFAULT_BASE_URL),
@@ -70,6 +75,7 @@ export function loadConfig(
     readOnly: flags.readOnly ?? false,
     tools: flags.tools,
     sandbox: flags.sandbox ?? false,
+    webhookSecrets: webhookSecrets.secrets,
   };
 }
 

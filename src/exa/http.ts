@@ -50,6 +50,14 @@ export async function exaRequest<S extends z.ZodType>(
   options: ExaHttpOptions,
   request: ExaRequest<S>,
 ): Promise<z.infer<S>> {
+  return (await exaRequestWithBody(options, request)).value;
+}
+
+/** The parsed answer plus the body text exactly as Exa sent it (redelivery signs and sends those bytes). */
+export async function exaRequestWithBody<S extends z.ZodType>(
+  options: ExaHttpOptions,
+  request: ExaRequest<S>,
+): Promise<{ value: z.infer<S>; body: string }> {
   const url = buildUrl(options.baseUrl, request.path, request.query);
   const host = new URL(options.baseUrl).host;
   const label = `${request.method} ${request.path}`;
@@ -61,7 +69,7 @@ export async function exaRequest<S extends z.ZodType>(
     if (outcome.kind === "response") {
       const { response, text } = outcome;
       const requestId = response.headers.get("x-request-id") ?? undefined;
-      if (response.ok) return parseBody(request.schema, text, label, requestId);
+      if (response.ok) return { value: parseBody(request.schema, text, label, requestId), body: text };
 
       const parsed = parseErrorBody(text, response.status);
       const retryAfter = parseRetryAfter(response.headers.get("retry-after"));

@@ -9,6 +9,7 @@ import { getWebhookTool } from "./get-webhook.js";
 import { listEventsTool } from "./list-events.js";
 import { listWebhookAttemptsTool } from "./list-webhook-attempts.js";
 import { listWebhooksTool } from "./list-webhooks.js";
+import { redeliverEventsTool } from "./redeliver-events.js";
 import { sandboxEmitEventTool } from "./sandbox-emit-event.js";
 import { updateWebhookTool } from "./update-webhook.js";
 import { verifyWebhookSignatureTool } from "./verify-webhook-signature.js";
@@ -26,6 +27,7 @@ export const ALL_TOOLS: readonly AnyToolDefinition[] = [
   diagnoseFailuresTool,
   listEventsTool,
   getEventTool,
+  redeliverEventsTool,
   verifyWebhookSignatureTool,
   sandboxEmitEventTool,
 ];

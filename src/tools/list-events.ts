@@ -13,7 +13,7 @@ export const listEventsTool = defineTool({
   name: "list_events",
   title: "List events",
   description:
-    "Events newest first, by type and time window. Use it to recover events a receiver missed (Exa has no redeliver).",
+    "Events newest first, by type and time window: what a receiver missed. To replay them, redeliver_events.",
   kind: "read",
   inputSchema: strictInput({
     types: eventTypeList.optional().describe("Only these event types."),

@@ -45,12 +45,13 @@ describe("tools/list", () => {
     expect(byName.get("verify_webhook_signature")?.openWorldHint).toBe(false);
   });
 
-  it("costs a model under 12 KB of context, with and without the sandbox's extra tool", async () => {
+  // 12 KB before redeliver_events, which costs ~2 KB (eight inputs, a lean output schema).
+  it("costs a model under 14.5 KB of context, with and without the sandbox's extra tool", async () => {
     const plain = await harness.client.listTools();
-    expect(Buffer.byteLength(JSON.stringify(plain))).toBeLessThan(12 * 1024);
+    expect(Buffer.byteLength(JSON.stringify(plain))).toBeLessThan(14.5 * 1024);
     const withSandbox = await sandbox.client.listTools();
     expect(withSandbox.tools.map((tool) => tool.name)).toContain("sandbox_emit_event");
-    expect(Buffer.byteLength(JSON.stringify(withSandbox))).toBeLessThan(12 * 1024);
+    expect(Buffer.byteLength(JSON.stringify(withSandbox))).toBeLessThan(14.5 * 1024);
   });
 
   it("every description still says when to use the tool", async () => {
