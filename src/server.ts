@@ -19,6 +19,7 @@ import { registerPrompts } from "./prompts/index.js";
 import { registerResources } from "./resources/index.js";
 import type { ToolContext } from "./tools/define.js";
 import { type AnyToolDefinition, selectTools } from "./tools/index.js";
+import { parseToolInput } from "./tools/inputs.js";
 import { listTools } from "./tools/list-tools.js";
 import { VERSION } from "./version.js";
 
@@ -118,8 +119,8 @@ function registerTool(server: McpServer, tool: AnyToolDefinition, config: Config
         },
       };
       try {
-        const input = tool.inputSchema.safeParse(args);
-        if (!input.success) throw new ToolInputError(inputIssuesText(input.error));
+        const input = parseToolInput(tool.inputSchema, args);
+        if (!input.success) throw new ToolInputError(inputIssuesText(input.issues));
         const result = await tool.handler(input.data, context);
         return {
           content: [{ type: "text", text: withMarker(redact(result.text, config), config) }],
