@@ -17,6 +17,7 @@ import { inputIssuesText, ToolInputError, toolErrorText } from "./format/tool-er
 import { serverInstructions } from "./instructions.js";
 import { registerPrompts } from "./prompts/index.js";
 import { registerResources } from "./resources/index.js";
+import { guardToolCalls } from "./tools/call-guard.js";
 import type { ToolContext } from "./tools/define.js";
 import { type AnyToolDefinition, selectTools } from "./tools/index.js";
 import { parseToolInput } from "./tools/inputs.js";
@@ -76,6 +77,17 @@ export function createServer(config: Config, dependencies: ServerDependencies = 
   });
   registerResources(server, config, exa);
   registerPrompts(server);
+  // Arguments the SDK would refuse with a raw zod dump (or strip) are answered like every other bad input.
+  const connect = server.connect.bind(server);
+  server.connect = (transport) =>
+    connect(
+      guardToolCalls(transport, (name, args) => {
+        const tool = tools.find((candidate) => candidate.name === name);
+        const input = tool && parseToolInput(tool.inputSchema, args);
+        if (!input || input.success) return undefined;
+        return errorResult(new ToolInputError(inputIssuesText(input.issues)), name, args, config);
+      }),
+    );
   return server;
 }
 
@@ -127,11 +139,16 @@ function registerTool(server: McpServer, tool: AnyToolDefinition, config: Config
           structuredContent: result.structured as Record<string, unknown>,
         };
       } catch (error) {
-        const text = toolErrorText(error, { tool: tool.name, args, baseUrl: config.baseUrl });
-        return { content: [{ type: "text", text: withMarker(redact(text, config), config) }], isError: true };
+        return errorResult(error, tool.name, args, config);
       }
     },
   );
+}
+
+function errorResult(error: unknown, tool: string, args: unknown, config: Config): CallToolResult {
+  const named = args && typeof args === "object" && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
+  const text = toolErrorText(error, { tool, args: named, baseUrl: config.baseUrl });
+  return { content: [{ type: "text", text: withMarker(redact(text, config), config) }], isError: true };
 }
 
 function withMarker(text: string, config: Config): string {
