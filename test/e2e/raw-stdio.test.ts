@@ -108,3 +108,38 @@ describe("keys JavaScript treats specially, over the wire", () => {
     expect(emulator.store.getWebhook(webhookId)?.metadata).toEqual({});
   });
 });
+
+describe("a line larger than the stdio transport accepts", () => {
+  it.each([
+    ["plain", [] as string[]],
+    ["--sandbox", ["--sandbox"]],
+  ])(
+    "%s: the server says so in one stderr line and exits non-zero",
+    async (_mode, args) => {
+      const oversized = await startRaw(args, { EXA_API_KEY: TEST_API_KEY, EXA_BASE_URL: emulator.baseUrl });
+      const before = oversized.stderr();
+      oversized.child.stdin.write(Buffer.alloc(11 * 1024 * 1024, "a"));
+      const deaf = new Promise<"deaf">((resolve) => setTimeout(() => resolve("deaf"), 15_000));
+      const outcome = await Promise.race([oversized.exited, deaf]);
+      if (outcome === "deaf") oversized.child.kill();
+      expect(outcome).not.toBe("deaf");
+      expect(outcome).not.toBe(0);
+      const said = oversized.stderr().slice(before.length).trim().split("\n");
+      expect(said).toHaveLength(1);
+      expect(said[0]).toMatch(/^exa-webhooks-mcp: stdio transport failed \(.+\); exiting\.$/);
+    },
+    30_000,
+  );
+});
+
+describe("a line that is not JSON-RPC", () => {
+  it("is reported on stderr in one line and the server keeps answering", async () => {
+    const before = server.stderr().length;
+    server.child.stdin.write("this is not json\n");
+    const listed = await server.request("tools/list", "{}");
+    expect((listed.result as { tools: unknown[] }).tools.length).toBeGreaterThan(0);
+    await expect
+      .poll(() => server.stderr().slice(before))
+      .toMatch(/^exa-webhooks-mcp: ignored a message on stdin: .+\n$/);
+  });
+});
