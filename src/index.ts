@@ -4,7 +4,7 @@ import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js"
 import { parseCommand, type ServeFlags, USAGE, UsageError } from "./cli/args.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { createServer, type ServerDependencies } from "./server.js";
-import { TOOL_NAMES } from "./tools/index.js";
+import { emptySelectionText, TOOL_NAMES } from "./tools/index.js";
 import { VERSION } from "./version.js";
 
 async function main(): Promise<number | undefined> {
@@ -88,6 +88,8 @@ async function prepare(
   if (unknown.length)
     throw new UsageError(`Unknown tool in --tools: ${unknown.join(", ")}. Tools: ${TOOL_NAMES.join(", ")}.`);
   const config = loadConfig(process.env, flags, (warning) => process.stderr.write(`exa-webhooks-mcp: ${warning}\n`));
+  const empty = emptySelectionText(config);
+  if (empty) throw new UsageError(empty);
   if (!flags.sandbox) return { config, dependencies: {}, close: async () => {} };
   const { startSandbox } = await import("./sandbox/runtime.js");
   const sandbox = await startSandbox();

@@ -62,7 +62,6 @@ export const diagnoseFailuresTool = defineTool({
   title: "Diagnose delivery failures",
   description:
     "Are my webhooks delivering, and if not why? One call: verdict, failures grouped by cause with a sample and next check, undelivered events and their recovery. No webhookId: all, worst first.",
-  kind: "read",
   inputSchema: strictInput({
     webhookId: webhookId.optional().describe("Omit for every webhook."),
     since: z

@@ -13,7 +13,6 @@ export const listEventsTool = defineTool({
   title: "List events",
   description:
     "Events newest first, by type and time window. Use it to recover events a receiver missed (Exa has no redeliver).",
-  kind: "read",
   inputSchema: strictInput({
     types: eventTypeList.optional().describe("Only these event types."),
     createdAfter: isoTimestamp.optional().describe("ISO 8601, inclusive."),

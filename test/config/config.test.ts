@@ -69,6 +69,12 @@ describe("selectTools", () => {
     expect(readOnly).toContain("diagnose_failures");
   });
 
+  it("--read-only keeps exactly the tools whose readOnlyHint is true", () => {
+    const all = selectTools(loadConfig({}, { sandbox: true }));
+    const readOnly = names({ readOnly: true, sandbox: true });
+    expect(readOnly).toEqual(all.filter((tool) => tool.annotations.readOnlyHint).map((tool) => tool.name));
+  });
+
   it("sandbox tools only with --sandbox; --tools narrows", () => {
     expect(names({})).not.toContain("sandbox_emit_event");
     expect(names({ sandbox: true })).toContain("sandbox_emit_event");
