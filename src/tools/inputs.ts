@@ -37,9 +37,7 @@ export function strictInput<T extends z.ZodRawShape>(shape: T) {
   const known = Object.keys(shape).join(", ") || "none";
   return z.strictObject(shape, {
     error: (issue) => {
-      if (issue.code === "unrecognized_keys") {
-        return `Unknown field${issue.keys.length > 1 ? "s" : ""} ${echoList(issue.keys)}. Valid fields: ${known}.`;
-      }
+      if (issue.code === "unrecognized_keys") return unknownFieldsText(issue.keys, known);
       if (issue.code === "invalid_type") {
         return `arguments must be a JSON object of named fields (${known}), not ${kindOf(issue.input)}.`;
       }
@@ -85,14 +83,32 @@ const inputErrors: z.core.$ZodErrorMap = (issue) => {
   }
   if (issue.code === "invalid_type") {
     if (issue.input === undefined) return `${field} is required`;
+    if (issue.expected === "int" && typeof issue.input === "number") return `${field} must be a whole number`;
     return `${field} must be ${EXPECTED[issue.expected] ?? `a ${issue.expected}`}, not ${kindOf(issue.input)}`;
   }
+  if (issue.code === "too_big" || issue.code === "too_small") return `${field} must be ${boundText(issue)}`;
   if (issue.code === "invalid_value") {
     return `${field} must be one of ${issue.values.map((value) => JSON.stringify(value)).join(", ")}`;
+  }
+  if (issue.code === "unrecognized_keys") {
+    const shape = issue.inst instanceof z.ZodObject ? Object.keys(issue.inst.shape).join(", ") : undefined;
+    return unknownFieldsText(issue.keys, shape || "none");
   }
   const english = z.config().localeError?.(issue);
   return `${field}: ${typeof english === "string" ? english : (english?.message ?? "is not valid")}`;
 };
+
+function unknownFieldsText(keys: readonly string[], known: string): string {
+  return `Unknown field${keys.length > 1 ? "s" : ""} ${echoList(keys)}. Valid fields: ${known}.`;
+}
+
+function boundText(issue: z.core.$ZodRawIssue<z.core.$ZodIssueTooBig | z.core.$ZodIssueTooSmall>): string {
+  const big = issue.code === "too_big";
+  const bound = String(big ? issue.maximum : issue.minimum);
+  const unit = issue.origin === "string" ? " characters" : issue.origin === "array" ? " items" : "";
+  if (issue.inclusive === false && !unit) return `${big ? "less" : "greater"} than ${bound}`;
+  return `${big ? "at most" : "at least"} ${bound}${unit}`;
+}
 
 const EXPECTED: Readonly<Record<string, string>> = {
   record: "an object of string values",

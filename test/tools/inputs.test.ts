@@ -92,6 +92,20 @@ describe("zod's own issues in our words", () => {
     expect(wrongItem.text).toBe("Invalid input for update_webhook: events.0 must be a string, not a number");
   });
 
+  it("numbers out of bounds and unknown fields read the same in a tool with its own strict schema", async () => {
+    const signed = { payload: "{}", signatureHeader: "t=1,v1=ab", secret: "s" };
+    const cases: [Record<string, unknown>, string][] = [
+      [{ now: 1.5 }, "now must be a whole number"],
+      [{ now: -1 }, "now must be greater than 0"],
+      [{ toleranceSeconds: 1e12 }, "toleranceSeconds must be at most 604800"],
+      [{ extra: 1 }, 'Unknown field "extra". Valid fields: payload, signatureHeader, secret, toleranceSeconds, now.'],
+    ];
+    for (const [args, problem] of cases) {
+      const answer = await harness.call("verify_webhook_signature", { ...signed, ...args });
+      expect(answer.text).toBe(`Invalid input for verify_webhook_signature: ${problem}`);
+    }
+  });
+
   it("a bad timestamp names its field", async () => {
     const answer = await harness.call("list_events", { createdAfter: "yesterday" });
     expect(answer.text).toBe(
