@@ -67,7 +67,7 @@ export function loadConfig(
   for (const warning of webhookSecrets.warnings) warn(warning);
   return {
     apiKey: apiKeyFrom(env.EXA_API_KEY),
-    baseUrl: normalizeBaseUrl(env.EXA_BASE_URL?.trim() || DEFAULT_BASE_URL),
+    baseUrl: normalizeBaseUrl(env.EXA_BASE_URL?.trim() || DEFAULT_BASE_URL, env.EXA_ALLOW_INSECURE_BASE_URL === "1"),
     timeoutMs: number("EXA_TIMEOUT_MS"),
     maxConcurrency: number("EXA_MAX_CONCURRENCY"),
     diagnoseBudgetMs: number("EXA_DIAGNOSE_BUDGET_MS"),
@@ -91,7 +91,7 @@ function apiKeyFrom(raw: string | undefined): string | undefined {
   return key;
 }
 
-function normalizeBaseUrl(raw: string): string {
+function normalizeBaseUrl(raw: string, allowInsecure: boolean): string {
   let url: URL;
   try {
     url = new URL(raw);
@@ -101,7 +101,18 @@ function normalizeBaseUrl(raw: string): string {
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new ConfigError(`EXA_BASE_URL must be http(s), got "${url.protocol}".`);
   }
+  // Every request carries the key in a header: over plain http, anyone on the path could read it.
+  if (url.protocol === "http:" && !allowInsecure && !isLoopback(url.hostname)) {
+    throw new ConfigError(
+      `EXA_BASE_URL "${url.origin}" is plain http to a host that is not loopback, so EXA_API_KEY would travel in clear text. Use https, or set EXA_ALLOW_INSECURE_BASE_URL=1 if that network is trusted.`,
+    );
+  }
   // Accept ".../", ".../websets" and ".../websets/v0" alike: the client appends /websets/v0 itself.
   const path = url.pathname.replace(/\/+$/, "").replace(/\/websets(\/v0)?$/, "");
   return `${url.origin}${path}`;
+}
+
+/** 127.0.0.0/8, ::1 and localhost (as URL writes them: IPv4 normalized, IPv6 in brackets). */
+function isLoopback(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }

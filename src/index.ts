@@ -4,7 +4,7 @@ import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js"
 import { parseCommand, type ServeFlags, USAGE, UsageError } from "./cli/args.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { createServer, type ServerDependencies } from "./server.js";
-import { TOOL_NAMES } from "./tools/index.js";
+import { emptySelectionText, TOOL_NAMES } from "./tools/index.js";
 import { VERSION } from "./version.js";
 
 async function main(): Promise<number | undefined> {
@@ -42,16 +42,37 @@ async function main(): Promise<number | undefined> {
         return undefined;
       }
       const server = createServer(config, dependencies);
-      await server.connect(new StdioServerTransport());
-      if (!config.apiKey && !config.sandbox) {
-        process.stderr.write("exa-webhooks-mcp: EXA_API_KEY is not set; tools will explain how to set it.\n");
-      }
+      const transport = new StdioServerTransport();
+      let closing = false;
       // The client closing stdin is the end of the session: stop the sandbox's servers too, or they keep
       // the process alive after the client has gone.
       const shutdown = async () => {
+        closing = true;
         await server.close();
         await close();
       };
+      const fail = (reason: string) => {
+        if (closing) return;
+        process.stderr.write(`exa-webhooks-mcp: stdio transport failed (${oneLine(reason)}); exiting.\n`);
+        void shutdown().finally(() => process.exit(1));
+      };
+      // A transport that gives up (a line over its buffer) closes right after its error: report the two as one
+      // line. An error it survives (one unreadable message) is reported on its own, once the turn is over.
+      let lastError: Error | undefined;
+      transport.onerror = (error) => {
+        lastError = error;
+        setImmediate(() => {
+          if (lastError !== error || closing) return;
+          lastError = undefined;
+          process.stderr.write(`exa-webhooks-mcp: ignored a message on stdin: ${oneLine(error.message)}\n`);
+        });
+      };
+      transport.onclose = () => fail(lastError?.message ?? "stdin was closed by the server");
+      process.stdin.once("error", (error) => fail(error.message));
+      await server.connect(transport);
+      if (!config.apiKey && !config.sandbox) {
+        process.stderr.write("exa-webhooks-mcp: EXA_API_KEY is not set; tools will explain how to set it.\n");
+      }
       process.stdin.once("end", () => void shutdown().finally(() => process.exit(0)));
       exitOn(["SIGINT", "SIGTERM"], shutdown);
       return undefined;
@@ -67,6 +88,8 @@ async function prepare(
   if (unknown.length)
     throw new UsageError(`Unknown tool in --tools: ${unknown.join(", ")}. Tools: ${TOOL_NAMES.join(", ")}.`);
   const config = loadConfig(process.env, flags, (warning) => process.stderr.write(`exa-webhooks-mcp: ${warning}\n`));
+  const empty = emptySelectionText(config);
+  if (empty) throw new UsageError(empty);
   if (!flags.sandbox) return { config, dependencies: {}, close: async () => {} };
   const { startSandbox } = await import("./sandbox/runtime.js");
   const sandbox = await startSandbox();
@@ -75,6 +98,12 @@ async function prepare(
     dependencies: { sandbox: sandbox.handle },
     close: sandbox.close,
   };
+}
+
+/** The first line of a message, cut: stderr gets one line per event, never a dump. */
+function oneLine(message: string): string {
+  const first = message.split("\n")[0] ?? "";
+  return first.length > 200 ? `${first.slice(0, 200)}…` : first;
 }
 
 /** Runs `cleanup` once on the first of these signals, then exits. */

@@ -18,8 +18,10 @@ import { serverInstructions } from "./instructions.js";
 import { registerPrompts } from "./prompts/index.js";
 import { createRedactor, type Redactor } from "./redact.js";
 import { registerResources } from "./resources/index.js";
+import { guardToolCalls } from "./tools/call-guard.js";
 import type { ToolContext } from "./tools/define.js";
 import { type AnyToolDefinition, selectTools } from "./tools/index.js";
+import { parseToolInput } from "./tools/inputs.js";
 import { listTools } from "./tools/list-tools.js";
 import { VERSION } from "./version.js";
 
@@ -78,6 +80,17 @@ export function createServer(config: Config, dependencies: ServerDependencies = 
   });
   registerResources(server, config, exa, redactor);
   registerPrompts(server);
+  // Arguments the SDK would refuse with a raw zod dump (or strip) are answered like every other bad input.
+  const connect = server.connect.bind(server);
+  server.connect = (transport) =>
+    connect(
+      guardToolCalls(transport, (name, args) => {
+        const tool = tools.find((candidate) => candidate.name === name);
+        const input = tool && parseToolInput(tool.inputSchema, args);
+        if (!input || input.success) return undefined;
+        return errorResult(new ToolInputError(inputIssuesText(input.issues)), name, args, config, redactor);
+      }),
+    );
   return server;
 }
 
@@ -127,8 +140,8 @@ function registerTool(
         },
       };
       try {
-        const input = tool.inputSchema.safeParse(args);
-        if (!input.success) throw new ToolInputError(inputIssuesText(input.error));
+        const input = parseToolInput(tool.inputSchema, args);
+        if (!input.success) throw new ToolInputError(inputIssuesText(input.issues));
         const result = await tool.handler(input.data, context);
         const answer = redactor.redact({
           content: [{ type: "text" as const, text: withMarker(result.text, config) }],
@@ -138,11 +151,16 @@ function registerTool(
         redactor.learn(result.secret);
         return answer;
       } catch (error) {
-        const text = toolErrorText(error, { tool: tool.name, args, baseUrl: config.baseUrl });
-        return { content: [{ type: "text", text: redactor.redact(withMarker(text, config)) }], isError: true };
+        return errorResult(error, tool.name, args, config, redactor);
       }
     },
   );
+}
+
+function errorResult(error: unknown, tool: string, args: unknown, config: Config, redactor: Redactor): CallToolResult {
+  const named = args && typeof args === "object" && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
+  const text = toolErrorText(error, { tool, args: named, baseUrl: config.baseUrl });
+  return { content: [{ type: "text", text: redactor.redact(withMarker(text, config)) }], isError: true };
 }
 
 function withMarker(text: string, config: Config): string {

@@ -19,18 +19,14 @@ export class ToolInputError extends Error {
   }
 }
 
-/** Zod's issues as one line each: the message, then where ("at events.0") unless the message says it. */
-export function inputIssuesText(error: {
-  issues: readonly { message: string; path: readonly PropertyKey[] }[];
-}): string {
-  return error.issues
-    .map((issue) => {
-      const where = issue.path.map(String).join(".");
-      if (where && /received undefined$/.test(issue.message)) return `${where} is required`;
-      return where && !issue.message.includes(where) ? `${issue.message} (at ${where})` : issue.message;
-    })
-    .join("\n");
+/** The problems with a tool's input (src/tools/inputs.ts words them), one per line; a few, the rest counted. */
+export function inputIssuesText(issues: readonly string[]): string {
+  const shown = issues.slice(0, MAX_INPUT_ISSUES);
+  const rest = issues.length - shown.length;
+  return rest ? [...shown, `(and ${plural(rest, "more problem")})`].join("\n") : shown.join("\n");
 }
+
+const MAX_INPUT_ISSUES = 5;
 
 export interface ErrorContext {
   tool: string;

@@ -10,7 +10,6 @@ export const createWebhookTool = defineTool({
   title: "Create a webhook",
   description:
     "Create a webhook that POSTs the chosen event types to a URL. Shows the signing secret once: tell the user to store it.",
-  kind: "write",
   inputSchema: strictInput({ url: webhookUrl, events: eventTypes, metadata: metadata.optional() }),
   outputSchema: z.object({ webhook: createdWebhookOutput }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },

@@ -33,14 +33,12 @@ export interface ToolResult<S> {
   secret?: string | undefined;
 }
 
-export type ToolKind = "read" | "write" | "sandbox" | "offline";
-
 export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {
   name: string;
   title: string;
   description: string;
-  /** read: Exa reads; write: Exa writes (hidden by --read-only); sandbox: only with --sandbox; offline: no network. */
-  kind: ToolKind;
+  /** Offered only with --sandbox (it drives the emulator). --read-only goes by `annotations.readOnlyHint`. */
+  sandboxOnly?: true;
   inputSchema: I;
   outputSchema: O;
   annotations: ToolAnnotations;

@@ -24,7 +24,6 @@ export const diagnoseFailuresTool = defineTool({
   title: "Diagnose delivery failures",
   description:
     "Are my Websets webhooks delivering, and if not why? (Search Monitors webhooks cannot be diagnosed: no attempts API.) One call: verdict, failures grouped by cause with a sample and next check, undelivered events and their recovery. No webhookId: all, worst first.",
-  kind: "read",
   inputSchema: strictInput({
     webhookId: webhookId.optional().describe("Omit for every webhook."),
     since: z

@@ -11,7 +11,6 @@ export const getEventTool = defineTool({
   name: "get_event",
   title: "Get an event",
   description: 'One event (e.g. an attempt\'s eventId): type, time, resource; responseFormat "detailed" adds its JSON.',
-  kind: "read",
   inputSchema: strictInput({
     eventId,
     responseFormat: z.enum(["concise", "detailed"]).optional(),

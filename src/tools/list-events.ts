@@ -14,7 +14,6 @@ export const listEventsTool = defineTool({
   title: "List events",
   description:
     "Events newest first, by type and time window: what a receiver missed. To replay them, redeliver_events.",
-  kind: "read",
   inputSchema: strictInput({
     types: eventTypeList.optional().describe("Only these event types."),
     createdAfter: isoTimestamp.optional().describe("ISO 8601, inclusive."),

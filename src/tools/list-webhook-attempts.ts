@@ -11,7 +11,6 @@ export const listWebhookAttemptsTool = defineTool({
   name: "list_webhook_attempts",
   title: "List delivery attempts",
   description: "Raw delivery attempts of one webhook, newest first. For why deliveries fail, prefer diagnose_failures.",
-  kind: "read",
   inputSchema: strictInput({
     webhookId,
     eventType: eventType.optional(),

@@ -10,7 +10,6 @@ export const listWebhooksTool = defineTool({
   name: "list_webhooks",
   title: "List webhooks",
   description: "The account's Exa Websets webhooks: id, status, URL, events. Start here to find a webhook id.",
-  kind: "read",
   inputSchema: strictInput({ limit: limit.optional(), cursor: cursor.optional() }),
   outputSchema: z.object({ webhooks: z.array(webhookOutput), ...pageInfo }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },

@@ -31,7 +31,6 @@ export const redeliverEventsTool = defineTool({
   title: "Redeliver missed events",
   description:
     "Replay missed Websets events to the webhook's receiver, signed like Exa (which has no redeliver): eventIds or undelivered:true. Default dry run shows the plan; dryRun:false sends.",
-  kind: "write",
   inputSchema: strictInput({
     webhookId,
     // Bounds as refinements and ids without their shared description: fewer tools/list bytes.

@@ -15,7 +15,7 @@ export const sandboxEmitEventTool = defineTool({
   title: "Emit a sandbox event",
   description:
     "Sandbox: create an event and deliver it, signed, to every active subscribed webhook (or only webhookId) in the background; then check list_webhook_attempts.",
-  kind: "sandbox",
+  sandboxOnly: true,
   inputSchema: strictInput({
     type: eventType,
     webhookId: webhookId.optional().describe("Only this webhook; omit for every subscriber."),

@@ -98,7 +98,7 @@ describe("sandbox_emit_event", () => {
   });
 
   it("has a strict input schema and honest annotations", () => {
-    expect(sandboxEmitEventTool.kind).toBe("sandbox");
+    expect(sandboxEmitEventTool.sandboxOnly).toBe(true);
     expect(sandboxEmitEventTool.annotations).toEqual({
       readOnlyHint: false,
       destructiveHint: false,
