@@ -21,7 +21,7 @@ export const sandboxEmitEventTool = defineTool({
     data: z
       .record(z.string(), z.unknown())
       .optional()
-      .describe("The resource the event carries; omit for a realistic one."),
+      .describe("The resource the event carries (at most 32 levels deep, 256 kB as JSON); omit for a realistic one."),
   }),
   outputSchema: z.object({
     eventId: z.string(),
