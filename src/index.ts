@@ -17,7 +17,7 @@ async function main(): Promise<number | undefined> {
       process.stdout.write(`${VERSION}\n`);
       return 0;
     case "emulator": {
-      const { runEmulatorCommand } = await import("./sandbox/cli.js");
+      const { runEmulatorCommand } = await import("./sandbox/launch.js");
       await runEmulatorCommand(command.port, command.seed);
       return undefined;
     }
@@ -68,7 +68,7 @@ async function prepare(
     throw new UsageError(`Unknown tool in --tools: ${unknown.join(", ")}. Tools: ${TOOL_NAMES.join(", ")}.`);
   const config = loadConfig(process.env, flags, (warning) => process.stderr.write(`exa-webhooks-mcp: ${warning}\n`));
   if (!flags.sandbox) return { config, dependencies: {}, close: async () => {} };
-  const { startSandbox } = await import("./sandbox/runtime.js");
+  const { startSandbox } = await import("./sandbox/launch.js");
   const sandbox = await startSandbox();
   return {
     config: { ...config, baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey },

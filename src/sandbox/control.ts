@@ -1,14 +1,88 @@
-// The emulator's control endpoint (not part of Exa's API): lets code outside the process fire events.
+// What code outside the emulator can make the sandbox do, and the HTTP route that exposes it (not part of
+// Exa's API). Emitting an event stores it, then delivers it in the background; the sandbox_emit_event tool
+// reaches it through SandboxHandle, scripts through
 //   POST /_sandbox/events  {"type": "webset.item.created", "webhookId"?: "webhook_...", "data"?: {...}}
 //   → 200 {"eventId": "event_...", "deliveredTo": [{"webhookId": "...", "url": "..."}]}
-// It sits behind the same API-key check as the rest of the emulator; errors use Exa's 400/404 body shapes.
+// The route sits behind the same API-key check as the rest of the emulator; errors use Exa's 400/404 shapes.
+import { isEventType } from "../exa/event-types.js";
 import type { DeliveryEngine } from "./delivery/engine.js";
-import { EmitEventError, emitEvent } from "./emit.js";
 import { badRequest, notFound } from "./errors.js";
+import { eventData } from "./event-data.js";
+import { type SandboxHandle, SandboxInputError } from "./handle.js";
 import type { ControlHandler } from "./http-server.js";
+import { invalidEventTypeMessage } from "./input.js";
 import type { EmulatorStore } from "./store.js";
 
 export const CONTROL_EVENTS_PATH = "/_sandbox/events";
+
+type EmitEventInput = Parameters<SandboxHandle["emitEvent"]>[0];
+type EmitEventResult = Awaited<ReturnType<SandboxHandle["emitEvent"]>>;
+
+/** Exa's own payloads nest about 8 levels deep; the emulator serialises recursively, so depth is bounded. */
+const MAX_EVENT_DATA_DEPTH = 32;
+/** Serialised size of `data`; a real Exa event is a few kB. */
+const MAX_EVENT_DATA_BYTES = 256 * 1024;
+
+/**
+ * Targets: every active webhook subscribed to the type; or, with webhookId, that webhook even when it
+ * does not subscribe to the type — naming a webhook is a deliberate test send, like a dashboard's
+ * "send test event" button, and silently sending nothing would hide why the receiver saw nothing.
+ * An inactive webhook gets nothing either way: Exa does not deliver to inactive webhooks.
+ */
+export function emitEvent(store: EmulatorStore, engine: DeliveryEngine, input: EmitEventInput): EmitEventResult {
+  const { type, webhookId } = input;
+  if (!isEventType(type)) throw new SandboxInputError(400, invalidEventTypeMessage(type, "type"));
+  if (input.data !== undefined) assertStorableData(input.data);
+  const targets = webhookId === undefined ? subscribedWebhooks(store, type) : [namedWebhook(store, webhookId)];
+  const at = Date.now();
+  const event = store.addEvent({ type, data: input.data ?? eventData(type, at), createdAt: at });
+  for (const webhook of targets) engine.dispatch(event, webhook.id);
+  return { eventId: event.id, deliveredTo: targets.map((webhook) => ({ webhookId: webhook.id, url: webhook.url })) };
+}
+
+function subscribedWebhooks(store: EmulatorStore, type: string) {
+  return store.listWebhooks().filter((webhook) => webhook.status === "active" && webhook.events.includes(type));
+}
+
+function namedWebhook(store: EmulatorStore, webhookId: string) {
+  const webhook = store.getWebhook(webhookId);
+  if (!webhook)
+    throw new SandboxInputError(404, `No webhook ${webhookId} in the sandbox. Call list_webhooks to see ids.`);
+  if (webhook.status !== "active") {
+    throw new SandboxInputError(
+      400,
+      `Webhook ${webhookId} is ${webhook.status}: Exa delivers nothing to inactive webhooks, so neither does the sandbox. Create a new webhook with create_webhook to receive events.`,
+    );
+  }
+  return webhook;
+}
+
+/**
+ * Refuses `data` the emulator could not serve back: serialising it on every read would overflow the stack
+ * (and answer 500 to every later list_events) or cost megabytes. Walks iteratively, so the check itself
+ * cannot overflow, and runs before anything is stored.
+ */
+function assertStorableData(data: unknown): void {
+  const pending: [value: unknown, depth: number][] = [[data, 1]];
+  while (pending.length > 0) {
+    const [value, depth] = pending.pop() as [unknown, number];
+    if (typeof value !== "object" || value === null) continue;
+    if (depth > MAX_EVENT_DATA_DEPTH) {
+      throw new SandboxInputError(
+        400,
+        `data is nested deeper than ${MAX_EVENT_DATA_DEPTH} levels; the sandbox stores at most ${MAX_EVENT_DATA_DEPTH} levels of objects and arrays. Send a flatter resource, or omit data for a realistic one.`,
+      );
+    }
+    for (const child of Object.values(value)) pending.push([child, depth + 1]);
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(data) ?? "", "utf8");
+  if (bytes > MAX_EVENT_DATA_BYTES) {
+    throw new SandboxInputError(
+      400,
+      `data is ${bytes} bytes as JSON; the sandbox accepts at most ${MAX_EVENT_DATA_BYTES} (256 kB). Send a smaller resource, or omit data for a realistic one.`,
+    );
+  }
+}
 
 export function createControlHandler(store: EmulatorStore, engine: DeliveryEngine): ControlHandler {
   return ({ method, path, json }) => {
@@ -26,7 +100,7 @@ export function createControlHandler(store: EmulatorStore, engine: DeliveryEngin
     try {
       return { status: 200, body: emitEvent(store, engine, { type, webhookId, data }) };
     } catch (error) {
-      if (!(error instanceof EmitEventError)) throw error;
+      if (!(error instanceof SandboxInputError)) throw error;
       throw error.status === 404 ? notFound(error.message) : badRequest(error.message);
     }
   };

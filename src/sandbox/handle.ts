@@ -9,12 +9,12 @@ export interface SandboxHandle {
 }
 
 /** Input the sandbox cannot act on; `status` is what the control route answers with. */
-export class EmitEventError extends Error {
+export class SandboxInputError extends Error {
   constructor(
     readonly status: 400 | 404,
     message: string,
   ) {
     super(message);
-    this.name = "EmitEventError";
+    this.name = "SandboxInputError";
   }
 }

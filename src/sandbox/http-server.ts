@@ -5,8 +5,7 @@ import type { Socket } from "node:net";
 import { ApiError, badRequest, internalError, notFound, payloadTooLarge, toErrorJson, unauthorized } from "./errors.js";
 import { type FaultInjector, type FaultKind, faultAction } from "./faults.js";
 import { newRequestId } from "./ids.js";
-import { apiPathOf, matchRoute } from "./router.js";
-import type { RouteResult } from "./routes/types.js";
+import { apiPathOf, matchRoute, type RouteResult } from "./routes.js";
 import type { EmulatorStore } from "./store.js";
 
 export const MAX_BODY_BYTES = 1024 * 1024;

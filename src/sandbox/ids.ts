@@ -17,7 +17,7 @@ function nextByte(): number {
   return pool[poolOffset++] ?? 0;
 }
 
-export function randomAlphanumeric(length: number): string {
+function randomAlphanumeric(length: number): string {
   let out = "";
   while (out.length < length) {
     const byte = nextByte();

@@ -1,8 +1,9 @@
 // The emulator's state: webhooks (with their secrets), events, and per-webhook delivery attempts.
 // Routes read it through indexes; tests, benches and the demo seeder write it directly.
-import { EVENT_TYPE_INFO, type EventType, isEventType } from "../exa/event-types.js";
+import { type EventType, isEventType } from "../exa/event-types.js";
 import type { ExaEvent, Webhook, WebhookAttemptWire } from "../exa/schemas.js";
-import { newAttemptId, newEventId, newResourceId, newWebhookId, newWebhookSecret } from "./ids.js";
+import { eventData } from "./event-data.js";
+import { newAttemptId, newEventId, newWebhookId, newWebhookSecret } from "./ids.js";
 import { type LogEntry, TimeOrderedLog } from "./time-ordered-log.js";
 
 export type WebhookStatus = "active" | "inactive";
@@ -172,7 +173,7 @@ export class EmulatorStore {
       id,
       object: "event",
       type: input.type,
-      data: input.data === undefined ? defaultEventData(input.type as EventType, at) : input.data,
+      data: input.data === undefined ? eventData(input.type as EventType, at) : input.data,
       createdAt: new Date(at).toISOString(),
     };
     this.events.set(id, event);
@@ -262,21 +263,4 @@ function toMs(time: TimeInput): number {
   const ms = time instanceof Date ? time.getTime() : typeof time === "number" ? time : Date.parse(time);
   if (!Number.isFinite(ms)) throw new Error(`Invalid time ${String(time)}`);
   return ms;
-}
-
-// Payload `data` is the resource the event is about; a stub with a realistic id/object is enough here.
-const RESOURCE_STUBS: Record<string, [idPrefix: string, object: string]> = {
-  Webset: ["webset", "webset"],
-  WebsetItem: ["witem", "webset_item"],
-  WebsetSearch: ["wsearch", "webset_search"],
-  Import: ["import", "import"],
-  Monitor: ["monitor", "monitor"],
-  MonitorRun: ["mrun", "monitor_run"],
-};
-
-function defaultEventData(type: EventType, at: number): unknown {
-  const resource = EVENT_TYPE_INFO.find((info) => info.type === type)?.resource ?? "none";
-  const stub = RESOURCE_STUBS[resource];
-  if (!stub) return {};
-  return { id: newResourceId(stub[0]), object: stub[1], createdAt: new Date(at).toISOString() };
 }

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { ToolInputError } from "../format/tool-error.js";
 import { SANDBOX_RETRY_DELAYS_MS } from "../sandbox/delivery/schedule.js";
-import { EmitEventError } from "../sandbox/handle.js";
+import { SandboxInputError } from "../sandbox/handle.js";
 import { defineTool } from "./define.js";
 import { eventType, strictInput, webhookId } from "./inputs.js";
 
@@ -36,7 +36,7 @@ export const sandboxEmitEventTool = defineTool({
     try {
       result = await context.sandbox.emitEvent(input);
     } catch (error) {
-      if (error instanceof EmitEventError) throw new ToolInputError(error.message);
+      if (error instanceof SandboxInputError) throw new ToolInputError(error.message);
       throw error;
     }
     const { eventId, deliveredTo } = result;

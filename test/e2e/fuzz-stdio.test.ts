@@ -2,7 +2,7 @@
 // survives and every answer is a well-formed result. (stdio.test.ts checks stdout line by line.)
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../../src/sandbox/index.js";
+import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
 import { callTool, type SpawnedServer, spawnBuiltServer, TEST_API_KEY } from "../helpers/harness.js";
 
 let emulator: Emulator;

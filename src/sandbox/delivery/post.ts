@@ -98,7 +98,7 @@ async function readLimited(response: Response, limit: number): Promise<string> {
  * Node's fetch reports "fetch failed" and hides the reason in `cause` (e.g. `connect ECONNREFUSED
  * 127.0.0.1:45678`, or an AggregateError with only a code when both localhost addresses refuse).
  */
-export function transportErrorText(error: unknown): string {
+function transportErrorText(error: unknown): string {
   const cause = (error as { cause?: unknown })?.cause ?? error;
   const { message, code, errors } = (cause ?? {}) as { message?: string; code?: string; errors?: unknown[] };
   const inner = Array.isArray(errors) ? (errors[0] as { message?: string } | undefined)?.message : undefined;

@@ -13,7 +13,7 @@ import { closedPortUrl, startReceiver } from "../receivers/server.js";
 import { type DemoReceiverKind, FLAKY_EVERY, HEALTHY_BLIP_EVERY } from "./layout.js";
 
 /** Longer than the runtime delivery timeout (10 s), so runtime deliveries to it time out too. */
-export const SLOW_RECEIVER_DELAY_MS = 12_000;
+const SLOW_RECEIVER_DELAY_MS = 12_000;
 
 export interface DemoReceivers {
   urlOf(kind: DemoReceiverKind): string;

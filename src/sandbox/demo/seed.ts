@@ -16,8 +16,8 @@ const HOUR = 3_600_000;
  * not turn a healthy answer into a timeout); short for the one that never answers in time, whose five
  * back-to-back attempts per event set the floor of the seeding time. Both are recorded as the runtime's 10 s.
  */
-export const SEED_DELIVERY_TIMEOUT_MS = 1_000;
-export const SEED_SLOW_RECEIVER_TIMEOUT_MS = 250;
+const SEED_DELIVERY_TIMEOUT_MS = 1_000;
+const SEED_SLOW_RECEIVER_TIMEOUT_MS = 250;
 /**
  * Delivery chains in flight at once. Sender, receivers and store share one process: past ~16 concurrent
  * requests latency grows with no gain in throughput. The slow receiver's chains run beside this pool.

@@ -5,18 +5,7 @@ import { FaultInjector } from "./faults.js";
 import { type ControlHandler, createEmulatorServer, type RecordedRequest } from "./http-server.js";
 import { EmulatorStore } from "./store.js";
 
-export type { FaultAction, FaultKind, FaultRule } from "./faults.js";
-export { FaultInjector } from "./faults.js";
-export { type ControlHandler, MAX_BODY_BYTES, type RecordedRequest } from "./http-server.js";
-export { DEFAULT_LIMIT, MAX_LIMIT } from "./query.js";
-export type {
-  AddAttemptInput,
-  AddEventInput,
-  CreateWebhookInput,
-  TimeInput,
-  UpdateWebhookInput,
-  WebhookStatus,
-} from "./store.js";
+export type { AddAttemptInput } from "./store.js";
 export { EmulatorStore } from "./store.js";
 
 export interface EmulatorOptions {
