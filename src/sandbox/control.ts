@@ -1,19 +1,27 @@
-// What code outside the emulator can make the sandbox do, and the HTTP route that exposes it (not part of
-// Exa's API). Emitting an event stores it, then delivers it in the background; the sandbox_emit_event tool
-// reaches it through SandboxHandle, scripts through
-//   POST /_sandbox/events  {"type": "webset.item.created", "webhookId"?: "webhook_...", "data"?: {...}}
-//   → 200 {"eventId": "event_...", "deliveredTo": [{"webhookId": "...", "url": "..."}]}
-// The route sits behind the same API-key check as the rest of the emulator; errors use Exa's 400/404 shapes.
+// What code outside the emulator can make the sandbox do, and the HTTP routes that expose it (not part of
+// Exa's API). The sandbox tools reach these actions through SandboxHandle, scripts through
+//   POST /_sandbox/events     {"type": "webset.item.created", "webhookId"?: "webhook_...", "data"?: {...}}
+//     → 200 {"eventId": "event_...", "deliveredTo": [{"webhookId": "...", "url": "..."}]}
+//   POST /_sandbox/receivers  {"webhookId": "webhook_...", "behavior": "healthy"}
+//     → 200 {"webhookId": "...", "url": "...", "behavior": "healthy", "previous": "crashing", ...}
+// The routes sit behind the same API-key check as the rest of the emulator; errors use Exa's 400/404 shapes.
 import { isEventType } from "../exa/event-types.js";
 import type { DeliveryEngine } from "./delivery/engine.js";
+import type { DemoReceivers } from "./demo/seed.js";
 import { badRequest, notFound } from "./errors.js";
-import { eventData } from "./event-data.js";
-import { type SandboxHandle, SandboxInputError } from "./handle.js";
+import {
+  RECEIVER_BEHAVIORS,
+  type ReceiverBehavior,
+  type SandboxHandle,
+  SandboxInputError,
+  type SetReceiverResult,
+} from "./handle.js";
 import type { ControlHandler } from "./http-server.js";
 import { invalidEventTypeMessage } from "./input.js";
 import type { EmulatorStore } from "./store.js";
 
 export const CONTROL_EVENTS_PATH = "/_sandbox/events";
+export const CONTROL_RECEIVERS_PATH = "/_sandbox/receivers";
 
 type EmitEventInput = Parameters<SandboxHandle["emitEvent"]>[0];
 type EmitEventResult = Awaited<ReturnType<SandboxHandle["emitEvent"]>>;
@@ -34,8 +42,7 @@ export function emitEvent(store: EmulatorStore, engine: DeliveryEngine, input: E
   if (!isEventType(type)) throw new SandboxInputError(400, invalidEventTypeMessage(type, "type"));
   if (input.data !== undefined) assertStorableData(input.data);
   const targets = webhookId === undefined ? subscribedWebhooks(store, type) : [namedWebhook(store, webhookId)];
-  const at = Date.now();
-  const event = store.addEvent({ type, data: input.data ?? eventData(type, at), createdAt: at });
+  const event = store.addEvent({ type, data: input.data, createdAt: Date.now() });
   for (const webhook of targets) engine.dispatch(event, webhook.id);
   return { eventId: event.id, deliveredTo: targets.map((webhook) => ({ webhookId: webhook.id, url: webhook.url })) };
 }
@@ -84,24 +91,90 @@ function assertStorableData(data: unknown): void {
   }
 }
 
-export function createControlHandler(store: EmulatorStore, engine: DeliveryEngine): ControlHandler {
-  return ({ method, path, json }) => {
-    if (path !== CONTROL_EVENTS_PATH && path !== `${CONTROL_EVENTS_PATH}/`) return undefined;
-    if (method !== "POST") throw notFound(`Cannot ${method} ${CONTROL_EVENTS_PATH}`);
-    const body = json();
-    if (typeof body !== "object" || body === null || Array.isArray(body)) {
-      throw badRequest('Body must be a JSON object like {"type":"webset.item.created","webhookId":"webhook_..."}');
-    }
-    const { type, webhookId, data, ...rest } = body as Record<string, unknown>;
-    const unknown = Object.keys(rest);
-    if (unknown.length) throw badRequest(`property ${unknown[0]} should not exist (allowed: type, webhookId, data)`);
-    if (typeof type !== "string") throw badRequest("type must be a string, e.g. webset.item.created");
-    if (webhookId !== undefined && typeof webhookId !== "string") throw badRequest("webhookId must be a string");
+/**
+ * Changes how the demo receiver behind a webhook answers from the next request on. Only the demo webhooks
+ * have one: a webhook created in the session points at the user's own receiver.
+ */
+export async function setReceiver(
+  store: EmulatorStore,
+  receivers: DemoReceivers,
+  input: { webhookId: string; behavior: string },
+): Promise<SetReceiverResult> {
+  const { webhookId, behavior } = input;
+  if (!Object.hasOwn(RECEIVER_BEHAVIORS, behavior)) {
+    throw new SandboxInputError(
+      400,
+      `Unknown behavior ${JSON.stringify(behavior.slice(0, 100))}; use one of: ${Object.keys(RECEIVER_BEHAVIORS).join(", ")}.`,
+    );
+  }
+  const webhook = store.getWebhook(webhookId);
+  if (!webhook)
+    throw new SandboxInputError(404, `No webhook ${webhookId} in the sandbox. Call list_webhooks to see ids.`);
+  const receiver = receivers.get(webhookId);
+  if (!receiver) {
+    const why =
+      receivers.size === 0
+        ? "this sandbox has no demo receivers (it was started with an empty account)"
+        : "only the demo account's webhooks have a sandbox receiver";
+    throw new SandboxInputError(
+      400,
+      `Webhook ${webhookId} points at ${webhook.url}, not at a sandbox receiver: ${why}. Fix your own receiver, or pick a demo webhook from list_webhooks.`,
+    );
+  }
+  const previous = receiver.behavior;
+  await receiver.setBehavior(behavior as ReceiverBehavior);
+  return {
+    webhookId,
+    name: webhook.metadata?.name,
+    url: receiver.url,
+    webhookUrl: webhook.url,
+    webhookStatus: webhook.status,
+    behavior: behavior as ReceiverBehavior,
+    previous,
+  };
+}
+
+export function createControlHandler(
+  store: EmulatorStore,
+  engine: DeliveryEngine,
+  receivers: () => DemoReceivers,
+): ControlHandler {
+  return async ({ method, path, json }) => {
+    const route = path.endsWith("/") ? path.slice(0, -1) : path;
+    if (route !== CONTROL_EVENTS_PATH && route !== CONTROL_RECEIVERS_PATH) return undefined;
+    if (method !== "POST") throw notFound(`Cannot ${method} ${route}`);
     try {
-      return { status: 200, body: emitEvent(store, engine, { type, webhookId, data }) };
+      if (route === CONTROL_EVENTS_PATH) {
+        const { type, webhookId, data } = bodyOf(
+          json(),
+          ["type", "webhookId", "data"],
+          '{"type":"webset.item.created"}',
+        );
+        if (typeof type !== "string") throw badRequest("type must be a string, e.g. webset.item.created");
+        if (webhookId !== undefined && typeof webhookId !== "string") throw badRequest("webhookId must be a string");
+        return { status: 200, body: emitEvent(store, engine, { type, webhookId, data }) };
+      }
+      const { webhookId, behavior } = bodyOf(
+        json(),
+        ["webhookId", "behavior"],
+        '{"webhookId":"webhook_...","behavior":"healthy"}',
+      );
+      if (typeof webhookId !== "string") throw badRequest("webhookId must be a string");
+      if (typeof behavior !== "string")
+        throw badRequest(`behavior must be one of: ${Object.keys(RECEIVER_BEHAVIORS).join(", ")}`);
+      return { status: 200, body: await setReceiver(store, receivers(), { webhookId, behavior }) };
     } catch (error) {
       if (!(error instanceof SandboxInputError)) throw error;
       throw error.status === 404 ? notFound(error.message) : badRequest(error.message);
     }
   };
+}
+
+function bodyOf(body: unknown, allowed: readonly string[], example: string): Record<string, unknown> {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw badRequest(`Body must be a JSON object like ${example}`);
+  }
+  const unknown = Object.keys(body).filter((key) => !allowed.includes(key));
+  if (unknown.length) throw badRequest(`property ${unknown[0]} should not exist (allowed: ${allowed.join(", ")})`);
+  return body as Record<string, unknown>;
 }

@@ -3,12 +3,20 @@
 // (startSandbox: the MCP server talks to it over real HTTP, the production client code path with another
 // base URL and key) and the standalone `exa-webhooks-mcp emulator` command (runEmulatorCommand).
 import { SandboxClock } from "./clock.js";
-import { CONTROL_EVENTS_PATH, createControlHandler, emitEvent } from "./control.js";
+import {
+  CONTROL_EVENTS_PATH,
+  CONTROL_RECEIVERS_PATH,
+  createControlHandler,
+  emitEvent,
+  setReceiver,
+} from "./control.js";
 import { DeliveryEngine } from "./delivery/engine.js";
-import { type DemoReceivers, startDemoReceivers } from "./demo/receivers.js";
-import { type SeedReport, seedDemoAccount } from "./demo/seed.js";
+import { DEMO_ID_SEED } from "./demo/layout.js";
+import { type DemoReceivers, type SeedReport, seedDemoAccount, startDemoReceivers } from "./demo/seed.js";
 import { type Emulator, startEmulator } from "./emulator.js";
 import type { SandboxHandle } from "./handle.js";
+import { seededIds } from "./ids.js";
+import type { SandboxReceiver } from "./receivers/receiver.js";
 
 export type SandboxSeed = "demo" | "empty";
 
@@ -41,27 +49,32 @@ export interface LaunchedSandbox {
 
 export async function launchSandbox(options: LaunchSandboxOptions): Promise<LaunchedSandbox> {
   const clock = new SandboxClock();
-  const emulator = await startEmulator({ port: options.port ?? 0, clock: clock.now });
+  // The demo's ids are seeded, so an id copied from one session works in the next.
+  const ids = options.seed === "demo" ? seededIds(DEMO_ID_SEED) : undefined;
+  const emulator = await startEmulator({ port: options.port ?? 0, clock: clock.now, ids });
   const engine = new DeliveryEngine({
     store: emulator.store,
     clock: clock.now,
     timeoutMs: options.deliveryTimeoutMs,
     retryDelaysMs: options.retryDelaysMs,
   });
-  emulator.setControlHandler(createControlHandler(emulator.store, engine));
+  let started: SandboxReceiver[] = [];
+  let receivers: DemoReceivers = new Map();
+  emulator.setControlHandler(createControlHandler(emulator.store, engine, () => receivers));
 
-  let receivers: DemoReceivers | undefined;
   let seedReport: SeedReport | undefined;
   const seed = async (): Promise<void> => {
     if (options.seed !== "demo") return;
-    receivers = await startDemoReceivers();
-    seedReport = await seedDemoAccount(emulator.store, engine, clock, receivers);
+    started = await startDemoReceivers();
+    const seeded = await seedDemoAccount(emulator.store, engine, clock, started);
+    seedReport = seeded.report;
+    receivers = seeded.receivers;
   };
   const ready = seed();
   const close = async (): Promise<void> => {
     await ready.catch(() => {});
     await engine.close();
-    await receivers?.close();
+    await Promise.all(started.map((receiver) => receiver.close()));
     await emulator.close();
   };
 
@@ -79,10 +92,31 @@ export async function launchSandbox(options: LaunchSandboxOptions): Promise<Laun
     }
   }
 
+  const { store } = emulator;
+  // Every method waits for the seed: the demo webhooks and their receivers exist only once it is done.
+  const seeded = () => ready.catch(() => {});
   const handle: SandboxHandle = {
     emitEvent: async (input) => {
-      await ready.catch(() => {});
-      return emitEvent(emulator.store, engine, input);
+      await seeded();
+      return emitEvent(store, engine, input);
+    },
+    setReceiver: async (input) => {
+      await seeded();
+      return setReceiver(store, receivers, input);
+    },
+    webhookSecret: async (webhookId) => {
+      await seeded();
+      return store.getWebhook(webhookId) ? store.getWebhookSecret(webhookId) : undefined;
+    },
+    webhookSecrets: async () => {
+      await seeded();
+      return Object.fromEntries(
+        store.listWebhooks().map((webhook) => [webhook.id, store.getWebhookSecret(webhook.id) as string]),
+      );
+    },
+    receiverLog: async (webhookId) => {
+      await seeded();
+      return receivers.get(webhookId)?.log;
     },
   };
   return {
@@ -147,6 +181,7 @@ function usageLines(baseUrl: string): string[] {
     // exa-js appends /websets/v0/... to the origin it is given, exactly as with the real API; any key works.
     `exa-js: const exa = new Exa("any-key", "${baseUrl}"); await exa.websets.webhooks.list();`,
     `emit an event: curl -X POST ${baseUrl}${CONTROL_EVENTS_PATH} -H "x-api-key: any-key" -H "content-type: application/json" -d '{"type":"webset.item.created"}'`,
+    `fix a demo receiver (--seed demo): curl -X POST ${baseUrl}${CONTROL_RECEIVERS_PATH} -H "x-api-key: any-key" -H "content-type: application/json" -d '{"webhookId":"webhook_...","behavior":"healthy"}'`,
   ];
 }
 

@@ -10,6 +10,7 @@ import { listEventsTool } from "./list-events.js";
 import { listWebhookAttemptsTool } from "./list-webhook-attempts.js";
 import { listWebhooksTool } from "./list-webhooks.js";
 import { sandboxEmitEventTool } from "./sandbox-emit-event.js";
+import { sandboxSetReceiverTool } from "./sandbox-set-receiver.js";
 import { updateWebhookTool } from "./update-webhook.js";
 import { verifyWebhookSignatureTool } from "./verify-webhook-signature.js";
 
@@ -28,6 +29,7 @@ export const ALL_TOOLS: readonly AnyToolDefinition[] = [
   getEventTool,
   verifyWebhookSignatureTool,
   sandboxEmitEventTool,
+  sandboxSetReceiverTool,
 ];
 
 export const TOOL_NAMES: readonly string[] = ALL_TOOLS.map((tool) => tool.name);

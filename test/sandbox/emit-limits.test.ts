@@ -1,24 +1,19 @@
 // sandbox_emit_event refuses `data` too deep or too large to store and serve, through a real MCP client:
 // nothing is stored on refusal, and list_events keeps answering afterwards.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LaunchedSandbox, launchSandbox } from "../../src/sandbox/launch.js";
-import { type Harness, startHarness } from "../helpers/harness.js";
+import type { LaunchedSandbox } from "../../src/sandbox/launch.js";
+import type { Harness } from "../helpers/harness.js";
+import { type SandboxHarness, startSandboxHarness } from "./sandbox-harness.js";
 
 let sandbox: LaunchedSandbox;
 let harness: Harness;
+let running: SandboxHarness;
 
 beforeAll(async () => {
-  sandbox = await launchSandbox({ seed: "empty" });
-  harness = await startHarness({
-    emulator: sandbox.emulator,
-    flags: { sandbox: true },
-    dependencies: { sandbox: sandbox.handle },
-  });
+  running = await startSandboxHarness({ seed: "empty" });
+  ({ sandbox, harness } = running);
 });
-afterAll(async () => {
-  await harness.close();
-  await sandbox.close();
-});
+afterAll(() => running.close());
 
 function nested(depth: number): Record<string, unknown> {
   const root: Record<string, unknown> = {};

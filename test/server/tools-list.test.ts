@@ -45,12 +45,12 @@ describe("tools/list", () => {
     expect(byName.get("verify_webhook_signature")?.openWorldHint).toBe(false);
   });
 
-  it("costs a model under 12 KB of context, with and without the sandbox's extra tool", async () => {
+  it("costs a model under 12 KB of context, 13 KB with the sandbox's two extra tools", async () => {
     const plain = await harness.client.listTools();
     expect(Buffer.byteLength(JSON.stringify(plain))).toBeLessThan(12 * 1024);
     const withSandbox = await sandbox.client.listTools();
     expect(withSandbox.tools.map((tool) => tool.name)).toContain("sandbox_emit_event");
-    expect(Buffer.byteLength(JSON.stringify(withSandbox))).toBeLessThan(12 * 1024);
+    expect(Buffer.byteLength(JSON.stringify(withSandbox))).toBeLessThan(13 * 1024);
   });
 
   it("every description still says when to use the tool", async () => {
