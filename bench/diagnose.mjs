@@ -16,7 +16,7 @@ const WALK_SCRIPT = fileURLToPath(new URL("./cursor-walk.mjs", import.meta.url))
 const CONCURRENCIES = [undefined, 8]; // undefined = the server's default (EXA_MAX_CONCURRENCY=4)
 const TARGETS = { speedup: 5, peakRssMb: 150, textBytes: 3072 };
 
-/** @param {typeof import("../src/sandbox/index.js")} emulatorModule */
+/** @param {typeof import("../src/sandbox/emulator.js")} emulatorModule */
 export async function benchDiagnose(emulatorModule, log) {
   const scenarios = [];
   let listing;

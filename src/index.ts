@@ -17,7 +17,7 @@ async function main(): Promise<number | undefined> {
       process.stdout.write(`${VERSION}\n`);
       return 0;
     case "emulator": {
-      const { runEmulatorCommand } = await import("./sandbox/cli.js");
+      const { runEmulatorCommand } = await import("./sandbox/launch.js");
       await runEmulatorCommand(command.port, command.seed);
       return undefined;
     }
@@ -91,7 +91,7 @@ async function prepare(
   const empty = emptySelectionText(config);
   if (empty) throw new UsageError(empty);
   if (!flags.sandbox) return { config, dependencies: {}, close: async () => {} };
-  const { startSandbox } = await import("./sandbox/runtime.js");
+  const { startSandbox } = await import("./sandbox/launch.js");
   const sandbox = await startSandbox();
   return {
     config: { ...config, baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey },

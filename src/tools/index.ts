@@ -11,6 +11,7 @@ import { listWebhookAttemptsTool } from "./list-webhook-attempts.js";
 import { listWebhooksTool } from "./list-webhooks.js";
 import { redeliverEventsTool } from "./redeliver-events.js";
 import { sandboxEmitEventTool } from "./sandbox-emit-event.js";
+import { sandboxSetReceiverTool } from "./sandbox-set-receiver.js";
 import { updateWebhookTool } from "./update-webhook.js";
 import { verifyWebhookSignatureTool } from "./verify-webhook-signature.js";
 
@@ -30,6 +31,7 @@ export const ALL_TOOLS: readonly AnyToolDefinition[] = [
   redeliverEventsTool,
   verifyWebhookSignatureTool,
   sandboxEmitEventTool,
+  sandboxSetReceiverTool,
 ];
 
 export const TOOL_NAMES: readonly string[] = ALL_TOOLS.map((tool) => tool.name);

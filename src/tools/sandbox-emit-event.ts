@@ -4,7 +4,7 @@ import { z } from "zod";
 import { ToolInputError } from "../format/tool-error.js";
 import { plural } from "../format/words.js";
 import { SANDBOX_RETRY_DELAYS_MS } from "../sandbox/delivery/schedule.js";
-import { EmitEventError } from "../sandbox/handle.js";
+import { SandboxInputError } from "../sandbox/handle.js";
 import { defineTool } from "./define.js";
 import { eventType, strictInput, webhookId } from "./inputs.js";
 
@@ -22,7 +22,7 @@ export const sandboxEmitEventTool = defineTool({
     data: z
       .record(z.string(), z.unknown())
       .optional()
-      .describe("The resource the event carries; omit for a realistic one."),
+      .describe("The resource the event carries (at most 32 levels deep, 256 kB as JSON); omit for a realistic one."),
   }),
   outputSchema: z.object({
     eventId: z.string(),
@@ -37,7 +37,7 @@ export const sandboxEmitEventTool = defineTool({
     try {
       result = await context.sandbox.emitEvent(input);
     } catch (error) {
-      if (error instanceof EmitEventError) throw new ToolInputError(error.message);
+      if (error instanceof SandboxInputError) throw new ToolInputError(error.message);
       throw error;
     }
     const { eventId, deliveredTo } = result;

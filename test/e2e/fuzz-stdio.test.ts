@@ -3,7 +3,7 @@
 // Seeded: the same calls every run unless FUZZ_SEED says otherwise; a failure prints the seed to rerun it.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../../src/sandbox/index.js";
+import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
 import { callTool, type SpawnedServer, spawnBuiltServer, TEST_API_KEY } from "../helpers/harness.js";
 
 const FIXTURE = "webhook_fuzz";

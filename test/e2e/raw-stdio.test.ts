@@ -2,7 +2,7 @@
 // that JavaScript treats specially, a line larger than the transport accepts. Only the wire is assumed.
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../../src/sandbox/index.js";
+import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
 import { BIN_PATH, TEST_API_KEY } from "../helpers/harness.js";
 
 interface RawServer {

@@ -12,7 +12,7 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import { expect } from "vitest";
 import { type Config, loadConfig } from "../../src/config.js";
-import { type Emulator, startEmulator } from "../../src/sandbox/index.js";
+import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
 import { createServer, type ServerDependencies } from "../../src/server.js";
 
 /** A distinctive key: any appearance of it in output is a leak. */

@@ -1,7 +1,7 @@
 // diagnose_failures end to end: a real MCP client, the emulator over HTTP, histories seeded in it.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DiagnosisReport, WebhookDiagnosis } from "../../src/diagnose/index.js";
-import { type Emulator, startEmulator } from "../../src/sandbox/index.js";
+import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
 import { type Harness, startHarness } from "../helpers/harness.js";
 import { type SeedHistory, seedHistory } from "../helpers/seed.js";
 

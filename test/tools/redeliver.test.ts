@@ -3,7 +3,7 @@
 // any request to a non-loopback address, so a refusal test can never send traffic off the machine.
 import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../../src/sandbox/index.js";
+import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
 import { type Harness, startHarness } from "../helpers/harness.js";
 import { type Receiver, startReceiver } from "../redeliver/receiver.js";
 
