@@ -104,11 +104,17 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** A chain to follow: from its first page, or on from a cursor the head page gave. */
-interface WorkItem {
+/** Where a chain stands: its partition, the cursor of its next page, and the pages read before it. */
+interface ChainPosition {
   partition: Partition;
   cursor?: string;
   pagesRead: number;
+}
+
+/** A chain to follow: from its first page, or on from a cursor the head page gave. */
+interface WorkItem extends ChainPosition {
+  /** Estimated attempts per ms of history (from the head page's type mix and span); 0 = no sign of any. */
+  rate: number;
 }
 
 interface PageFailure {
@@ -191,7 +197,7 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
   }
 
   /** One request; undefined when the chain must end (time budget or a failed page, both recorded). */
-  async function fetchPage(item: WorkItem, head: boolean): Promise<Page<WebhookAttempt> | undefined> {
+  async function fetchPage(item: ChainPosition, head: boolean): Promise<Page<WebhookAttempt> | undefined> {
     clientSignal.throwIfAborted();
     if (budget.signal.aborted) {
       outOfTime = true;
@@ -265,12 +271,15 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
         // Without the probe, still page the known types: the recorded failure already says what is unknown.
         if (!outOfTime && options.eventType === undefined) {
           for (const typed of typedPartitions(knownTypes, [partition.successful]))
-            work.push({ partition: typed, pagesRead: 0 });
+            work.push({ partition: typed, pagesRead: 0, rate: 0 });
         }
         continue;
       }
       headRead.add(partition.successful);
       let reachedSince = false;
+      const typeCounts = new Map<string, number>();
+      let newestMs = Number.NEGATIVE_INFINITY;
+      let oldestMs = Number.POSITIVE_INFINITY;
       for (const attempt of page.data) {
         if (!belongsTo(partition, attempt)) continue;
         const ms = timestampMillis(attempt.attemptedAt);
@@ -280,16 +289,28 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
           continue;
         }
         inWindow.push({ attempt, ms, whole: false });
+        typeCounts.set(attempt.eventType, (typeCounts.get(attempt.eventType) ?? 0) + 1);
+        newestMs = Math.max(newestMs, ms);
+        oldestMs = Math.min(oldestMs, ms);
       }
       const whole = reachedSince || !page.hasMore || !page.nextCursor;
+      // The head page is the newest slice of this outcome: a type's share of it over the time it spans
+      // estimates how fast that chain's history accrues, hence its length (the same history for all).
+      const span = Math.max(1, newestMs - oldestMs);
+      const rateOf = (eventType: string) => (typeCounts.get(eventType) ?? 0) / span;
       if (whole) {
         wholeOutcome.add(partition.successful);
         for (const entry of inWindow) if (entry.attempt.successful === partition.successful) entry.whole = true;
       } else if (options.eventType !== undefined) {
-        work.push({ partition, cursor: page.nextCursor as string, pagesRead: 1 });
+        work.push({
+          partition,
+          cursor: page.nextCursor as string,
+          pagesRead: 1,
+          rate: rateOf(partition.eventType ?? ""),
+        });
       } else {
         for (const typed of typedPartitions(knownTypes, [partition.successful]))
-          work.push({ partition: typed, pagesRead: 0 });
+          work.push({ partition: typed, pagesRead: 0, rate: rateOf(typed.eventType ?? "") });
       }
     }
     inWindow.sort(newestFirst);
@@ -306,11 +327,17 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
     return work;
   }
 
+  /**
+   * Longest chains first: a chain is sequential (each cursor comes from the page before), so the scan
+   * cannot end before its longest chain, and one started last would run alone at the end while the other
+   * lanes sit idle. Pool lanes take the next chain as soon as theirs ends, so every lane stays busy while
+   * any chain is left. Ties (and chains with no estimate) in type order, failed first.
+   */
   function plan(work: WorkItem[]): WorkItem[] {
-    // Interleave by type, failed then successful, so a capped scan samples both outcomes (see typedPartitions).
     const typeOf = (item: WorkItem) => item.partition.eventType ?? "";
     return work.sort(
       (a, b) =>
+        b.rate - a.rate ||
         (typeOf(a) < typeOf(b) ? -1 : typeOf(a) > typeOf(b) ? 1 : 0) ||
         Number(a.partition.successful) - Number(b.partition.successful),
     );

@@ -89,6 +89,16 @@ describe("scanWebhookAttempts", () => {
     expect(calls.map((q) => q.eventType)).toEqual([undefined, undefined]);
   });
 
+  it("starts the chains the probes show to be longest first", async () => {
+    // webset.idle is most of the traffic: its chains are the longest and must not wait behind the others.
+    const history = generateHistory(3000, 11, ["webset.idle", "webset.idle", "webset.idle", "monitor.run.completed"]);
+    const { result, calls } = scan(history, { concurrency: 1 });
+    await result;
+    const typed = calls.filter((q) => q.eventType !== undefined && q.cursor === undefined);
+    expect(typed.slice(0, 2).map((q) => q.eventType)).toEqual(["webset.idle", "webset.idle"]);
+    expect(typed[2]?.eventType).toBe("monitor.run.completed");
+  });
+
   it("stops at maxAttempts overall and says how to raise it", async () => {
     const { result } = scan(BIG, { maxAttempts: 250, concurrency: 3 });
     const diagnosis = await result;
