@@ -1,5 +1,7 @@
 // Configuration from environment variables and command-line flags, validated in one place.
 import { z } from "zod";
+import { plural } from "./format/words.js";
+import { parseWebhookSecrets } from "./redeliver/secrets.js";
 
 export const DEFAULT_BASE_URL = "https://api.exa.ai";
 
@@ -28,6 +30,8 @@ export interface Config {
   tools: string[] | undefined;
   /** Running against the embedded emulator with simulated data. */
   sandbox: boolean;
+  /** EXA_WEBHOOK_SECRETS: webhook id → signing secret, for redeliver_events. A Map, so JSON.stringify shows none. */
+  webhookSecrets: ReadonlyMap<string, string>;
 }
 
 export interface ConfigFlags {
@@ -59,9 +63,11 @@ export function loadConfig(
     }
     return parsed.data;
   };
+  const webhookSecrets = parseWebhookSecrets(env.EXA_WEBHOOK_SECRETS);
+  for (const warning of webhookSecrets.warnings) warn(warning);
   return {
-    apiKey: env.EXA_API_KEY?.trim() || undefined,
-    baseUrl: normalizeBaseUrl(env.EXA_BASE_URL?.trim() || DEFAULT_BASE_URL),
+    apiKey: apiKeyFrom(env.EXA_API_KEY),
+    baseUrl: normalizeBaseUrl(env.EXA_BASE_URL?.trim() || DEFAULT_BASE_URL, env.EXA_ALLOW_INSECURE_BASE_URL === "1"),
     timeoutMs: number("EXA_TIMEOUT_MS"),
     maxConcurrency: number("EXA_MAX_CONCURRENCY"),
     diagnoseBudgetMs: number("EXA_DIAGNOSE_BUDGET_MS"),
@@ -69,10 +75,23 @@ export function loadConfig(
     readOnly: flags.readOnly ?? false,
     tools: flags.tools,
     sandbox: flags.sandbox ?? false,
+    webhookSecrets: webhookSecrets.secrets,
   };
 }
 
-function normalizeBaseUrl(raw: string): string {
+/** Every output is redacted of the key; a key of 1-3 characters would redact ordinary words, so refuse it. */
+function apiKeyFrom(raw: string | undefined): string | undefined {
+  const key = raw?.trim();
+  if (!key) return undefined;
+  if (key.length < 4) {
+    throw new ConfigError(
+      `EXA_API_KEY is ${plural(key.length, "character")} long, too short to be an Exa API key. Set the key from https://dashboard.exa.ai/api-keys.`,
+    );
+  }
+  return key;
+}
+
+function normalizeBaseUrl(raw: string, allowInsecure: boolean): string {
   let url: URL;
   try {
     url = new URL(raw);
@@ -82,7 +101,18 @@ function normalizeBaseUrl(raw: string): string {
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new ConfigError(`EXA_BASE_URL must be http(s), got "${url.protocol}".`);
   }
+  // Every request carries the key in a header: over plain http, anyone on the path could read it.
+  if (url.protocol === "http:" && !allowInsecure && !isLoopback(url.hostname)) {
+    throw new ConfigError(
+      `EXA_BASE_URL "${url.origin}" is plain http to a host that is not loopback, so EXA_API_KEY would travel in clear text. Use https, or set EXA_ALLOW_INSECURE_BASE_URL=1 if that network is trusted.`,
+    );
+  }
   // Accept ".../", ".../websets" and ".../websets/v0" alike: the client appends /websets/v0 itself.
   const path = url.pathname.replace(/\/+$/, "").replace(/\/websets(\/v0)?$/, "");
   return `${url.origin}${path}`;
+}
+
+/** 127.0.0.0/8, ::1 and localhost (as URL writes them: IPv4 normalized, IPv6 in brackets). */
+function isLoopback(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }

@@ -3,7 +3,7 @@
 import { parseCommand, type ServeFlags, USAGE, UsageError } from "./cli/args.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import type { ServerDependencies } from "./server.js";
-import { TOOL_NAMES } from "./tools/index.js";
+import { emptySelectionText, TOOL_NAMES } from "./tools/index.js";
 import { VERSION } from "./version.js";
 
 async function main(): Promise<number | undefined> {
@@ -16,7 +16,7 @@ async function main(): Promise<number | undefined> {
       process.stdout.write(`${VERSION}\n`);
       return 0;
     case "emulator": {
-      const { runEmulatorCommand } = await import("./sandbox/cli.js");
+      const { runEmulatorCommand } = await import("./sandbox/launch.js");
       await runEmulatorCommand(command.port, command.seed);
       return undefined;
     }
@@ -41,21 +41,42 @@ async function main(): Promise<number | undefined> {
         return undefined;
       }
       const { serveStdioConnection } = await import("./transports/stdio.js");
-      const connection = serveStdioConnection(config, dependencies, {
-        stdin: process.stdin,
-        stdout: process.stdout,
-        onerror: (error) => process.stderr.write(`exa-webhooks-mcp: stdio: ${error.message}\n`),
-      });
-      if (!config.apiKey && !config.sandbox) {
-        process.stderr.write("exa-webhooks-mcp: EXA_API_KEY is not set; tools will explain how to set it.\n");
-      }
+      let closing = false;
       // The client closing stdin is the end of the session: stop the sandbox's servers too, or they keep
-      // the process alive after the client has gone.
+      // the process alive after the client has gone. Listened to before the transport does, so the transport
+      // closing after it is no failure.
       const shutdown = async () => {
+        closing = true;
         await connection.close();
         await close();
       };
       process.stdin.once("end", () => void shutdown().finally(() => process.exit(0)));
+      const fail = (reason: string) => {
+        if (closing) return;
+        process.stderr.write(`exa-webhooks-mcp: stdio transport failed (${oneLine(reason)}); exiting.\n`);
+        void shutdown().finally(() => process.exit(1));
+      };
+      // A transport that gives up (a line over its buffer) closes right after its error: report the two as one
+      // line. An error it survives (one message that is not JSON-RPC) is reported on its own, once the turn is
+      // over. (The SDK skips a line that is not JSON at all without a word.)
+      let lastError: Error | undefined;
+      const connection = serveStdioConnection(config, dependencies, {
+        stdin: process.stdin,
+        stdout: process.stdout,
+        onerror: (error) => {
+          lastError = error;
+          setImmediate(() => {
+            if (lastError !== error || closing) return;
+            lastError = undefined;
+            process.stderr.write(`exa-webhooks-mcp: ignored a message on stdin: ${oneLine(error.message)}\n`);
+          });
+        },
+        onclose: () => fail(lastError?.message ?? "stdin was closed by the server"),
+      });
+      process.stdin.once("error", (error) => fail(error.message));
+      if (!config.apiKey && !config.sandbox) {
+        process.stderr.write("exa-webhooks-mcp: EXA_API_KEY is not set; tools will explain how to set it.\n");
+      }
       exitOn(["SIGINT", "SIGTERM"], shutdown);
       return undefined;
     }
@@ -70,14 +91,22 @@ async function prepare(
   if (unknown.length)
     throw new UsageError(`Unknown tool in --tools: ${unknown.join(", ")}. Tools: ${TOOL_NAMES.join(", ")}.`);
   const config = loadConfig(process.env, flags, (warning) => process.stderr.write(`exa-webhooks-mcp: ${warning}\n`));
+  const empty = emptySelectionText(config);
+  if (empty) throw new UsageError(empty);
   if (!flags.sandbox) return { config, dependencies: {}, close: async () => {} };
-  const { startSandbox } = await import("./sandbox/runtime.js");
+  const { startSandbox } = await import("./sandbox/launch.js");
   const sandbox = await startSandbox();
   return {
     config: { ...config, baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey },
     dependencies: { sandbox: sandbox.handle },
     close: sandbox.close,
   };
+}
+
+/** The first line of a message, cut: stderr gets one line per event, never a dump. */
+function oneLine(message: string): string {
+  const first = message.split("\n")[0] ?? "";
+  return first.length > 200 ? `${first.slice(0, 200)}…` : first;
 }
 
 /** Runs `cleanup` once on the first of these signals, then exits. */

@@ -10,13 +10,16 @@ import {
 import type { Config } from "./config.js";
 import { ExaClient } from "./exa/client.js";
 import { MissingApiKeyError } from "./exa/errors.js";
-import { inputIssuesText, toolErrorText } from "./format/tool-error.js";
+import { inputIssuesText, ToolInputError, toolErrorText } from "./format/tool-error.js";
 import { serverInstructions } from "./instructions.js";
 import { registerPrompts } from "./prompts/index.js";
+import { createRedactor, type Redactor } from "./redact.js";
 import { registerResources } from "./resources/index.js";
+import { guardToolCalls } from "./tools/call-guard.js";
 import type { ToolContext } from "./tools/define.js";
 import { type AnyToolDefinition, selectTools } from "./tools/index.js";
-import { registeredSchema } from "./tools/list-tools.js";
+import { parseToolInput } from "./tools/inputs.js";
+import { listedInputSchema, registeredSchema } from "./tools/list-tools.js";
 import { VERSION } from "./version.js";
 
 export const SANDBOX_MARKER = "[sandbox: simulated data]";
@@ -66,6 +69,8 @@ export function createServer(
     capabilities: { logging: {} },
     instructions: serverInstructions(config.sandbox),
   });
+  // The one Redactor of this server: every channel below sends through it.
+  const redactor = createRedactor(config.apiKey);
   const stderr = dependencies.stderr ?? ((line: string) => process.stderr.write(`${line}\n`));
   const legacyLogLevel = options.era === "modern" ? undefined : trackLegacyLogLevel(server);
 
@@ -76,7 +81,7 @@ export function createServer(
   const requestLog =
     (ctx: ServerContext | undefined): ToolContext["log"] =>
     (level, message) => {
-      const data = redact(message, config);
+      const data = redactor.redact(message);
       if (LEVELS.indexOf(level) >= LEVELS.indexOf("warning")) stderr(`exa-webhooks-mcp: ${data}`);
       if (!ctx) return;
       // 2026-07-28 clients ask per request (the SDK reads the envelope); 2025 clients with logging/setLevel.
@@ -110,15 +115,27 @@ export function createServer(
   };
 
   // Registered in the registry's order, which is the order tools/list shows.
-  for (const tool of selectTools(config)) {
-    registerTool(server, tool, config, (ctx) => {
+  const tools = selectTools(config);
+  for (const tool of tools) {
+    registerTool(server, tool, config, redactor, (ctx) => {
       const log = requestLog(ctx);
       return { log, exa: requestExa(log), sandbox: dependencies.sandbox };
     });
   }
   const exaFor = (ctx?: ServerContext) => requestExa(requestLog(ctx))();
-  registerResources(server, config, exaFor);
+  registerResources(server, config, exaFor, redactor);
   registerPrompts(server, exaFor);
+  // Arguments the SDK would refuse with a raw zod dump (or strip) are answered like every other bad input.
+  const connect = server.connect.bind(server);
+  server.connect = (transport) =>
+    connect(
+      guardToolCalls(transport, (name, args) => {
+        const tool = tools.find((candidate) => candidate.name === name);
+        const input = tool && parseToolInput(tool.inputSchema, args);
+        if (!input || input.success) return undefined;
+        return errorResult(new ToolInputError(inputIssuesText(input.issues)), name, args, config, redactor);
+      }),
+    );
   return server;
 }
 
@@ -138,37 +155,45 @@ function trackLegacyLogLevel(server: McpServer): () => LoggingLevel | undefined 
 
 type RequestContext = (ctx: ServerContext) => Pick<ToolContext, "exa" | "log" | "sandbox">;
 
-function registerTool(server: McpServer, tool: AnyToolDefinition, config: Config, perRequest: RequestContext): void {
+function registerTool(
+  server: McpServer,
+  tool: AnyToolDefinition,
+  config: Config,
+  redactor: Redactor,
+  perRequest: RequestContext,
+): void {
   server.registerTool(
     tool.name,
     {
       title: tool.title,
       description: tool.description,
-      // The SDK validates arguments with the tool's own schema; a bad call reads like every other input error
-      // of this server ("url is required", the sandbox marker), behind the SDK's "Invalid arguments" prefix.
-      inputSchema: registeredSchema(tool.inputSchema, "input", (error) =>
-        withMarker(redact(inputIssuesText(error), config), config),
-      ),
+      // tools/list shows the tool's real input schema; the arguments are validated once, below, by that schema,
+      // because the SDK's own validation would put its prefix before our wording and no sandbox marker
+      // (src/tools/list-tools.ts says more). Results are validated by the SDK against the output schema.
+      inputSchema: listedInputSchema(tool.inputSchema),
       outputSchema: registeredSchema(tool.outputSchema, "output"),
       annotations: tool.annotations,
     },
-    async (input: unknown, ctx: ServerContext): Promise<CallToolResult> => {
+    async (args: unknown, ctx: ServerContext): Promise<CallToolResult> => {
       const context: ToolContext = {
         ...perRequest(ctx),
         config,
         signal: ctx.mcpReq.signal,
-        progress: progressReporter(ctx),
+        progress: progressReporter(ctx, redactor),
       };
       try {
-        const result = await tool.handler(input, context);
-        return {
-          content: [{ type: "text", text: withMarker(redact(result.text, config), config) }],
+        const input = parseToolInput(tool.inputSchema, args);
+        if (!input.success) throw new ToolInputError(inputIssuesText(input.issues));
+        const result = await tool.handler(input.data, context);
+        const answer = redactor.redact({
+          content: [{ type: "text" as const, text: withMarker(result.text, config) }],
           structuredContent: result.structured as Record<string, unknown>,
-        };
+        });
+        // Shown this once (create_webhook), hidden from every later output.
+        redactor.learn(result.secret);
+        return answer;
       } catch (error) {
-        const args = input && typeof input === "object" ? (input as Record<string, unknown>) : {};
-        const text = toolErrorText(error, { tool: tool.name, args, baseUrl: config.baseUrl });
-        return { content: [{ type: "text", text: withMarker(redact(text, config), config) }], isError: true };
+        return errorResult(error, tool.name, args, config, redactor);
       }
     },
   );
@@ -178,7 +203,7 @@ function registerTool(server: McpServer, tool: AnyToolDefinition, config: Config
  * notifications/progress for one request, when the client sent a progressToken. The spec wants progress to
  * increase with every notification, so a value that does not (a phase that restarts its count) is not sent.
  */
-function progressReporter(ctx: ServerContext): ToolContext["progress"] {
+function progressReporter(ctx: ServerContext, redactor: Redactor): ToolContext["progress"] {
   const progressToken = ctx.mcpReq._meta?.progressToken;
   let last = Number.NEGATIVE_INFINITY;
   return async (progress, total, message) => {
@@ -191,19 +216,19 @@ function progressReporter(ctx: ServerContext): ToolContext["progress"] {
           progressToken,
           progress,
           ...(total === undefined ? {} : { total }),
-          ...(message ? { message } : {}),
+          ...(message ? { message: redactor.redact(message) } : {}),
         },
       })
       .catch(() => {});
   };
 }
 
-function withMarker(text: string, config: Config): string {
-  return config.sandbox ? `${SANDBOX_MARKER} ${text}` : text;
+function errorResult(error: unknown, tool: string, args: unknown, config: Config, redactor: Redactor): CallToolResult {
+  const named = args && typeof args === "object" && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
+  const text = toolErrorText(error, { tool, args: named, baseUrl: config.baseUrl });
+  return { content: [{ type: "text", text: redactor.redact(withMarker(text, config)) }], isError: true };
 }
 
-/** Last line of defence: the API key never leaves the server, whatever a message was built from. */
-function redact(text: string, config: Config): string {
-  const key = config.apiKey;
-  return key && key.length >= 4 ? text.split(key).join("[redacted]") : text;
+function withMarker(text: string, config: Config): string {
+  return config.sandbox ? `${SANDBOX_MARKER} ${text}` : text;
 }

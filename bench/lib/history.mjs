@@ -66,7 +66,7 @@ const RETRY_RECOVERY_RATE = 0.7;
 
 /**
  * Adds exactly `attempts` attempts for webhookId, deterministic for a seed; typeWeights from TYPE_MIXES.
- * @param {import("../../src/sandbox/index.js").EmulatorStore} store
+ * @param {import("../../src/sandbox/emulator.js").EmulatorStore} store
  * @returns {{ attempts: number, failed: number, events: number }}
  */
 export function seedDeliveryHistory(store, { webhookId, attempts: target, endMs, typeWeights, seed = 7 }) {

@@ -22,6 +22,7 @@ Flags:
 Environment:
   EXA_API_KEY            Your Exa API key (https://dashboard.exa.ai/api-keys).
   EXA_BASE_URL           API origin (default https://api.exa.ai).
+  EXA_ALLOW_INSECURE_BASE_URL=1  Allow http:// to a host that is not loopback (the key travels in clear).
   EXA_TIMEOUT_MS         Per-request timeout (default 30000).
   EXA_MAX_CONCURRENCY    Parallel requests of diagnose_failures (default 4).
   EXA_DIAGNOSE_BUDGET_MS Time budget of one diagnose_failures call (default 60000).`;

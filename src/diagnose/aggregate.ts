@@ -5,12 +5,13 @@
 // Memory: one small integer per distinct event (two attempt numbers), one record per (category, status)
 // group, and the timestamps of failures newer than the newest success seen so far (needed for
 // consecutiveFailures when attempts arrive out of order; tiny for a healthy webhook, bounded by the scan's
-// maxAttempts for a failing one). Never a list of attempts.
+// maxAttempts for a failing one). Never a list of attempts. Each attempt's timestamp is parsed once, by
+// whoever read the attempt, and comes in with it.
 import type { WebhookAttempt } from "../exa/schemas.js";
+import { sanitizeResponseText } from "../format/untrusted.js";
 import { classifyAttempt } from "./classify.js";
 import { hintFor } from "./hints.js";
-import { sanitizeResponseText } from "./sanitize.js";
-import { compareTimestamps, newerOf, olderOf, timestampMillis } from "./timestamps.js";
+import { compareInstants, type Instant, instant, newerOf, olderOf, timestampMillis } from "./timestamps.js";
 import type { AttemptSummary, Category, DiagnosisGroup, EventOutcomes } from "./types.js";
 
 /**
@@ -35,10 +36,10 @@ interface GroupState {
   statusCode: number;
   count: number;
   eventTypes: Set<string>;
-  firstSeen: string;
-  lastSeen: string;
+  firstSeen: Instant;
+  lastSeen: Instant;
   /** When the sample attempt was made: not always lastSeen, since a sample with a body beats a newer one. */
-  sampleAt: string;
+  sampleAt: Instant;
   sampleAttemptId: string;
   sampleEventId: string;
   sampleResponse: string;
@@ -47,8 +48,13 @@ interface GroupState {
 }
 
 export interface AttemptAggregator {
-  add(attempt: WebhookAttempt): void;
-  result(): AttemptSummary;
+  /** `attemptedMs` is the attempt's parsed attemptedAt, when the caller already has it. */
+  add(attempt: WebhookAttempt, attemptedMs?: number): void;
+  /**
+   * `countEventsOf` says which event types' events may be counted (both outcomes read in full); the others
+   * are listed in events.uncountedEventTypes. Default: all.
+   */
+  result(countEventsOf?: (eventType: string) => boolean): AttemptSummary;
 }
 
 export interface AttemptAggregatorOptions {
@@ -63,18 +69,18 @@ export interface AttemptAggregatorOptions {
  * evidence (ECONNREFUSED vs ENOTFOUND picks the hint), so an empty newest attempt must not hide an older
  * one that says why. Equal timestamps fall back to the attempt id so the pick never depends on order.
  */
-function isBetterSample(attempt: WebhookAttempt, response: string, group: GroupState): boolean {
+function isBetterSample(attempt: WebhookAttempt, at: Instant, response: string, group: GroupState): boolean {
   const hasText = response !== "";
   if (hasText !== (group.sampleResponse !== "")) return hasText;
-  const byTime = compareTimestamps(attempt.attemptedAt, group.sampleAt);
+  const byTime = compareInstants(at, group.sampleAt);
   return byTime > 0 || (byTime === 0 && attempt.id > group.sampleAttemptId);
 }
 
 type SampleFields = Pick<GroupState, "sampleAt" | "sampleAttemptId" | "sampleEventId" | "sampleResponse" | "sampleUrl">;
 
-function sampleFields(attempt: WebhookAttempt, response: string): SampleFields {
+function sampleFields(attempt: WebhookAttempt, at: Instant, response: string): SampleFields {
   return {
-    sampleAt: attempt.attemptedAt,
+    sampleAt: at,
     sampleAttemptId: attempt.id,
     sampleEventId: attempt.eventId,
     sampleResponse: response,
@@ -82,42 +88,60 @@ function sampleFields(attempt: WebhookAttempt, response: string): SampleFields {
   };
 }
 
-function compareGroups(a: DiagnosisGroup, b: DiagnosisGroup): number {
+function compareGroups(a: GroupState, b: GroupState): number {
   return (
     b.count - a.count ||
-    compareTimestamps(b.lastSeen, a.lastSeen) ||
+    compareInstants(b.lastSeen, a.lastSeen) ||
     (a.category < b.category ? -1 : a.category > b.category ? 1 : 0) ||
     a.statusCode - b.statusCode
   );
 }
 
-function countEventOutcomes(events: Map<string, number>): EventOutcomes {
-  const outcomes: EventOutcomes = { total: events.size, delivered: 0, recovered: 0, undelivered: 0 };
-  for (const packed of events.values()) {
-    const minSucceeded = packed % (FIELD_MAX + 1);
-    const minFailed = Math.floor(packed / (FIELD_MAX + 1));
-    if (minSucceeded === 0) outcomes.undelivered++;
-    else if (minFailed === 0 || minSucceeded < minFailed) outcomes.delivered++;
-    else outcomes.recovered++;
+/** Events per type: an event has one type, and counts are only trusted per type (see result()). */
+function countEventOutcomes(
+  eventsByType: Map<string, Map<string, number>>,
+  countEventsOf: (eventType: string) => boolean,
+): EventOutcomes {
+  const outcomes: EventOutcomes = { total: 0, delivered: 0, recovered: 0, undelivered: 0 };
+  const uncounted: string[] = [];
+  for (const [eventType, events] of eventsByType) {
+    if (!countEventsOf(eventType)) {
+      uncounted.push(eventType);
+      continue;
+    }
+    outcomes.total += events.size;
+    for (const packed of events.values()) {
+      const minSucceeded = packed % (FIELD_MAX + 1);
+      const minFailed = Math.floor(packed / (FIELD_MAX + 1));
+      if (minSucceeded === 0) outcomes.undelivered++;
+      else if (minFailed === 0 || minSucceeded < minFailed) outcomes.delivered++;
+      else outcomes.recovered++;
+    }
   }
+  if (uncounted.length > 0) outcomes.uncountedEventTypes = uncounted.sort();
   return outcomes;
 }
 
 export function createAttemptAggregator(options: AttemptAggregatorOptions = {}): AttemptAggregator {
-  const events = new Map<string, number>();
+  const eventsByType = new Map<string, Map<string, number>>();
   const groups = new Map<string, GroupState>();
   let attemptsScanned = 0;
   let failedAttempts = 0;
-  let windowFrom: string | null = null;
-  let windowTo: string | null = null;
-  let lastSuccessAt: string | null = null;
-  let lastFailureAt: string | null = null;
+  let windowFrom: Instant | null = null;
+  let windowTo: Instant | null = null;
+  let lastSuccess: Instant | null = null;
+  let lastFailure: Instant | null = null;
   let lastSuccessMs = Number.NEGATIVE_INFINITY;
   // Failure instants newer than lastSuccessMs when they were added; pruned lazily as lastSuccessMs grows.
   let recentFailureMs: number[] = [];
   let pruneAt = 64;
 
   function recordEvent(attempt: WebhookAttempt): void {
+    let events = eventsByType.get(attempt.eventType);
+    if (events === undefined) {
+      events = new Map();
+      eventsByType.set(attempt.eventType, events);
+    }
     const packed = events.get(attempt.eventId) ?? 0;
     let minSucceeded = packed % (FIELD_MAX + 1);
     let minFailed = Math.floor(packed / (FIELD_MAX + 1));
@@ -126,20 +150,19 @@ export function createAttemptAggregator(options: AttemptAggregatorOptions = {}):
     events.set(attempt.eventId, packEvent(minFailed, minSucceeded));
   }
 
-  function recordSuccess(attempt: WebhookAttempt): void {
-    lastSuccessAt = newerOf(lastSuccessAt, attempt.attemptedAt);
-    lastSuccessMs = Math.max(lastSuccessMs, timestampMillis(attempt.attemptedAt));
+  function recordSuccess(at: Instant): void {
+    lastSuccess = newerOf(lastSuccess, at);
+    lastSuccessMs = Math.max(lastSuccessMs, at.ms);
     if (recentFailureMs.length >= pruneAt) {
       recentFailureMs = recentFailureMs.filter((ms) => ms > lastSuccessMs);
       pruneAt = Math.max(64, recentFailureMs.length * 2);
     }
   }
 
-  function recordFailure(attempt: WebhookAttempt): void {
+  function recordFailure(attempt: WebhookAttempt, at: Instant): void {
     failedAttempts++;
-    lastFailureAt = newerOf(lastFailureAt, attempt.attemptedAt);
-    const ms = timestampMillis(attempt.attemptedAt);
-    if (ms > lastSuccessMs) recentFailureMs.push(ms);
+    lastFailure = newerOf(lastFailure, at);
+    if (at.ms > lastSuccessMs) recentFailureMs.push(at.ms);
 
     const category = classifyAttempt(attempt);
     const statusCode = attempt.responseStatusCode ?? 0;
@@ -151,44 +174,45 @@ export function createAttemptAggregator(options: AttemptAggregatorOptions = {}):
         statusCode,
         count: 1,
         eventTypes: new Set([attempt.eventType]),
-        firstSeen: attempt.attemptedAt,
-        lastSeen: attempt.attemptedAt,
-        ...sampleFields(attempt, sanitizeResponseText(attempt.responseBody)),
+        firstSeen: at,
+        lastSeen: at,
+        ...sampleFields(attempt, at, sanitizeResponseText(attempt.responseBody)),
       });
       return;
     }
     group.count++;
     group.eventTypes.add(attempt.eventType);
-    group.firstSeen = olderOf(group.firstSeen, attempt.attemptedAt);
-    group.lastSeen = newerOf(group.lastSeen, attempt.attemptedAt);
+    group.firstSeen = olderOf(group.firstSeen, at);
+    group.lastSeen = newerOf(group.lastSeen, at);
     // Sanitizing is the costly part; an older attempt cannot beat a sample that already has text.
-    const couldWin = group.sampleResponse === "" || compareTimestamps(attempt.attemptedAt, group.sampleAt) >= 0;
+    const couldWin = group.sampleResponse === "" || compareInstants(at, group.sampleAt) >= 0;
     if (!couldWin) return;
     const response = sanitizeResponseText(attempt.responseBody);
-    if (isBetterSample(attempt, response, group)) Object.assign(group, sampleFields(attempt, response));
+    if (isBetterSample(attempt, at, response, group)) Object.assign(group, sampleFields(attempt, at, response));
   }
 
   return {
-    add(attempt) {
+    add(attempt, attemptedMs = timestampMillis(attempt.attemptedAt)) {
+      const at = instant(attempt.attemptedAt, attemptedMs);
       attemptsScanned++;
-      windowFrom = olderOf(windowFrom, attempt.attemptedAt);
-      windowTo = newerOf(windowTo, attempt.attemptedAt);
+      windowFrom = olderOf(windowFrom, at);
+      windowTo = newerOf(windowTo, at);
       recordEvent(attempt);
-      if (attempt.successful) recordSuccess(attempt);
-      else recordFailure(attempt);
+      if (attempt.successful) recordSuccess(at);
+      else recordFailure(attempt, at);
     },
 
-    result() {
+    result(countEventsOf = () => true) {
       const summaryGroups: DiagnosisGroup[] = [];
-      for (const group of groups.values()) {
+      for (const group of [...groups.values()].sort(compareGroups)) {
         // Built field by field so the structured output keeps the contract's field order.
         summaryGroups.push({
           category: group.category,
           statusCode: group.statusCode,
           count: group.count,
           eventTypes: [...group.eventTypes].sort(),
-          firstSeen: group.firstSeen,
-          lastSeen: group.lastSeen,
+          firstSeen: group.firstSeen.text,
+          lastSeen: group.lastSeen.text,
           sampleAttemptId: group.sampleAttemptId,
           sampleEventId: group.sampleEventId,
           sampleResponse: group.sampleResponse,
@@ -197,21 +221,20 @@ export function createAttemptAggregator(options: AttemptAggregatorOptions = {}):
             statusCode: group.statusCode,
             webhookUrl: options.webhookUrl ?? group.sampleUrl,
             sampleResponse: group.sampleResponse,
-            lastSeen: group.lastSeen,
+            lastSeen: group.lastSeen.text,
             senderIsLocal: options.senderIsLocal ?? false,
           }),
         });
       }
-      summaryGroups.sort(compareGroups);
       return {
         attemptsScanned,
         failedAttempts,
         failureRate: attemptsScanned === 0 ? 0 : failedAttempts / attemptsScanned,
-        window: { from: windowFrom, to: windowTo },
-        events: countEventOutcomes(events),
+        window: { from: windowFrom?.text ?? null, to: windowTo?.text ?? null },
+        events: countEventOutcomes(eventsByType, countEventsOf),
         groups: summaryGroups,
-        lastSuccessAt,
-        lastFailureAt,
+        lastSuccessAt: lastSuccess?.text ?? null,
+        lastFailureAt: lastFailure?.text ?? null,
         consecutiveFailures: recentFailureMs.filter((ms) => ms > lastSuccessMs).length,
       };
     },

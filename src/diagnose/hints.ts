@@ -1,11 +1,13 @@
 // The "next check" line for each failure group: one concrete command or change, aimed at this webhook's
 // URL, so an agent can act without first working out which tool or flag applies.
-import { inlineSafe } from "./sanitize.js";
+import { isValidHost } from "../exa/hosts.js";
+import { oneLine } from "../format/untrusted.js";
+import { shows } from "./classify.js";
 import type { Category } from "./types.js";
 
 interface Target {
-  /** The URL, single-quoted for a POSIX shell. */
-  quotedUrl: string;
+  /** The URL as one POSIX-shell word; undefined when no command may be built from it (see `commandable`). */
+  quotedUrl: string | undefined;
   host: string;
   port: string;
   path: string;
@@ -13,61 +15,74 @@ interface Target {
   isPrivate: boolean;
 }
 
+const INVALID_HOST = "the host is not a valid DNS name or IP address, so no command is suggested";
+
 // Hosts a sender on the public internet can never reach: the most common "unreachable" root cause.
 const PRIVATE_HOST =
   /^(localhost|.*\.localhost|.*\.local|.*\.internal|127\.\d+\.\d+\.\d+|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|169\.254\.\d+\.\d+|0\.0\.0\.0|\[?::1?\]?|\[?f[cd][0-9a-f]*:.*)$/i;
 
-/** Single quotes contain anything but a quote, and inlineSafe + %27 left none in the URL. */
+/** One word for a POSIX shell, whatever it holds: single quotes, each `'` written as `'\''`. */
 function shellQuote(text: string): string {
-  return `'${text}'`;
+  return `'${text.replace(/'/g, "'\\''")}'`;
 }
 
 function describeTarget(webhookUrl: string, senderIsLocal: boolean): Target {
-  // The URL is set by whoever created the webhook; keep it from breaking the one-line, backticked command.
-  const safeUrl = inlineSafe(webhookUrl).replace(/'/g, "%27");
-  try {
-    const url = new URL(safeUrl);
-    const isHttps = url.protocol === "https:";
-    const host = url.hostname;
-    return {
-      quotedUrl: shellQuote(safeUrl),
-      host,
-      port: url.port || (isHttps ? "443" : "80"),
-      path: url.pathname || "/",
-      isHttps,
-      // A local sender (the sandbox) reaches loopback fine: the private-address diagnosis would mislead.
-      isPrivate: !senderIsLocal && PRIVATE_HOST.test(host),
-    };
-  } catch {
-    return { quotedUrl: shellQuote(safeUrl), host: safeUrl, port: "443", path: "/", isHttps: true, isPrivate: false };
+  const url = URL.canParse(webhookUrl) ? new URL(webhookUrl) : undefined;
+  // The URL is set by whoever created the webhook: build commands only from a host a resolver could accept,
+  // and keep every value inside its quotes (and the backticked span: a backtick becomes %60, the same URL).
+  if (!url || !isValidHost(url.hostname)) {
+    const path = oneLine(url?.pathname) || "/";
+    return { quotedUrl: undefined, host: "", port: "", path, isHttps: true, isPrivate: false };
   }
+  const isHttps = url.protocol === "https:";
+  return {
+    quotedUrl: shellQuote(url.href.replace(/`/g, "%60")),
+    host: url.hostname,
+    port: url.port || (isHttps ? "443" : "80"),
+    path: oneLine(url.pathname) || "/",
+    isHttps,
+    // A local sender (the sandbox) reaches loopback fine: the private-address diagnosis would mislead.
+    isPrivate: !senderIsLocal && PRIVATE_HOST.test(url.hostname),
+  };
+}
+
+/** `curl ...` with the URL as the last word, or the reason there is no command. */
+function curl(t: Target, flags: string): string {
+  return t.quotedUrl ? `run \`curl ${flags} ${t.quotedUrl}\`` : `check the webhook URL (${INVALID_HOST})`;
+}
+
+function openssl(t: Target): string {
+  return `\`openssl s_client -connect ${shellQuote(`${t.host}:${t.port}`)} -servername ${shellQuote(t.host)}\``;
 }
 
 function unreachableHint(t: Target, sample: string): string {
+  if (!t.quotedUrl)
+    return `Nothing accepted the connection and ${INVALID_HOST}: fix the webhook URL with update_webhook.`;
   if (t.isPrivate) {
     return `${t.host} is a local/private address Exa cannot reach: expose the receiver publicly (a tunnel in development) and update the webhook URL.`;
   }
-  if (/ENOTFOUND|EAI_AGAIN|getaddrinfo/i.test(sample)) {
-    return `The host name does not resolve: run \`dig +short ${t.host}\`, then fix DNS or the webhook URL.`;
+  if (shows(sample, "dns")) {
+    return `The host name does not resolve: run \`dig +short ${shellQuote(t.host)}\`, then fix DNS or the webhook URL.`;
   }
-  if (/ECONNRESET|socket hang up|other side closed/i.test(sample)) {
-    return `The connection was dropped mid-request: run \`curl -sv -X POST ${t.quotedUrl}\` and check the receiver's logs for crashes and any firewall/WAF in front of it.`;
+  if (shows(sample, "dropped")) {
+    return `The connection was dropped mid-request: ${curl(t, "-sv -X POST")} and check the receiver's logs for crashes and any firewall/WAF in front of it.`;
   }
-  return `Nothing accepted the connection: run \`curl -sv -X POST ${t.quotedUrl}\`; check the process is up, port ${t.port} is open and no firewall blocks Exa.`;
+  return `Nothing accepted the connection: ${curl(t, "-sv -X POST")}; check the process is up, port ${t.port} is open and no firewall blocks Exa.`;
 }
 
 function tlsHint(t: Target, sample: string): string {
-  if (/wrong version number/i.test(sample)) {
-    return `Port ${t.port} speaks plain HTTP, not TLS: serve HTTPS there or fix the port in the webhook URL (check with \`openssl s_client -connect ${t.host}:${t.port} -servername ${t.host}\`).`;
+  if (!t.quotedUrl) return `The TLS handshake failed and ${INVALID_HOST}: fix the webhook URL with update_webhook.`;
+  if (shows(sample, "plainHttpOnTls")) {
+    return `Port ${t.port} speaks plain HTTP, not TLS: serve HTTPS there or fix the port in the webhook URL (check with ${openssl(t)}).`;
   }
-  return `Run \`openssl s_client -connect ${t.host}:${t.port} -servername ${t.host}\`: renew an expired certificate, serve the full chain and make the name match ${t.host}.`;
+  return `Run ${openssl(t)}: renew an expired certificate, serve the full chain and make the name match ${t.host}.`;
 }
 
 function notFoundHint(t: Target, status: number): string {
   if (status === 410) {
     return `The receiver answers 410 Gone for ${t.path}: it wants no more deliveries, so delete the webhook or update its URL.`;
   }
-  return `Nothing is routed at ${t.path}: run \`curl -sv -X POST ${t.quotedUrl}\` and deploy the route (or fix the path) in the environment the URL points at.`;
+  return `Nothing is routed at ${t.path}: ${curl(t, "-sv -X POST")} and deploy the route (or fix the path) in the environment the URL points at.`;
 }
 
 function badRequestHint(t: Target, status: number): string {
@@ -86,10 +101,10 @@ function badRequestHint(t: Target, status: number): string {
 }
 
 function authHint(t: Target, sample: string): string {
-  if (/cloudflare|attention required|just a moment|cf-chl/i.test(sample)) {
+  if (shows(sample, "cloudflare", "cloudflareChallenge")) {
     return `A Cloudflare WAF/bot check blocks Exa: add a WAF skip rule for ${t.path} so server-to-server POSTs reach the handler.`;
   }
-  if (/csrf/i.test(sample)) {
+  if (shows(sample, "csrf")) {
     return `CSRF middleware rejects the POST: exempt ${t.path} from CSRF/session auth and rely on the Exa-Signature check instead.`;
   }
   return `Check the signature code: verify with verify_webhook_signature against the RAW body and this webhook's secret; exempt ${t.path} from session auth/CSRF and NTP-sync the clock.`;
@@ -97,10 +112,10 @@ function authHint(t: Target, sample: string): string {
 
 function serverErrorHint(t: Target, status: number, lastSeen: string): string {
   if (status === 504 || status === 524) {
-    return `The proxy in front of ${t.host} gave up waiting: answer 2xx before slow work and queue it; make the handler idempotent on the event id.`;
+    return `The proxy in front of ${t.host || "the receiver"} gave up waiting: answer 2xx before slow work and queue it; make the handler idempotent on the event id.`;
   }
   if (status === 502 || status === 503 || (status >= 520 && status <= 530)) {
-    return `The proxy at ${t.host} could not reach the app: check the app process behind it and the deploy timeline around ${lastSeen}.`;
+    return `The proxy at ${t.host || "the receiver"} could not reach the app: check the app process behind it and the deploy timeline around ${lastSeen}.`;
   }
   return `The handler crashed: read the sample response (stack trace) and the app logs around ${lastSeen}.`;
 }
@@ -122,19 +137,20 @@ export function hintFor({
   statusCode,
   webhookUrl,
   sampleResponse,
-  lastSeen,
+  lastSeen: lastSeenAt,
   senderIsLocal,
 }: HintInput): string {
   const target = describeTarget(webhookUrl, senderIsLocal ?? false);
+  const lastSeen = oneLine(lastSeenAt);
   switch (category) {
     case "unreachable":
       return unreachableHint(target, sampleResponse);
     case "timeout":
-      return `The receiver is too slow: time it with \`curl -s -o /dev/null -w '%{time_total}\\n' -X POST ${target.quotedUrl}\`; answer 2xx first and queue the work; make the handler idempotent on the event id.`;
+      return `The receiver is too slow: ${target.quotedUrl ? `time it with \`curl -s -o /dev/null -w '%{time_total}\\n' -X POST ${target.quotedUrl}\`` : `check the webhook URL (${INVALID_HOST})`}; answer 2xx first and queue the work; make the handler idempotent on the event id.`;
     case "tls":
       return tlsHint(target, sampleResponse);
     case "redirect":
-      return `Exa does not follow redirects: run \`curl -sI -X POST ${target.quotedUrl}\` to see Location and set the webhook URL to the final URL${target.isHttps ? "" : " (likely https://)"}.`;
+      return `Exa does not follow redirects: ${curl(target, "-sI -X POST")} to see Location and set the webhook URL to the final URL${target.isHttps ? "" : " (likely https://)"}.`;
     case "auth_rejected":
       return authHint(target, sampleResponse);
     case "not_found":
@@ -147,7 +163,7 @@ export function hintFor({
       return serverErrorHint(target, statusCode, lastSeen);
     case "other":
       return statusCode >= 200 && statusCode < 300
-        ? `Exa counted a ${statusCode} as failed: run \`curl -sv -X POST ${target.quotedUrl}\` and check the response arrives promptly and completely.`
-        : `Unusual response ${statusCode}: run \`curl -sv -X POST ${target.quotedUrl}\` and compare with the sample response.`;
+        ? `Exa counted a ${statusCode} as failed: ${curl(target, "-sv -X POST")} and check the response arrives promptly and completely.`
+        : `Unusual response ${statusCode}: ${curl(target, "-sv -X POST")} and compare with the sample response.`;
   }
 }

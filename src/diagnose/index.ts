@@ -2,6 +2,7 @@
 // them through an injected page source. Tool files import from here only.
 export { type AttemptAggregator, type AttemptAggregatorOptions, createAttemptAggregator } from "./aggregate.js";
 export { classifyAttempt } from "./classify.js";
+export { diagnoseFleet, type FleetOptions, type FleetSources, MAX_FLEET_WEBHOOKS } from "./fleet.js";
 export { hintFor } from "./hints.js";
 export { rankDiagnoses, VERDICT_RANK } from "./rank.js";
 export { type RenderOptions, renderDiagnosis } from "./render.js";
@@ -17,11 +18,21 @@ export type {
   AttemptSummary,
   AttemptWindow,
   Category,
+  CutCause,
   DiagnosisGroup,
   DiagnosisReport,
   EventOutcomes,
+  Outcome,
   Verdict,
   WebhookDiagnosis,
 } from "./types.js";
-export { CATEGORIES, VERDICTS } from "./types.js";
+export {
+  CATEGORIES,
+  cutCauseSchema,
+  diagnosisReportSchema,
+  OUTCOMES,
+  toStructuredReport,
+  VERDICTS,
+  webhookDiagnosisSchema,
+} from "./types.js";
 export { DEGRADED_FAILURE_RATE, FAILING_STREAK, judgeVerdict, type VerdictInput } from "./verdict.js";

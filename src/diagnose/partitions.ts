@@ -26,10 +26,7 @@ export function belongsTo(partition: Partition, attempt: WebhookAttempt): boolea
   );
 }
 
-/**
- * Typed partitions for the given success flags, per type failed-then-successful: interleaved rather than all
- * failures first, so a scan cut by maxAttempts still samples both outcomes instead of looking 100% failed.
- */
+/** Typed partitions for the given success flags, in type order (the scan then orders them by size). */
 export function typedPartitions(eventTypes: Iterable<string>, flags: readonly boolean[] = SUCCESS_FLAGS): Partition[] {
   return [...new Set(eventTypes)].sort().flatMap((eventType) => flags.map((successful) => ({ eventType, successful })));
 }

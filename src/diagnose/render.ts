@@ -1,10 +1,22 @@
 // The text a model reads for diagnose_failures: answer first (one line per webhook), then evidence per
 // failure group, recovery, and coverage. Bounded in bytes whatever the input, and receiver-written text is
 // fenced and labelled as data so it cannot pass for instructions.
-import { coveredWindow, isUnscanned } from "./coverage.js";
+
+import { oneLine as inlineSafe, sanitizeResponseText } from "../format/untrusted.js";
+import { plural } from "../format/words.js";
+import {
+  causeTexts,
+  coveredWindow,
+  gaps,
+  joinReasons,
+  outcomesText,
+  shortCauseText,
+  sinceCause,
+  unreadCauses,
+  unreadOutcomes,
+} from "./coverage.js";
 import { rankDiagnoses } from "./rank.js";
-import { inlineSafe, sanitizeResponseText } from "./sanitize.js";
-import type { DiagnosisGroup, DiagnosisReport, Verdict, WebhookDiagnosis } from "./types.js";
+import type { CutCause, DiagnosisGroup, DiagnosisReport, Outcome, Verdict, WebhookDiagnosis } from "./types.js";
 
 export interface RenderOptions {
   /** Byte budget for the whole text; default 3000 for one webhook, 6000 for a fleet. */
@@ -37,10 +49,6 @@ function percent(rate: number): string {
   return `${Number((rate * 100).toFixed(1))}%`;
 }
 
-function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count} ${count === 1 ? one : many}`;
-}
-
 function statusText(statusCode: number): string {
   return statusCode === 0 ? "no HTTP response" : `HTTP ${statusCode}`;
 }
@@ -59,28 +67,82 @@ function reasonText(d: WebhookDiagnosis): string {
   return sanitizeResponseText(d.incompleteReason ?? "the scan stopped early", REASON_SHOWN_CHARS);
 }
 
-/** The answer line for one webhook. */
-function headline(d: WebhookDiagnosis): string {
+/** Causes in words, cut and cleaned like any text that carries upstream error messages. */
+function causesShown(causes: readonly CutCause[]): string {
+  return sanitizeResponseText(joinReasons(causeTexts(causes)) ?? "the scan stopped early", REASON_SHOWN_CHARS);
+}
+
+/** Event counts, and which types were left out because an outcome of theirs was not read in full. */
+function eventsText(d: WebhookDiagnosis): string {
+  const uncounted = d.events.uncountedEventTypes ?? [];
+  const counts = `${d.events.undelivered} of ${plural(d.events.total, "event")} undelivered`;
+  if (uncounted.length === 0) return counts;
+  if (d.events.total === 0) return "events not counted (no event type had both outcomes read in full)";
+  return `${counts} (${plural(uncounted.length, "event type")} not counted: an outcome not read in full)`;
+}
+
+function failuresText(d: WebhookDiagnosis): string {
+  return `${d.failedAttempts}/${d.attemptsScanned} attempts failed (${percent(d.failureRate)}), ${eventsText(d)}`;
+}
+
+/** What was read of each outcome, leaving out a zero for an outcome that could not be read. */
+function readText(d: WebhookDiagnosis, unread: readonly Outcome[]): string {
+  const succeeded = d.attemptsScanned - d.failedAttempts;
+  const parts: string[] = [];
+  if (succeeded > 0 || !unread.includes("successful")) parts.push(`${succeeded} successful`);
+  if (d.failedAttempts > 0 || !unread.includes("failed")) parts.push(`${d.failedAttempts} failed`);
+  return parts.length > 0 ? `read ${parts.join(" and ")} attempts` : "nothing else was read";
+}
+
+/** The first line's note on an incomplete scan; `skipSince` when the fleet header says since once. */
+function incompleteNote(d: WebhookDiagnosis, skipSince = false): string {
+  const shown = skipSince ? gaps(d.incompleteCauses) : (d.incompleteCauses ?? []);
+  if (shown.length === 0) return "";
+  return ` Incomplete: ${inlineSafe(shown.map(shortCauseText).join("; "))}.`;
+}
+
+/** An unknown verdict's answer: what could not be read and why, and only what was read. */
+function unknownHeadline(d: WebhookDiagnosis, who: string, url: string): string {
+  const unread = unreadOutcomes(d.incompleteCauses);
+  if (unread.length > 0) {
+    const why = causesShown(unreadCauses(d.incompleteCauses));
+    return sentence(
+      `${who}: could not read its ${outcomesText(unread)} (${why}), so whether ${url} delivers is unknown; ${readText(d, unread)}`,
+    );
+  }
+  if (d.attemptsScanned === 0) {
+    return sentence(`${who}: could not scan ${url}, so whether it delivers is unknown: ${reasonText(d)}`);
+  }
+  const why = causesShown(gaps(d.incompleteCauses));
+  return sentence(
+    `${who}: part of the history could not be read (${why}), so whether ${url} delivers is unknown; read: ${failuresText(d)}`,
+  );
+}
+
+/** The answer line for one webhook; an incomplete scan says so here, not only in the coverage line. */
+function headline(d: WebhookDiagnosis, skipSince = false): string {
   const who = `${inlineSafe(d.webhookId)} ${d.verdict}`;
   const url = inlineSafe(d.url);
-  const failures = `${d.failedAttempts}/${d.attemptsScanned} attempts failed (${percent(d.failureRate)}), ${d.events.undelivered} of ${plural(d.events.total, "event")} undelivered`;
+  const failures = failuresText(d);
   switch (d.verdict) {
     case "inactive":
-      return `${who}: Exa is not delivering to ${url} at all (status inactive). History: ${failures}.`;
+      return `${who}: Exa is not delivering to ${url} at all (status inactive). History: ${failures}.${incompleteNote(d, skipSince)}`;
+    case "unknown":
+      // The line is about what could not be read: no separate note.
+      return unknownHeadline(d, who, url);
     case "no_traffic":
-      // Nothing read is not the same as nothing sent: say it is unknown and why, never "check the events".
-      if (isUnscanned(d))
-        return sentence(`${who}: could not scan ${url}, so whether it delivers is unknown: ${reasonText(d)}`);
-      return `${who}: no delivery attempts in the window for ${url}; check the webhook's events match what the websets emit.`;
+      return `${who}: no delivery attempts in the window for ${url}; check the webhook's events match what the websets emit.${incompleteNote(d, skipSince)}`;
     case "failing": {
       const streak =
         d.lastSuccessAt === null
-          ? "no success in the window"
+          ? coveredWindow(d.incompleteCauses)
+            ? "no success in the window"
+            : "no success among the attempts scanned"
           : `${plural(d.consecutiveFailures, "failure")} in a row since the last success at ${d.lastSuccessAt}`;
-      return `${who}: ${failures}, ${streak}. ${url}`;
+      return `${who}: ${failures}, ${streak}. ${url}${incompleteNote(d, skipSince)}`;
     }
     default:
-      return `${who}: ${failures}. ${url}`;
+      return `${who}: ${failures}. ${url}${incompleteNote(d, skipSince)}`;
   }
 }
 
@@ -145,8 +207,8 @@ function fitGroups(groups: readonly DiagnosisGroup[], budget: number, maxGroups:
 function renderSingle(d: WebhookDiagnosis, options: RenderOptions): string {
   const maxBytes = options.maxBytes ?? SINGLE_MAX_BYTES;
   const head = [headline(d)];
-  // An unscanned webhook's headline already gives the reason; a coverage line would repeat it.
-  const coverage = isUnscanned(d) ? undefined : coverageText(d);
+  // An unread webhook's headline already gives the reason; a coverage line would repeat it.
+  const coverage = d.verdict === "unknown" && d.attemptsScanned === 0 ? undefined : coverageText(d);
   const tail = [recoveryText(d), coverage].filter((line): line is string => line !== undefined);
   if (d.groups.length === 0) return [...head, ...tail].join("\n");
   head.push(`Failures by cause (${plural(d.groups.length, "group")}):`);
@@ -156,38 +218,44 @@ function renderSingle(d: WebhookDiagnosis, options: RenderOptions): string {
 }
 
 /**
- * A fleet entry. Webhooks that need work get the top cause, its next check and any coverage gap; healthy and
- * quiet ones stay on one line (a partial scan is flagged inline; a window cut only by since is not a gap).
- * An unscanned webhook is one line too: its headline says why.
+ * A fleet entry. Webhooks that need work get the top cause, its next check and any coverage gap; healthy,
+ * quiet and unknown ones stay on one line (the headline flags a partial scan or says what was unread; a
+ * window cut only by since is said once, in the fleet's first line).
  */
 function fleetEntry(d: WebhookDiagnosis): string {
   const top = d.groups[0];
   const needsWork = d.verdict === "failing" || d.verdict === "degraded" || d.verdict === "inactive";
-  if (!needsWork) return `- ${headline(d)}${coveredWindow(d) || isUnscanned(d) ? "" : " Partial scan."}`;
-  const lines = [`- ${headline(d)}`];
+  if (!needsWork) return `- ${headline(d, true)}`;
+  const lines = [`- ${headline(d, true)}`];
   if (top) lines.push(`  top cause: ${groupTitle(top)}`, `  next: ${top.hint}`);
-  if (!coveredWindow(d)) lines.push(`  ${coverageText(d)}`);
+  if (!coveredWindow(d.incompleteCauses)) lines.push(`  ${coverageText(d)}`);
   return lines.join("\n");
 }
 
-/** "2 failing, 1 no_traffic (1 could not be scanned)": an unread webhook must not pass for a quiet one. */
+/** "2 failing, 1 unknown, 1 healthy", in rank order. */
 function verdictCounts(ranked: readonly WebhookDiagnosis[]): string {
   const counts = new Map<Verdict, number>();
   for (const d of ranked) counts.set(d.verdict, (counts.get(d.verdict) ?? 0) + 1);
-  const unscanned = ranked.filter(isUnscanned).length;
-  return [...counts]
-    .map(([verdict, count]) =>
-      verdict === "no_traffic" && unscanned > 0
-        ? `${count} ${verdict} (${unscanned} could not be scanned)`
-        : `${count} ${verdict}`,
-    )
-    .join(", ");
+  return [...counts].map(([verdict, count]) => `${count} ${verdict}`).join(", ");
+}
+
+/** The fleet's first line: counts, the since window once, and the webhook cap when it was reached. */
+function fleetSummary(report: DiagnosisReport, ranked: readonly WebhookDiagnosis[]): string {
+  const parts = [`${plural(ranked.length, "webhook")}: ${verdictCounts(ranked)}.`];
+  const since = ranked.map((d) => sinceCause(d.incompleteCauses)).find((cause) => cause !== undefined);
+  if (since) parts.push(`Window: attempts since ${since.at}; older ones were not scanned.`);
+  if (report.webhookLimit !== undefined) {
+    parts.push(
+      `Incomplete: the account has more than ${report.webhookLimit} webhooks and only the first ${report.webhookLimit} were diagnosed; diagnose others by webhookId.`,
+    );
+  }
+  return parts.join(" ");
 }
 
 function renderFleet(report: DiagnosisReport, options: RenderOptions): string {
   const maxBytes = options.maxBytes ?? FLEET_MAX_BYTES;
   const ranked = rankDiagnoses(report.webhooks);
-  const head = [`${plural(ranked.length, "webhook")}: ${verdictCounts(ranked)}.`];
+  const head = [fleetSummary(report, ranked)];
   const shared = sharedCause(ranked);
   if (shared) {
     head.push(

@@ -5,18 +5,22 @@
 // The types are ALL 19 valid event types, not the webhook's current subscription: attempts of a type the
 // webhook has since dropped are still history, and partitioning by the subscription would silently lose
 // them. An empty partition costs one request; that is the price of never missing a type. A probe runs
-// first: one unfiltered page per success flag. If that page already holds the whole window for its flag,
-// it IS the result for that flag (the common small webhook costs 2 requests); otherwise any type outside
-// the 19 that it shows gets a partition too.
+// first: one unfiltered page per success flag, the newest attempts of each outcome, folded in at once (newest
+// first across both, so a small cap samples the newest). If that page holds the whole window for its flag,
+// it IS the result for that flag (the common small webhook costs 2 requests); otherwise typed partitions
+// page the rest (any type outside the 19 that the probe shows gets one too) and skip what the probe folded.
+// With eventType given, that type's two chains are the heads and simply continue.
+//
+// What could not be read is returned as structured cut causes (types.ts); coverage.ts renders them.
 import { setMaxListeners } from "node:events";
 import { EVENT_TYPES } from "../exa/event-types.js";
 import type { Page, Webhook, WebhookAttempt } from "../exa/schemas.js";
 import { createAttemptAggregator } from "./aggregate.js";
-import { joinReasons, sinceReason } from "./coverage.js";
+import { incompleteReason, sortCauses } from "./coverage.js";
 import { belongsTo, type Partition, partitionLabel, SUCCESS_FLAGS, typedPartitions } from "./partitions.js";
 import { runWithConcurrency } from "./pool.js";
 import { timestampMillis } from "./timestamps.js";
-import type { WebhookDiagnosis } from "./types.js";
+import type { CutCause, Outcome, WebhookDiagnosis } from "./types.js";
 import { judgeVerdict } from "./verdict.js";
 
 /** Exa's maximum page size: fewer round trips per partition. */
@@ -100,6 +104,34 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Where a chain stands: its partition, the cursor of its next page, and the pages read before it. */
+interface ChainPosition {
+  partition: Partition;
+  cursor?: string;
+  pagesRead: number;
+}
+
+/** A chain to follow: from its first page, or on from a cursor the head page gave. */
+interface WorkItem extends ChainPosition {
+  /** Estimated attempts per ms of history (from the head page's type mix and span); 0 = no sign of any. */
+  rate: number;
+}
+
+interface PageFailure {
+  partition: Partition;
+  pagesRead: number;
+  head: boolean;
+  error: string;
+}
+
+const outcomeOf = (successful: boolean): Outcome => (successful ? "successful" : "failed");
+const chainKey = (eventType: string, successful: boolean) => `${eventType}\n${successful}`;
+
+/** Newest first; equal instants by attempt id, so the fold order never depends on arrival order. */
+function newestFirst(a: { attempt: WebhookAttempt; ms: number }, b: { attempt: WebhookAttempt; ms: number }) {
+  return b.ms - a.ms || (a.attempt.id < b.attempt.id ? 1 : a.attempt.id > b.attempt.id ? -1 : 0);
+}
+
 export async function scanWebhookAttempts(options: ScanOptions): Promise<WebhookDiagnosis> {
   const { webhook, source, since, onProgress } = options;
   const clientSignal = options.signal ?? new AbortController().signal;
@@ -119,45 +151,59 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
   let capped = false;
   let outOfTime = false;
   let olderThanSince = false;
-  const failedPartitions: string[] = [];
+  const failures: PageFailure[] = [];
+  /** Flags whose newest page was read (the probe, or the eventType's head page). */
+  const headRead = new Set<boolean>();
+  /** Flags whose head page held the whole window: every type of that outcome was read. */
+  const wholeOutcome = new Set<boolean>();
+  /** (type, flag) chains read to their end or to since. */
+  const readThrough = new Set<string>();
+  /** Attempts folded in from a probe page: the typed partitions that page them again skip them. */
+  const fromProbe = new Set<string>();
+
   /** The cap is spent: any partition that still has pages in the window makes the scan incomplete. */
   function budgetSpent(): boolean {
     if (scanned >= maxAttempts) capped = true;
     return capped;
   }
 
-  /** Folds a page in; returns true when the partition has reached `since` (nothing older is wanted). */
-  function consume(partition: Partition, attempts: readonly WebhookAttempt[]): boolean {
-    let reachedSince = false;
+  /** Adds one attempt unless the cap is spent (then false). */
+  function fold(attempt: WebhookAttempt, ms: number): boolean {
+    if (scanned >= maxAttempts) {
+      capped = true;
+      return false;
+    }
+    aggregator.add(attempt, ms);
+    scanned++;
+    return true;
+  }
+
+  /** Folds a page in: "since" when the partition has reached since, "capped" when the cap stopped it. */
+  function consume(partition: Partition, attempts: readonly WebhookAttempt[]): "more" | "since" | "capped" {
+    let end: "more" | "since" = "more";
     for (const attempt of attempts) {
       if (!belongsTo(partition, attempt)) continue;
+      const ms = timestampMillis(attempt.attemptedAt);
       // Newest first, but skip-and-continue rather than break in case a page is not perfectly sorted.
-      if (sinceMs !== undefined && timestampMillis(attempt.attemptedAt) < sinceMs) {
-        reachedSince = true;
+      if (sinceMs !== undefined && ms < sinceMs) {
+        end = "since";
         olderThanSince = true;
         continue;
       }
-      if (scanned >= maxAttempts) {
-        capped = true;
-        return true;
-      }
-      aggregator.add(attempt);
-      scanned++;
+      if (fromProbe.delete(attempt.id)) continue;
+      if (!fold(attempt, ms)) return "capped";
     }
-    return reachedSince;
+    return end;
   }
 
-  /** One request; undefined when the partition must end (time budget or a failed page, both recorded). */
-  async function fetchPage(
-    partition: Partition,
-    cursor: string | undefined,
-    label = `the ${partitionLabel(partition)} partition`,
-  ): Promise<Page<WebhookAttempt> | undefined> {
+  /** One request; undefined when the chain must end (time budget or a failed page, both recorded). */
+  async function fetchPage(item: ChainPosition, head: boolean): Promise<Page<WebhookAttempt> | undefined> {
     clientSignal.throwIfAborted();
     if (budget.signal.aborted) {
       outOfTime = true;
       return undefined;
     }
+    const { partition, cursor } = item;
     const query: AttemptsQuery = {
       webhookId: webhook.id,
       limit: ATTEMPTS_PAGE_LIMIT,
@@ -170,7 +216,7 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
     } catch (error) {
       clientSignal.throwIfAborted();
       if (budget.signal.aborted) outOfTime = true;
-      else failedPartitions.push(`${label} failed: ${errorMessage(error)}`);
+      else failures.push({ partition, pagesRead: item.pagesRead, head, error: errorMessage(error) });
       return undefined;
     }
   }
@@ -179,87 +225,166 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
     onProgress?.(scanned, `Scanned ${scanned} attempts of ${webhook.id} (${partitionLabel(partition)})`);
   }
 
-  /** Follows one cursor chain, optionally starting from an already fetched first page. */
-  async function scanPartition(partition: Partition, firstPage?: Page<WebhookAttempt>): Promise<void> {
-    let page = firstPage ?? (await fetchPage(partition, undefined));
+  /** Follows one typed cursor chain from where the item says. */
+  async function scanChain(item: WorkItem): Promise<void> {
+    const { partition } = item;
+    let cursor = item.cursor;
+    let pagesRead = item.pagesRead;
+    let page = await fetchPage(item, false);
     while (page) {
-      const reachedSince = consume(partition, page.data);
+      pagesRead++;
+      const end = consume(partition, page.data);
       reportProgress(partition);
-      if (reachedSince || !page.hasMore || !page.nextCursor) return;
+      if (end === "capped") return;
+      if (end === "since" || !page.hasMore || !page.nextCursor) {
+        readThrough.add(chainKey(partition.eventType ?? "", partition.successful));
+        return;
+      }
       // More pages exist in the window; with the cap spent that is exactly an incomplete scan.
       if (budgetSpent()) return;
-      page = await fetchPage(partition, page.nextCursor);
+      cursor = page.nextCursor;
+      page = await fetchPage({ partition, cursor, pagesRead }, false);
     }
   }
 
-  /** The probe: one unfiltered page per success flag; returns the typed partitions still to page. */
-  async function probeFlag(successful: boolean, knownTypes: ReadonlySet<string>): Promise<Partition[]> {
-    const probe: Partition = { successful };
-    const outcome = successful ? "successful" : "failed";
-    const page = await fetchPage(probe, undefined, `the unfiltered probe of ${outcome} attempts`);
-    // Without the probe, still page the known types: the recorded failure already marks the scan incomplete.
-    if (!page) return outOfTime ? [] : typedPartitions(knownTypes, [successful]);
-    const inWindow = page.data.filter(
-      (attempt) => sinceMs === undefined || timestampMillis(attempt.attemptedAt) >= sinceMs,
-    );
-    const wholeWindow = !page.hasMore || !page.nextCursor || inWindow.length < page.data.length;
-    if (wholeWindow) {
-      await scanPartition(probe, page);
-      return [];
-    }
-    const types = new Set(knownTypes);
-    for (const attempt of inWindow) if (attempt.successful === successful) types.add(attempt.eventType);
-    return typedPartitions(types, [successful]);
-  }
-
-  async function planPartitions(): Promise<Partition[]> {
-    if (options.eventType !== undefined) return typedPartitions([options.eventType]);
-    const knownTypes = new Set<string>([...EVENT_TYPES, ...(options.eventTypes ?? [])]);
-    const planned: Partition[] = [];
-    await runWithConcurrency(SUCCESS_FLAGS, options.concurrency, async (successful) => {
-      planned.push(...(await probeFlag(successful, knownTypes)));
+  /**
+   * The heads: the newest page of each outcome (unfiltered, or of the one eventType), fetched together and
+   * folded newest first across both. Returns the chains still to page.
+   */
+  async function readHeads(): Promise<WorkItem[]> {
+    const heads = SUCCESS_FLAGS.map((successful): Partition => {
+      return options.eventType === undefined ? { successful } : { eventType: options.eventType, successful };
     });
-    // Re-interleave by type so a capped scan samples both outcomes (see typedPartitions).
-    const typeOf = (partition: Partition) => partition.eventType ?? "";
-    return planned.sort(
+    const pages = new Map<boolean, Page<WebhookAttempt> | undefined>();
+    await runWithConcurrency(heads, options.concurrency, async (partition) => {
+      pages.set(partition.successful, await fetchPage({ partition, pagesRead: 0 }, true));
+    });
+    // A type either probe shows gets a partition for both outcomes: its other outcome may be older than
+    // the other probe's page.
+    const knownTypes = new Set<string>([...EVENT_TYPES, ...(options.eventTypes ?? [])]);
+    for (const page of pages.values()) for (const attempt of page?.data ?? []) knownTypes.add(attempt.eventType);
+    const inWindow: { attempt: WebhookAttempt; ms: number; whole: boolean }[] = [];
+    const work: WorkItem[] = [];
+    for (const partition of heads) {
+      const page = pages.get(partition.successful);
+      if (!page) {
+        // Without the probe, still page the known types: the recorded failure already says what is unknown.
+        if (!outOfTime && options.eventType === undefined) {
+          for (const typed of typedPartitions(knownTypes, [partition.successful]))
+            work.push({ partition: typed, pagesRead: 0, rate: 0 });
+        }
+        continue;
+      }
+      headRead.add(partition.successful);
+      let reachedSince = false;
+      const typeCounts = new Map<string, number>();
+      let newestMs = Number.NEGATIVE_INFINITY;
+      let oldestMs = Number.POSITIVE_INFINITY;
+      for (const attempt of page.data) {
+        if (!belongsTo(partition, attempt)) continue;
+        const ms = timestampMillis(attempt.attemptedAt);
+        if (sinceMs !== undefined && ms < sinceMs) {
+          reachedSince = true;
+          olderThanSince = true;
+          continue;
+        }
+        inWindow.push({ attempt, ms, whole: false });
+        typeCounts.set(attempt.eventType, (typeCounts.get(attempt.eventType) ?? 0) + 1);
+        newestMs = Math.max(newestMs, ms);
+        oldestMs = Math.min(oldestMs, ms);
+      }
+      const whole = reachedSince || !page.hasMore || !page.nextCursor;
+      // The head page is the newest slice of this outcome: a type's share of it over the time it spans
+      // estimates how fast that chain's history accrues, hence its length (the same history for all).
+      const span = Math.max(1, newestMs - oldestMs);
+      const rateOf = (eventType: string) => (typeCounts.get(eventType) ?? 0) / span;
+      if (whole) {
+        wholeOutcome.add(partition.successful);
+        for (const entry of inWindow) if (entry.attempt.successful === partition.successful) entry.whole = true;
+      } else if (options.eventType !== undefined) {
+        work.push({
+          partition,
+          cursor: page.nextCursor as string,
+          pagesRead: 1,
+          rate: rateOf(partition.eventType ?? ""),
+        });
+      } else {
+        for (const typed of typedPartitions(knownTypes, [partition.successful]))
+          work.push({ partition: typed, pagesRead: 0, rate: rateOf(typed.eventType ?? "") });
+      }
+    }
+    inWindow.sort(newestFirst);
+    for (const { attempt, ms, whole } of inWindow) {
+      if (!fold(attempt, ms)) {
+        // The cap cut a head page: its outcome was not read through after all.
+        wholeOutcome.delete(attempt.successful);
+        continue;
+      }
+      // Typed partitions will page this attempt again; an eventType head continues past it instead.
+      if (!whole && options.eventType === undefined) fromProbe.add(attempt.id);
+    }
+    if (headRead.size > 0) reportProgress(heads[0] as Partition);
+    return work;
+  }
+
+  /**
+   * Longest chains first: a chain is sequential (each cursor comes from the page before), so the scan
+   * cannot end before its longest chain, and one started last would run alone at the end while the other
+   * lanes sit idle. Pool lanes take the next chain as soon as theirs ends, so every lane stays busy while
+   * any chain is left. Ties (and chains with no estimate) in type order, failed first.
+   */
+  function plan(work: WorkItem[]): WorkItem[] {
+    const typeOf = (item: WorkItem) => item.partition.eventType ?? "";
+    return work.sort(
       (a, b) =>
-        (typeOf(a) < typeOf(b) ? -1 : typeOf(a) > typeOf(b) ? 1 : 0) || Number(a.successful) - Number(b.successful),
+        b.rate - a.rate ||
+        (typeOf(a) < typeOf(b) ? -1 : typeOf(a) > typeOf(b) ? 1 : 0) ||
+        Number(a.partition.successful) - Number(b.partition.successful),
     );
   }
 
   try {
-    const partitions = await planPartitions();
-    await runWithConcurrency(partitions, options.concurrency, async (partition) => {
-      if (!budgetSpent()) await scanPartition(partition);
+    const work = plan(await readHeads());
+    await runWithConcurrency(work, options.concurrency, async (item) => {
+      if (!budgetSpent()) await scanChain(item);
     });
   } finally {
     budget.dispose();
   }
   clientSignal.throwIfAborted();
 
-  const reasons: string[] = [];
-  if (capped) {
-    reasons.push(
-      `stopped at maxAttempts=${maxAttempts} with more attempts in the window; raise maxAttempts or narrow with since/eventType`,
-    );
-  }
+  const causes: CutCause[] = [];
+  if (capped) causes.push({ kind: "maxAttempts", maxAttempts });
+  const headFailed = new Set(failures.filter((f) => f.head).map((f) => f.partition.successful));
   if (outOfTime) {
-    reasons.push(`the time budget ran out after ${scanned} attempts; retry, or narrow with since/eventType`);
+    const unreadOutcomes = SUCCESS_FLAGS.filter((flag) => !headRead.has(flag) && !headFailed.has(flag)).map(outcomeOf);
+    causes.push({ kind: "budget", scanned, unreadOutcomes });
   }
-  reasons.push(...failedPartitions.sort());
-  if (olderThanSince && since) reasons.push(sinceReason(since));
-  const incompleteReason = joinReasons(reasons);
+  for (const failure of failures) {
+    causes.push({
+      kind: "partitionFailed",
+      eventType: failure.head && options.eventType === undefined ? null : (failure.partition.eventType ?? null),
+      outcome: outcomeOf(failure.partition.successful),
+      pagesRead: failure.pagesRead,
+      outcomeUnread: failure.head,
+      error: failure.error,
+    });
+  }
+  if (olderThanSince && since) causes.push({ kind: "since", at: since.toISOString() });
+  const incompleteCauses = sortCauses(causes);
 
-  const summary = aggregator.result();
+  const countEventsOf = (eventType: string) =>
+    SUCCESS_FLAGS.every((flag) => wholeOutcome.has(flag) || readThrough.has(chainKey(eventType, flag)));
+  const summary = aggregator.result(countEventsOf);
   const diagnosis: WebhookDiagnosis = {
     webhookId: webhook.id,
     url: webhook.url,
     status: webhook.status,
-    verdict: judgeVerdict({ ...summary, status: webhook.status }),
+    verdict: judgeVerdict({ ...summary, status: webhook.status, causes: incompleteCauses }),
     attemptsScanned: summary.attemptsScanned,
     failedAttempts: summary.failedAttempts,
     failureRate: summary.failureRate,
-    complete: incompleteReason === undefined,
+    complete: incompleteCauses.length === 0,
     window: summary.window,
     events: summary.events,
     groups: summary.groups,
@@ -267,6 +392,10 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
     lastFailureAt: summary.lastFailureAt,
     consecutiveFailures: summary.consecutiveFailures,
   };
-  if (incompleteReason !== undefined) diagnosis.incompleteReason = incompleteReason;
+  const reason = incompleteReason(incompleteCauses);
+  if (reason !== undefined) {
+    diagnosis.incompleteReason = reason;
+    diagnosis.incompleteCauses = incompleteCauses;
+  }
   return diagnosis;
 }

@@ -1,5 +1,7 @@
-// The diagnosis vocabulary shared by every step (classify → aggregate → verdict → render) and by the
-// `diagnose_failures` tool's structuredContent. Field names here ARE the product contract: rename nothing.
+// The diagnosis contract: the `diagnose_failures` tool's structuredContent, declared once as zod schemas.
+// Every step (classify → aggregate → verdict → render) uses the types inferred here. Field names ARE the
+// product contract: rename nothing.
+import { z } from "zod";
 
 /** Why one unsuccessful attempt failed (see /work/shared/webhook-failure-taxonomy.md). */
 export const CATEGORIES = [
@@ -16,77 +18,139 @@ export const CATEGORIES = [
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
-/** Webhook-level judgement; the first matching rule wins, in this order. */
-export const VERDICTS = ["inactive", "no_traffic", "failing", "degraded", "healthy"] as const;
+/** Webhook-level judgement, in the taxonomy's order (see verdict.ts for the rules). */
+export const VERDICTS = ["inactive", "no_traffic", "unknown", "failing", "degraded", "healthy"] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
+/** The two outcomes Exa filters attempts by (`successful=true|false`). */
+export const OUTCOMES = ["successful", "failed"] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
 /** Failed attempts sharing (category, statusCode). */
-export interface DiagnosisGroup {
-  category: Category;
+export const diagnosisGroupSchema = z.object({
+  category: z.enum(CATEGORIES),
   /** HTTP status; 0 when the receiver gave no HTTP response (transport error). */
-  statusCode: number;
-  count: number;
+  statusCode: z.number(),
+  count: z.number(),
   /** Sorted, distinct. */
-  eventTypes: string[];
-  firstSeen: string;
-  lastSeen: string;
+  eventTypes: z.array(z.string()),
+  firstSeen: z.string(),
+  lastSeen: z.string(),
   /**
    * The newest attempt whose response has text (the evidence), else the newest attempt; ties by attempt id,
    * so the sample does not depend on scan order.
    */
-  sampleAttemptId: string;
-  sampleEventId: string;
+  sampleAttemptId: z.string(),
+  sampleEventId: z.string(),
   /** Receiver-written text: untrusted, control characters stripped, at most 300 UTF-16 units (`.length`). */
-  sampleResponse: string;
+  sampleResponse: z.string().describe("The receiver's response text: untrusted data, at most 300 characters."),
   /** One concrete next check, using the webhook's URL/host. */
-  hint: string;
-}
+  hint: z.string(),
+});
+export type DiagnosisGroup = z.infer<typeof diagnosisGroupSchema>;
 
-export interface EventOutcomes {
-  /** Distinct eventIds among the scanned attempts. */
-  total: number;
+export const eventOutcomesSchema = z.object({
+  /** Distinct eventIds among the counted event types (see uncountedEventTypes). */
+  total: z.number(),
   /** Some attempt succeeded and no failed attempt has a lower attempt number. */
-  delivered: number;
+  delivered: z.number(),
   /** Some attempt succeeded after a failed one. */
-  recovered: number;
+  recovered: z.number(),
   /** No scanned attempt succeeded. */
-  undelivered: number;
-}
+  undelivered: z.number(),
+  /** Scanned event types left out of the counts: one of their outcomes was not read through the window. */
+  uncountedEventTypes: z
+    .array(z.string())
+    .optional()
+    .describe("Event types left out of the event counts because one of their outcomes was not read in full."),
+});
+export type EventOutcomes = z.infer<typeof eventOutcomesSchema>;
 
-export interface AttemptWindow {
-  from: string | null;
-  to: string | null;
+export const attemptWindowSchema = z.object({ from: z.string().nullable(), to: z.string().nullable() });
+export type AttemptWindow = z.infer<typeof attemptWindowSchema>;
+
+/**
+ * What cut a scan short, as structure: text is rendered from these (coverage.ts), never parsed back.
+ * - since: the scan reached `since` with older attempts left (the window was read, the history was not).
+ * - maxAttempts: the cap was spent with more attempts in the window.
+ * - budget: the time budget ran out; `unreadOutcomes` are outcomes whose newest page was never read.
+ * - partitionFailed: a page still failed after the client's retries and ended its chain. `eventType` null
+ *   is the unfiltered probe of the outcome; `outcomeUnread` means the newest attempts of the outcome were
+ *   in what failed (the probe, or the only partition of the outcome when eventType was given).
+ */
+export const cutCauseSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("since"), at: z.string() }),
+  z.object({ kind: z.literal("maxAttempts"), maxAttempts: z.number() }),
+  z.object({ kind: z.literal("budget"), scanned: z.number(), unreadOutcomes: z.array(z.enum(OUTCOMES)) }),
+  z.object({
+    kind: z.literal("partitionFailed"),
+    eventType: z.string().nullable(),
+    outcome: z.enum(OUTCOMES),
+    pagesRead: z.number(),
+    outcomeUnread: z.boolean(),
+    error: z.string(),
+  }),
+]);
+export type CutCause = z.infer<typeof cutCauseSchema>;
+
+export const webhookDiagnosisSchema = z.object({
+  webhookId: z.string(),
+  url: z.string(),
+  status: z.string(),
+  verdict: z.enum(VERDICTS),
+  attemptsScanned: z.number(),
+  failedAttempts: z.number(),
+  failureRate: z.number(),
+  /** False when since, maxAttempts, the time budget or a failed page cut the scan short. */
+  complete: z.boolean(),
+  /** What cut the scan short, in words (rendered from the scan's cut causes). */
+  incompleteReason: z.string().optional(),
+  window: attemptWindowSchema,
+  events: eventOutcomesSchema,
+  groups: z.array(diagnosisGroupSchema),
+  lastSuccessAt: z.string().nullable(),
+  lastFailureAt: z.string().nullable(),
+  /** Failed attempts newer than the newest success (all failures when nothing succeeded). */
+  consecutiveFailures: z.number(),
+});
+/**
+ * A diagnosis as the engine hands it on: the contract plus the structured cut causes that verdict, ranking
+ * and text are derived from. The causes stay out of structuredContent (incompleteReason says them in words;
+ * every schema byte costs a model context on every turn): toStructuredReport drops them.
+ */
+export type WebhookDiagnosis = z.infer<typeof webhookDiagnosisSchema> & { incompleteCauses?: CutCause[] };
+
+export const diagnosisReportSchema = z.object({
+  webhooks: z.array(webhookDiagnosisSchema),
+  generatedAt: z.string(),
+  /** Present when the account has more webhooks than fleet mode reads: only this many were diagnosed. */
+  webhookLimit: z
+    .number()
+    .optional()
+    .describe("Set when the account has more webhooks than one call reads: only the first this many were diagnosed."),
+});
+export type DiagnosisReport = Omit<z.infer<typeof diagnosisReportSchema>, "webhooks"> & {
+  webhooks: WebhookDiagnosis[];
+};
+
+/** The report as structuredContent: exactly the contract's fields. */
+export function toStructuredReport(report: DiagnosisReport): z.infer<typeof diagnosisReportSchema> {
+  return {
+    ...report,
+    webhooks: report.webhooks.map(({ incompleteCauses: _causes, ...diagnosis }) => diagnosis),
+  };
 }
 
 /** What the aggregator knows once every attempt has been added; independent of insertion order. */
-export interface AttemptSummary {
-  attemptsScanned: number;
-  failedAttempts: number;
-  failureRate: number;
-  window: AttemptWindow;
-  events: EventOutcomes;
-  groups: DiagnosisGroup[];
-  lastSuccessAt: string | null;
-  lastFailureAt: string | null;
-  /** Failed attempts newer than the newest success (all failures when nothing succeeded). */
-  consecutiveFailures: number;
-}
-
-export interface WebhookDiagnosis extends AttemptSummary {
-  webhookId: string;
-  url: string;
-  status: string;
-  verdict: Verdict;
-  /**
-   * False when since, maxAttempts, the time budget or a failed page cut the scan short (since: older
-   * attempts exist that were not read). With attemptsScanned 0 and a cause other than since, the verdict
-   * no_traffic means "could not be read", not "quiet" (see coverage.ts).
-   */
-  complete: boolean;
-  incompleteReason?: string;
-}
-
-export interface DiagnosisReport {
-  webhooks: WebhookDiagnosis[];
-  generatedAt: string;
-}
+export type AttemptSummary = Pick<
+  WebhookDiagnosis,
+  | "attemptsScanned"
+  | "failedAttempts"
+  | "failureRate"
+  | "window"
+  | "events"
+  | "groups"
+  | "lastSuccessAt"
+  | "lastFailureAt"
+  | "consecutiveFailures"
+>;

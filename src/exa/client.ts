@@ -1,6 +1,7 @@
 // The Exa Websets webhooks API as typed methods. Builds paths from validated segments; never formats text.
 
-import { type ExaHttpOptions, exaRequest, type RetryNotice } from "./http.js";
+import { definedOnly } from "../objects.js";
+import { type ExaHttpOptions, exaRequest, exaRequestWithBody, type RetryNotice } from "./http.js";
 import { pathSegment } from "./ids.js";
 import {
   type ExaEvent,
@@ -143,15 +144,16 @@ export class ExaClient {
   }
 
   getEvent(eventId: string, signal?: AbortSignal): Promise<ExaEvent> {
-    return exaRequest(this.http, {
-      method: "GET",
-      path: `/events/${pathSegment("eventId", eventId)}`,
-      schema: eventSchema,
-      signal,
-    });
+    return exaRequest(this.http, this.eventRequest(eventId, signal));
   }
-}
 
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+  /** The event and its JSON exactly as Exa sent it: a redelivery must POST (and sign) those very bytes. */
+  async getEventWithBody(eventId: string, signal?: AbortSignal): Promise<{ event: ExaEvent; body: string }> {
+    const { value, body } = await exaRequestWithBody(this.http, this.eventRequest(eventId, signal));
+    return { event: value, body };
+  }
+
+  private eventRequest(eventId: string, signal: AbortSignal | undefined) {
+    return { method: "GET", path: `/events/${pathSegment("eventId", eventId)}`, schema: eventSchema, signal } as const;
+  }
 }

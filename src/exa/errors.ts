@@ -1,5 +1,6 @@
 // Typed errors of the Exa client. Handlers just throw these; src/format/tool-error.ts turns them into
 // text a model can act on.
+import { htmlTitle, oneLine, sanitizeResponseText } from "../format/untrusted.js";
 
 export class MissingApiKeyError extends Error {
   constructor() {
@@ -133,10 +134,10 @@ function tryParseJson(body: string): unknown {
 
 // Validation errors sometimes carry `message` as an array of field messages.
 function messageText(value: unknown): string | undefined {
-  if (typeof value === "string" && value.trim()) return value.trim().slice(0, 500);
+  if (typeof value === "string" && value.trim()) return oneLine(value, 500) || undefined;
   if (Array.isArray(value)) {
     const parts = value.filter((part): part is string => typeof part === "string");
-    if (parts.length) return parts.join("; ").slice(0, 500);
+    if (parts.length) return oneLine(parts.join("; "), 500) || undefined;
   }
   return undefined;
 }
@@ -145,13 +146,7 @@ function stringOrUndefined(value: unknown): string | undefined {
   return typeof value === "string" && value ? value : undefined;
 }
 
-/** A short plain-text excerpt of a non-JSON body (gateway HTML pages): tags and whitespace folded. */
+/** A short plain-text excerpt of a non-JSON body (gateway HTML pages): its title, or its visible text. */
 function textExcerpt(body: string): string {
-  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1];
-  const text = (title ?? body)
-    .replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, " ")
-    .replace(/<[^>]*>/g, " ")
-    .replace(/\s+/g, " ")
-    .trim();
-  return text.length > EXCERPT_LIMIT ? `${text.slice(0, EXCERPT_LIMIT)}…` : text;
+  return sanitizeResponseText(htmlTitle(body) ?? body, EXCERPT_LIMIT);
 }

@@ -76,10 +76,18 @@ const KNOWN_MISTAKES: Readonly<Record<string, EventType>> = {
   "search.completed": "webset.search.completed",
 };
 
+/**
+ * Names longer than this get no suggestion: the longest valid type has 23 characters, so a longer name is no
+ * typo of one, and edit distance costs its length times 23 for each of the 19 types.
+ */
+const SUGGEST_MAX_CHARS = 40;
+
 /** The valid type a wrong one most likely meant: a known mistake, else the closest by edit distance. */
 export function closestEventType(wrong: string): EventType | undefined {
-  const known = KNOWN_MISTAKES[wrong.trim().toLowerCase()];
-  if (known) return known;
+  if (wrong.length > SUGGEST_MAX_CHARS) return undefined;
+  const normalized = wrong.trim().toLowerCase();
+  // An own-key check: "constructor" must not find Object's.
+  if (Object.hasOwn(KNOWN_MISTAKES, normalized)) return KNOWN_MISTAKES[normalized];
   let best: EventType | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const type of EVENT_TYPES) {

@@ -9,6 +9,7 @@ import {
   parseErrorBody,
   RequestCancelledError,
 } from "./errors.js";
+import { fetchFailureText } from "./fetch-failure.js";
 import { backoffDelay, isRetryable, MAX_RETRIES, MAX_RETRY_WAIT_MS, parseRetryAfter, sleep } from "./retry.js";
 
 export type QueryValue = string | number | boolean | string[] | undefined;
@@ -49,6 +50,14 @@ export async function exaRequest<S extends z.ZodType>(
   options: ExaHttpOptions,
   request: ExaRequest<S>,
 ): Promise<z.infer<S>> {
+  return (await exaRequestWithBody(options, request)).value;
+}
+
+/** The parsed answer plus the body text exactly as Exa sent it (redelivery signs and sends those bytes). */
+export async function exaRequestWithBody<S extends z.ZodType>(
+  options: ExaHttpOptions,
+  request: ExaRequest<S>,
+): Promise<{ value: z.infer<S>; body: string }> {
   const url = buildUrl(options.baseUrl, request.path, request.query);
   const host = new URL(options.baseUrl).host;
   const label = `${request.method} ${request.path}`;
@@ -60,7 +69,7 @@ export async function exaRequest<S extends z.ZodType>(
     if (outcome.kind === "response") {
       const { response, text } = outcome;
       const requestId = response.headers.get("x-request-id") ?? undefined;
-      if (response.ok) return parseBody(request.schema, text, label, requestId);
+      if (response.ok) return { value: parseBody(request.schema, text, label, requestId), body: text };
 
       const parsed = parseErrorBody(text, response.status);
       const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
@@ -139,7 +148,7 @@ async function attemptOnce<S extends z.ZodType>(
   } catch (error) {
     if (request.signal?.aborted) throw new RequestCancelledError();
     if (timedOut) return { kind: "timeout" };
-    return { kind: "network", detail: networkErrorDetail(error) };
+    return { kind: "network", detail: fetchFailureText(error) };
   } finally {
     clearTimeout(timer);
     request.signal?.removeEventListener("abort", onCallerAbort);
@@ -176,15 +185,6 @@ function parseBody<S extends z.ZodType>(
     );
   }
   return result.data;
-}
-
-/** fetch reports "fetch failed" and hides the useful part (ECONNREFUSED, ENOTFOUND) in `cause`. */
-function networkErrorDetail(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
-  const code = typeof cause?.code === "string" ? cause.code : undefined;
-  const message = typeof cause?.message === "string" ? cause.message : (error as Error | undefined)?.message;
-  if (code && message && !message.includes(code)) return `${code}: ${message}`;
-  return message ?? code ?? "network error";
 }
 
 function buildUrl(baseUrl: string, path: string, query: Record<string, QueryValue> | undefined): string {

@@ -2,7 +2,7 @@
 // response once, quoted, in a legend below (failures repeat the same body; printing it per line would
 // bury the list).
 import type { WebhookAttempt } from "../exa/schemas.js";
-import { quoteUntrusted } from "./untrusted.js";
+import { oneLine, quoteUntrusted } from "./untrusted.js";
 
 export const TEXT_BODY_LIMIT = 100;
 const MAX_DISTINCT_BODIES = 8;
@@ -12,7 +12,7 @@ export function renderAttemptLines(attempts: readonly WebhookAttempt[]): string[
   const lines = attempts.map((attempt) => {
     const outcome = attempt.successful ? "ok" : "FAILED";
     const status = attempt.responseStatusCode ? String(attempt.responseStatusCode) : "no-response";
-    let line = `- ${shortTime(attempt.attemptedAt)} ${status} ${outcome} ${attempt.eventType} ${attempt.eventId} #${attempt.attempt}`;
+    let line = `- ${shortTime(oneLine(attempt.attemptedAt))} ${status} ${outcome} ${oneLine(attempt.eventType)} ${oneLine(attempt.eventId)} #${attempt.attempt}`;
     const body = attempt.successful ? "" : (attempt.responseBody ?? "").trim();
     if (body) {
       let ref = bodyRefs.get(body);

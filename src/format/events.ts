@@ -1,5 +1,7 @@
 // How events read to a model: one line each, with the resource id and status their data carries.
 import type { ExaEvent } from "../exa/schemas.js";
+import { definedOnly } from "../objects.js";
+import { oneLine } from "./untrusted.js";
 
 export interface EventSummary {
   resourceObject?: string;
@@ -12,8 +14,9 @@ export interface EventSummary {
 export function summarizeEventData(data: unknown): EventSummary {
   if (!data || typeof data !== "object") return {};
   const record = data as Record<string, unknown>;
-  const text = (value: unknown) => (typeof value === "string" && value ? value.slice(0, 120) : undefined);
-  return definedEntries({
+  // Cleaned and cut here, so the structured twin and every line that prints them get the same safe text.
+  const text = (value: unknown) => (typeof value === "string" && value ? oneLine(value, 120) || undefined : undefined);
+  return definedOnly({
     resourceObject: text(record.object),
     resourceId: text(record.id),
     resourceStatus: text(record.status),
@@ -27,9 +30,5 @@ export function eventLine(event: ExaEvent): string {
     ? ` · ${summary.resourceObject ?? "resource"} ${summary.resourceId}${summary.resourceStatus ? ` (${summary.resourceStatus})` : ""}`
     : "";
   const webset = summary.websetId && summary.websetId !== summary.resourceId ? ` · webset ${summary.websetId}` : "";
-  return `- ${event.id} · ${event.type}${resource}${webset} · ${event.createdAt}`;
-}
-
-function definedEntries<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  return `- ${oneLine(event.id)} · ${oneLine(event.type)}${resource}${webset} · ${oneLine(event.createdAt)}`;
 }

@@ -1,21 +1,31 @@
-// One-line renderings of Exa objects and the "next page" hint, shared by every tool's text.
+// One-line renderings of Exa objects and the "next page" hint, shared by every tool's text. Every field
+// comes from upstream, so each passes through oneLine: one item stays one line.
 import type { Webhook } from "../exa/schemas.js";
+import { definedOnly } from "../objects.js";
+import { oneLine } from "./untrusted.js";
+
+function metadataText(metadata: Webhook["metadata"]): string | undefined {
+  return metadata && Object.keys(metadata).length ? oneLine(JSON.stringify(metadata)) : undefined;
+}
+
+function eventsText(events: readonly string[]): string {
+  return events.map((type) => oneLine(type)).join(", ");
+}
 
 export function webhookLine(webhook: Webhook): string {
-  const metadata =
-    webhook.metadata && Object.keys(webhook.metadata).length ? ` · metadata ${JSON.stringify(webhook.metadata)}` : "";
-  return `- ${webhook.id} · ${webhook.status} · ${webhook.url} · events: ${webhook.events.join(", ")}${metadata} · created ${webhook.createdAt}`;
+  const metadata = metadataText(webhook.metadata);
+  return `- ${oneLine(webhook.id)} · ${oneLine(webhook.status)} · ${oneLine(webhook.url)} · events: ${eventsText(webhook.events)}${metadata ? ` · metadata ${metadata}` : ""} · created ${oneLine(webhook.createdAt)}`;
 }
 
 export function webhookDetail(webhook: Webhook): string {
   const lines = [
-    `Webhook ${webhook.id} (${webhook.status})`,
-    `url: ${webhook.url}`,
-    `events (${webhook.events.length}): ${webhook.events.join(", ")}`,
+    `Webhook ${oneLine(webhook.id)} (${oneLine(webhook.status)})`,
+    `url: ${oneLine(webhook.url)}`,
+    `events (${webhook.events.length}): ${eventsText(webhook.events)}`,
   ];
-  if (webhook.metadata && Object.keys(webhook.metadata).length)
-    lines.push(`metadata: ${JSON.stringify(webhook.metadata)}`);
-  lines.push(`created ${webhook.createdAt} · updated ${webhook.updatedAt}`);
+  const metadata = metadataText(webhook.metadata);
+  if (metadata) lines.push(`metadata: ${metadata}`);
+  lines.push(`created ${oneLine(webhook.createdAt)} · updated ${oneLine(webhook.updatedAt)}`);
   return lines.join("\n");
 }
 
@@ -26,6 +36,6 @@ export function nextPageLine(
   nextCursor: string | null | undefined,
 ): string {
   if (!nextCursor) return "More results exist, but Exa returned no cursor.";
-  const defined = Object.fromEntries(Object.entries(args).filter(([, value]) => value !== undefined));
+  const defined = definedOnly(args);
   return `Next page: ${tool} ${JSON.stringify({ ...defined, cursor: nextCursor })}`;
 }

@@ -9,6 +9,7 @@ import {
   RequestCancelledError,
 } from "../exa/errors.js";
 import { InvalidIdError } from "../exa/ids.js";
+import { plural } from "./words.js";
 
 /** Thrown by handlers for input that passed the schema but still cannot be sent (e.g. nothing to change). */
 export class ToolInputError extends Error {
@@ -18,18 +19,14 @@ export class ToolInputError extends Error {
   }
 }
 
-/** Zod's issues as one line each: the message, then where ("at events.0") unless the message says it. */
-export function inputIssuesText(error: {
-  issues: readonly { message: string; path: readonly PropertyKey[] }[];
-}): string {
-  return error.issues
-    .map((issue) => {
-      const where = issue.path.map(String).join(".");
-      if (where && /received undefined$/.test(issue.message)) return `${where} is required`;
-      return where && !issue.message.includes(where) ? `${issue.message} (at ${where})` : issue.message;
-    })
-    .join("\n");
+/** The problems with a tool's input (src/tools/inputs.ts words them), one per line; a few, the rest counted. */
+export function inputIssuesText(issues: readonly string[]): string {
+  const shown = issues.slice(0, MAX_INPUT_ISSUES);
+  const rest = issues.length - shown.length;
+  return rest ? [...shown, `(and ${plural(rest, "more problem")})`].join("\n") : shown.join("\n");
 }
+
+const MAX_INPUT_ISSUES = 5;
 
 export interface ErrorContext {
   tool: string;
@@ -55,10 +52,10 @@ export function toolErrorText(error: unknown, context: ErrorContext): string {
   if (error instanceof RequestCancelledError) return `${context.tool} was cancelled before Exa answered.`;
   if (error instanceof ExaApiError) return apiErrorText(error, context);
   if (error instanceof ExaTimeoutError) {
-    return `Exa did not answer ${context.tool} within ${error.timeoutMs} ms (${error.attempts} attempt${plural(error.attempts)}). Exa may be slow or down: retry in a minute, or raise EXA_TIMEOUT_MS.`;
+    return `Exa did not answer ${context.tool} within ${error.timeoutMs} ms (${plural(error.attempts, "attempt")}). Exa may be slow or down: retry in a minute, or raise EXA_TIMEOUT_MS.`;
   }
   if (error instanceof ExaNetworkError) {
-    return `Cannot reach the Exa API at ${error.host} (${error.message}; ${error.attempts} attempt${plural(error.attempts)}). Check the network connection and EXA_BASE_URL (now ${context.baseUrl}).`;
+    return `Cannot reach the Exa API at ${error.host} (${error.message}; ${plural(error.attempts, "attempt")}). Check the network connection and EXA_BASE_URL (now ${context.baseUrl}).`;
   }
   if (error instanceof ExaResponseError) {
     return `${error.message} This does not match Exa's documented API; retry, and report it with the request id if it persists.${requestIdSuffix(error.requestId)}`;
@@ -106,18 +103,14 @@ function requestIdSuffix(requestId: string | undefined): string {
   return requestId ? ` Request id: ${requestId}.` : "";
 }
 
-function plural(count: number): string {
-  return count === 1 ? "" : "s";
-}
-
 /** A one-line description of an Exa failure, for places that report it inline (e.g. a partial diagnosis). */
 export function shortErrorText(error: unknown): string {
   if (error instanceof ExaApiError) {
     const requestId = error.requestId ? ` (request id ${error.requestId})` : "";
-    return `HTTP ${error.status} after ${error.attempts} attempt${plural(error.attempts)}: ${error.message}${requestId}`;
+    return `HTTP ${error.status} after ${plural(error.attempts, "attempt")}: ${error.message}${requestId}`;
   }
   if (error instanceof ExaTimeoutError || error instanceof ExaNetworkError) {
-    return `${error.message} (${error.attempts} attempt${plural(error.attempts)})`;
+    return `${error.message} (${plural(error.attempts, "attempt")})`;
   }
   return error instanceof Error ? error.message : String(error);
 }

@@ -1,5 +1,6 @@
 // Registers the server's resources. A webhook that does not exist is the spec's resource-not-found error;
-// other failures are a protocol error whose message reads like the tools' errors.
+// other failures are a protocol error whose message reads like the tools' errors. Every answer and every
+// failure goes out through `markdown` and `failure`: the redaction choke points of this channel.
 import {
   type McpServer,
   ProtocolError,
@@ -13,14 +14,21 @@ import type { ExaClient } from "../exa/client.js";
 import { ExaApiError } from "../exa/errors.js";
 import { InvalidIdError } from "../exa/ids.js";
 import { toolErrorText } from "../format/tool-error.js";
+import type { Redactor } from "../redact.js";
 import { completeEventType, completeWebhookId } from "./complete.js";
 import { EVENT_TYPE_URI_TEMPLATE, EVENT_TYPES_URI, renderEventType, renderEventTypes } from "./event-types.js";
 import { renderWebhookList, renderWebhookResource, WEBHOOK_URI_TEMPLATE, WEBHOOKS_URI } from "./webhooks.js";
 
-export function registerResources(server: McpServer, config: Config, exa: (ctx?: ServerContext) => ExaClient): void {
-  const markdown = (uri: URL, text: string) => ({ contents: [{ uri: uri.href, mimeType: "text/markdown", text }] });
+export function registerResources(
+  server: McpServer,
+  config: Config,
+  exa: (ctx?: ServerContext) => ExaClient,
+  redactor: Redactor,
+): void {
+  const markdown = (uri: URL, text: string) =>
+    redactor.redact({ contents: [{ uri: uri.href, mimeType: "text/markdown", text }] });
   const failure = (uri: URL, error: unknown, args: Record<string, unknown>) => {
-    const message = toolErrorText(error, { tool: "the resource read", args, baseUrl: config.baseUrl });
+    const message = redactor.redact(toolErrorText(error, { tool: "the resource read", args, baseUrl: config.baseUrl }));
     const missing = error instanceof InvalidIdError || (error instanceof ExaApiError && error.status === 404);
     return missing
       ? new ResourceNotFoundError(uri.href, message)

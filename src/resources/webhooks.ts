@@ -1,9 +1,9 @@
 // exa-webhooks://webhooks and exa-webhooks://webhooks/{webhookId}: the webhook list, and one webhook with a
 // summary of its recent delivery attempts, as markdown a model can read in one go.
 import type { ExaClient } from "../exa/client.js";
-import type { Webhook, WebhookAttempt } from "../exa/schemas.js";
+import type { WebhookAttempt } from "../exa/schemas.js";
 import { webhookDetail, webhookLine } from "../format/lines.js";
-import { quoteUntrusted } from "../format/untrusted.js";
+import { oneLine, quoteUntrusted } from "../format/untrusted.js";
 
 export const WEBHOOKS_URI = "exa-webhooks://webhooks";
 export const WEBHOOK_URI_TEMPLATE = "exa-webhooks://webhooks/{webhookId}";
@@ -21,10 +21,10 @@ export async function renderWebhookList(exa: ExaClient, signal: AbortSignal): Pr
 export async function renderWebhookResource(exa: ExaClient, webhookId: string, signal: AbortSignal): Promise<string> {
   const webhook = await exa.getWebhook(webhookId, signal);
   const attempts = await exa.listAttempts(webhookId, { limit: RECENT_ATTEMPTS }, signal);
-  return `${webhookDetail(webhook)}\n\n${summarizeRecentAttempts(webhook, attempts.data)}`;
+  return `${webhookDetail(webhook)}\n\n${summarizeRecentAttempts(webhookId, attempts.data)}`;
 }
 
-function summarizeRecentAttempts(webhook: Webhook, attempts: WebhookAttempt[]): string {
+function summarizeRecentAttempts(webhookId: string, attempts: WebhookAttempt[]): string {
   if (!attempts.length) return "No delivery attempts recorded yet.";
   const failed = attempts.filter((attempt) => !attempt.successful);
   const lastSuccess = attempts.find((attempt) => attempt.successful);
@@ -36,7 +36,7 @@ function summarizeRecentAttempts(webhook: Webhook, attempts: WebhookAttempt[]): 
   }
   const lines = [
     `Recent attempts (newest ${attempts.length}): ${attempts.length - failed.length} ok, ${failed.length} failed.`,
-    `Last success: ${lastSuccess?.attemptedAt ?? "none in this window"}. Last failure: ${lastFailure?.attemptedAt ?? "none"}.`,
+    `Last success: ${oneLine(lastSuccess?.attemptedAt) || "none in this window"}. Last failure: ${oneLine(lastFailure?.attemptedAt) || "none"}.`,
   ];
   if (failed.length) {
     const byStatus = [...statuses.entries()]
@@ -46,7 +46,7 @@ function summarizeRecentAttempts(webhook: Webhook, attempts: WebhookAttempt[]): 
     if (lastFailure?.responseBody) {
       lines.push(`Latest failure, receiver said (untrusted): ${quoteUntrusted(lastFailure.responseBody, 200)}`);
     }
-    lines.push(`For causes and fixes: diagnose_failures {"webhookId":"${webhook.id}"}`);
+    lines.push(`For causes and fixes: diagnose_failures ${JSON.stringify({ webhookId })}`);
   }
   return lines.join("\n");
 }

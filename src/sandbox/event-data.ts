@@ -2,7 +2,7 @@
 // WebsetSearch, Import, Monitor, MonitorRun) in the shape of Exa's OpenAPI objects, trimmed to the fields
 // a receiver typically reads. Related ids can be passed in so a seeded story hangs together.
 import { EVENT_TYPE_INFO, type EventType } from "../exa/event-types.js";
-import { newResourceId } from "./ids.js";
+import { type IdSource, randomIds } from "./ids.js";
 
 /** Ids that tie an event to the webset / search / monitor it happened in; fresh ones when absent. */
 export interface ResourceRefs {
@@ -47,21 +47,26 @@ const STATUS_BY_TYPE: Partial<Record<EventType, string>> = {
   "webset.export.completed": "completed",
 };
 
-export function eventData(type: EventType, at: number, refs: ResourceRefs = {}): Record<string, unknown> {
+export function eventData(
+  type: EventType,
+  at: number,
+  ids: IdSource = randomIds,
+  refs: ResourceRefs = {},
+): Record<string, unknown> {
   const iso = new Date(at).toISOString();
-  const websetId = refs.websetId ?? newResourceId("webset");
+  const websetId = refs.websetId ?? ids.resourceId("webset");
   const status = STATUS_BY_TYPE[type] ?? "completed";
   const resource = EVENT_TYPE_INFO.find((info) => info.type === type)?.resource ?? "none";
   switch (resource) {
     case "Webset":
       return webset(websetId, status, iso);
     case "WebsetItem":
-      return websetItem(type, websetId, refs, iso);
+      return websetItem(type, websetId, refs, iso, ids);
     case "WebsetSearch":
-      return websetSearch(refs.searchId ?? newResourceId("webset_search"), websetId, status, iso);
+      return websetSearch(refs.searchId ?? ids.resourceId("webset_search"), websetId, status, iso);
     case "Import":
       return {
-        id: newResourceId("import"),
+        id: ids.resourceId("import"),
         object: "import",
         status,
         format: "csv",
@@ -76,13 +81,13 @@ export function eventData(type: EventType, at: number, refs: ResourceRefs = {}):
         updatedAt: iso,
       };
     case "Monitor":
-      return monitor(refs.monitorId ?? newResourceId("monitor"), websetId, status, iso);
+      return monitor(refs.monitorId ?? ids.resourceId("monitor"), websetId, status, iso);
     case "MonitorRun":
       return {
-        id: newResourceId("monitor_run"),
+        id: ids.resourceId("monitor_run"),
         object: "monitor_run",
         status,
-        monitorId: refs.monitorId ?? newResourceId("monitor"),
+        monitorId: refs.monitorId ?? ids.resourceId("monitor"),
         type: "search",
         completedAt: status === "completed" ? iso : null,
         failedAt: null,
@@ -93,7 +98,7 @@ export function eventData(type: EventType, at: number, refs: ResourceRefs = {}):
       };
     default:
       // Export events have no published payload schema; this is a plausible minimum.
-      return { id: newResourceId("export"), object: "webset_export", status, websetId, format: "csv", createdAt: iso };
+      return { id: ids.resourceId("export"), object: "webset_export", status, websetId, format: "csv", createdAt: iso };
   }
 }
 
@@ -143,7 +148,13 @@ function websetSearch(id: string, websetId: string, status: string, iso: string)
   };
 }
 
-function websetItem(type: EventType, websetId: string, refs: ResourceRefs, iso: string): Record<string, unknown> {
+function websetItem(
+  type: EventType,
+  websetId: string,
+  refs: ResourceRefs,
+  iso: string,
+  ids: IdSource,
+): Record<string, unknown> {
   const index = (refs.itemIndex ?? Math.floor(Math.random() * SAMPLE_COMPANIES.length)) % SAMPLE_COMPANIES.length;
   const [name, domain, location] = SAMPLE_COMPANIES[index] as (typeof SAMPLE_COMPANIES)[number];
   const enrichments =
@@ -156,15 +167,15 @@ function websetItem(type: EventType, websetId: string, refs: ResourceRefs, iso: 
             result: [`${name} raised a EUR 12M Series A in 2025.`],
             reasoning: "Found in the company's press page and a Sifted article.",
             references: [{ title: `${name} news`, snippet: null, url: `https://${domain}/press` }],
-            enrichmentId: newResourceId("webset_enrichment"),
+            enrichmentId: ids.resourceId("webset_enrichment"),
           },
         ]
       : [];
   return {
-    id: newResourceId("witem"),
+    id: ids.resourceId("witem"),
     object: "webset_item",
     source: "search",
-    sourceId: refs.searchId ?? newResourceId("webset_search"),
+    sourceId: refs.searchId ?? ids.resourceId("webset_search"),
     websetId,
     properties: {
       type: "company",

@@ -1,20 +1,72 @@
-// What sandbox-only tools may touch of the in-process sandbox. Filled in by the sandbox runtime. Kept free of
-// imports so the tool registry can name it without loading the sandbox (http servers, crypto) at start-up.
+// What sandbox-only tools (and in-process tests) may touch of the running sandbox. Filled in by launch.ts.
+// Kept free of imports so the tool registry can name it without loading the sandbox (http servers, crypto).
+
+/** How a demo receiver answers, as sandbox_set_receiver offers it; the value says what a sender sees. */
+export const RECEIVER_BEHAVIORS = {
+  healthy: "verifies Exa-Signature with the webhook's secret, answers 200 (401 if invalid)",
+  flaky: "like healthy, but its proxy answers 503 to every 5th request",
+  crashing: "500 with a stack trace",
+  missing_route: "404 Cannot POST",
+  wrong_secret: "verifies with a stale secret: 401",
+  slow: "answers after 12 s, past the 10 s timeout",
+  redirect: "301 to https",
+  down: "connection refused",
+} as const;
+
+export type ReceiverBehavior = keyof typeof RECEIVER_BEHAVIORS;
+
+/** One POST a demo receiver got, whatever it answered. */
+export interface ReceivedDelivery {
+  /** ISO time the request arrived. */
+  receivedAt: string;
+  /** From the JSON body, when it parsed. */
+  eventId: string | undefined;
+  eventType: string | undefined;
+  /** The request carried `Exa-Redelivery: 1` (a replay, not an Exa delivery). */
+  redelivery: boolean;
+  /** Exa-Signature verified against the webhook's secret (t within 300 s, HMAC-SHA256 of "<t>.<raw body>"). */
+  signatureValid: boolean;
+  /** What the receiver answered; 0 while unanswered or when the sender gave up first. */
+  statusCode: number;
+  /** Answered 2xx with a valid signature: the receiver processed the event. */
+  accepted: boolean;
+}
+
+export interface SetReceiverResult {
+  webhookId: string;
+  /** metadata.name of the webhook, when it has one. */
+  name: string | undefined;
+  /** The receiver's own URL (the webhook may have been pointed elsewhere since). */
+  url: string;
+  webhookUrl: string;
+  webhookStatus: string;
+  behavior: ReceiverBehavior;
+  previous: ReceiverBehavior;
+}
+
 export interface SandboxHandle {
   /** Creates an event of a type and delivers it to every subscribed webhook, or only to webhookId. */
   emitEvent(input: { type: string; webhookId?: string | undefined; data?: unknown }): Promise<{
     eventId: string;
     deliveredTo: { webhookId: string; url: string }[];
   }>;
+  /** Changes how the demo receiver behind a webhook answers from now on (e.g. "healthy" to fix it). */
+  setReceiver(input: { webhookId: string; behavior: ReceiverBehavior }): Promise<SetReceiverResult>;
+  /** The signing secret of a sandbox webhook (demo or created), as EXA_WEBHOOK_SECRETS would give it. */
+  webhookSecret(webhookId: string): Promise<string | undefined>;
+  /** Every live sandbox webhook's id → secret. */
+  webhookSecrets(): Promise<Record<string, string>>;
+  /** Every POST the demo receiver behind a webhook got, oldest first; undefined when it has no demo receiver. */
+  receiverLog(webhookId: string): Promise<readonly ReceivedDelivery[] | undefined>;
 }
 
 /** Input the sandbox cannot act on; `status` is what the control route answers with. */
-export class EmitEventError extends Error {
+export class SandboxInputError extends Error {
   constructor(
     readonly status: 400 | 404,
     message: string,
   ) {
     super(message);
-    this.name = "EmitEventError";
+    this.name = "SandboxInputError";
   }
 }

@@ -5,8 +5,7 @@ import type { Socket } from "node:net";
 import { ApiError, badRequest, internalError, notFound, payloadTooLarge, toErrorJson, unauthorized } from "./errors.js";
 import { type FaultInjector, type FaultKind, faultAction } from "./faults.js";
 import { newRequestId } from "./ids.js";
-import { apiPathOf, matchRoute } from "./router.js";
-import type { RouteResult } from "./routes/types.js";
+import { apiPathOf, matchRoute, type RouteResult } from "./routes.js";
 import type { EmulatorStore } from "./store.js";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -36,7 +35,11 @@ export interface RecordedRequest {
  * Extra routes outside Exa's API (the sandbox's /_sandbox/... control endpoint). Returns undefined for a
  * path it does not own; throws ApiError like any route.
  */
-export type ControlHandler = (request: { method: string; path: string; json(): unknown }) => RouteResult | undefined;
+export type ControlHandler = (request: {
+  method: string;
+  path: string;
+  json(): unknown;
+}) => Promise<RouteResult | undefined>;
 
 export interface ServerDeps {
   store: EmulatorStore;
@@ -167,7 +170,7 @@ async function handle(
     if (apiKey === undefined) {
       throw unauthorized("Missing or invalid API key. Send it in the x-api-key header.");
     }
-    const control = deps.control?.handler?.({ method, path: pathname, json: () => parseJson(record.body) });
+    const control = await deps.control?.handler?.({ method, path: pathname, json: () => parseJson(record.body) });
     if (control) {
       send(control.status, JSON.stringify(control.body));
       return;

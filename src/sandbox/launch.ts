@@ -1,14 +1,22 @@
-// Assembles a running sandbox: the emulator on loopback with its control endpoint, the delivery engine,
-// and (for the demo seed) the misbehaving local receivers plus the history delivered to them.
-// Shared by `--sandbox` (runtime.ts) and the standalone `emulator` command (cli.ts).
+// Starting a sandbox: the emulator on loopback with its control endpoint, the delivery engine, and (for the
+// demo seed) the misbehaving local receivers plus the history delivered to them. Two ways in: `--sandbox`
+// (startSandbox: the MCP server talks to it over real HTTP, the production client code path with another
+// base URL and key) and the standalone `exa-webhooks-mcp emulator` command (runEmulatorCommand).
 import { SandboxClock } from "./clock.js";
-import { createControlHandler } from "./control.js";
+import {
+  CONTROL_EVENTS_PATH,
+  CONTROL_RECEIVERS_PATH,
+  createControlHandler,
+  emitEvent,
+  setReceiver,
+} from "./control.js";
 import { DeliveryEngine } from "./delivery/engine.js";
-import { type DemoReceivers, startDemoReceivers } from "./demo/receivers.js";
-import { type SeedReport, seedDemoAccount } from "./demo/seed.js";
-import { emitEvent } from "./emit.js";
+import { DEMO_ID_SEED } from "./demo/layout.js";
+import { type DemoReceivers, type SeedReport, seedDemoAccount, startDemoReceivers } from "./demo/seed.js";
+import { type Emulator, startEmulator } from "./emulator.js";
 import type { SandboxHandle } from "./handle.js";
-import { type Emulator, startEmulator } from "./index.js";
+import { seededIds } from "./ids.js";
+import type { SandboxReceiver } from "./receivers/receiver.js";
 
 export type SandboxSeed = "demo" | "empty";
 
@@ -41,27 +49,32 @@ export interface LaunchedSandbox {
 
 export async function launchSandbox(options: LaunchSandboxOptions): Promise<LaunchedSandbox> {
   const clock = new SandboxClock();
-  const emulator = await startEmulator({ port: options.port ?? 0, clock: clock.now });
+  // The demo's ids are seeded, so an id copied from one session works in the next.
+  const ids = options.seed === "demo" ? seededIds(DEMO_ID_SEED) : undefined;
+  const emulator = await startEmulator({ port: options.port ?? 0, clock: clock.now, ids });
   const engine = new DeliveryEngine({
     store: emulator.store,
     clock: clock.now,
     timeoutMs: options.deliveryTimeoutMs,
     retryDelaysMs: options.retryDelaysMs,
   });
-  emulator.setControlHandler(createControlHandler(emulator.store, engine));
+  let started: SandboxReceiver[] = [];
+  let receivers: DemoReceivers = new Map();
+  emulator.setControlHandler(createControlHandler(emulator.store, engine, () => receivers));
 
-  let receivers: DemoReceivers | undefined;
   let seedReport: SeedReport | undefined;
   const seed = async (): Promise<void> => {
     if (options.seed !== "demo") return;
-    receivers = await startDemoReceivers();
-    seedReport = await seedDemoAccount(emulator.store, engine, clock, receivers);
+    started = await startDemoReceivers();
+    const seeded = await seedDemoAccount(emulator.store, engine, clock, started);
+    seedReport = seeded.report;
+    receivers = seeded.receivers;
   };
   const ready = seed();
   const close = async (): Promise<void> => {
     await ready.catch(() => {});
     await engine.close();
-    await receivers?.close();
+    await Promise.all(started.map((receiver) => receiver.close()));
     await emulator.close();
   };
 
@@ -79,10 +92,31 @@ export async function launchSandbox(options: LaunchSandboxOptions): Promise<Laun
     }
   }
 
+  const { store } = emulator;
+  // Every method waits for the seed: the demo webhooks and their receivers exist only once it is done.
+  const seeded = () => ready.catch(() => {});
   const handle: SandboxHandle = {
     emitEvent: async (input) => {
-      await ready.catch(() => {});
-      return emitEvent(emulator.store, engine, input);
+      await seeded();
+      return emitEvent(store, engine, input);
+    },
+    setReceiver: async (input) => {
+      await seeded();
+      return setReceiver(store, receivers, input);
+    },
+    webhookSecret: async (webhookId) => {
+      await seeded();
+      return store.getWebhook(webhookId) ? store.getWebhookSecret(webhookId) : undefined;
+    },
+    webhookSecrets: async () => {
+      await seeded();
+      return Object.fromEntries(
+        store.listWebhooks().map((webhook) => [webhook.id, store.getWebhookSecret(webhook.id) as string]),
+      );
+    },
+    receiverLog: async (webhookId) => {
+      await seeded();
+      return receivers.get(webhookId)?.log;
     },
   };
   return {
@@ -95,4 +129,70 @@ export async function launchSandbox(options: LaunchSandboxOptions): Promise<Laun
     ready,
     close,
   };
+}
+
+/** The emulator accepts any non-empty key; this one just makes requests look like a real client's. */
+const SANDBOX_API_KEY = "sandbox-key";
+
+export interface RunningSandbox {
+  /** Origin of the emulator, e.g. http://127.0.0.1:54321 (the client appends /websets/v0/...). */
+  baseUrl: string;
+  apiKey: string;
+  handle: SandboxHandle;
+  close(): Promise<void>;
+}
+
+/** `--sandbox`: the demo account, seeded behind a gate so the MCP handshake answers at once. */
+export async function startSandbox(): Promise<RunningSandbox> {
+  const sandbox = await launchSandbox({ seed: "demo", seedInBackground: true });
+  return { baseUrl: sandbox.emulator.baseUrl, apiKey: SANDBOX_API_KEY, handle: sandbox.handle, close: sandbox.close };
+}
+
+// ---- `exa-webhooks-mcp emulator [--port 8787] [--seed demo|empty]`: the emulator on its own, for testing code
+// with exa-js or curl. The first stdout line is the base URL alone, so scripts can read it. ----
+
+export interface EmulatorCommandIo {
+  /** Resolves when the emulator should stop; default: the first SIGINT or SIGTERM. */
+  stop?: Promise<void>;
+  stdout?: (text: string) => void;
+  stderr?: (text: string) => void;
+}
+
+/** Starts the emulator, prints how to reach it, and runs until stopped; then closes everything. */
+export async function runEmulatorCommand(port: number, seed: SandboxSeed, io: EmulatorCommandIo = {}): Promise<void> {
+  const stdout = io.stdout ?? ((text: string) => process.stdout.write(text));
+  const stderr = io.stderr ?? ((text: string) => process.stderr.write(text));
+  const sandbox = await launchSandbox({ seed, port });
+  const { baseUrl } = sandbox.emulator;
+  stdout(`${usageLines(baseUrl).join("\n")}\n`);
+  const report = sandbox.seedReport;
+  stderr(
+    report
+      ? `exa-emulator: demo account seeded with ${report.webhooks} webhooks, ${report.events} events and ${report.attempts} delivery attempts in ${report.wallMs} ms. Ctrl+C to stop.\n`
+      : "exa-emulator: empty account. Ctrl+C to stop.\n",
+  );
+  await (io.stop ?? nextTerminationSignal());
+  await sandbox.close();
+}
+
+function usageLines(baseUrl: string): string[] {
+  return [
+    baseUrl,
+    // exa-js appends /websets/v0/... to the origin it is given, exactly as with the real API; any key works.
+    `exa-js: const exa = new Exa("any-key", "${baseUrl}"); await exa.websets.webhooks.list();`,
+    `emit an event: curl -X POST ${baseUrl}${CONTROL_EVENTS_PATH} -H "x-api-key: any-key" -H "content-type: application/json" -d '{"type":"webset.item.created"}'`,
+    `fix a demo receiver (--seed demo): curl -X POST ${baseUrl}${CONTROL_RECEIVERS_PATH} -H "x-api-key: any-key" -H "content-type: application/json" -d '{"webhookId":"webhook_...","behavior":"healthy"}'`,
+  ];
+}
+
+function nextTerminationSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve();
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
 }

@@ -1,8 +1,9 @@
 // The emulator's state: webhooks (with their secrets), events, and per-webhook delivery attempts.
 // Routes read it through indexes; tests, benches and the demo seeder write it directly.
-import { EVENT_TYPE_INFO, type EventType, isEventType } from "../exa/event-types.js";
+import { type EventType, isEventType } from "../exa/event-types.js";
 import type { ExaEvent, Webhook, WebhookAttemptWire } from "../exa/schemas.js";
-import { newAttemptId, newEventId, newResourceId, newWebhookId, newWebhookSecret } from "./ids.js";
+import { eventData } from "./event-data.js";
+import { type IdSource, randomIds } from "./ids.js";
 import { type LogEntry, TimeOrderedLog } from "./time-ordered-log.js";
 
 export type WebhookStatus = "active" | "inactive";
@@ -74,14 +75,18 @@ export class EmulatorStore {
   private events = new Map<string, ExaEvent>();
   private eventLog = new TimeOrderedLog<ExaEvent>((event) => [ALL_EVENTS_INDEX, eventIndexKey(event.type)]);
 
-  constructor(private readonly clock: () => number = Date.now) {}
+  constructor(
+    private readonly clock: () => number = Date.now,
+    /** Random by default; the demo account passes a seeded source so its ids repeat from run to run. */
+    readonly ids: IdSource = randomIds,
+  ) {}
 
   // ---- webhooks ----
 
   /** Creates a webhook; the returned copy is the only one that carries the secret (as in Exa). */
   createWebhook(input: CreateWebhookInput): Webhook {
     const at = input.createdAt === undefined ? this.clock() : toMs(input.createdAt);
-    const id = input.id ?? newWebhookId();
+    const id = input.id ?? this.ids.webhookId();
     if (this.webhooks.has(id)) throw new Error(`Webhook ${id} already exists`);
     assertEventTypes(input.events);
     const iso = new Date(at).toISOString();
@@ -96,7 +101,7 @@ export class EmulatorStore {
       createdAt: iso,
       updatedAt: iso,
     };
-    const secret = input.secret ?? newWebhookSecret();
+    const secret = input.secret ?? this.ids.webhookSecret();
     const stored: StoredWebhook = { webhook, secret };
     this.webhooks.set(id, stored);
     this.webhookLog.append(at, stored);
@@ -166,13 +171,13 @@ export class EmulatorStore {
   addEvent(input: AddEventInput): ExaEvent {
     assertEventTypes([input.type]);
     const at = input.createdAt === undefined ? this.clock() : toMs(input.createdAt);
-    const id = input.id ?? newEventId();
+    const id = input.id ?? this.ids.eventId();
     if (this.events.has(id)) throw new Error(`Event ${id} already exists`);
     const event: ExaEvent = {
       id,
       object: "event",
       type: input.type,
-      data: input.data === undefined ? defaultEventData(input.type as EventType, at) : input.data,
+      data: input.data === undefined ? eventData(input.type as EventType, at, this.ids) : input.data,
       createdAt: new Date(at).toISOString(),
     };
     this.events.set(id, event);
@@ -228,9 +233,9 @@ export class EmulatorStore {
     const status = input.responseStatusCode ?? (input.successful === false ? 500 : 200);
     const at = input.attemptedAt === undefined ? this.clock() : toMs(input.attemptedAt);
     const value: WebhookAttemptWire = {
-      id: input.id ?? newAttemptId(),
+      id: input.id ?? this.ids.attemptId(),
       object: "webhook_attempt",
-      eventId: input.eventId ?? newEventId(),
+      eventId: input.eventId ?? this.ids.eventId(),
       eventType,
       webhookId: input.webhookId,
       url: input.url ?? stored.webhook.url,
@@ -262,21 +267,4 @@ function toMs(time: TimeInput): number {
   const ms = time instanceof Date ? time.getTime() : typeof time === "number" ? time : Date.parse(time);
   if (!Number.isFinite(ms)) throw new Error(`Invalid time ${String(time)}`);
   return ms;
-}
-
-// Payload `data` is the resource the event is about; a stub with a realistic id/object is enough here.
-const RESOURCE_STUBS: Record<string, [idPrefix: string, object: string]> = {
-  Webset: ["webset", "webset"],
-  WebsetItem: ["witem", "webset_item"],
-  WebsetSearch: ["wsearch", "webset_search"],
-  Import: ["import", "import"],
-  Monitor: ["monitor", "monitor"],
-  MonitorRun: ["mrun", "monitor_run"],
-};
-
-function defaultEventData(type: EventType, at: number): unknown {
-  const resource = EVENT_TYPE_INFO.find((info) => info.type === type)?.resource ?? "none";
-  const stub = RESOURCE_STUBS[resource];
-  if (!stub) return {};
-  return { id: newResourceId(stub[0]), object: stub[1], createdAt: new Date(at).toISOString() };
 }

@@ -26,21 +26,12 @@ export class TimeOrderedLog<T> {
   /** `indexKeysOf` names every index an entry belongs to (e.g. "*", "type=x", "type=x|ok=true"). */
   constructor(private readonly indexKeysOf: (value: T) => readonly string[]) {}
 
-  get size(): number {
-    return this.entries.length;
-  }
-
   append(at: number, value: T): void {
     const entry: LogEntry<T> = { at, seq: this.nextSeq++, value };
     const newest = this.entries[this.entries.length - 1];
     this.entries.push(entry);
     if (this.sorted && (newest === undefined || at >= newest.at)) this.addToIndexes(entry);
     else this.sorted = false;
-  }
-
-  /** Bulk insert: one sort at the next read instead of one per entry. */
-  appendMany(items: Iterable<{ at: number; value: T }>): void {
-    for (const item of items) this.append(item.at, item.value);
   }
 
   /** The entries of one index, oldest first. Read-only: positions in it are what cursors point at. */

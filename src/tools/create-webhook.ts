@@ -10,7 +10,6 @@ export const createWebhookTool = defineTool({
   title: "Create a webhook",
   description:
     "Create a webhook that POSTs the chosen event types to a URL. Shows the signing secret once: tell the user to store it.",
-  kind: "write",
   inputSchema: strictInput({ url: webhookUrl, events: eventTypes, metadata: metadata.optional() }),
   outputSchema: z.object({ webhook: createdWebhookOutput }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
@@ -25,6 +24,7 @@ export const createWebhookTool = defineTool({
     return {
       text: [`Created ${webhookDetail(webhook)}`, ...secretLines].join("\n"),
       structured: { webhook: toWebhookOutput(webhook, { includeSecret: true }) },
+      secret: webhook.secret ?? undefined,
     };
   },
 });

@@ -29,16 +29,16 @@ export interface ToolContext {
 export interface ToolResult<S> {
   text: string;
   structured: S;
+  /** A webhook secret this result shows by design (create_webhook); the server hides it from every later output. */
+  secret?: string | undefined;
 }
-
-export type ToolKind = "read" | "write" | "sandbox" | "offline";
 
 export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {
   name: string;
   title: string;
   description: string;
-  /** read: Exa reads; write: Exa writes (hidden by --read-only); sandbox: only with --sandbox; offline: no network. */
-  kind: ToolKind;
+  /** Offered only with --sandbox (it drives the emulator). --read-only goes by `annotations.readOnlyHint`. */
+  sandboxOnly?: true;
   inputSchema: I;
   outputSchema: O;
   annotations: ToolAnnotations;

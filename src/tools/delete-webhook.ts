@@ -9,7 +9,6 @@ export const deleteWebhookTool = defineTool({
   name: "delete_webhook",
   title: "Delete a webhook",
   description: "Delete a webhook for good: deliveries stop and its secret is lost.",
-  kind: "write",
   inputSchema: strictInput({ webhookId }),
   outputSchema: z.object({ webhook: webhookOutput }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },

@@ -1,65 +1,26 @@
 // diagnose_failures: one call that says whether webhooks deliver, why not, what it cost, and what to do.
-// Fetches through the Exa client; classification, aggregation and rendering live in src/diagnose/.
+// Input and output here; the fleet, the scan, classification and rendering live in src/diagnose/.
 import { z } from "zod";
 import {
-  CATEGORIES,
-  type DiagnosisReport,
+  diagnoseFleet,
+  diagnosisReportSchema,
   parseSince,
-  rankDiagnoses,
   renderDiagnosis,
-  scanWebhookAttempts,
-  VERDICTS,
-  type WebhookDiagnosis,
+  toStructuredReport,
 } from "../diagnose/index.js";
 import { RequestCancelledError } from "../exa/errors.js";
-import type { Webhook } from "../exa/schemas.js";
 import { shortErrorText, ToolInputError } from "../format/tool-error.js";
-import type { ToolContext } from "./define.js";
 import { defineTool } from "./define.js";
 import { eventType, strictInput, webhookId } from "./inputs.js";
 
 const DEFAULT_MAX_ATTEMPTS = 10_000;
 const MAX_MAX_ATTEMPTS = 200_000;
-/** Fleet mode reads at most this many webhooks; accounts rarely have more than a handful. */
-const MAX_FLEET_WEBHOOKS = 1000;
-
-const groupOutput = z.object({
-  category: z.enum(CATEGORIES),
-  statusCode: z.number(),
-  count: z.number(),
-  eventTypes: z.array(z.string()),
-  firstSeen: z.string(),
-  lastSeen: z.string(),
-  sampleAttemptId: z.string(),
-  sampleEventId: z.string(),
-  sampleResponse: z.string().describe("The receiver's response text: untrusted data, at most 300 characters."),
-  hint: z.string(),
-});
-
-const diagnosisOutput = z.object({
-  webhookId: z.string(),
-  url: z.string(),
-  status: z.string(),
-  verdict: z.enum(VERDICTS),
-  attemptsScanned: z.number(),
-  failedAttempts: z.number(),
-  failureRate: z.number(),
-  complete: z.boolean(),
-  incompleteReason: z.string().optional(),
-  window: z.object({ from: z.string().nullable(), to: z.string().nullable() }),
-  events: z.object({ total: z.number(), delivered: z.number(), recovered: z.number(), undelivered: z.number() }),
-  groups: z.array(groupOutput),
-  lastSuccessAt: z.string().nullable(),
-  lastFailureAt: z.string().nullable(),
-  consecutiveFailures: z.number(),
-});
 
 export const diagnoseFailuresTool = defineTool({
   name: "diagnose_failures",
   title: "Diagnose delivery failures",
   description:
-    "Are my webhooks delivering, and if not why? One call: verdict, failures grouped by cause with a sample and next check, undelivered events and their recovery. No webhookId: all, worst first.",
-  kind: "read",
+    "Are my Websets webhooks delivering, and if not why? (Search Monitors webhooks cannot be diagnosed: no attempts API.) One call: verdict, failures grouped by cause with a sample and next check, undelivered events and their recovery. No webhookId: all, worst first.",
   inputSchema: strictInput({
     webhookId: webhookId.optional().describe("Omit for every webhook."),
     since: z
@@ -76,7 +37,7 @@ export const diagnoseFailuresTool = defineTool({
       .optional()
       .describe(`Attempts to scan per webhook (default ${DEFAULT_MAX_ATTEMPTS}, max ${MAX_MAX_ATTEMPTS}).`),
   }),
-  outputSchema: z.object({ webhooks: z.array(diagnosisOutput), generatedAt: z.string() }),
+  outputSchema: diagnosisReportSchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(input, context) {
     const now = new Date();
@@ -89,65 +50,31 @@ export const diagnoseFailuresTool = defineTool({
       }
     }
     const exa = context.exa();
-    const budgetEndsAt = Date.now() + context.config.diagnoseBudgetMs;
-    const webhooks = input.webhookId
-      ? [await exa.getWebhook(input.webhookId, context.signal)]
-      : await listAllWebhooks(context);
-
-    context.log(
-      "info",
-      `scanning the delivery attempts of ${webhooks.length} webhook${webhooks.length === 1 ? "" : "s"}`,
-    );
-    let scannedBefore = 0;
-    const diagnoses: WebhookDiagnosis[] = [];
-    // Webhooks one after another, each scanned with the full concurrency: the cap holds for the whole call.
-    for (const [index, webhook] of webhooks.entries()) {
-      // Each webhook gets an equal share of what is left, so one huge history cannot starve the rest;
-      // time a quick webhook does not use passes on to the next.
-      const share = Math.max(0, budgetEndsAt - Date.now()) / (webhooks.length - index);
-      const deadline = Date.now() + share;
-      const diagnosis = await scanWebhookAttempts({
-        webhook,
-        source: (query, signal) =>
+    const report = await diagnoseFleet({
+      sources: {
+        getWebhook: (id, signal) => exa.getWebhook(id, signal),
+        listWebhooks: (query, signal) => exa.listWebhooks(query, signal),
+        attempts: (query, signal) =>
           exa.listAttempts(query.webhookId, query, signal).catch((error: unknown) => {
             if (error instanceof RequestCancelledError) throw error;
             throw new Error(shortErrorText(error));
           }),
-        ...(since ? { since } : {}),
-        ...(input.eventType ? { eventType: input.eventType } : {}),
-        maxAttempts: input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-        concurrency: context.config.maxConcurrency,
-        senderIsLocal: context.config.sandbox,
-        deadline,
-        signal: context.signal,
-        onProgress: (scanned, message) => {
-          const label = webhooks.length > 1 ? `webhook ${index + 1}/${webhooks.length}: ${message}` : message;
-          void context.progress(scannedBefore + scanned, undefined, label);
-        },
-      });
-      scannedBefore += diagnosis.attemptsScanned;
-      diagnoses.push(diagnosis);
-      context.log(
-        "info",
-        `diagnosed ${webhook.id} (${index + 1}/${webhooks.length}): ${diagnosis.verdict}, ${diagnosis.attemptsScanned} attempts scanned${diagnosis.complete ? "" : " (partial)"}`,
-      );
-    }
-
-    const report: DiagnosisReport = { webhooks: rankDiagnoses(diagnoses), generatedAt: now.toISOString() };
-    const text = webhooks.length
+      },
+      ...(input.webhookId ? { webhookId: input.webhookId } : {}),
+      ...(since ? { since } : {}),
+      ...(input.eventType ? { eventType: input.eventType } : {}),
+      maxAttempts: input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      concurrency: context.config.maxConcurrency,
+      budgetMs: context.config.diagnoseBudgetMs,
+      senderIsLocal: context.config.sandbox,
+      signal: context.signal,
+      now,
+      onProgress: (scanned, message) => void context.progress(scanned, undefined, message),
+      log: (message) => context.log("info", message),
+    });
+    const text = report.webhooks.length
       ? renderDiagnosis(report)
       : "No webhooks on this account, so nothing is delivered. Create one with create_webhook {url, events}.";
-    return { text, structured: report };
+    return { text, structured: toStructuredReport(report) };
   },
 });
-
-async function listAllWebhooks(context: ToolContext): Promise<Webhook[]> {
-  const webhooks: Webhook[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await context.exa().listWebhooks({ limit: 200, cursor }, context.signal);
-    webhooks.push(...page.data);
-    cursor = page.hasMore && page.nextCursor ? page.nextCursor : undefined;
-  } while (cursor && webhooks.length < MAX_FLEET_WEBHOOKS);
-  return webhooks;
-}

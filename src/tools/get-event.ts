@@ -1,6 +1,7 @@
 // get_event: one event — a summary of the resource it carries, or its full JSON (capped) on request.
 import { z } from "zod";
 import { summarizeEventData } from "../format/events.js";
+import { oneLine, untrustedJsonBlock } from "../format/untrusted.js";
 import { defineTool } from "./define.js";
 import { eventId, strictInput } from "./inputs.js";
 
@@ -10,7 +11,6 @@ export const getEventTool = defineTool({
   name: "get_event",
   title: "Get an event",
   description: 'One event (e.g. an attempt\'s eventId): type, time, resource; responseFormat "detailed" adds its JSON.',
-  kind: "read",
   inputSchema: strictInput({
     eventId,
     responseFormat: z.enum(["concise", "detailed"]).optional(),
@@ -28,24 +28,25 @@ export const getEventTool = defineTool({
   async handler(input, context) {
     const event = await context.exa().getEvent(input.eventId, context.signal);
     const summary = summarizeEventData(event.data);
-    const lines = [`Event ${event.id} · ${event.type} · ${event.createdAt}`];
+    const lines = [`Event ${oneLine(event.id)} · ${oneLine(event.type)} · ${oneLine(event.createdAt)}`];
     if (summary.resourceId) {
       lines.push(
         `Carries ${summary.resourceObject ?? "a resource"} ${summary.resourceId}${summary.resourceStatus ? `, status ${summary.resourceStatus}` : ""}${summary.websetId && summary.websetId !== summary.resourceId ? `, webset ${summary.websetId}` : ""}.`,
       );
     }
     const fields = event.data && typeof event.data === "object" ? Object.keys(event.data as object) : [];
-    if (fields.length) lines.push(`data fields: ${fields.slice(0, 30).join(", ")}${fields.length > 30 ? ", …" : ""}`);
+    if (fields.length) {
+      const shown = fields.slice(0, 30).map((field) => oneLine(field, 60));
+      lines.push(`data fields: ${shown.join(", ")}${fields.length > 30 ? ", …" : ""}`);
+    }
     if (input.responseFormat === "detailed") {
-      const json = JSON.stringify(event, null, 2);
-      const cut = json.length > DETAILED_LIMIT;
-      lines.push(`\`\`\`json\n${cut ? json.slice(0, DETAILED_LIMIT) : json}\n\`\`\``);
-      if (cut)
-        lines.push(
-          `(cut at ${DETAILED_LIMIT} of ${json.length} characters; the full payload is in structuredContent.event.data)`,
-        );
+      lines.push(untrustedJsonBlock("Event JSON", event, DETAILED_LIMIT));
+      if (JSON.stringify(event).length > DETAILED_LIMIT)
+        lines.push("(the full payload is in structuredContent.event.data)");
     } else {
-      lines.push(`For the full JSON payload: get_event {"eventId":"${event.id}","responseFormat":"detailed"}`);
+      lines.push(
+        `For the full JSON payload: get_event ${JSON.stringify({ eventId: input.eventId, responseFormat: "detailed" })}`,
+      );
     }
     return {
       text: lines.join("\n"),

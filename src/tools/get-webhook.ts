@@ -9,7 +9,6 @@ export const getWebhookTool = defineTool({
   name: "get_webhook",
   title: "Get a webhook",
   description: "Show one webhook's status, URL, subscribed events and metadata.",
-  kind: "read",
   inputSchema: strictInput({ webhookId }),
   outputSchema: z.object({ webhook: webhookOutput }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },

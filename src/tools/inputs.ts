@@ -1,17 +1,132 @@
-// Zod pieces shared by the tools' input schemas, each described once for a model.
+// Zod pieces shared by the tools' input schemas, each described once for a model, and the one way a tool's
+// arguments are parsed: every refusal names its field, and echoes at most a bounded slice of the input.
 import { z } from "zod";
 import { closestEventType, EVENT_TYPES, isEventType } from "../exa/event-types.js";
+import { isValidHost } from "../exa/hosts.js";
 import { isValidId } from "../exa/ids.js";
 
-/** A strict object whose "unknown field" error names the fields that do exist. */
+/** At most this many characters of one input string appear in an error, */
+const ECHO_CHARS = 60;
+/** and at most this many in all, however many values are at fault. */
+const ECHO_BUDGET = 200;
+
+/** One input string, quoted and cut, as an error may show it. */
+export function echo(value: string): string {
+  const head = [...value.slice(0, ECHO_CHARS + 1)];
+  return JSON.stringify(head.length > ECHO_CHARS ? `${head.slice(0, ECHO_CHARS).join("")}…` : value);
+}
+
+/** Values at fault, each rendered (quoted by default), until the echo budget is spent; the rest are counted. */
+export function echoList<T>(
+  values: readonly T[],
+  render: (value: T) => string = (value) => echo(String(value)),
+): string {
+  const shown: string[] = [];
+  let spent = 0;
+  for (const value of values) {
+    const text = render(value);
+    if (shown.length && spent + text.length > ECHO_BUDGET) break;
+    shown.push(text);
+    spent += text.length;
+  }
+  const rest = values.length - shown.length;
+  return rest ? `${shown.join(", ")} and ${rest} more` : shown.join(", ");
+}
+
+/** A strict object whose refusals name the fields that do exist: unknown ones, or arguments that are no object. */
 export function strictInput<T extends z.ZodRawShape>(shape: T) {
   const known = Object.keys(shape).join(", ") || "none";
   return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === "unrecognized_keys"
-        ? `Unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => `"${key}"`).join(", ")}. Valid fields: ${known}.`
-        : undefined,
+    error: (issue) => {
+      if (issue.code === "unrecognized_keys") return unknownFieldsText(issue.keys, known);
+      if (issue.code === "invalid_type") {
+        return `arguments must be a JSON object of named fields (${known}), not ${kindOf(issue.input)}.`;
+      }
+      return undefined;
+    },
   });
+}
+
+type ParsedInput<S extends z.ZodType> = { success: true; data: z.output<S> } | { success: false; issues: string[] };
+
+/** A tool's arguments through its schema, with every message in our words (see `inputErrors`). */
+export function parseToolInput<S extends z.ZodType>(schema: S, args: unknown): ParsedInput<S> {
+  // A strict object refuses an unknown "__proto__" of its own, but a record drops one without a word (it would
+  // replace the prototype of the object zod builds), so a nested one is refused here.
+  const proto = nestedProtoKey(args);
+  if (proto) return { success: false, issues: [`${proto.join(".")} key "__proto__" is not allowed`] };
+  const parsed = schema.safeParse(args, { error: inputErrors });
+  return parsed.success
+    ? { success: true, data: parsed.data }
+    : { success: false, issues: parsed.error.issues.map((issue) => issue.message) };
+}
+
+/** Where an own "__proto__" key sits below the top level of plain JSON data, if anywhere. */
+function nestedProtoKey(value: unknown, path: PropertyKey[] = []): PropertyKey[] | undefined {
+  if (!value || typeof value !== "object" || path.length > 8) return undefined;
+  if (path.length && !Array.isArray(value) && Object.hasOwn(value, "__proto__")) return path;
+  for (const [key, child] of Object.entries(value)) {
+    const found = nestedProtoKey(child, [...path, Array.isArray(value) ? Number(key) : key]);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * zod's own issues (a missing field, a wrong type) in our words, naming the field; given at parse time so it
+ * applies below every tool. A refinement that cannot know its field's name (one piece serves `events` and
+ * `types`) leaves its message to this map through `aboutField`.
+ */
+const inputErrors: z.core.$ZodErrorMap = (issue) => {
+  const field = issue.path?.length ? issue.path.map(String).join(".") : "arguments";
+  if (issue.code === "custom" && typeof issue.params?.aboutField === "function") {
+    return (issue.params.aboutField as (field: string) => string)(field);
+  }
+  if (issue.code === "invalid_type") {
+    if (issue.input === undefined) return `${field} is required`;
+    if (issue.expected === "int" && typeof issue.input === "number") return `${field} must be a whole number`;
+    return `${field} must be ${EXPECTED[issue.expected] ?? `a ${issue.expected}`}, not ${kindOf(issue.input)}`;
+  }
+  if (issue.code === "too_big" || issue.code === "too_small") return `${field} must be ${boundText(issue)}`;
+  if (issue.code === "invalid_value") {
+    return `${field} must be one of ${issue.values.map((value) => JSON.stringify(value)).join(", ")}`;
+  }
+  if (issue.code === "unrecognized_keys") {
+    const shape = issue.inst instanceof z.ZodObject ? Object.keys(issue.inst.shape).join(", ") : undefined;
+    return unknownFieldsText(issue.keys, shape || "none");
+  }
+  const english = z.config().localeError?.(issue);
+  return `${field}: ${typeof english === "string" ? english : (english?.message ?? "is not valid")}`;
+};
+
+function unknownFieldsText(keys: readonly string[], known: string): string {
+  return `Unknown field${keys.length > 1 ? "s" : ""} ${echoList(keys)}. Valid fields: ${known}.`;
+}
+
+function boundText(issue: z.core.$ZodRawIssue<z.core.$ZodIssueTooBig | z.core.$ZodIssueTooSmall>): string {
+  const big = issue.code === "too_big";
+  const bound = String(big ? issue.maximum : issue.minimum);
+  const unit = issue.origin === "string" ? " characters" : issue.origin === "array" ? " items" : "";
+  if (issue.inclusive === false && !unit) return `${big ? "less" : "greater"} than ${bound}`;
+  return `${big ? "at most" : "at least"} ${bound}${unit}`;
+}
+
+const EXPECTED: Readonly<Record<string, string>> = {
+  record: "an object of string values",
+  object: "an object",
+  array: "an array",
+  int: "a whole number",
+};
+
+function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+/** Refinement params whose message is rendered with the field's name, whatever the tool calls the field. */
+function aboutField(render: (field: string) => string) {
+  return { params: { aboutField: render } };
 }
 
 const idMessage = "letters, digits, '_', '-', ':' and '.' only, as returned by list_webhooks";
@@ -41,15 +156,21 @@ export const cursor = z
   .refine((value) => value.length <= 4096, "cursor is too long (4096 characters at most)")
   .describe("nextCursor of the previous page.");
 
-/** One message for every wrong name at once, with "did you mean" where a valid type is close. */
-export function eventTypeMessage(wrong: unknown[]): string {
-  const named = wrong.map((input) => {
-    if (typeof input !== "string") return `a ${input === null ? "null" : typeof input}`;
+/** Event type names longer than this are refused before any "did you mean" (the longest valid one has 23). */
+const EVENT_TYPE_MAX_CHARS = 100;
+
+/** One message for every wrong name at once, a few named (with "did you mean" where a valid type is close). */
+export function eventTypeMessage(wrong: readonly string[]): string {
+  const named = echoList(wrong, (input) => {
     const closest = closestEventType(input);
-    return closest ? `"${input}" (did you mean "${closest}"?)` : `"${input}"`;
+    return closest ? `${echo(input)} (did you mean "${closest}"?)` : echo(input);
   });
-  const verb = named.length === 1 ? "is not an Exa event type" : "are not Exa event types";
-  return `${named.join(", ")} ${verb}. Valid types: ${EVENT_TYPES.join(", ")}.`;
+  const verb = wrong.length === 1 ? "is not an Exa event type" : "are not Exa event types";
+  return `${named} ${verb}. Valid types: ${EVENT_TYPES.join(", ")}.`;
+}
+
+function tooLongEventType(field: string, length: number): string {
+  return `${field} is ${length} characters long: event type names are at most ${EVENT_TYPE_MAX_CHARS} characters`;
 }
 
 // The enum lives in the JSON Schema (models see the valid values) while validation happens in a refinement,
@@ -59,24 +180,42 @@ const eventTypeName = z.string().meta({ enum: [...EVENT_TYPES] });
 // Filters carry no enum (it would repeat 19 names in every tool's schema); a wrong name gets the list back.
 export const eventType = z
   .string()
-  .refine(isEventType, { error: (issue) => eventTypeMessage([issue.input]) })
+  .superRefine((type, context) => {
+    if (type.length > EVENT_TYPE_MAX_CHARS) {
+      context.addIssue({ code: "custom", ...aboutField((field) => tooLongEventType(field, type.length)) });
+    } else if (!isEventType(type)) {
+      context.addIssue({ code: "custom", ...aboutField((field) => `${field}: ${eventTypeMessage([type])}`) });
+    }
+  })
   .describe("Event type, e.g. webset.item.created.");
 
 /** A list of event types: 1-19, unique, every wrong name reported in one message. */
 function eventTypeListOf(item: z.ZodString) {
   return z.array(item).superRefine((types, context) => {
-    const problem = eventTypeListProblem(types);
-    if (problem) context.addIssue({ code: "custom", message: problem });
+    // Checked in the refinement (not min/max) so the bounds cost no schema bytes; the description states them.
+    if (types.length === 0) {
+      context.addIssue({ code: "custom", ...aboutField((field) => `${field} needs at least one event type`) });
+      return;
+    }
+    const tooLong = types.findIndex((type) => type.length > EVENT_TYPE_MAX_CHARS);
+    if (tooLong >= 0) {
+      const others = types.filter((type) => type.length > EVENT_TYPE_MAX_CHARS).length - 1;
+      const length = types[tooLong]?.length ?? 0;
+      const more = others ? ` (and ${others} more names are too long)` : "";
+      context.addIssue({
+        code: "custom",
+        path: [tooLong],
+        ...aboutField((field) => `${tooLongEventType(field, length)}${more}`),
+      });
+      return;
+    }
+    const wrong = types.filter((type) => !isEventType(type));
+    if (wrong.length) {
+      context.addIssue({ code: "custom", ...aboutField((field) => `${field}: ${eventTypeMessage(wrong)}`) });
+    } else if (new Set(types).size !== types.length) {
+      context.addIssue({ code: "custom", ...aboutField((field) => `${field} must not repeat a type`) });
+    }
   });
-}
-
-/** Checked in a refinement (not min/max) so the bounds cost no schema bytes; the description states them. */
-function eventTypeListProblem(types: readonly string[]): string | undefined {
-  if (types.length === 0) return "events needs at least one event type";
-  const wrong = types.filter((type) => !isEventType(type));
-  if (wrong.length) return eventTypeMessage(wrong);
-  if (new Set(types).size !== types.length) return "events must not repeat a type";
-  return undefined;
 }
 
 /** With the enum in its JSON Schema: for create_webhook, where a model chooses types from scratch. */
@@ -89,6 +228,10 @@ export const webhookUrl = z
   .string()
   .refine((value) => value.length <= 2048, "url is too long (2048 characters at most)")
   .refine(isHttpUrl, "url must be an absolute http(s) URL, e.g. https://example.com/webhooks/exa")
+  .refine(
+    (value) => !isHttpUrl(value) || isValidHost(new URL(value).hostname),
+    "url's host is not a valid DNS name, IPv4 or bracketed IPv6 address (e.g. hooks.example.com, 203.0.113.7, [2001:db8::1])",
+  )
   .describe("Public https URL that receives the events.");
 
 export const metadata = z
@@ -108,8 +251,7 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-export const isoTimestamp = z
-  .string()
-  .refine((value) => /^\d{4}-\d{2}-\d{2}/.test(value) && !Number.isNaN(Date.parse(value)), {
-    message: "must be an ISO 8601 timestamp, e.g. 2026-11-21T00:00:00Z",
-  });
+export const isoTimestamp = z.string().refine(
+  (value) => /^\d{4}-\d{2}-\d{2}/.test(value) && !Number.isNaN(Date.parse(value)),
+  aboutField((field) => `${field} must be an ISO 8601 timestamp, e.g. 2026-11-21T00:00:00Z`),
+);

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { eventLine, summarizeEventData } from "../format/events.js";
 import { nextPageLine } from "../format/lines.js";
 import { ToolInputError } from "../format/tool-error.js";
+import { plural } from "../format/words.js";
 import { defineTool } from "./define.js";
 import { cursor, eventTypeList, isoTimestamp, limit, strictInput } from "./inputs.js";
 import { eventOutput, pageInfo } from "./outputs.js";
@@ -12,8 +13,7 @@ export const listEventsTool = defineTool({
   name: "list_events",
   title: "List events",
   description:
-    "Events newest first, by type and time window. Use it to recover events a receiver missed (Exa has no redeliver).",
-  kind: "read",
+    "Events newest first, by type and time window: what a receiver missed. To replay them, redeliver_events.",
   inputSchema: strictInput({
     types: eventTypeList.optional().describe("Only these event types."),
     createdAfter: isoTimestamp.optional().describe("ISO 8601, inclusive."),
@@ -30,7 +30,7 @@ export const listEventsTool = defineTool({
     const page = await context.exa().listEvents(input, context.signal);
     const lines = [
       page.data.length
-        ? `${page.data.length} event${page.data.length === 1 ? "" : "s"}, newest first${page.hasMore ? " (more exist)" : ""}:`
+        ? `${plural(page.data.length, "event")}, newest first${page.hasMore ? " (more exist)" : ""}:`
         : "No events match.",
       ...page.data.map(eventLine),
     ];

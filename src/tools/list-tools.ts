@@ -22,8 +22,9 @@ export function toolJsonSchema(schema: z.ZodType, io: Io): Record<string, unknow
 }
 
 /**
- * A zod schema as the SDK takes it (Standard Schema with JSON Schema): zod validates, `describeIssues` writes the
- * one message a failed validation reads as, and tools/list shows the compact, portable JSON Schema.
+ * A zod schema as the SDK takes it (Standard Schema with JSON Schema): zod validates (a tool's results, before
+ * they leave), `describeIssues` writes the message of a failure, and tools/list shows the compact, portable JSON
+ * Schema.
  */
 export function registeredSchema<S extends z.ZodType>(
   schema: S,
@@ -39,6 +40,25 @@ export function registeredSchema<S extends z.ZodType>(
         const result = schema.safeParse(value);
         return result.success ? { value: result.data } : { issues: [{ message: describeIssues(result.error) }] };
       },
+      jsonSchema: { input: jsonSchema, output: jsonSchema },
+    },
+  };
+}
+
+/**
+ * A tool's input schema as the SDK lists it, while the tool validates its arguments itself (src/server.ts), in
+ * one place: the SDK's validation cannot keep our wording. It prefixes every refusal with its own "Input
+ * validation error: Invalid arguments for tool X:", has no place for the sandbox marker a sandbox answer starts
+ * with, and refuses non-object arguments before any schema runs (src/tools/call-guard.ts answers those). So the
+ * SDK gets the arguments as sent, and tools/list still shows the real schema.
+ */
+export function listedInputSchema<S extends z.ZodType>(schema: S): StandardSchemaWithJSON<unknown, unknown> {
+  const jsonSchema = () => toolJsonSchema(schema, "input");
+  return {
+    "~standard": {
+      version: 1,
+      vendor: "exa-webhooks-mcp",
+      validate: (value) => ({ value }),
       jsonSchema: { input: jsonSchema, output: jsonSchema },
     },
   };

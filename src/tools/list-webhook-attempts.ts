@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { renderAttemptLines } from "../format/attempts.js";
 import { nextPageLine } from "../format/lines.js";
+import { plural } from "../format/words.js";
 import { defineTool } from "./define.js";
 import { cursor, eventType, limit, strictInput, webhookId } from "./inputs.js";
 import { attemptOutput, pageInfo, toAttemptOutput } from "./outputs.js";
@@ -10,7 +11,6 @@ export const listWebhookAttemptsTool = defineTool({
   name: "list_webhook_attempts",
   title: "List delivery attempts",
   description: "Raw delivery attempts of one webhook, newest first. For why deliveries fail, prefer diagnose_failures.",
-  kind: "read",
   inputSchema: strictInput({
     webhookId,
     eventType: eventType.optional(),
@@ -29,7 +29,7 @@ export const listWebhookAttemptsTool = defineTool({
       lines.push(`No delivery attempts for webhook ${id}${input.cursor ? " on this page" : " match"}.`);
     } else {
       lines.push(
-        `${page.data.length} attempt${page.data.length === 1 ? "" : "s"} for ${id}, newest first (${failed} failed)${page.hasMore ? ", more exist" : ""}:`,
+        `${plural(page.data.length, "attempt")} for ${id}, newest first (${failed} failed)${page.hasMore ? ", more exist" : ""}:`,
       );
       lines.push("time status outcome eventType eventId #attempt [response]", ...renderAttemptLines(page.data));
     }

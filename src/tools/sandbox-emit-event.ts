@@ -2,8 +2,9 @@
 // HTTP deliveries, so a user can watch their own local receiver get, verify and answer it.
 import { z } from "zod";
 import { ToolInputError } from "../format/tool-error.js";
+import { plural } from "../format/words.js";
 import { SANDBOX_RETRY_DELAYS_MS } from "../sandbox/delivery/schedule.js";
-import { EmitEventError } from "../sandbox/handle.js";
+import { SandboxInputError } from "../sandbox/handle.js";
 import { defineTool } from "./define.js";
 import { eventType, strictInput, webhookId } from "./inputs.js";
 
@@ -14,14 +15,14 @@ export const sandboxEmitEventTool = defineTool({
   title: "Emit a sandbox event",
   description:
     "Sandbox: create an event and deliver it, signed, to every active subscribed webhook (or only webhookId) in the background; then check list_webhook_attempts.",
-  kind: "sandbox",
+  sandboxOnly: true,
   inputSchema: strictInput({
     type: eventType,
     webhookId: webhookId.optional().describe("Only this webhook; omit for every subscriber."),
     data: z
       .record(z.string(), z.unknown())
       .optional()
-      .describe("The resource the event carries; omit for a realistic one."),
+      .describe("The resource the event carries (at most 32 levels deep, 256 kB as JSON); omit for a realistic one."),
   }),
   outputSchema: z.object({
     eventId: z.string(),
@@ -36,7 +37,7 @@ export const sandboxEmitEventTool = defineTool({
     try {
       result = await context.sandbox.emitEvent(input);
     } catch (error) {
-      if (error instanceof EmitEventError) throw new ToolInputError(error.message);
+      if (error instanceof SandboxInputError) throw new ToolInputError(error.message);
       throw error;
     }
     const { eventId, deliveredTo } = result;
@@ -47,7 +48,7 @@ export const sandboxEmitEventTool = defineTool({
             `Subscribe one with create_webhook or update_webhook, or pass webhookId to send to a specific webhook. The event itself is stored: get_event {"eventId":"${eventId}"}.`,
           ]
         : [
-            `Emitted ${eventId} (${input.type}); delivering in the background to ${deliveredTo.length} webhook${deliveredTo.length === 1 ? "" : "s"}:`,
+            `Emitted ${eventId} (${input.type}); delivering in the background to ${plural(deliveredTo.length, "webhook")}:`,
             ...deliveredTo.map((target) => `- ${target.webhookId} → ${target.url}`),
             `Check the outcome in a few seconds: list_webhook_attempts {"webhookId":"${deliveredTo[0]?.webhookId}"}. Failed deliveries are retried after ${retrySchedule} s.`,
           ];

@@ -10,7 +10,6 @@ export const updateWebhookTool = defineTool({
   name: "update_webhook",
   title: "Update a webhook",
   description: "Change a webhook's url, events or metadata (at least one). The secret stays the same.",
-  kind: "write",
   inputSchema: strictInput({
     webhookId,
     url: webhookUrl.optional(),

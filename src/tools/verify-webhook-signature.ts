@@ -41,8 +41,7 @@ export const verifyWebhookSignatureTool = defineTool({
   name: "verify_webhook_signature",
   title: "Verify an Exa webhook signature",
   description:
-    "Why does my receiver reject Exa's signature? Checks an Exa-Signature header against the raw body and secret, offline, and names the mistake (re-serialized JSON, wrong scheme, secret format, stale timestamp).",
-  kind: "offline",
+    "Why does my receiver reject Exa's signature? Checks an Exa-Signature header against the raw body and secret, offline, and names the mistake (re-serialized JSON, wrong scheme, secret format, stale timestamp). Works for Websets and Search Monitors deliveries.",
   inputSchema,
   outputSchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },

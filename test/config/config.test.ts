@@ -31,9 +31,29 @@ describe("loadConfig", () => {
   it("accepts the base URL with or without /websets and a trailing slash; rejects non-http", () => {
     expect(loadConfig({ EXA_BASE_URL: "http://127.0.0.1:8787/websets/" }).baseUrl).toBe("http://127.0.0.1:8787");
     expect(loadConfig({ EXA_BASE_URL: "https://api.exa.ai/websets/v0" }).baseUrl).toBe("https://api.exa.ai");
-    expect(loadConfig({ EXA_API_KEY: "  k  " }).apiKey).toBe("k");
+    expect(loadConfig({ EXA_API_KEY: "  k3y9  " }).apiKey).toBe("k3y9");
     expect(() => loadConfig({ EXA_BASE_URL: "ftp://x" })).toThrow(ConfigError);
     expect(() => loadConfig({ EXA_BASE_URL: "not a url" })).toThrow(/EXA_BASE_URL is not a URL/);
+  });
+});
+
+describe("EXA_BASE_URL over plain http", () => {
+  it("is refused for a host that is not loopback: the key would travel in clear text", () => {
+    for (const url of ["http://exa.invalid", "http://10.0.0.5:8787", "http://[fd00::1]/websets"]) {
+      expect(() => loadConfig({ EXA_BASE_URL: url }), url).toThrow(ConfigError);
+    }
+    expect(() => loadConfig({ EXA_BASE_URL: "http://exa.invalid" })).toThrow(
+      'EXA_BASE_URL "http://exa.invalid" is plain http to a host that is not loopback, so EXA_API_KEY would travel in clear text. Use https, or set EXA_ALLOW_INSECURE_BASE_URL=1 if that network is trusted.',
+    );
+  });
+
+  it("is allowed to loopback, or anywhere with EXA_ALLOW_INSECURE_BASE_URL=1", () => {
+    for (const url of ["http://127.0.0.1:8787", "http://127.8.9.10", "http://localhost:3000", "http://[::1]:80"]) {
+      expect(loadConfig({ EXA_BASE_URL: url }).baseUrl, url).toBe(url.replace(/:80$/, ""));
+    }
+    const insecure = loadConfig({ EXA_BASE_URL: "http://exa.invalid", EXA_ALLOW_INSECURE_BASE_URL: "1" });
+    expect(insecure.baseUrl).toBe("http://exa.invalid");
+    expect(loadConfig({ EXA_BASE_URL: "https://exa.invalid" }).baseUrl).toBe("https://exa.invalid");
   });
 });
 
@@ -47,6 +67,12 @@ describe("selectTools", () => {
       expect(readOnly).not.toContain(write);
     }
     expect(readOnly).toContain("diagnose_failures");
+  });
+
+  it("--read-only keeps exactly the tools whose readOnlyHint is true", () => {
+    const all = selectTools(loadConfig({}, { sandbox: true }));
+    const readOnly = names({ readOnly: true, sandbox: true });
+    expect(readOnly).toEqual(all.filter((tool) => tool.annotations.readOnlyHint).map((tool) => tool.name));
   });
 
   it("sandbox tools only with --sandbox; --tools narrows", () => {

@@ -1,6 +1,7 @@
 // The next-check line: specific to the webhook's host/URL and to the evidence in the sample.
 import { describe, expect, it } from "vitest";
 import { hintFor } from "../../src/diagnose/index.js";
+import { seeded } from "./fixtures.js";
 
 const base = {
   webhookUrl: "https://hooks.example.com/exa/webhook",
@@ -12,7 +13,7 @@ describe("hintFor", () => {
   it.each([
     [
       { category: "unreachable", statusCode: 0, sampleResponse: "getaddrinfo ENOTFOUND hooks.example.com" },
-      "`dig +short hooks.example.com`",
+      "`dig +short 'hooks.example.com'`",
     ],
     [
       { category: "unreachable", statusCode: 0, sampleResponse: "connect ECONNREFUSED 1.2.3.4:443" },
@@ -25,7 +26,7 @@ describe("hintFor", () => {
     [{ category: "unreachable", statusCode: 0, webhookUrl: "http://192.168.1.20/hooks" }, "private address"],
     [
       { category: "tls", statusCode: 0 },
-      "`openssl s_client -connect hooks.example.com:443 -servername hooks.example.com`",
+      "`openssl s_client -connect 'hooks.example.com:443' -servername 'hooks.example.com'`",
     ],
     [
       {
@@ -67,8 +68,97 @@ describe("hintFor", () => {
       statusCode: 404,
       webhookUrl: "https://x.example/a'`;rm -rf ~`\n",
     });
-    const quoted = /'([^']*)'/.exec(hint)?.[1] ?? "";
-    expect(quoted).toBe("https://x.example/a%27%27;rm -rf ~%27");
+    const command = /`([^`]*)`/.exec(hint)?.[1] ?? "";
+    expect(shellWords(command)).toEqual(["curl", "-sv", "-X", "POST", "https://x.example/a'%60;rm%20-rf%20~%60"]);
     expect(hint.match(/`/g)).toHaveLength(2);
   });
+
+  it.each([
+    ["unreachable", 0, "getaddrinfo ENOTFOUND"],
+    ["unreachable", 0, "connect ECONNREFUSED"],
+    ["tls", 0, ""],
+    ["tls", 0, "wrong version number"],
+    ["timeout", 0, ""],
+    ["redirect", 301, ""],
+    ["not_found", 404, ""],
+    ["server_error", 502, ""],
+    ["other", 200, ""],
+  ] as const)(
+    "never suggests a command for a host that is not a DNS name or IP (%s %i %s)",
+    (category, statusCode, sample) => {
+      for (const webhookUrl of [
+        "https://a$(id).test/x",
+        "https://a`id`.test/",
+        "https://x;reboot;.example/",
+        "https://a'b.test/",
+      ]) {
+        const hint = hintFor({ ...base, category, statusCode, sampleResponse: sample, webhookUrl });
+        expect(hint).not.toContain("`");
+        expect(hint).not.toMatch(/\$\(|;reboot|'b/);
+        if (["unreachable", "tls", "timeout", "redirect", "not_found", "other"].includes(category)) {
+          expect(hint).toContain("the host is not a valid DNS name");
+        }
+      }
+    },
+  );
+
+  it("quotes every interpolated value so a pasted command runs only itself (seeded fuzz)", () => {
+    const seed = 20260101;
+    const random = seeded(seed);
+    const alphabet = "abc-./:?#=&%'\"`$();|<>\\ !*~{}[]@+,\n\t";
+    const categories = ["unreachable", "tls", "timeout", "redirect", "not_found", "other"] as const;
+    for (let i = 0; i < 400; i++) {
+      let tail = "";
+      for (let j = 0; j < 12; j++) tail += alphabet[Math.floor(random() * alphabet.length)];
+      const host = random() < 0.5 ? "hooks.example.com" : `h${tail.slice(0, 4)}.example`;
+      const webhookUrl = `https://${host}${random() < 0.5 ? ":8443" : ""}/${tail}`;
+      const category = categories[i % categories.length] as (typeof categories)[number];
+      const sampleResponse = ["getaddrinfo ENOTFOUND", "ECONNRESET", "wrong version number", ""][i % 4] as string;
+      const hint = hintFor({
+        ...base,
+        category,
+        statusCode: category === "redirect" ? 301 : 0,
+        sampleResponse,
+        webhookUrl,
+      });
+      const ticks = hint.match(/`/g)?.length ?? 0;
+      expect(ticks % 2, `seed ${seed}, url ${JSON.stringify(webhookUrl)}`).toBe(0);
+      for (const [, command] of hint.matchAll(/`([^`]*)`/g)) {
+        expect(
+          () => shellWords(command ?? ""),
+          `seed ${seed}, url ${JSON.stringify(webhookUrl)}: ${command}`,
+        ).not.toThrow();
+      }
+    }
+  });
 });
+
+/**
+ * Splits a command the way a POSIX shell would, accepting only single-quoted text and plain characters that
+ * no shell treats specially outside quotes: anything else (a `$`, `;`, backtick, ...) throws.
+ */
+function shellWords(command: string): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  for (let i = 0; i < command.length; i++) {
+    const char = command[i] as string;
+    if (char === "'") {
+      const end = command.indexOf("'", i + 1);
+      if (end === -1) throw new Error(`unterminated quote in ${command}`);
+      word = (word ?? "") + command.slice(i + 1, end);
+      i = end;
+    } else if (char === "\\" && command[i + 1] === "'") {
+      word = `${word ?? ""}'`;
+      i++;
+    } else if (char === " ") {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else if (/[A-Za-z0-9+\-/.:_=,@%]/.test(char)) {
+      word = (word ?? "") + char;
+    } else {
+      throw new Error(`unquoted ${JSON.stringify(char)} in ${command}`);
+    }
+  }
+  if (word !== undefined) words.push(word);
+  return words;
+}

@@ -1,7 +1,9 @@
 // What the model reads: answer first, fenced untrusted evidence, recovery, coverage, within the byte budget.
 import { describe, expect, it } from "vitest";
+import { incompleteReason } from "../../src/diagnose/coverage.js";
 import {
   type Category,
+  type CutCause,
   type DiagnosisGroup,
   type DiagnosisReport,
   renderDiagnosis,
@@ -66,6 +68,11 @@ function nothingScanned(overrides: Partial<WebhookDiagnosis> = {}): WebhookDiagn
   });
 }
 
+/** What the scan returns for these cut causes: the structure and the reason rendered from it. */
+function cutBy(...causes: CutCause[]): Partial<WebhookDiagnosis> {
+  return { complete: false, incompleteCauses: causes, incompleteReason: incompleteReason(causes) as string };
+}
+
 const report = (...webhooks: WebhookDiagnosis[]): DiagnosisReport => ({ webhooks, generatedAt: at(600) });
 const bytes = (text: string) => Buffer.byteLength(text, "utf8");
 
@@ -98,22 +105,59 @@ describe("renderDiagnosis, one webhook", () => {
     expect(text).toContain(`Coverage: scanned 5000 attempts from ${at(0)} to ${at(500)}; complete.`);
   });
 
-  it("says why a scan is incomplete", () => {
-    const text = renderDiagnosis(
-      report(diagnosis({ complete: false, incompleteReason: "stopped at maxAttempts=5000 with more attempts" })),
+  it("says why a scan is incomplete, on the first line and in full in the coverage line", () => {
+    const text = renderDiagnosis(report(diagnosis(cutBy({ kind: "maxAttempts", maxAttempts: 5000 }))));
+    expect(text.split("\n")[0]).toMatch(/ Incomplete: stopped at maxAttempts=5000\.$/);
+    expect(text).toContain(
+      "; incomplete: stopped at maxAttempts=5000 with more attempts in the window; raise maxAttempts or narrow with since/eventType.",
     );
-    expect(text).toContain("; incomplete: stopped at maxAttempts=5000 with more attempts.");
+    const failing = renderDiagnosis(
+      report(diagnosis({ lastSuccessAt: null, ...cutBy({ kind: "maxAttempts", maxAttempts: 5 }) })),
+    );
+    expect(failing).toContain("no success among the attempts scanned");
+    expect(failing).not.toContain("no success in the window");
   });
 
   it("ends a cut reason without doubled punctuation", () => {
-    const text = renderDiagnosis(report(diagnosis({ complete: false, incompleteReason: "y".repeat(5000) })));
+    const cause: CutCause = {
+      kind: "partitionFailed",
+      eventType: "webset.idle",
+      outcome: "failed",
+      pagesRead: 2,
+      outcomeUnread: false,
+      error: "y".repeat(5000),
+    };
+    const text = renderDiagnosis(report(diagnosis(cutBy(cause))));
     const coverage = text.split("\n").find((line) => line.startsWith("Coverage:")) ?? "";
     expect(coverage.endsWith("y…")).toBe(true);
   });
 
+  it("counts events only of types whose outcomes were both read, and says which were left out", () => {
+    const events = { total: 40, delivered: 30, recovered: 0, undelivered: 10, uncountedEventTypes: ["webset.idle"] };
+    const text = renderDiagnosis(report(diagnosis({ events })));
+    expect(text.split("\n")[0]).toContain(
+      "10 of 40 events undelivered (1 event type not counted: an outcome not read in full)",
+    );
+    const none = renderDiagnosis(
+      report(
+        diagnosis({ events: { total: 0, delivered: 0, recovered: 0, undelivered: 0, uncountedEventTypes: ["a"] } }),
+      ),
+    );
+    expect(none).toContain("events not counted (no event type had both outcomes read in full)");
+    expect(none).not.toContain("Recover the");
+  });
+
   it("stays under 3 KB with 50 hostile groups and says how many were omitted", () => {
     const groups = Array.from({ length: 50 }, (_, i) => group(i, { sampleResponse: `${"é🔥".repeat(100)}${HOSTILE}` }));
-    const text = renderDiagnosis(report(diagnosis({ groups, incompleteReason: "x".repeat(5000), complete: false })));
+    const huge: CutCause = {
+      kind: "partitionFailed",
+      eventType: "webset.idle",
+      outcome: "failed",
+      pagesRead: 2,
+      outcomeUnread: false,
+      error: "x".repeat(5000),
+    };
+    const text = renderDiagnosis(report(diagnosis({ groups, ...cutBy(huge) })));
     expect(bytes(text)).toBeLessThan(3000);
     expect(text).toMatch(/\(\d+ more groups omitted, \d+ attempts\.\)/);
     expect(text).toContain("Coverage:");
@@ -137,20 +181,70 @@ describe("renderDiagnosis, one webhook", () => {
     expect(text.split("\n")[0]).toMatch(/^whk_1 inactive: Exa is not delivering to/);
   });
 
-  const unscanned = (incompleteReason: string) => nothingScanned({ complete: false, incompleteReason });
-
   it("says a webhook that could not be read is unknown and why, not that it had no attempts", () => {
-    const reason = "the time budget ran out after 0 attempts; retry, or narrow with since/eventType";
-    const text = renderDiagnosis(report(unscanned(reason)));
-    expect(text).toBe(`whk_1 no_traffic: could not scan ${WEBHOOK_URL}, so whether it delivers is unknown: ${reason}.`);
+    const text = renderDiagnosis(
+      report(
+        nothingScanned({
+          verdict: "unknown",
+          ...cutBy({ kind: "budget", scanned: 0, unreadOutcomes: ["successful", "failed"] }),
+        }),
+      ),
+    );
+    expect(text).toBe(
+      `whk_1 unknown: could not read its successful or failed attempts (the time budget ran out after 0 attempts before any successful or failed attempts were read; retry, or narrow with since/eventType), so whether ${WEBHOOK_URL} delivers is unknown; nothing else was read.`,
+    );
     expect(text).not.toMatch(/no delivery attempts|check the webhook's events/);
   });
 
-  it("still reads as quiet when only since left older attempts unscanned", () => {
-    const reason = `limited to attempts since ${at(0)}; older attempts were not scanned`;
-    const text = renderDiagnosis(report(unscanned(reason)));
+  it("an unread outcome: says which and why, reports only what was read, claims no recovery", () => {
+    const probe: CutCause = {
+      kind: "partitionFailed",
+      eventType: null,
+      outcome: "successful",
+      pagesRead: 0,
+      outcomeUnread: true,
+      error: "Exa API 500: internal error",
+    };
+    const text = renderDiagnosis(
+      report(
+        diagnosis({
+          verdict: "unknown",
+          attemptsScanned: 10,
+          failedAttempts: 10,
+          failureRate: 1,
+          lastSuccessAt: null,
+          events: { total: 0, delivered: 0, recovered: 0, undelivered: 0, uncountedEventTypes: ["webset.idle"] },
+          ...cutBy(probe),
+        }),
+      ),
+    );
+    const [first] = text.split("\n");
+    expect(first).toBe(
+      `whk_1 unknown: could not read its successful attempts (the unfiltered probe of successful attempts failed: Exa API 500: internal error), so whether ${WEBHOOK_URL} delivers is unknown; read 10 failed attempts.`,
+    );
+    expect(text).not.toMatch(/no success|undelivered|Recover the/);
+  });
+
+  it("a page that failed mid-history: unknown, with what was read", () => {
+    const midway: CutCause = {
+      kind: "partitionFailed",
+      eventType: "webset.idle",
+      outcome: "failed",
+      pagesRead: 3,
+      outcomeUnread: false,
+      error: "Exa API 503",
+    };
+    const text = renderDiagnosis(report(diagnosis({ verdict: "unknown", ...cutBy(midway) })));
+    expect(text.split("\n")[0]).toMatch(
+      /^whk_1 unknown: part of the history could not be read \(the webset\.idle\/failed partition failed: Exa API 503\), so whether .* delivers is unknown; read: 4200\/5000 attempts failed/,
+    );
+  });
+
+  it("still reads as quiet when only since left older attempts unscanned, and says the window first", () => {
+    const text = renderDiagnosis(report(nothingScanned(cutBy({ kind: "since", at: at(0) }))));
     expect(text.split("\n")[0]).toContain("no delivery attempts in the window");
-    expect(text).toContain(`incomplete: ${reason}.`);
+    expect(text.split("\n")[0]).toContain(`Incomplete: attempts since ${at(0)} only.`);
+    expect(text).toContain(`incomplete: limited to attempts since ${at(0)}; older attempts were not scanned.`);
   });
 });
 
@@ -187,20 +281,36 @@ describe("renderDiagnosis, a fleet", () => {
     expect(text).not.toContain("Ignore previous instructions"); // samples stay in the single-webhook view
   });
 
-  it("ranks and flags a webhook that could not be read above quiet and healthy ones", () => {
+  it("ranks a webhook that could not be read above quiet and healthy ones and says why", () => {
     const unread = nothingScanned({
       webhookId: "whk_unread",
-      complete: false,
-      incompleteReason: "the all event types/failed partition failed: Exa API 503",
+      verdict: "unknown",
+      ...cutBy({
+        kind: "partitionFailed",
+        eventType: null,
+        outcome: "failed",
+        pagesRead: 0,
+        outcomeUnread: true,
+        error: "Exa API 503",
+      }),
     });
     const quiet = nothingScanned({ webhookId: "whk_quiet" });
     const text = renderDiagnosis(report(healthy(1), quiet, unread));
     const lines = text.split("\n");
-    expect(lines[0]).toBe("3 webhooks: 2 no_traffic (1 could not be scanned), 1 healthy.");
+    expect(lines[0]).toBe("3 webhooks: 1 unknown, 1 no_traffic, 1 healthy.");
     expect(lines[1]).toBe(
-      `- whk_unread no_traffic: could not scan ${WEBHOOK_URL}, so whether it delivers is unknown: the all event types/failed partition failed: Exa API 503.`,
+      `- whk_unread unknown: could not read its failed attempts (the unfiltered probe of failed attempts failed: Exa API 503), so whether ${WEBHOOK_URL} delivers is unknown; read 0 successful attempts.`,
     );
     expect(lines[2]).toMatch(/^- whk_quiet no_traffic: no delivery attempts/);
+  });
+
+  it("says the since window once, on the first line, and the webhook cap when reached", () => {
+    const since = cutBy({ kind: "since", at: at(0) });
+    const text = renderDiagnosis({ ...report(healthy(1), { ...healthy(2), ...since }), webhookLimit: 2 });
+    const [first] = text.split("\n");
+    expect(first).toContain(`Window: attempts since ${at(0)}; older ones were not scanned.`);
+    expect(first).toContain("the account has more than 2 webhooks and only the first 2 were diagnosed");
+    expect(text.split("\n").filter((line) => line.includes("since"))).toHaveLength(1);
   });
 
   it("names no shared cause when broken webhooks fail for different reasons", () => {

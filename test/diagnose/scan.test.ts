@@ -89,6 +89,16 @@ describe("scanWebhookAttempts", () => {
     expect(calls.map((q) => q.eventType)).toEqual([undefined, undefined]);
   });
 
+  it("starts the chains the probes show to be longest first", async () => {
+    // webset.idle is most of the traffic: its chains are the longest and must not wait behind the others.
+    const history = generateHistory(3000, 11, ["webset.idle", "webset.idle", "webset.idle", "monitor.run.completed"]);
+    const { result, calls } = scan(history, { concurrency: 1 });
+    await result;
+    const typed = calls.filter((q) => q.eventType !== undefined && q.cursor === undefined);
+    expect(typed.slice(0, 2).map((q) => q.eventType)).toEqual(["webset.idle", "webset.idle"]);
+    expect(typed[2]?.eventType).toBe("monitor.run.completed");
+  });
+
   it("stops at maxAttempts overall and says how to raise it", async () => {
     const { result } = scan(BIG, { maxAttempts: 250, concurrency: 3 });
     const diagnosis = await result;
@@ -149,8 +159,75 @@ describe("scanWebhookAttempts", () => {
       { failWhen: (q) => (q.eventType === undefined && !q.successful ? new Error("socket hang up") : undefined) },
     );
     const diagnosis = await result;
-    expect(diagnosis).toMatchObject({ attemptsScanned: BIG.length, complete: false });
+    expect(diagnosis).toMatchObject({ attemptsScanned: BIG.length, complete: false, verdict: "unknown" });
     expect(diagnosis.incompleteReason).toBe("the unfiltered probe of failed attempts failed: socket hang up");
+    expect(diagnosis.incompleteCauses).toEqual([
+      {
+        kind: "partitionFailed",
+        eventType: null,
+        outcome: "failed",
+        pagesRead: 0,
+        outcomeUnread: true,
+        error: "socket hang up",
+      },
+    ]);
+  });
+
+  it("counts events only of types whose outcomes were both read in full", async () => {
+    const { result } = scan(
+      BIG,
+      {},
+      {
+        failWhen: (q) =>
+          q.eventType === "webset.idle" && q.successful === true && q.cursor
+            ? new Error("Exa API 503: Service Unavailable")
+            : undefined,
+      },
+    );
+    const diagnosis = await result;
+    const counted = BIG.filter((a) => a.eventType !== "webset.idle");
+    expect(diagnosis.events).toEqual({ ...expectedSummary(counted).events, uncountedEventTypes: ["webset.idle"] });
+    // The failures of webset.idle were read; its recovering successes only in part: never healthy.
+    expect(diagnosis.verdict).not.toBe("healthy");
+    expect(diagnosis.incompleteCauses).toEqual([
+      {
+        kind: "partitionFailed",
+        eventType: "webset.idle",
+        outcome: "successful",
+        pagesRead: 1,
+        outcomeUnread: false,
+        error: "Exa API 503: Service Unavailable",
+      },
+    ]);
+  });
+
+  it("folds the newest attempts of both outcomes first, so a small cap reads the newest", async () => {
+    const diagnosis = await scan(BIG, { maxAttempts: 50, concurrency: 1 }).result;
+    const newest = [...BIG].sort((a, b) => (a.attemptedAt < b.attemptedAt ? 1 : -1)).slice(0, 50);
+    expect(diagnosis.attemptsScanned).toBe(50);
+    expect(diagnosis.window.from).toBe(newest.at(-1)?.attemptedAt);
+    expect(diagnosis.lastSuccessAt).toBe(newest.find((a) => a.successful)?.attemptedAt);
+    expect(diagnosis.lastFailureAt).toBe(newest.find((a) => !a.successful)?.attemptedAt);
+  });
+
+  it("an eventType scan whose one outcome cannot be read is unknown", async () => {
+    const { result } = scan(
+      BIG,
+      { eventType: "webset.idle" },
+      { failWhen: (q) => (q.successful === false ? new Error("Exa API 500") : undefined) },
+    );
+    const diagnosis = await result;
+    expect(diagnosis.verdict).toBe("unknown");
+    expect(diagnosis.incompleteCauses).toEqual([
+      {
+        kind: "partitionFailed",
+        eventType: "webset.idle",
+        outcome: "failed",
+        pagesRead: 0,
+        outcomeUnread: true,
+        error: "Exa API 500",
+      },
+    ]);
   });
 
   it("stops at the time budget with a partial result", async () => {
@@ -172,7 +249,10 @@ describe("scanWebhookAttempts", () => {
 
   it("treats an epoch-ms deadline in the past as no time at all", async () => {
     const diagnosis = await scan(BIG, { deadline: Date.now() - 1 }).result;
-    expect(diagnosis).toMatchObject({ attemptsScanned: 0, complete: false, verdict: "no_traffic" });
+    expect(diagnosis).toMatchObject({ attemptsScanned: 0, complete: false, verdict: "unknown" });
+    expect(diagnosis.incompleteCauses).toEqual([
+      { kind: "budget", scanned: 0, unreadOutcomes: ["failed", "successful"] },
+    ]);
   });
 
   it("rethrows client cancellation and issues no further requests", async () => {

@@ -1,6 +1,7 @@
 // Each verdict rule, in its precedence order, and the fleet ranking built on them.
 import { describe, expect, it } from "vitest";
 import { FAILING_STREAK, judgeVerdict, rankDiagnoses, type WebhookDiagnosis } from "../../src/diagnose/index.js";
+import type { CutCause, Outcome } from "../../src/diagnose/types.js";
 import type { VerdictInput } from "../../src/diagnose/verdict.js";
 import { at } from "./fixtures.js";
 
@@ -88,6 +89,61 @@ describe("judgeVerdict", () => {
   });
 });
 
+describe("judgeVerdict when part of the history could not be read", () => {
+  const probeFailed = (outcome: Outcome): CutCause => ({
+    kind: "partitionFailed",
+    eventType: null,
+    outcome,
+    pagesRead: 0,
+    outcomeUnread: true,
+    error: "Exa API 500",
+  });
+  const laterPageFailed = (outcome: Outcome): CutCause => ({
+    kind: "partitionFailed",
+    eventType: "webset.idle",
+    outcome,
+    pagesRead: 2,
+    outcomeUnread: false,
+    error: "Exa API 503",
+  });
+  const allFailed = { failedAttempts: 100, failureRate: 1, lastSuccessAt: null, lastFailureAt: at(9) };
+
+  it("unknown when an outcome's newest attempts were not read, whatever was read of the other", () => {
+    expect(judgeVerdict(input({ causes: [probeFailed("failed")] }))).toBe("unknown");
+    expect(judgeVerdict(input({ ...allFailed, causes: [probeFailed("successful")] }))).toBe("unknown");
+    expect(
+      judgeVerdict(input({ attemptsScanned: 0, causes: [{ kind: "budget", scanned: 0, unreadOutcomes: ["failed"] }] })),
+    ).toBe("unknown");
+    // Still inactive first: that is known without the attempts.
+    expect(judgeVerdict(input({ status: "inactive", causes: [probeFailed("failed")] }))).toBe("inactive");
+  });
+
+  it("nothing read is no_traffic only when the window was covered", () => {
+    const none = { attemptsScanned: 0, events: { total: 0, delivered: 0, recovered: 0, undelivered: 0 } };
+    expect(judgeVerdict(input({ ...none, causes: [{ kind: "since", at: at(0) }] }))).toBe("no_traffic");
+    expect(judgeVerdict(input({ ...none, causes: [laterPageFailed("failed")] }))).toBe("unknown");
+  });
+
+  it("never healthy with a failed page; degraded and failing only where the missing part cannot undo them", () => {
+    expect(judgeVerdict(input({ causes: [laterPageFailed("failed")] }))).toBe("unknown");
+    expect(judgeVerdict(input({ causes: [laterPageFailed("successful")] }))).toBe("unknown");
+    // Newest pages were read: a streak of failures after the newest success stands.
+    expect(judgeVerdict(input({ ...allFailed, causes: [laterPageFailed("successful")] }))).toBe("failing");
+    // Undelivered events are only counted where both outcomes were read in full: they stand too.
+    const undelivered = { total: 100, delivered: 99, recovered: 0, undelivered: 1 };
+    expect(judgeVerdict(input({ events: undelivered, causes: [laterPageFailed("failed")] }))).toBe("degraded");
+    // A high rate with successes missing could be lower: not degraded, unknown.
+    const rate = { failedAttempts: 10, failureRate: 0.1, lastFailureAt: at(1) };
+    expect(judgeVerdict(input({ ...rate, causes: [laterPageFailed("failed")] }))).toBe("degraded");
+    expect(judgeVerdict(input({ ...rate, causes: [laterPageFailed("successful")] }))).toBe("unknown");
+  });
+
+  it("a cap or the clock cutting typed partitions judges the attempts scanned", () => {
+    expect(judgeVerdict(input({ causes: [{ kind: "maxAttempts", maxAttempts: 100 }] }))).toBe("healthy");
+    expect(judgeVerdict(input({ causes: [{ kind: "budget", scanned: 100, unreadOutcomes: [] }] }))).toBe("healthy");
+  });
+});
+
 describe("rankDiagnoses", () => {
   function diagnosis(webhookId: string, verdict: WebhookDiagnosis["verdict"], undelivered = 0): WebhookDiagnosis {
     return {
@@ -108,37 +164,17 @@ describe("rankDiagnoses", () => {
     };
   }
 
-  it("orders inactive, failing, degraded, no_traffic, healthy; then by undelivered and id", () => {
+  it("orders inactive, failing, unknown, degraded, no_traffic, healthy; then by undelivered and id", () => {
     const ranked = rankDiagnoses([
       diagnosis("h", "healthy"),
       diagnosis("n", "no_traffic"),
+      diagnosis("u", "unknown"),
       diagnosis("d", "degraded", 1),
       diagnosis("f1", "failing", 2),
       diagnosis("f2", "failing", 5),
       diagnosis("i", "inactive"),
       diagnosis("a", "healthy"),
     ]);
-    expect(ranked.map((d) => d.webhookId)).toEqual(["i", "f2", "f1", "d", "n", "a", "h"]);
-  });
-
-  it("puts a webhook that could not be read above quiet and healthy ones, below known failures", () => {
-    const unread = (webhookId: string, incompleteReason: string): WebhookDiagnosis => ({
-      ...diagnosis(webhookId, "no_traffic"),
-      attemptsScanned: 0,
-      complete: false,
-      incompleteReason,
-      window: { from: null, to: null },
-      events: { total: 0, delivered: 0, recovered: 0, undelivered: 0 },
-      lastSuccessAt: null,
-    });
-    const ranked = rankDiagnoses([
-      diagnosis("a_healthy", "healthy"),
-      diagnosis("a_quiet", "no_traffic"),
-      // Only since cut it: the window was read and is quiet, so it ranks as quiet.
-      unread("a_since", "limited to attempts since 2026-01-01T00:00:00.000Z; older attempts were not scanned"),
-      unread("z_unread", "the time budget ran out after 0 attempts; retry, or narrow with since/eventType"),
-      diagnosis("z_degraded", "degraded", 1),
-    ]);
-    expect(ranked.map((d) => d.webhookId)).toEqual(["z_degraded", "z_unread", "a_quiet", "a_since", "a_healthy"]);
+    expect(ranked.map((d) => d.webhookId)).toEqual(["i", "f2", "f1", "u", "d", "n", "a", "h"]);
   });
 });

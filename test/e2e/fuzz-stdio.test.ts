@@ -1,15 +1,19 @@
 // Random arguments at the BUILT server over stdio (the in-memory property test covers volume): the process
 // survives and every answer is a well-formed result. (stdio.test.ts checks stdout line by line.)
+// Seeded: the same calls every run unless FUZZ_SEED says otherwise; a failure prints the seed to rerun it.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../../src/sandbox/index.js";
+import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
 import { callTool, type SpawnedServer, spawnBuiltServer, TEST_API_KEY } from "../helpers/harness.js";
+
+const FIXTURE = "webhook_fuzz";
+const seed = Number(process.env.FUZZ_SEED ?? 20261201);
 
 let emulator: Emulator;
 let server: SpawnedServer;
 beforeAll(async () => {
   emulator = await startEmulator();
-  emulator.store.createWebhook({ url: "https://example.com/h", events: ["webset.idle"], id: "webhook_fuzz" });
+  emulator.store.createWebhook({ url: "https://example.com/h", events: ["webset.idle"], id: FIXTURE });
   server = await spawnBuiltServer([], {
     EXA_API_KEY: TEST_API_KEY,
     EXA_BASE_URL: emulator.baseUrl,
@@ -26,7 +30,7 @@ describe("the built server under random arguments", () => {
     const { tools } = await server.client.listTools();
     const value = fc.oneof(
       fc.string(),
-      fc.constantFrom("webhook_fuzz", "../x", "webset.idle", "https://example.com/y", "24h", ""),
+      fc.constantFrom(FIXTURE, "../x", "webset.idle", "https://example.com/y", "24h", ""),
       fc.integer(),
       fc.boolean(),
       fc.constant(null),
@@ -35,16 +39,28 @@ describe("the built server under random arguments", () => {
     );
     for (const tool of tools) {
       const fields = Object.keys(tool.inputSchema.properties ?? {});
-      await fc.assert(
-        fc.asyncProperty(fc.dictionary(fc.constantFrom(...fields, "extra"), value, { maxKeys: 4 }), async (args) => {
+      const property = fc.asyncProperty(
+        fc.dictionary(fc.constantFrom(...fields, "extra"), value, { maxKeys: 4 }),
+        async (args) => {
+          // The fixture is checked at the end: no generated call may delete it.
+          fc.pre(!(tool.name === "delete_webhook" && args.webhookId === FIXTURE));
           const answer = await callTool(server.client, tool.name, args);
           expect(answer.text.length).toBeGreaterThan(0);
           if (!answer.isError) expect(answer.structured).toBeTypeOf("object");
-        }),
-        { numRuns: 60 },
+        },
       );
+      await assertWithSeed(tool.name, property);
     }
-    expect((await callTool(server.client, "get_webhook", { webhookId: "webhook_fuzz" })).isError).toBe(false);
+    const fixture = await callTool(server.client, "get_webhook", { webhookId: FIXTURE });
+    expect(fixture.isError, `FUZZ_SEED=${seed}: ${fixture.text}`).toBe(false);
     expect(server.stderr()).not.toContain(TEST_API_KEY);
   }, 120_000);
 });
+
+async function assertWithSeed(tool: string, property: fc.IAsyncProperty<[Record<string, unknown>]>): Promise<void> {
+  try {
+    await fc.assert(property, { numRuns: 60, seed });
+  } catch (error) {
+    throw new Error(`${tool} failed with FUZZ_SEED=${seed} (rerun with it to reproduce): ${(error as Error).message}`);
+  }
+}

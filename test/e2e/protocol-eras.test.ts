@@ -4,8 +4,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { Client, type ClientOptions, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../../src/sandbox/index.js";
-import { TOOL_NAMES } from "../../src/tools/index.js";
+import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
+import { ALL_TOOLS } from "../../src/tools/index.js";
 import { BIN_PATH, callTool, spawnBuiltServer, TEST_API_KEY } from "../helpers/harness.js";
 
 const CLIENTS: [string, ClientOptions, "modern" | "legacy", string][] = [
@@ -28,7 +28,9 @@ async function expectServes(client: Client, era: string, version: string): Promi
   expect(client.getNegotiatedProtocolVersion()).toBe(version);
   expect(client.getServerVersion()?.title).toBe("Exa Websets Webhooks");
   const { tools } = await client.listTools();
-  expect(tools.map((tool) => tool.name)).toEqual(TOOL_NAMES.filter((name) => name !== "sandbox_emit_event"));
+  expect(tools.map((tool) => tool.name)).toEqual(
+    ALL_TOOLS.filter((tool) => !tool.sandboxOnly).map((tool) => tool.name),
+  );
   const answer = await callTool(client, "get_webhook", { webhookId: "webhook_eras" });
   expect(answer.isError).toBe(false);
   expect(answer.text).toContain("webhook_eras");

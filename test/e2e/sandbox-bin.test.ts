@@ -61,6 +61,38 @@ describe("--sandbox over stdio", () => {
   });
 });
 
+describe("sandbox_set_receiver over stdio", () => {
+  it("fixes the crashing demo receiver, and the next delivery to it succeeds", async () => {
+    const server = await spawnBuiltServer(["--sandbox"]);
+    try {
+      const list = await callTool(server.client, "list_webhooks", { limit: 200 });
+      const webhooks = (list.structured as { webhooks: { id: string; metadata?: Record<string, string> }[] }).webhooks;
+      const crm = webhooks.find((webhook) => webhook.metadata?.name === "crm-sync");
+      if (!crm) throw new Error("demo account has no crm-sync webhook");
+      const fixed = await callTool(server.client, "sandbox_set_receiver", { webhookId: crm.id, behavior: "healthy" });
+      expect(fixed.isError).toBe(false);
+      expect(fixed.text).toMatch(
+        /^\[sandbox: simulated data\] The receiver of webhook_\w+ \(crm-sync\) .* was crashing, now healthy/,
+      );
+      const emitted = await callTool(server.client, "sandbox_emit_event", {
+        type: "webset.item.enriched",
+        webhookId: crm.id,
+      });
+      const { eventId } = emitted.structured as { eventId: string };
+      await expect
+        .poll(async () => {
+          const attempts = await callTool(server.client, "list_webhook_attempts", { webhookId: crm.id, limit: 10 });
+          return (attempts.structured as { attempts: { eventId: string; successful: boolean }[] }).attempts.some(
+            (attempt) => attempt.eventId === eventId && attempt.successful,
+          );
+        })
+        .toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe("--sandbox lifecycle", () => {
   it("answers the handshake before the demo seed finishes, and exits when the client closes stdin", async () => {
     const child = spawn(process.execPath, [BIN_PATH, "--sandbox"], {
@@ -93,6 +125,18 @@ describe("call", () => {
     expect(result.stdout).toContain("failing");
   });
 
+  it("a demo webhook id copied from one run works in the next (the demo's ids are seeded)", () => {
+    const first = runBin(["call", "list_webhooks", '{"limit":200}', "--sandbox"]);
+    expect(first.status).toBe(0);
+    const crmSync = /(webhook_[a-z0-9]+)[^\n]*crm-sync/.exec(first.stdout)?.[1];
+    expect(crmSync).toBeDefined();
+    const second = runBin(["call", "diagnose_failures", JSON.stringify({ webhookId: crmSync }), "--sandbox"]);
+    expect(second.status).toBe(0);
+    expect(second.stdout).toContain(crmSync);
+    expect(second.stdout).toContain("failing");
+    expect(second.stdout).not.toContain("No webhook");
+  });
+
   it("exits 1 when the tool reports an error, with the error text", () => {
     const result = runBin(["call", "get_webhook", '{"webhookId":"webhook_nope"}', "--sandbox"]);
     expect(result.status).toBe(1);
@@ -100,7 +144,7 @@ describe("call", () => {
     const invalid = runBin(["call", "list_webhooks", '{"limit":500}', "--sandbox"]);
     expect(invalid.status).toBe(1);
     expect(invalid.stdout).toMatch(
-      /^Input validation error: Invalid arguments for tool list_webhooks: \[sandbox: simulated data\] limit must be between 1 and 200/,
+      /^\[sandbox: simulated data\] Invalid input for list_webhooks: limit must be between 1 and 200/,
     );
     const noKey = runBin(["call", "list_webhooks"]);
     expect(noKey.status).toBe(1);

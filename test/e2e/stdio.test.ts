@@ -3,7 +3,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../../src/sandbox/index.js";
+import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
 import { BIN_PATH, callTool, runBin, spawnBuiltServer, TEST_API_KEY } from "../helpers/harness.js";
 
 const packageVersion = (

@@ -21,3 +21,15 @@ describe("closestEventType", () => {
     expect(EVENT_TYPES).not.toContain("import.processing");
   });
 });
+
+describe("closestEventType on hostile names", () => {
+  it("suggests nothing for names inherited from Object", () => {
+    expect(closestEventType("constructor")).toBeUndefined();
+    expect(closestEventType("__proto__")).toBeUndefined();
+    expect(closestEventType("toString")).toBeUndefined();
+  });
+
+  it("suggests nothing for a name far longer than any type, even one that starts like a type", () => {
+    expect(closestEventType(`webset.idle${"e".repeat(30)}`)).toBeUndefined();
+  });
+});

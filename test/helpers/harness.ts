@@ -1,14 +1,15 @@
 // Test harness: a real MCP client (the SDK's v2 client) talking to the server in memory (2025 protocol), in
 // process through the HTTP entry (either protocol generation), or to the built bin over stdio, with the
-// emulator as the real HTTP peer. Every result is checked for leaked API keys.
+// emulator as the real HTTP peer. Every tool result (text and structuredContent), resource read and logging
+// notification is checked for leaked API keys.
 import { spawnSync } from "node:child_process";
-import type { CallToolResult, ClientOptions } from "@modelcontextprotocol/client";
+import type { CallToolResult, ClientOptions, ReadResourceResult } from "@modelcontextprotocol/client";
 import { Client, InMemoryTransport, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { createMcpHandler } from "@modelcontextprotocol/server";
 import { expect } from "vitest";
 import { type Config, loadConfig } from "../../src/config.js";
-import { type Emulator, startEmulator } from "../../src/sandbox/index.js";
+import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
 import { createServer, type ServerDependencies } from "../../src/server.js";
 
 /** A distinctive key: any appearance of it in output is a leak. */
@@ -22,6 +23,10 @@ export interface Harness {
   /** Lines the server wrote to stderr (warnings). */
   stderr: string[];
   call(name: string, args?: Record<string, unknown>, options?: { signal?: AbortSignal }): Promise<ToolAnswer>;
+  /** Reads a resource; checked for leaks like a tool answer, and so is the error message of a failed read. */
+  readResource(uri: string): Promise<ReadResourceResult>;
+  /** Logging notifications received so far (until a test sets its own handler); checked for leaks at close. */
+  logs: unknown[];
   close(): Promise<void>;
 }
 
@@ -84,13 +89,29 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     );
     closeServer = () => handler.close();
   }
+  const logs: unknown[] = [];
+  client.setNotificationHandler("notifications/message", (notification) => {
+    logs.push(notification.params);
+  });
   return {
     client,
     emulator,
     config,
     stderr,
+    logs,
     call: (name, args = {}, callOptions = {}) => callTool(client, name, args, callOptions.signal),
+    readResource: async (uri) => {
+      try {
+        const read = await client.readResource({ uri });
+        expectNoSecretLeak(JSON.stringify(read));
+        return read;
+      } catch (error) {
+        expectNoSecretLeak(String(error));
+        throw error;
+      }
+    },
     close: async () => {
+      expectNoSecretLeak(JSON.stringify(logs));
       await client.close();
       await closeServer();
       if (!options.emulator) await emulator.close();

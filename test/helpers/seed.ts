@@ -1,5 +1,5 @@
 // Deterministic attempt histories for tests and benches: events with retried failures, spread over time.
-import type { AddAttemptInput, EmulatorStore } from "../../src/sandbox/index.js";
+import type { AddAttemptInput, EmulatorStore } from "../../src/sandbox/emulator.js";
 import { seeded } from "../diagnose/fixtures.js";
 
 export interface SeedHistory {

@@ -2,7 +2,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { EVENT_TYPES } from "../../src/exa/event-types.js";
 import type { WebhookAttemptWire } from "../../src/exa/schemas.js";
-import { type AddAttemptInput, type Emulator, startEmulator } from "../../src/sandbox/index.js";
+import { type AddAttemptInput, type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
 
 let emulator: Emulator;
 const KEY = { "x-api-key": "test-key" };

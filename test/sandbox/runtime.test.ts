@@ -2,9 +2,7 @@
 // sandbox_emit_event tool's handler over a live sandbox.
 import { Exa } from "exa-js";
 import { describe, expect, it } from "vitest";
-import { runEmulatorCommand } from "../../src/sandbox/cli.js";
-import { launchSandbox } from "../../src/sandbox/launch.js";
-import { startSandbox } from "../../src/sandbox/runtime.js";
+import { launchSandbox, runEmulatorCommand, startSandbox } from "../../src/sandbox/launch.js";
 import type { ToolContext } from "../../src/tools/define.js";
 import { sandboxEmitEventTool } from "../../src/tools/sandbox-emit-event.js";
 import { startTestReceiver } from "./receiver-helper.js";
@@ -98,7 +96,7 @@ describe("sandbox_emit_event", () => {
   });
 
   it("has a strict input schema and honest annotations", () => {
-    expect(sandboxEmitEventTool.kind).toBe("sandbox");
+    expect(sandboxEmitEventTool.sandboxOnly).toBe(true);
     expect(sandboxEmitEventTool.annotations).toEqual({
       readOnlyHint: false,
       destructiveHint: false,

@@ -4,23 +4,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { classifyAttempt } from "../../src/diagnose/index.js";
 import { DEMO_HISTORY_HOURS } from "../../src/sandbox/demo/layout.js";
 import { type LaunchedSandbox, launchSandbox } from "../../src/sandbox/launch.js";
-import { type Harness, startHarness } from "../helpers/harness.js";
+import type { Harness } from "../helpers/harness.js";
+import { type SandboxHarness, startSandboxHarness } from "./sandbox-harness.js";
 
 let sandbox: LaunchedSandbox;
 let harness: Harness;
+let running: SandboxHarness;
 
 beforeAll(async () => {
-  sandbox = await launchSandbox({ seed: "demo" });
-  harness = await startHarness({
-    emulator: sandbox.emulator,
-    flags: { sandbox: true },
-    dependencies: { sandbox: sandbox.handle },
-  });
+  running = await startSandboxHarness({ seed: "demo" });
+  ({ sandbox, harness } = running);
 });
-afterAll(async () => {
-  await harness.close();
-  await sandbox.close();
-});
+afterAll(() => running.close());
 
 const EXPECTED_CATEGORIES = ["unreachable", "timeout", "auth_rejected", "not_found", "redirect", "server_error"];
 
@@ -77,6 +72,36 @@ describe("demo seed", () => {
     expect(totals.undelivered).toBeGreaterThan(0);
     const healthy = webhooks.find((w) => w.verdict === "healthy");
     expect(healthy.events.recovered).toBeGreaterThan(0);
+  });
+
+  it("has one webhook that went inactive, whose later events of its types were never attempted", () => {
+    const { store } = sandbox.emulator;
+    const tunnel = store.listWebhooks().find((w) => w.metadata?.name === "local-dev-tunnel");
+    expect(tunnel?.status).toBe("inactive");
+    const inactiveSince = Date.parse(tunnel?.updatedAt ?? "");
+    const attempted = new Set(store.listAttempts(tunnel?.id ?? "").map((a) => a.eventId));
+    const missed = store
+      .listEvents()
+      .filter((event) => tunnel?.events.includes(event.type) && Date.parse(event.createdAt) >= inactiveSince);
+    expect(missed.length).toBeGreaterThan(0);
+    for (const event of missed) expect(attempted.has(event.id)).toBe(false);
+  });
+
+  it("gives two fresh sandboxes the same webhook ids, secrets and event ids", async () => {
+    const other = await launchSandbox({ seed: "demo" });
+    try {
+      const idsOf = async (s: LaunchedSandbox) => ({
+        webhooks: s.emulator.store.listWebhooks().map((w) => [w.metadata?.name, w.id]),
+        secrets: await s.handle.webhookSecrets(),
+        events: s.emulator.store.listEvents().map((e) => [e.type, e.id, (e.data as { id?: string }).id]),
+      });
+      const [first, second] = [await idsOf(sandbox), await idsOf(other)];
+      expect(second).toEqual(first);
+      expect(first.webhooks).toHaveLength(9);
+      expect(new Set(first.events.map(([, id]) => id)).size).toBe(first.events.length);
+    } finally {
+      await other.close();
+    }
   });
 
   it("keeps delivering at runtime to the demo receivers", async () => {

@@ -2,7 +2,7 @@
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
-import { type Emulator, startEmulator } from "../../src/sandbox/index.js";
+import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
 import { type RunningHttpServer, serveHttp } from "../../src/transports/http.js";
 import { callTool, TEST_API_KEY } from "../helpers/harness.js";
 

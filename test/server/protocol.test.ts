@@ -62,11 +62,23 @@ describe("one server, both protocol generations (Streamable HTTP in process)", (
     },
   );
 
-  it("answers bad arguments with the tool's own wording, after the SDK validated them", async () => {
+  it("answers bad arguments in the tool's own words, whichever generation asks", async () => {
     const harness = await open({ connection: "http-auto", flags: { sandbox: true } });
     const answer = await harness.call("create_webhook", { events: ["webset.idle"] });
     expect(answer.isError).toBe(true);
-    expect(answer.text).toMatch(/create_webhook: \[sandbox: simulated data\] url is required$/);
+    expect(answer.text).toBe("[sandbox: simulated data] Invalid input for create_webhook: url is required");
+  });
+
+  it.each(CLIENTS)("answers arguments that are no object with a tool error, for %s", async (_, options) => {
+    const harness = await open(options);
+    const raw = await harness.client.request({
+      method: "tools/call",
+      params: { name: "get_webhook", arguments: "webhook_1" as unknown as Record<string, unknown> },
+    });
+    expect(raw).toMatchObject({
+      isError: true,
+      content: [{ type: "text", text: expect.stringContaining("arguments must be a JSON object") }],
+    });
   });
 });
 

@@ -17,6 +17,11 @@ describe("instructions", () => {
     expect(instructions).toContain("diagnose_failures");
     expect(instructions).toContain("verify_webhook_signature");
     expect(instructions).toContain("list_events");
+    expect(instructions).toContain("redeliver_events");
+    // Scope: Websets webhooks; the signature check also serves Search Monitors, nothing else does.
+    expect(instructions).toContain("Scope: Websets webhooks only.");
+    expect(instructions).toMatch(/verify_webhook_signature \(offline; also for Search Monitors deliveries/);
+    expect(instructions).toContain("cannot be listed, diagnosed or redelivered here");
   });
 });
 
@@ -97,7 +102,7 @@ describe("prompts", () => {
     });
     const triageText = JSON.stringify(triage.messages);
     expect(triageText).toContain('diagnose_failures {\\"webhookId\\":\\"webhook_1\\"}');
-    expect(triageText).toContain("list_events");
+    expect(triageText).toContain('redeliver_events {\\"webhookId\\":\\"webhook_1\\",\\"undelivered\\":true}');
     const setup = await harness.client.getPrompt({
       name: "setup_webhook",
       arguments: { url: "https://example.com/exa", purpose: "sync items to our CRM" },

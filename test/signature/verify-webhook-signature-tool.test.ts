@@ -26,9 +26,8 @@ async function call(input: Record<string, unknown>) {
 }
 
 describe("verify_webhook_signature", () => {
-  it("is an offline, read-only tool with all four annotations set", () => {
+  it("is a read-only tool without network, all four annotations set", () => {
     expect(tool.name).toBe("verify_webhook_signature");
-    expect(tool.kind).toBe("offline");
     expect(tool.annotations).toEqual({
       readOnlyHint: true,
       destructiveHint: false,

@@ -1,6 +1,6 @@
 // The time budget of one diagnose_failures call is shared fairly across the account's webhooks.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../../src/sandbox/index.js";
+import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
 import { type Harness, startHarness } from "../helpers/harness.js";
 import { seedHistory } from "../helpers/seed.js";
 

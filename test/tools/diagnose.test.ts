@@ -1,23 +1,12 @@
 // diagnose_failures end to end: a real MCP client, the emulator over HTTP, histories seeded in it.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../../src/sandbox/index.js";
+import type { DiagnosisReport, WebhookDiagnosis } from "../../src/diagnose/index.js";
+import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
 import { type Harness, startHarness } from "../helpers/harness.js";
 import { type SeedHistory, seedHistory } from "../helpers/seed.js";
 
-type Diagnosis = {
-  webhookId: string;
-  verdict: string;
-  attemptsScanned: number;
-  failedAttempts: number;
-  failureRate: number;
-  complete: boolean;
-  incompleteReason?: string;
-  window: { from: string | null; to: string | null };
-  events: { total: number; delivered: number; recovered: number; undelivered: number };
-  groups: { category: string; statusCode: number; count: number; sampleResponse: string; hint: string }[];
-  consecutiveFailures: number;
-};
-type Report = { webhooks: Diagnosis[]; generatedAt: string };
+type Diagnosis = WebhookDiagnosis;
+type Report = DiagnosisReport;
 
 const TYPES = ["webset.item.created", "webset.item.enriched", "webset.idle"];
 const NOW = Date.now();
@@ -236,18 +225,13 @@ describe("diagnose_failures across the account", () => {
     emulator.faults.add({ path: `/webhooks/${unreadable}/attempts`, status: 400, times: Number.POSITIVE_INFINITY });
     const { report, text } = await diagnose({});
     expect(report.webhooks.map((webhook) => webhook.webhookId)).toEqual([broken, unreadable, quiet, healthy]);
-    expect(report.webhooks.map((webhook) => webhook.verdict)).toEqual([
-      "failing",
-      "no_traffic",
-      "no_traffic",
-      "healthy",
-    ]);
+    expect(report.webhooks.map((webhook) => webhook.verdict)).toEqual(["failing", "unknown", "no_traffic", "healthy"]);
     expect(report.webhooks[0]?.groups[0]?.category).toBe("unreachable");
     expect(report.webhooks[1]).toMatchObject({ attemptsScanned: 0, complete: false });
     expect(text.indexOf(broken)).toBeLessThan(text.indexOf(healthy));
     // Unread is unknown, not quiet: the text says so and why, without the quiet webhook's advice.
     const unreadLine = text.split("\n").find((line) => line.includes(unreadable)) ?? "";
-    expect(unreadLine).toMatch(/could not scan .* unknown: .*400/);
+    expect(unreadLine).toMatch(/unknown: could not read its successful or failed attempts .*400/);
     expect(unreadLine).not.toMatch(/no delivery attempts|check the webhook's events/);
   });
 

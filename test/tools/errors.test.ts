@@ -1,6 +1,6 @@
 // Every error class a model can meet, with the retry policy, checked at the emulator's request log.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startEmulator } from "../../src/sandbox/index.js";
+import { startEmulator } from "../../src/sandbox/emulator.js";
 import { type Harness, startHarness, TEST_API_KEY } from "../helpers/harness.js";
 
 let harness: Harness;

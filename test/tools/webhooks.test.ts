@@ -56,10 +56,7 @@ describe("create_webhook", () => {
         { url: "https://example.com/x", events: ["webset.idle"], status: "inactive" },
         /Unknown field "status"\. Valid fields: url, events, metadata/,
       ],
-      [
-        { events: ["webset.idle"] },
-        /^Input validation error: Invalid arguments for tool create_webhook: url is required$/,
-      ],
+      [{ events: ["webset.idle"] }, /^Invalid input for create_webhook: url is required$/],
     ];
     for (const [args, message] of cases) {
       const answer = await harness.call("create_webhook", args);

@@ -1,5 +1,7 @@
 // One real delivery attempt: POST the event JSON, signed with the webhook's secret, and turn whatever
 // happens (an HTTP answer, a refused connection, a timeout) into the facts an Exa attempt record holds.
+
+import { fetchFailureText } from "../../exa/fetch-failure.js";
 import { EXA_SIGNATURE_HEADER, signExaPayload } from "../../signature/sign.js";
 import { VERSION } from "../../version.js";
 import { isLoopbackUrl, LOOPBACK_ONLY_MESSAGE } from "./guard.js";
@@ -70,7 +72,7 @@ export async function postSignedEvent(options: PostSignedEventOptions): Promise<
     if (timeout.aborted) {
       return transportFailure(`timeout of ${options.reportedTimeoutMs ?? options.timeoutMs} ms exceeded`, true);
     }
-    return transportFailure(transportErrorText(error));
+    return transportFailure(fetchFailureText(error));
   }
 }
 
@@ -92,16 +94,4 @@ async function readLimited(response: Response, limit: number): Promise<string> {
   }
   await reader.cancel().catch(() => {});
   return text.length > limit ? text.slice(0, limit) : text + decoder.decode();
-}
-
-/**
- * Node's fetch reports "fetch failed" and hides the reason in `cause` (e.g. `connect ECONNREFUSED
- * 127.0.0.1:45678`, or an AggregateError with only a code when both localhost addresses refuse).
- */
-export function transportErrorText(error: unknown): string {
-  const cause = (error as { cause?: unknown })?.cause ?? error;
-  const { message, code, errors } = (cause ?? {}) as { message?: string; code?: string; errors?: unknown[] };
-  const inner = Array.isArray(errors) ? (errors[0] as { message?: string } | undefined)?.message : undefined;
-  const text = message || inner || String(cause);
-  return code && !text.includes(code) ? `${text} (${code})` : text;
 }

@@ -4,9 +4,6 @@
 /** Waits before attempts 2, 3, 4 and 5; after the 5th failure the sandbox gives up on that event. */
 export const SANDBOX_RETRY_DELAYS_MS: readonly number[] = [1_000, 2_000, 4_000, 8_000];
 
-/** First attempt plus one per retry delay. */
-export const SANDBOX_MAX_ATTEMPTS = SANDBOX_RETRY_DELAYS_MS.length + 1;
-
 /** How long a receiver may take to answer before the attempt is recorded as a timeout. */
 export const SANDBOX_DELIVERY_TIMEOUT_MS = 10_000;
 

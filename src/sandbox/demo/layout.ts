@@ -1,19 +1,16 @@
 // The demo account: which webhooks exist, what each subscribes to, which local receiver it points at,
 // and when it was created. Together they produce every failure category and every verdict.
+// Every webhook gets a receiver of its own, so sandbox_set_receiver can fix one without touching another.
 import type { EventType } from "../../exa/event-types.js";
+import type { ReceiverBehavior } from "../handle.js";
 
-export type DemoReceiverKind =
-  | "healthy"
-  | "flaky"
-  | "crashing"
-  | "missingRoute"
-  | "wrongSecret"
-  | "slow"
-  | "redirect"
-  | "closedPort";
+/** The healthy receivers' proxy fails 1 request in this many: a few recovered events, still "healthy". */
+const HEALTHY_BLIP_EVERY = 40;
 
 export interface DemoWebhookPlan {
-  receiver: DemoReceiverKind;
+  receiver: ReceiverBehavior;
+  /** The receiver's proxy fails 1 request in this many, until sandbox_set_receiver sets a behaviour. */
+  proxyFailsEvery?: number;
   /** metadata.name, so a model can tell the webhooks apart. */
   name: string;
   events: EventType[];
@@ -29,6 +26,7 @@ export const DEMO_HISTORY_HOURS = 72;
 export const DEMO_WEBHOOKS: readonly DemoWebhookPlan[] = [
   {
     receiver: "healthy",
+    proxyFailsEvery: HEALTHY_BLIP_EVERY,
     name: "production-ingest",
     events: ["webset.created", "webset.item.created", "webset.item.enriched", "webset.idle"],
     createdHoursAgo: 72,
@@ -41,13 +39,13 @@ export const DEMO_WEBHOOKS: readonly DemoWebhookPlan[] = [
   },
   { receiver: "crashing", name: "crm-sync", events: ["webset.item.enriched"], createdHoursAgo: 30 },
   {
-    receiver: "missingRoute",
+    receiver: "missing_route",
     name: "slack-alerts",
     events: ["webset.idle", "webset.search.completed", "monitor.run.completed"],
     createdHoursAgo: 72,
   },
   {
-    receiver: "wrongSecret",
+    receiver: "wrong_secret",
     name: "billing-usage",
     events: ["webset.created", "import.created", "import.completed"],
     createdHoursAgo: 66,
@@ -60,16 +58,20 @@ export const DEMO_WEBHOOKS: readonly DemoWebhookPlan[] = [
   },
   { receiver: "redirect", name: "marketing-site", events: ["webset.created", "webset.idle"], createdHoursAgo: 72 },
   {
-    receiver: "closedPort",
+    receiver: "down",
     name: "local-dev-tunnel",
     events: ["webset.created", "webset.search.completed", "webset.idle"],
     createdHoursAgo: 72,
     inactiveSinceHoursAgo: 40,
   },
-  { receiver: "healthy", name: "export-archiver", events: ["webset.export.completed"], createdHoursAgo: 8 },
+  {
+    receiver: "healthy",
+    proxyFailsEvery: HEALTHY_BLIP_EVERY,
+    name: "export-archiver",
+    events: ["webset.export.completed"],
+    createdHoursAgo: 8,
+  },
 ];
 
-/** The healthy receiver's proxy fails 1 request in this many: a few recovered events, still "healthy". */
-export const HEALTHY_BLIP_EVERY = 40;
-/** The flaky receiver fails 1 in this many: recovered events often enough to read "degraded". */
-export const FLAKY_EVERY = 5;
+/** Seeds the demo's ids and secrets: the same webhook and event ids in every run. */
+export const DEMO_ID_SEED = 0x5eed_e7a;

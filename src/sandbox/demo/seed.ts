@@ -5,19 +5,19 @@ import { runWithConcurrency } from "../../diagnose/pool.js";
 import type { SandboxClock } from "../clock.js";
 import type { DeliveryEngine } from "../delivery/engine.js";
 import { SANDBOX_DELIVERY_TIMEOUT_MS } from "../delivery/schedule.js";
+import { type SandboxReceiver, startSandboxReceiver } from "../receivers/receiver.js";
 import type { EmulatorStore } from "../store.js";
 import { DEMO_WEBHOOKS } from "./layout.js";
-import type { DemoReceivers } from "./receivers.js";
 import { demoTimeline } from "./timeline.js";
 
 const HOUR = 3_600_000;
 /**
  * Real time a seeding attempt may take. Generous for receivers that answer (a busy 2-core CI machine must
- * not turn a healthy answer into a timeout); short for the one that never answers in time, whose five
+ * not turn a healthy answer into a timeout, even with several sandboxes seeding at once); short for the one that never answers in time, whose five
  * back-to-back attempts per event set the floor of the seeding time. Both are recorded as the runtime's 10 s.
  */
-export const SEED_DELIVERY_TIMEOUT_MS = 1_000;
-export const SEED_SLOW_RECEIVER_TIMEOUT_MS = 250;
+const SEED_DELIVERY_TIMEOUT_MS = 5_000;
+const SEED_SLOW_RECEIVER_TIMEOUT_MS = 250;
 /**
  * Delivery chains in flight at once. Sender, receivers and store share one process: past ~16 concurrent
  * requests latency grows with no gain in throughput. The slow receiver's chains run beside this pool.
@@ -31,24 +31,38 @@ export interface SeedReport {
   wallMs: number;
 }
 
+/** The demo webhooks' receivers, by webhook id once the account is seeded. */
+export type DemoReceivers = Map<string, SandboxReceiver>;
+
+/** One receiver per webhook of the layout, in layout order, each on its own loopback port. */
+export function startDemoReceivers(): Promise<SandboxReceiver[]> {
+  return Promise.all(
+    DEMO_WEBHOOKS.map((plan) => startSandboxReceiver({ behavior: plan.receiver, failEvery: plan.proxyFailsEvery })),
+  );
+}
+
+/** Creates the layout's webhooks on `receivers` (from startDemoReceivers) and delivers the history to them. */
 export async function seedDemoAccount(
   store: EmulatorStore,
   engine: DeliveryEngine,
   clock: SandboxClock,
-  receivers: DemoReceivers,
-): Promise<SeedReport> {
+  receivers: readonly SandboxReceiver[],
+): Promise<{ report: SeedReport; receivers: DemoReceivers }> {
   const started = Date.now();
   const now = Date.now();
+  const byWebhook: DemoReceivers = new Map();
 
-  const webhooks = DEMO_WEBHOOKS.map((plan) => {
+  const webhooks = DEMO_WEBHOOKS.map((plan, i) => {
     const createdAt = now - plan.createdHoursAgo * HOUR;
+    const receiver = receivers[i] as SandboxReceiver;
     const created = store.createWebhook({
-      url: receivers.urlOf(plan.receiver),
+      url: receiver.url,
       events: plan.events,
       metadata: { name: plan.name },
       createdAt,
     });
-    receivers.addSecret(plan.receiver, created.secret as string);
+    receiver.secret = created.secret as string;
+    byWebhook.set(created.id, receiver);
     const inactiveAt = plan.inactiveSinceHoursAgo === undefined ? undefined : now - plan.inactiveSinceHoursAgo * HOUR;
     const timeoutMs = plan.receiver === "slow" ? SEED_SLOW_RECEIVER_TIMEOUT_MS : SEED_DELIVERY_TIMEOUT_MS;
     return { id: created.id, events: new Set<string>(plan.events), createdAt, inactiveAt, timeoutMs };
@@ -57,7 +71,7 @@ export async function seedDemoAccount(
   // Chains that will wait out timeouts run all at once beside the pool, so they never hold its lanes.
   const chains: (() => Promise<void>)[] = [];
   const waitingChains: (() => Promise<void>)[] = [];
-  for (const item of demoTimeline(now)) {
+  for (const item of demoTimeline(now, store.ids)) {
     const event = store.addEvent({ type: item.type, data: item.data, createdAt: item.at });
     for (const webhook of webhooks) {
       const live = item.at >= webhook.createdAt && (webhook.inactiveAt === undefined || item.at < webhook.inactiveAt);
@@ -81,5 +95,11 @@ export async function seedDemoAccount(
   }
 
   const attempts = webhooks.reduce((sum, webhook) => sum + store.listAttempts(webhook.id).length, 0);
-  return { webhooks: webhooks.length, events: store.listEvents().length, attempts, wallMs: Date.now() - started };
+  const report = {
+    webhooks: webhooks.length,
+    events: store.listEvents().length,
+    attempts,
+    wallMs: Date.now() - started,
+  };
+  return { report, receivers: byWebhook };
 }

@@ -2,7 +2,7 @@
 // idle), two CSV imports and a weekly monitor with runs. Times are virtual ms epochs relative to `now`.
 import type { EventType } from "../../exa/event-types.js";
 import { eventData, type ResourceRefs } from "../event-data.js";
-import { newResourceId } from "../ids.js";
+import type { IdSource } from "../ids.js";
 
 export interface TimelineEvent {
   type: EventType;
@@ -15,15 +15,15 @@ const MINUTE = 60_000;
 const ITEMS_PER_WEBSET = 30;
 const ENRICHED_PER_WEBSET = 18;
 
-export function demoTimeline(now: number): TimelineEvent[] {
+export function demoTimeline(now: number, ids: IdSource): TimelineEvent[] {
   const events: TimelineEvent[] = [];
   const add = (type: EventType, at: number, refs: ResourceRefs): void => {
-    events.push({ type, at: Math.round(at), data: eventData(type, at, refs) });
+    events.push({ type, at: Math.round(at), data: eventData(type, at, ids, refs) });
   };
 
   for (const startHoursAgo of [69, 45, 19]) {
     const start = now - startHoursAgo * HOUR;
-    const refs = { websetId: newResourceId("webset"), searchId: newResourceId("webset_search") };
+    const refs = { websetId: ids.resourceId("webset"), searchId: ids.resourceId("webset_search") };
     add("webset.created", start, refs);
     add("webset.search.created", start + 2_000, refs);
     for (let i = 1; i <= 4; i++) add("webset.search.updated", start + i * 6 * MINUTE, refs);
@@ -44,7 +44,7 @@ export function demoTimeline(now: number): TimelineEvent[] {
     add("import.completed", at + 11 * MINUTE, {});
   }
 
-  const monitorRefs = { websetId: newResourceId("webset"), monitorId: newResourceId("monitor") };
+  const monitorRefs = { websetId: ids.resourceId("webset"), monitorId: ids.resourceId("monitor") };
   add("monitor.created", now - 62 * HOUR, monitorRefs);
   for (const hoursAgo of [50, 26, 2]) {
     add("monitor.run.created", now - hoursAgo * HOUR, monitorRefs);

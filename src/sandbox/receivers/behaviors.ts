@@ -1,83 +1,85 @@
-// How the demo receivers answer: the common ways real webhook handlers fail, plus a healthy one that
-// checks the Exa-Signature for real. Each is a plain node:http handler over the raw body.
+// How a sandbox receiver answers in each behaviour: the common ways real webhook handlers fail, plus a healthy
+// one that checks the Exa-Signature for real. Each answer is a plain node:http response over the raw body.
 import { timingSafeEqual } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { exaSignatureDigest } from "../../signature/sign.js";
+import type { ReceiverBehavior } from "../handle.js";
 import { EXPRESS_ERROR_HEADERS, expressErrorPage, NGINX_503_PAGE, NODE_STACK_TRACE } from "./pages.js";
-import { RECEIVER_PATH, type ReceiverBehavior } from "./server.js";
 
 const JSON_HEADERS = { "content-type": "application/json; charset=utf-8", "x-powered-by": "Express" };
 /** The replay window Exa suggests receivers enforce. */
 const TOLERANCE_SECONDS = 300;
+/** Longer than the runtime delivery timeout (10 s), so deliveries to a slow receiver time out. */
+const SLOW_ANSWER_MS = 12_000;
 
-/**
- * Verifies Exa-Signature against `secrets()` (read per request: a secret exists only once its webhook does;
- * several webhooks may point at one receiver, each with its own secret).
- */
-export function signatureCheckingReceiver(secrets: () => readonly string[]): ReceiverBehavior {
-  return (request, rawBody, response) => {
-    const header = request.headers["exa-signature"];
-    const valid = typeof header === "string" && secrets().some((secret) => signatureValid(header, rawBody, secret));
-    if (!valid) {
-      response.writeHead(401, JSON_HEADERS).end('{"error":"invalid signature"}');
+export interface AnswerContext {
+  /** The webhook's secret (undefined until the webhook exists). */
+  secret: string | undefined;
+  /** What a wrong_secret receiver checks instead. */
+  staleSecret: string;
+  /** The proxy in front fails this request (flaky, or the healthy receiver's rare blip). */
+  proxyFails: boolean;
+}
+
+export function answer(
+  behavior: ReceiverBehavior,
+  request: IncomingMessage,
+  rawBody: string,
+  response: ServerResponse,
+  context: AnswerContext,
+): void {
+  switch (behavior) {
+    case "healthy":
+    case "flaky":
+      if (context.proxyFails) {
+        response.writeHead(503, { "content-type": "text/html", server: "nginx/1.25.3" }).end(NGINX_503_PAGE);
+        return;
+      }
+      verifiedAnswer(request, rawBody, response, context.secret);
+      return;
+    case "wrong_secret":
+      verifiedAnswer(request, rawBody, response, context.staleSecret);
+      return;
+    case "crashing":
+      // An uncaught TypeError in the handler: Express's 500 page with the stack (NODE_ENV is not production).
+      response.writeHead(500, EXPRESS_ERROR_HEADERS).end(expressErrorPage(NODE_STACK_TRACE));
+      return;
+    case "missing_route":
+      // The handler is mounted at /api/webhooks/exa, but the webhook points at /webhooks/exa.
+      response.writeHead(404, EXPRESS_ERROR_HEADERS).end(expressErrorPage(`Cannot ${request.method} ${request.url}`));
+      return;
+    case "slow": {
+      const timer = setTimeout(() => response.writeHead(200, JSON_HEADERS).end('{"received":true}'), SLOW_ANSWER_MS);
+      // The sender gave up: stop "working" so the timer does not outlive the connection.
+      response.on("close", () => clearTimeout(timer));
       return;
     }
-    response.writeHead(200, JSON_HEADERS).end('{"received":true}');
-  };
-}
-
-/** An uncaught TypeError in the handler: Express's 500 page with the stack (NODE_ENV is not production). */
-export function crashingReceiver(): ReceiverBehavior {
-  return (_request, _rawBody, response) => {
-    response.writeHead(500, EXPRESS_ERROR_HEADERS).end(expressErrorPage(NODE_STACK_TRACE));
-  };
-}
-
-/** The handler is mounted at /api/webhooks/exa, but the webhook points at /webhooks/exa. */
-export function missingRouteReceiver(): ReceiverBehavior {
-  const mounted = `/api${RECEIVER_PATH}`;
-  return (request, _rawBody, response) => {
-    if (request.method === "POST" && request.url === mounted) {
-      response.writeHead(200, JSON_HEADERS).end('{"ok":true}');
+    case "redirect": {
+      // An http→https redirect in front of the app; senders do not follow it.
+      const location = `https://${request.headers.host ?? "127.0.0.1"}${request.url ?? "/"}`;
+      response
+        .writeHead(301, { location, "content-type": "text/plain; charset=utf-8", "x-powered-by": "Express" })
+        .end(`Moved Permanently. Redirecting to ${location}`);
       return;
     }
-    response.writeHead(404, EXPRESS_ERROR_HEADERS).end(expressErrorPage(`Cannot ${request.method} ${request.url}`));
-  };
-}
-
-/** Does its slow work before answering, so the sender's timeout fires first. */
-export function slowReceiver(delayMs: number): ReceiverBehavior {
-  return (_request, _rawBody, response) => {
-    const timer = setTimeout(() => response.writeHead(200, JSON_HEADERS).end('{"received":true}'), delayMs);
-    // The sender gave up: stop "working" so the timer does not outlive the connection.
-    response.on("close", () => clearTimeout(timer));
-  };
-}
-
-/** An http→https redirect in front of the app; senders do not follow it. */
-export function redirectingReceiver(): ReceiverBehavior {
-  return (request, _rawBody, response) => {
-    const location = `https://${request.headers.host ?? "127.0.0.1"}${request.url ?? RECEIVER_PATH}`;
-    response
-      .writeHead(301, { location, "content-type": "text/plain; charset=utf-8", "x-powered-by": "Express" })
-      .end(`Moved Permanently. Redirecting to ${location}`);
-  };
-}
-
-/** Its proxy answers 503 on every `everyNth` request (a restarting upstream); otherwise `inner` answers. */
-export function flakyReceiver(everyNth: number, inner: ReceiverBehavior): ReceiverBehavior {
-  let count = 0;
-  return (request, rawBody, response) => {
-    count++;
-    if (count % everyNth === 0) {
-      response.writeHead(503, { "content-type": "text/html", server: "nginx/1.25.3" }).end(NGINX_503_PAGE);
+    case "down":
+      // Not listening, so never reached; a request already in flight when it went down is dropped.
+      response.destroy();
       return;
-    }
-    inner(request, rawBody, response);
-  };
+  }
 }
 
-// What a careful receiver does: HMAC of `${t}.${rawBody}`, any v1 may match, constant-time compare, freshness.
-function signatureValid(header: string, rawBody: string, secret: string): boolean {
+function verifiedAnswer(request: IncomingMessage, rawBody: string, response: ServerResponse, secret?: string): void {
+  const header = request.headers["exa-signature"];
+  if (typeof header !== "string" || secret === undefined || !signatureValid(header, rawBody, secret)) {
+    response.writeHead(401, JSON_HEADERS).end('{"error":"invalid signature"}');
+    return;
+  }
+  response.writeHead(200, JSON_HEADERS).end('{"received":true}');
+}
+
+/** What a careful receiver does: HMAC of `${t}.${rawBody}`, any v1 may match, constant-time compare, freshness. */
+export function signatureValid(header: string, rawBody: string, secret: string): boolean {
   const parts = header.split(",").map((part) => part.trim());
   const t = parts.find((part) => part.startsWith("t="))?.slice(2);
   if (!t || !/^\d+$/.test(t) || Math.abs(Date.now() / 1000 - Number(t)) > TOLERANCE_SECONDS) return false;

@@ -3,20 +3,10 @@
 import type { AddressInfo } from "node:net";
 import { FaultInjector } from "./faults.js";
 import { type ControlHandler, createEmulatorServer, type RecordedRequest } from "./http-server.js";
+import type { IdSource } from "./ids.js";
 import { EmulatorStore } from "./store.js";
 
-export type { FaultAction, FaultKind, FaultRule } from "./faults.js";
-export { FaultInjector } from "./faults.js";
-export { type ControlHandler, MAX_BODY_BYTES, type RecordedRequest } from "./http-server.js";
-export { DEFAULT_LIMIT, MAX_LIMIT } from "./query.js";
-export type {
-  AddAttemptInput,
-  AddEventInput,
-  CreateWebhookInput,
-  TimeInput,
-  UpdateWebhookInput,
-  WebhookStatus,
-} from "./store.js";
+export type { AddAttemptInput } from "./store.js";
 export { EmulatorStore } from "./store.js";
 
 export interface EmulatorOptions {
@@ -26,6 +16,8 @@ export interface EmulatorOptions {
   host?: string;
   /** ms epoch; default Date.now. Drives createdAt/updatedAt/attemptedAt defaults and error timestamps. */
   clock?: () => number;
+  /** Where the store's ids come from; random by default. */
+  ids?: IdSource;
 }
 
 export interface Emulator {
@@ -48,7 +40,7 @@ export interface Emulator {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? "127.0.0.1";
   const clock = options.clock ?? Date.now;
-  const store = new EmulatorStore(clock);
+  const store = new EmulatorStore(clock, options.ids);
   const faults = new FaultInjector();
   const requests: RecordedRequest[] = [];
   const control: { handler?: ControlHandler } = {};

@@ -1,0 +1,16 @@
+// Which hosts a webhook URL may name: a DNS name, an IPv4 literal or a bracketed IPv6 literal. Anything else
+// (a WHATWG URL also accepts `$`, `'`, `;`, backticks... in a host) is refused at create/update and never
+// interpolated into a suggested shell command.
+
+const LABEL = /^(?!-)[a-z0-9_-]{1,63}(?<!-)$/i;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const IPV6 = /^\[[0-9a-f:.]+\]$/i;
+
+/** `hostname` as `new URL(...).hostname` gives it (IDNs already in xn-- form, IPv6 in brackets). */
+export function isValidHost(hostname: string): boolean {
+  if (IPV4.test(hostname)) return true;
+  if (IPV6.test(hostname)) return URL.canParse(`http://${hostname}/`);
+  const name = hostname.endsWith(".") ? hostname.slice(0, -1) : hostname;
+  if (!name || name.length > 253) return false;
+  return name.split(".").every((label) => LABEL.test(label));
+}

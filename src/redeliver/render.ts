@@ -1,0 +1,183 @@
+// redeliver_events' text for a model: the answer first (what would be / was sent where), then the
+// headers or the failures by cause, one line per event (capped), and the next call.
+import { quoteUntrusted } from "../format/untrusted.js";
+import type { PlannedEvent, RedeliveryOutput, RedeliveryResult } from "./schema.js";
+import type { FailureGroup } from "./summary.js";
+
+export type SecretSource = "argument" | "EXA_WEBHOOK_SECRETS" | "none";
+
+import { WEBHOOK_SECRETS_VARIABLE } from "./secrets.js";
+
+const EVENT_LINES = 40;
+const RESPONSE_EXCERPT = 120;
+
+export interface RenderContext {
+  /** How the events were chosen: listed, or found undelivered by a fresh scan. */
+  source: { kind: "listed"; duplicates: number } | { kind: "undelivered"; attemptsScanned: number; truncated: number };
+  /** Events listed beyond maxEvents, left out of this call. */
+  overCap: number;
+  readErrors: ReadonlyMap<string, string>;
+  /** The call that would send this plan (dry run) or the rest (budget); never carries the secret. */
+  nextArgs: Record<string, unknown>;
+  /** Where the signing secret came from; "argument" means the next call needs it again (never repeated here). */
+  secretFrom: SecretSource;
+  failures: readonly FailureGroup[];
+}
+
+const DEDUPE_LINE =
+  "Receivers should deduplicate by event id: a replay carries the original event's id (and the header Exa-Redelivery: 1), and some of these may have arrived before.";
+
+export function renderRedelivery(output: RedeliveryOutput, context: RenderContext): string {
+  const lines = output.dryRun ? dryRunLines(output, context) : sentLines(output, context);
+  return lines.join("\n");
+}
+
+function headline(output: RedeliveryOutput): string {
+  const toSend = output.planned.length - output.skipped - (output.dryRun ? output.notSent.length : 0);
+  const skipped = output.skipped ? `; ${output.skipped} will be skipped (expired or unreadable)` : "";
+  if (output.dryRun) {
+    return `Dry run, nothing sent: ${toSend} event${plural(toSend)} of webhook ${output.webhookId} would be POSTed to ${output.targetUrl}${skipped}.`;
+  }
+  const sent = output.results?.length ?? 0;
+  const skippedNow = output.skipped ? `, ${output.skipped} skipped` : "";
+  return `Redelivered ${sent} event${plural(sent)} of webhook ${output.webhookId} to ${output.targetUrl}: ${output.delivered} delivered, ${output.failed} failed${skippedNow}.`;
+}
+
+function sourceLines(output: RedeliveryOutput, context: RenderContext): string[] {
+  const lines: string[] = [];
+  const { source } = context;
+  if (source.kind === "undelivered") {
+    lines.push(
+      output.planned.length
+        ? `Chosen: ${output.planned.length} undelivered event${plural(output.planned.length)} (failed attempts, none successful) among ${source.attemptsScanned} attempts scanned, newest first. Events never attempted at all are not included.`
+        : `No undelivered events among ${source.attemptsScanned} attempts scanned: nothing to redeliver. Events never attempted at all are not found by this scan.`,
+    );
+    if (source.truncated)
+      lines.push(
+        `${source.truncated} more undelivered events were left out: raise maxEvents (up to 1000) or narrow with since.`,
+      );
+  } else if (source.duplicates) {
+    lines.push(
+      `${source.duplicates} repeated event id${plural(source.duplicates)} ignored: each event is sent at most once.`,
+    );
+  }
+  if (context.overCap)
+    lines.push(`${context.overCap} listed event${plural(context.overCap)} beyond maxEvents left out.`);
+  if (output.incompleteReason) lines.push(`Incomplete: ${output.incompleteReason}.`);
+  const foreign = output.planned.filter((event) => event.subscribed === false);
+  if (foreign.length) {
+    const types = [...new Set(foreign.map((event) => event.type))].join(", ");
+    lines.push(
+      `${foreign.length} event${plural(foreign.length)} of type${plural(new Set(foreign.map((e) => e.type)).size)} this webhook does not subscribe to (${types}): ${output.dryRun ? "they would be sent" : "sent"} anyway, as asked.`,
+    );
+  }
+  return lines;
+}
+
+function secretLine(output: RedeliveryOutput, context: RenderContext): string {
+  if (context.secretFrom === "none") {
+    return `No signing secret for ${output.webhookId}, so nothing can be sent yet. Give it as "secret" in the call, or set ${WEBHOOK_SECRETS_VARIABLE}=${output.webhookId}=<secret> (comma-separated pairs) in the server's environment and restart. Exa shows a webhook's secret only once, when it is created.`;
+  }
+  return `Signed with the secret ${context.secretFrom === "argument" ? "given in the call" : `from ${WEBHOOK_SECRETS_VARIABLE}`}.`;
+}
+
+function dryRunLines(output: RedeliveryOutput, context: RenderContext): string[] {
+  const lines = [
+    headline(output),
+    ...sourceLines(output, context),
+    secretLine(output, context),
+    "Headers of each POST (body: the event's JSON exactly as Exa returns it):",
+  ];
+  for (const [name, value] of Object.entries(output.headers)) lines.push(`  ${name}: ${value}`);
+  if (output.planned.length) {
+    lines.push("Events:");
+    lines.push(...capped(output.planned.map((event) => plannedLine(event, context))));
+  }
+  lines.push(DEDUPE_LINE);
+  const sendable = output.planned.length - output.skipped;
+  if (sendable > 0 && context.secretFrom !== "none") {
+    lines.push(
+      `To send: redeliver_events ${JSON.stringify({ ...context.nextArgs, dryRun: false })}${secretAgain(context)}`,
+    );
+  }
+  return lines;
+}
+
+function sentLines(output: RedeliveryOutput, context: RenderContext): string[] {
+  const lines = [headline(output), ...sourceLines(output, context)];
+  if (output.notSent.length) {
+    lines.push(
+      `The time budget ran out after ${output.results?.length ?? 0} POSTs: ${output.notSent.length} event${plural(output.notSent.length)} not sent (ids in structuredContent.notSent). Send them with: redeliver_events ${JSON.stringify(
+        {
+          ...context.nextArgs,
+          undelivered: undefined,
+          since: undefined,
+          eventIds: output.notSent.slice(0, 500),
+          dryRun: false,
+        },
+      )}${secretAgain(context)}`,
+    );
+  }
+  if (context.failures.length) {
+    lines.push("Failures by cause:");
+    for (const group of context.failures) {
+      lines.push(
+        `- ${group.category} ×${group.count} (${group.statusCodes.map(statusLabel).join(", ")}): ${group.hint}`,
+      );
+    }
+  }
+  const results = [...(output.results ?? [])].sort((a, b) => Number(a.ok) - Number(b.ok));
+  if (results.length) {
+    lines.push("Results (failures first):");
+    lines.push(...capped(results.map(resultLine)));
+  }
+  const skipped = output.planned.filter((event) => event.skipped !== undefined);
+  if (skipped.length) {
+    lines.push("Skipped:");
+    lines.push(...capped(skipped.map((event) => plannedLine(event, context))));
+  }
+  lines.push(DEDUPE_LINE);
+  return lines;
+}
+
+function secretAgain(context: RenderContext): string {
+  return context.secretFrom === "argument" ? ' (with "secret" as before; it is not repeated here)' : "";
+}
+
+function plannedLine(event: PlannedEvent, context: RenderContext): string {
+  if (event.skipped === "not_found") {
+    return `- ${event.eventId} · not found: expired (Exa deletes events after 60 days) or never existed · skipped`;
+  }
+  if (event.skipped === "exa_error") {
+    return `- ${event.eventId} · could not be read from Exa (${context.readErrors.get(event.eventId) ?? "error"}) · skipped`;
+  }
+  if (event.type === null) return `- ${event.eventId} · not looked up (time budget)`;
+  const note = event.expired
+    ? " · older than 60 days: expired, skipped"
+    : event.subscribed === false
+      ? " · not a subscribed type"
+      : "";
+  return `- ${event.eventId} · ${event.type} · ${event.createdAt}${note}`;
+}
+
+function resultLine(result: RedeliveryResult): string {
+  const status = result.statusCode ? `HTTP ${result.statusCode}` : "no HTTP answer";
+  const outcome = result.ok ? "delivered" : `failed, ${result.category}`;
+  const said = result.response
+    ? ` · receiver said (untrusted): ${quoteUntrusted(result.response, RESPONSE_EXCERPT)}`
+    : "";
+  return `- ${result.eventId} · ${status} · ${outcome} · ${result.durationMs} ms${said}`;
+}
+
+function statusLabel(status: number): string {
+  return status === 0 ? "no HTTP answer" : `HTTP ${status}`;
+}
+
+function capped(lines: string[]): string[] {
+  if (lines.length <= EVENT_LINES) return lines;
+  return [...lines.slice(0, EVENT_LINES), `… ${lines.length - EVENT_LINES} more in structuredContent.`];
+}
+
+function plural(count: number): string {
+  return count === 1 ? "" : "s";
+}

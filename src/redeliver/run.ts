@@ -1,0 +1,157 @@
+// Replays a list of events to one target: read each from Exa, skip the expired, and (unless a dry run)
+// POST the raw JSON signed like Exa signs it. Bounded lanes, one pass over the ids (nothing is sent
+// twice, a failed POST is reported, not retried), no new POST after the time budget, and cancellation
+// stops everything. Returns structure; the tool renders it.
+import { classifyAttempt } from "../diagnose/classify.js";
+import { ExaApiError, RequestCancelledError } from "../exa/errors.js";
+import type { ExaEvent, Webhook } from "../exa/schemas.js";
+import { shortErrorText } from "../format/tool-error.js";
+import { truncateUntrusted } from "../format/untrusted.js";
+import { signExaPayload } from "../signature/sign.js";
+import { redeliveryHeaders } from "./headers.js";
+import { type PostInput, type PostOutcome, postRedelivery } from "./post.js";
+import type { PlannedEvent, RedeliveryResult } from "./schema.js";
+
+/** Exa deletes events 60 days after they are created. */
+export const RETENTION_MS = 60 * 86_400_000;
+export const POST_TIMEOUT_MS = 10_000;
+const RESPONSE_LIMIT = 300;
+
+export interface RedeliveryRun {
+  webhook: Pick<Webhook, "id" | "events">;
+  eventIds: readonly string[];
+  targetUrl: string;
+  /** Required unless dryRun. Never copied into anything returned. */
+  secret: string | undefined;
+  dryRun: boolean;
+  concurrency: number;
+  /** Epoch ms: no event is read or POSTed after it. */
+  deadline: number;
+  signal: AbortSignal;
+  fetchEvent(eventId: string, signal: AbortSignal): Promise<{ event: ExaEvent; body: string }>;
+  /** Defaults to a real POST; the bench and tests pass none. */
+  post?: (input: PostInput) => Promise<PostOutcome>;
+  postTimeoutMs?: number;
+  now?: () => number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface RedeliveryRunOutcome {
+  planned: PlannedEvent[];
+  results: RedeliveryResult[];
+  /** Ids neither sent nor skipped because time ran out. */
+  notSent: string[];
+  /** Exa's error text per event that could not be read (other than 404). */
+  readErrors: Map<string, string>;
+}
+
+type EventOutcome =
+  | { kind: "not_reached"; planned?: PlannedEvent }
+  | { kind: "planned"; planned: PlannedEvent; result?: RedeliveryResult; readError?: string };
+
+export async function runRedelivery(run: RedeliveryRun): Promise<RedeliveryRunOutcome> {
+  if (!run.dryRun && !run.secret) throw new Error("runRedelivery needs a secret to send");
+  const now = run.now ?? Date.now;
+  const post = run.post ?? postRedelivery;
+  const subscribed = new Set(run.webhook.events);
+  const outcomes: EventOutcome[] = run.eventIds.map(() => ({ kind: "not_reached" }));
+  let next = 0;
+  let done = 0;
+
+  const timeLeft = () => now() < run.deadline;
+
+  async function handle(eventId: string): Promise<EventOutcome> {
+    let fetched: { event: ExaEvent; body: string };
+    try {
+      fetched = await run.fetchEvent(eventId, run.signal);
+    } catch (error) {
+      if (run.signal.aborted || error instanceof RequestCancelledError) throw new RequestCancelledError();
+      const notFound = error instanceof ExaApiError && error.status === 404;
+      return {
+        kind: "planned",
+        planned: unread(eventId, notFound ? "not_found" : "exa_error"),
+        ...(notFound ? {} : { readError: shortErrorText(error) }),
+      };
+    }
+    const { event, body } = fetched;
+    const createdMs = Date.parse(event.createdAt);
+    const expired = !Number.isNaN(createdMs) && now() - createdMs > RETENTION_MS;
+    const planned: PlannedEvent = {
+      eventId,
+      type: event.type,
+      createdAt: event.createdAt,
+      expired,
+      subscribed: subscribed.has(event.type),
+      ...(expired ? { skipped: "expired" as const } : {}),
+    };
+    if (expired || run.dryRun) return { kind: "planned", planned };
+    // The read took time: a POST starts only while the budget lasts.
+    if (!timeLeft()) return { kind: "not_reached", planned };
+    const signature = signExaPayload(body, run.secret as string, Math.floor(now() / 1000));
+    let outcome: PostOutcome;
+    try {
+      outcome = await post({
+        url: run.targetUrl,
+        body,
+        headers: redeliveryHeaders(signature),
+        timeoutMs: run.postTimeoutMs ?? POST_TIMEOUT_MS,
+        signal: run.signal,
+      });
+    } catch (error) {
+      if (run.signal.aborted) throw new RequestCancelledError();
+      throw error;
+    }
+    return { kind: "planned", planned, result: toResult(eventId, outcome, run.secret as string) };
+  }
+
+  async function lane(): Promise<void> {
+    while (next < run.eventIds.length) {
+      if (run.signal.aborted) throw new RequestCancelledError();
+      if (!timeLeft()) return;
+      // Claimed before the first await: no two lanes ever take the same index.
+      const index = next++;
+      outcomes[index] = await handle(run.eventIds[index] as string);
+      done++;
+      run.onProgress?.(done, run.eventIds.length);
+    }
+  }
+
+  const lanes = Math.max(1, Math.min(Math.floor(run.concurrency) || 1, run.eventIds.length));
+  await Promise.all(Array.from({ length: lanes }, lane));
+  if (run.signal.aborted) throw new RequestCancelledError();
+
+  const planned: PlannedEvent[] = [];
+  const results: RedeliveryResult[] = [];
+  const notSent: string[] = [];
+  const readErrors = new Map<string, string>();
+  for (const [index, outcome] of outcomes.entries()) {
+    const eventId = run.eventIds[index] as string;
+    if (outcome.kind === "not_reached") {
+      planned.push(outcome.planned ?? { eventId, type: null, createdAt: null, expired: false, subscribed: null });
+      notSent.push(eventId);
+      continue;
+    }
+    planned.push(outcome.planned);
+    if (outcome.result) results.push(outcome.result);
+    if (outcome.readError) readErrors.set(eventId, outcome.readError);
+  }
+  return { planned, results, notSent, readErrors };
+}
+
+function unread(eventId: string, skipped: "not_found" | "exa_error"): PlannedEvent {
+  return { eventId, type: null, createdAt: null, expired: skipped === "not_found", subscribed: null, skipped };
+}
+
+function toResult(eventId: string, outcome: PostOutcome, secret: string): RedeliveryResult {
+  const ok = outcome.statusCode >= 200 && outcome.statusCode < 300;
+  // The receiver knows the secret; whatever it echoes back, the secret is not repeated to the model.
+  const text = outcome.responseText.split(secret).join("[redacted]");
+  return {
+    eventId,
+    statusCode: outcome.statusCode,
+    ok,
+    category: ok ? null : classifyAttempt({ responseStatusCode: outcome.statusCode, responseBody: text }),
+    durationMs: outcome.durationMs,
+    response: truncateUntrusted(text, RESPONSE_LIMIT),
+  };
+}

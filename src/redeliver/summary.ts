@@ -1,0 +1,88 @@
+// From one run's per-event outcomes to the structuredContent contract (counts), and the failures grouped
+// by category with the diagnose hint for the target (a 401/403 also points at the secret given here).
+import { hintFor } from "../diagnose/hints.js";
+import type { Category } from "../diagnose/types.js";
+import { plannedHeaders } from "./headers.js";
+import type { RedeliveryRunOutcome } from "./run.js";
+import type { RedeliveryOutput, RedeliveryResult } from "./schema.js";
+
+/** Failed POSTs sharing a category, with the next check for the target. */
+export interface FailureGroup {
+  category: Category;
+  count: number;
+  statusCodes: number[];
+  hint: string;
+}
+
+export interface SummaryInput {
+  webhookId: string;
+  targetUrl: string;
+  dryRun: boolean;
+  run: RedeliveryRunOutcome;
+  /** Why the list of events may be incomplete (the discovery of undelivered events was cut short). */
+  discoveryGap?: string | undefined;
+}
+
+export function summarizeRedelivery(input: SummaryInput): RedeliveryOutput {
+  const { run } = input;
+  const delivered = run.results.filter((result) => result.ok).length;
+  const reasons: string[] = [];
+  if (input.discoveryGap) reasons.push(input.discoveryGap);
+  if (run.notSent.length) {
+    reasons.push(
+      `the time budget ran out: ${run.notSent.length} of ${run.planned.length} events were not ${input.dryRun ? "looked up" : "sent"}`,
+    );
+  }
+  return {
+    webhookId: input.webhookId,
+    targetUrl: input.targetUrl,
+    dryRun: input.dryRun,
+    planned: run.planned,
+    ...(input.dryRun ? {} : { results: run.results }),
+    delivered,
+    failed: run.results.length - delivered,
+    skipped: run.planned.filter((event) => event.skipped !== undefined).length,
+    notSent: run.notSent,
+    headers: plannedHeaders(),
+    complete: reasons.length === 0,
+    ...(reasons.length ? { incompleteReason: reasons.join("; ") } : {}),
+  };
+}
+
+const SECRET_HINT =
+  "The receiver rejected the redelivery: if it checks Exa-Signature, the secret given here (EXA_WEBHOOK_SECRETS or secret) may not be the one it verifies with.";
+
+export function groupFailures(results: readonly RedeliveryResult[], targetUrl: string): FailureGroup[] {
+  const groups = new Map<Category, { count: number; statusCodes: Set<number>; sample: RedeliveryResult }>();
+  for (const result of results) {
+    if (result.ok || result.category === null) continue;
+    const category = result.category as Category;
+    const group = groups.get(category);
+    if (group) {
+      group.count++;
+      group.statusCodes.add(result.statusCode);
+      if (!group.sample.response && result.response) group.sample = result;
+    } else {
+      groups.set(category, { count: 1, statusCodes: new Set([result.statusCode]), sample: result });
+    }
+  }
+  return [...groups]
+    .map(([category, group]) => {
+      const hint = hintFor({
+        category,
+        statusCode: group.sample.statusCode,
+        webhookUrl: targetUrl,
+        sampleResponse: group.sample.response,
+        lastSeen: "the redelivery",
+        // This server is the sender: a loopback target is reachable, not a finding.
+        senderIsLocal: true,
+      });
+      return {
+        category,
+        count: group.count,
+        statusCodes: [...group.statusCodes].sort((a, b) => a - b),
+        hint: category === "auth_rejected" ? `${SECRET_HINT} ${hint}` : hint,
+      };
+    })
+    .sort((a, b) => b.count - a.count || (a.category < b.category ? -1 : 1));
+}

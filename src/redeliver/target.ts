@@ -1,0 +1,65 @@
+// Where a redelivery may go. Event data leaves this machine only for the webhook's own URL or its origin;
+// otherwise only loopback (a local dev server). A prompt-injected model must not be able to send the
+// account's events anywhere else, so the check is on the parsed URL, before any request is made.
+import { isLoopbackUrl } from "../sandbox/delivery/guard.js";
+
+export type TargetKind = "webhook" | "same_origin" | "loopback";
+
+export interface RedeliveryTarget {
+  url: string;
+  kind: TargetKind;
+}
+
+/** A refused target, with the reason a model reads; nothing was sent. */
+export class TargetRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "TargetRefusedError";
+  }
+}
+
+export interface TargetInput {
+  webhookId: string;
+  webhookUrl: string;
+  targetUrl: string | undefined;
+  /** --sandbox: the sandbox's own rule applies on top, loopback only. */
+  sandbox: boolean;
+}
+
+export function resolveRedeliveryTarget(input: TargetInput): RedeliveryTarget {
+  const target = chooseTarget(input);
+  if (input.sandbox && !isLoopbackUrl(target.url)) {
+    throw new TargetRefusedError(
+      `${target.url} is not a loopback address, and the sandbox sends only to 127.0.0.0/8, localhost or [::1]. Give a local targetUrl, e.g. http://127.0.0.1:3000/webhooks/exa.`,
+    );
+  }
+  return target;
+}
+
+function chooseTarget({ webhookId, webhookUrl, targetUrl }: TargetInput): RedeliveryTarget {
+  if (targetUrl === undefined || targetUrl === webhookUrl) {
+    const url = parseHttpUrl(webhookUrl);
+    if (!url) throw new TargetRefusedError(`Webhook ${webhookId}'s URL is not an http(s) URL, so nothing can be sent.`);
+    return { url: webhookUrl, kind: "webhook" };
+  }
+  const url = parseHttpUrl(targetUrl);
+  if (!url)
+    throw new TargetRefusedError("targetUrl must be an absolute http(s) URL, e.g. http://localhost:3000/webhooks/exa.");
+  // fetch refuses URLs with credentials anyway; say so rather than fail at send time.
+  if (url.username || url.password) throw new TargetRefusedError("targetUrl must not carry a user name or password.");
+  if (isLoopbackUrl(targetUrl)) return { url: targetUrl, kind: "loopback" };
+  const own = parseHttpUrl(webhookUrl);
+  if (own && own.origin === url.origin) return { url: targetUrl, kind: "same_origin" };
+  throw new TargetRefusedError(
+    `targetUrl ${url.origin} is refused: events can be redelivered only to the webhook's own origin (${own?.origin ?? webhookUrl}) or to a loopback address (http://localhost:3000/..., 127.0.0.1, [::1]). Omit targetUrl to use the webhook's URL.`,
+  );
+}
+
+function parseHttpUrl(value: string): URL | undefined {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}

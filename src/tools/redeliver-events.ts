@@ -1,0 +1,194 @@
+// redeliver_events: replays missed events to the webhook's receiver, signed with its secret like Exa signs
+// them. A dry run (the default) shows the plan; the work lives in src/redeliver/ and loads on first use.
+import { z } from "zod";
+import { parseSince } from "../diagnose/since.js";
+import { RequestCancelledError } from "../exa/errors.js";
+import { isValidId } from "../exa/ids.js";
+import { shortErrorText, ToolInputError } from "../format/tool-error.js";
+import type { SecretSource } from "../redeliver/render.js";
+import { redeliveryOutput } from "../redeliver/schema.js";
+import { WEBHOOK_SECRETS_VARIABLE } from "../redeliver/secrets.js";
+import { defineTool } from "./define.js";
+import { strictInput, webhookId } from "./inputs.js";
+
+const MAX_LISTED = 500;
+const MAX_EVENTS = 1000;
+const DEFAULT_MAX_EVENTS = 100;
+
+// Models send "true" and "25" as strings; accept those where the meaning is unambiguous, refuse the rest.
+const booleanLike = z.preprocess((value) => (value === "true" ? true : value === "false" ? false : value), z.boolean());
+const maxEvents = z.preprocess(
+  (value) => (typeof value === "string" && /^\s*\d+\s*$/.test(value) ? Number(value) : value),
+  z
+    .number()
+    .int("maxEvents must be a whole number")
+    .min(1, `maxEvents must be between 1 and ${MAX_EVENTS}`)
+    .max(MAX_EVENTS, `maxEvents must be between 1 and ${MAX_EVENTS}`),
+);
+
+export const redeliverEventsTool = defineTool({
+  name: "redeliver_events",
+  title: "Redeliver missed events",
+  description:
+    "Replay missed Websets events to the webhook's receiver, signed like Exa (which has no redeliver): eventIds or undelivered:true. Default dry run shows the plan; dryRun:false sends.",
+  inputSchema: strictInput({
+    webhookId,
+    // Bounds as refinements and ids without their shared description: fewer tools/list bytes.
+    eventIds: z
+      .array(z.string().refine(isValidId, "eventIds must be Exa event ids, as returned by list_events"))
+      .refine((ids) => ids.length >= 1 && ids.length <= MAX_LISTED, `eventIds needs 1 to ${MAX_LISTED} ids`)
+      .optional()
+      .describe(`1-${MAX_LISTED} ids.`),
+    undelivered: booleanLike.optional().describe("true: what a fresh diagnosis finds undelivered."),
+    since: z
+      .string()
+      .refine((value) => value.length <= 64, "since is too long: give an ISO timestamp or a span like 24h")
+      .optional(),
+    targetUrl: z
+      .string()
+      .refine((value) => value.length <= 2048, "targetUrl is too long (2048 characters at most)")
+      .optional()
+      .describe("Default: the webhook's URL; else its origin or loopback only."),
+    secret: z.string().min(1, "secret must not be empty").optional().describe(`Unless in ${WEBHOOK_SECRETS_VARIABLE}.`),
+    dryRun: booleanLike.optional().describe("Default true."),
+    maxEvents: maxEvents.optional().describe(`Default ${DEFAULT_MAX_EVENTS}.`),
+  }),
+  outputSchema: redeliveryOutput,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  async handler(input, context) {
+    const listed = input.eventIds !== undefined;
+    if (listed === (input.undelivered === true)) {
+      throw new ToolInputError(
+        listed
+          ? "give either eventIds or undelivered:true, not both."
+          : 'say which events: eventIds ["event_..."] (from list_events or diagnose_failures), or undelivered:true for the undelivered events of a fresh diagnosis.',
+      );
+    }
+    if (input.since !== undefined && listed)
+      throw new ToolInputError("since applies to undelivered:true only; drop it with eventIds.");
+    let since: Date | undefined;
+    if (input.since !== undefined) {
+      try {
+        since = parseSince(input.since, new Date());
+      } catch (error) {
+        throw new ToolInputError((error as Error).message);
+      }
+    }
+    const dryRun = input.dryRun ?? true;
+    const started = Date.now();
+    const deadline = started + context.config.diagnoseBudgetMs;
+    const exa = context.exa();
+    const webhook = await exa.getWebhook(input.webhookId, context.signal);
+
+    const redeliver = await import("../redeliver/index.js");
+    let target: { url: string };
+    try {
+      target = redeliver.resolveRedeliveryTarget({
+        webhookId: webhook.id,
+        webhookUrl: webhook.url,
+        targetUrl: input.targetUrl,
+        sandbox: context.config.sandbox,
+      });
+    } catch (error) {
+      if (error instanceof redeliver.TargetRefusedError) throw new ToolInputError(`${error.message} Nothing was sent.`);
+      throw error;
+    }
+
+    const argumentSecret = input.secret;
+    const secret = argumentSecret ?? context.config.webhookSecrets.get(webhook.id);
+    const secretFrom: SecretSource = argumentSecret ? "argument" : secret ? WEBHOOK_SECRETS_VARIABLE : "none";
+    if (!dryRun && !secret) {
+      throw new ToolInputError(
+        `no signing secret for webhook ${webhook.id}, so nothing was sent: a receiver checking Exa-Signature would reject unsigned events. Pass "secret", or set ${WEBHOOK_SECRETS_VARIABLE}=${webhook.id}=<secret> in the server's environment and restart.`,
+      );
+    }
+
+    let lastProgress = 0;
+    const progress = (value: number, total: number | undefined, message: string) => {
+      // Strictly increasing across both phases, as the MCP spec asks.
+      if (value <= lastProgress) return;
+      lastProgress = value;
+      void context.progress(value, total, message);
+    };
+
+    let eventIds: string[];
+    let duplicates = 0;
+    let overCap = 0;
+    let discovery: { attemptsScanned: number; truncated: number; gap?: string } | undefined;
+    if (input.eventIds) {
+      eventIds = [...new Set(input.eventIds)];
+      duplicates = input.eventIds.length - eventIds.length;
+      const cap = input.maxEvents ?? eventIds.length;
+      overCap = Math.max(0, eventIds.length - cap);
+      eventIds = eventIds.slice(0, cap);
+    } else {
+      context.log("info", `looking for undelivered events of ${webhook.id}`);
+      // Half the budget at most for finding the events: the rest is for reading and sending them.
+      const missed = await redeliver.findMissedEvents({
+        webhook,
+        source: (query, signal) =>
+          exa.listAttempts(query.webhookId, query, signal).catch((error: unknown) => {
+            if (error instanceof RequestCancelledError) throw error;
+            throw new Error(shortErrorText(error));
+          }),
+        since,
+        maxEvents: input.maxEvents ?? DEFAULT_MAX_EVENTS,
+        concurrency: context.config.maxConcurrency,
+        deadline: started + context.config.diagnoseBudgetMs / 2,
+        signal: context.signal,
+        onProgress: (scanned, message) => progress(scanned, undefined, message),
+      });
+      eventIds = missed.eventIds;
+      discovery = {
+        attemptsScanned: missed.attemptsScanned,
+        truncated: missed.truncated,
+        ...(missed.reason ? { gap: `the search for undelivered events was cut short (${missed.reason})` } : {}),
+      };
+    }
+
+    const offset = lastProgress;
+    context.log(
+      "info",
+      `${dryRun ? "planning" : "redelivering"} ${eventIds.length} events of ${webhook.id} to ${target.url}`,
+    );
+    const run = await redeliver.runRedelivery({
+      webhook,
+      eventIds,
+      targetUrl: target.url,
+      secret,
+      dryRun,
+      concurrency: context.config.maxConcurrency,
+      deadline,
+      signal: context.signal,
+      fetchEvent: (id, signal) => exa.getEventWithBody(id, signal),
+      onProgress: (done, total) =>
+        progress(offset + done, offset + total, `${dryRun ? "Looked up" : "Redelivered"} ${done} of ${total} events`),
+    });
+
+    const structured = redeliver.summarizeRedelivery({
+      webhookId: webhook.id,
+      targetUrl: target.url,
+      dryRun,
+      run,
+      discoveryGap: discovery?.gap,
+    });
+    const nextArgs: Record<string, unknown> = {
+      webhookId: webhook.id,
+      ...(input.eventIds ? { eventIds } : { undelivered: true }),
+      ...(input.since ? { since: input.since } : {}),
+      ...(input.targetUrl ? { targetUrl: input.targetUrl } : {}),
+      ...(input.maxEvents ? { maxEvents: input.maxEvents } : {}),
+    };
+    const text = redeliver.renderRedelivery(structured, {
+      source: discovery
+        ? { kind: "undelivered", attemptsScanned: discovery.attemptsScanned, truncated: discovery.truncated }
+        : { kind: "listed", duplicates },
+      overCap,
+      readErrors: run.readErrors,
+      nextArgs,
+      secretFrom,
+      failures: redeliver.groupFailures(run.results, target.url),
+    });
+    return { text, structured };
+  },
+});

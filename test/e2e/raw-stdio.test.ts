@@ -1,0 +1,147 @@
+// The built bin spoken to in raw JSON-RPC lines, as no SDK client would: arguments that are no object, keys
+// that JavaScript treats specially, a line larger than the transport accepts. Only the wire is assumed.
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
+import { BIN_PATH, TEST_API_KEY } from "../helpers/harness.js";
+
+interface RawServer {
+  child: ChildProcessWithoutNullStreams;
+  /** Sends one request, its params as raw JSON text, and resolves with its response (result or error). */
+  request(method: string, paramsJson: string): Promise<Record<string, unknown>>;
+  stderr(): string;
+  /** Resolves with the exit code once the process has exited. */
+  exited: Promise<number | null>;
+}
+
+async function startRaw(args: string[], env: Record<string, string>): Promise<RawServer> {
+  const child = spawn(process.execPath, [BIN_PATH, ...args], {
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const waiting = new Map<number, (message: Record<string, unknown>) => void>();
+  let pending = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    pending += chunk.toString();
+    const lines = pending.split("\n");
+    pending = lines.pop() ?? "";
+    for (const line of lines.filter((candidate) => candidate.trim())) {
+      const message = JSON.parse(line) as Record<string, unknown>;
+      if (typeof message.id === "number") waiting.get(message.id)?.(message);
+    }
+  });
+  child.stdin.on("error", () => {}); // writing to a server that has exited
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  let nextId = 1;
+  const request = (method: string, paramsJson: string) =>
+    new Promise<Record<string, unknown>>((resolve) => {
+      const id = nextId++;
+      waiting.set(id, resolve);
+      child.stdin.write(`{"jsonrpc":"2.0","id":${id},"method":${JSON.stringify(method)},"params":${paramsJson}}\n`);
+    });
+  const clientInfo = { name: "raw", version: "1" };
+  await request("initialize", JSON.stringify({ protocolVersion: "2025-06-18", capabilities: {}, clientInfo }));
+  child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" })}\n`);
+  return { child, request, stderr: () => stderr, exited };
+}
+
+/** The tool result of a tools/call answered with one (not a JSON-RPC error), as text and isError. */
+function toolResult(response: Record<string, unknown>): { text: string; isError: boolean } {
+  expect(response.error, JSON.stringify(response.error)).toBeUndefined();
+  const result = response.result as { content: { type: string; text: string }[]; isError?: boolean };
+  return { text: result.content.map((part) => part.text).join("\n"), isError: result.isError === true };
+}
+
+let emulator: Emulator;
+let server: RawServer;
+let webhookId: string;
+beforeAll(async () => {
+  emulator = await startEmulator();
+  webhookId = emulator.store.createWebhook({ url: "https://example.com/h", events: ["webset.idle"] }).id;
+  server = await startRaw([], { EXA_API_KEY: TEST_API_KEY, EXA_BASE_URL: emulator.baseUrl });
+});
+afterAll(async () => {
+  server.child.stdin.end();
+  await server.exited;
+  await emulator.close();
+});
+
+describe("tools/call with arguments that are not an object", () => {
+  it.each([
+    ["a string", "webhook_1"],
+    ["an array", ["webhook_1"]],
+    ["a number", 3],
+    ["null", null],
+  ])("%s gets a tool error saying what to send, not a JSON-RPC error", async (kind, args) => {
+    const before = emulator.requests.length;
+    const answer = toolResult(
+      await server.request("tools/call", JSON.stringify({ name: "get_webhook", arguments: args })),
+    );
+    expect(answer.isError).toBe(true);
+    expect(answer.text).toBe(
+      `Invalid input for get_webhook: arguments must be a JSON object of named fields (webhookId), not ${kind}.`,
+    );
+    expect(emulator.requests.length).toBe(before);
+  });
+});
+
+describe("keys JavaScript treats specially, over the wire", () => {
+  // Written as JSON text: in a JavaScript literal, "__proto__" would set the prototype instead of a key.
+  it('a top-level "__proto__" is an unknown field, named', async () => {
+    const params = '{"name":"list_webhooks","arguments":{"__proto__":{"limit":1}}}';
+    const answer = toolResult(await server.request("tools/call", params));
+    expect(answer.isError).toBe(true);
+    expect(answer.text).toBe(
+      'Invalid input for list_webhooks: Unknown field "__proto__". Valid fields: limit, cursor.',
+    );
+  });
+
+  it('a metadata key "__proto__" is refused, not dropped', async () => {
+    const params = `{"name":"update_webhook","arguments":{"webhookId":"${webhookId}","metadata":{"__proto__":"x","team":"a"}}}`;
+    const answer = toolResult(await server.request("tools/call", params));
+    expect(answer.isError).toBe(true);
+    expect(answer.text).toBe('Invalid input for update_webhook: metadata key "__proto__" is not allowed');
+    expect(emulator.store.getWebhook(webhookId)?.metadata).toEqual({});
+  });
+});
+
+describe("a line larger than the stdio transport accepts", () => {
+  it.each([
+    ["plain", [] as string[]],
+    ["--sandbox", ["--sandbox"]],
+  ])(
+    "%s: the server says so in one stderr line and exits non-zero",
+    async (_mode, args) => {
+      const oversized = await startRaw(args, { EXA_API_KEY: TEST_API_KEY, EXA_BASE_URL: emulator.baseUrl });
+      const before = oversized.stderr();
+      oversized.child.stdin.write(Buffer.alloc(11 * 1024 * 1024, "a"));
+      const deaf = new Promise<"deaf">((resolve) => setTimeout(() => resolve("deaf"), 15_000));
+      const outcome = await Promise.race([oversized.exited, deaf]);
+      if (outcome === "deaf") oversized.child.kill();
+      expect(outcome).not.toBe("deaf");
+      expect(outcome).not.toBe(0);
+      const said = oversized.stderr().slice(before.length).trim().split("\n");
+      expect(said).toHaveLength(1);
+      expect(said[0]).toMatch(/^exa-webhooks-mcp: stdio transport failed \(.+\); exiting\.$/);
+    },
+    30_000,
+  );
+});
+
+// A line that is not JSON at all the SDK's transport skips without a word (v2: tools like tsx and nodemon print
+// to stdout); a JSON line that is not JSON-RPC it reports.
+describe("a line that is not JSON-RPC", () => {
+  it("is reported on stderr in one line and the server keeps answering", async () => {
+    const before = server.stderr().length;
+    server.child.stdin.write('{"this":"is not JSON-RPC"}\n');
+    const listed = await server.request("tools/list", "{}");
+    expect((listed.result as { tools: unknown[] }).tools.length).toBeGreaterThan(0);
+    await expect
+      .poll(() => server.stderr().slice(before))
+      .toMatch(/^exa-webhooks-mcp: ignored a message on stdin: .+\n$/);
+  });
+});
