@@ -120,6 +120,27 @@ describe("the per-request timeout covers the body", () => {
     expect(peer.requests).toHaveLength(runs * 4);
   }, 120_000);
 
+  it("cancelling during the body read aborts it at once, with no retry", async () => {
+    const closed: number[] = [];
+    const { harness, peer } = await harnessFor((_request, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write("{");
+      const timer = setInterval(() => res.write(" "), 50);
+      res.on("close", () => {
+        clearInterval(timer);
+        closed.push(Date.now());
+      });
+    });
+    const controller = new AbortController();
+    const pending = harness.call("list_webhooks", {}, { signal: controller.signal });
+    while (peer.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    controller.abort();
+    await expect(pending).rejects.toThrow();
+    while (closed.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(peer.requests).toHaveLength(1);
+  });
+
   it("headers then silence times out with the same message", async () => {
     const { harness } = await harnessFor(
       (_request, res) => {
