@@ -49,10 +49,19 @@ function startUpstream(megabytes) {
 
 function measure(baseUrl) {
   return new Promise((resolve, reject) => {
-    const child = spawn("/usr/bin/time", ["-f", "%M %e", process.execPath, bin, "call", "list_webhooks", '{"limit":5}'], {
-      env: { PATH: process.env.PATH ?? "", EXA_API_KEY: "bench-key", EXA_BASE_URL: baseUrl, EXA_TIMEOUT_MS: "120000" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      "/usr/bin/time",
+      ["-f", "%M %e", process.execPath, bin, "call", "list_webhooks", '{"limit":5}'],
+      {
+        env: {
+          PATH: process.env.PATH ?? "",
+          EXA_API_KEY: "bench-key",
+          EXA_BASE_URL: baseUrl,
+          EXA_TIMEOUT_MS: "120000",
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
