@@ -1,7 +1,14 @@
 // The Exa Websets webhooks API as typed methods. Builds paths from validated segments; never formats text.
 
 import { definedOnly } from "../objects.js";
-import { type ExaHttpOptions, exaRequest, exaRequestWithBody, type RetryNotice } from "./http.js";
+import { ExaApiError, ExaWriteUnconfirmedError } from "./errors.js";
+import {
+  DEFAULT_MAX_BODY_BYTES,
+  type ExaHttpOptions,
+  exaRequest,
+  exaRequestWithBody,
+  type RetryNotice,
+} from "./http.js";
 import { pathSegment } from "./ids.js";
 import {
   type ExaEvent,
@@ -48,8 +55,28 @@ export interface ExaClientOptions {
   timeoutMs?: number;
   retryBaseMs?: number;
   userAgent?: string;
+  /** Largest answer body read (default 8 MB). */
+  maxBodyBytes?: number;
   onRetry?: (notice: RetryNotice) => void;
 }
+
+/** How a delete is known to have happened. */
+export type DeleteConfirmation =
+  /** Exa answered with the deleted webhook. */
+  | "body"
+  /** Exa answered 2xx without a readable webhook (204, an empty or unreadable body). */
+  | "2xx"
+  /** The first try's answer was lost and the retry got 404: the first try deleted it. */
+  | "retry";
+
+export interface DeleteResult {
+  webhookId: string;
+  webhook: Webhook | undefined;
+  confirmed: DeleteConfirmation;
+}
+
+/** Exa documents limit as 1..200 with a default of 25; with no limit asked, a page is cut at the maximum. */
+const MAX_PAGE_LIMIT = 200;
 
 const webhookPage = pageSchema(webhookSchema);
 const attemptPage = pageSchema(webhookAttemptSchema);
@@ -65,18 +92,20 @@ export class ExaClient {
       timeoutMs: options.timeoutMs ?? 30_000,
       retryBaseMs: options.retryBaseMs ?? 500,
       userAgent: options.userAgent ?? "exa-webhooks-mcp",
+      maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       ...(options.onRetry ? { onRetry: options.onRetry } : {}),
     };
   }
 
-  listWebhooks(params: PageParams, signal?: AbortSignal): Promise<Page<Webhook>> {
-    return exaRequest(this.http, {
+  async listWebhooks(params: PageParams, signal?: AbortSignal): Promise<Page<Webhook>> {
+    const page = await exaRequest(this.http, {
       method: "GET",
       path: "/webhooks",
       query: { limit: params.limit, cursor: params.cursor },
       schema: webhookPage,
       signal,
     });
+    return cutToLimit(page, params.limit);
   }
 
   getWebhook(webhookId: string, signal?: AbortSignal): Promise<Webhook> {
@@ -98,37 +127,52 @@ export class ExaClient {
     });
   }
 
-  updateWebhook(webhookId: string, changes: WebhookChanges, signal?: AbortSignal): Promise<Webhook> {
-    return exaRequest(this.http, {
-      method: "PATCH",
-      path: `/webhooks/${pathSegment("webhookId", webhookId)}`,
-      body: definedOnly(changes),
-      schema: webhookSchema,
-      signal,
-    });
+  async updateWebhook(webhookId: string, changes: WebhookChanges, signal?: AbortSignal): Promise<Webhook> {
+    try {
+      return await exaRequest(this.http, {
+        method: "PATCH",
+        path: `/webhooks/${pathSegment("webhookId", webhookId)}`,
+        body: definedOnly(changes),
+        schema: webhookSchema,
+        signal,
+      });
+    } catch (error) {
+      // A PATCH cannot remove a webhook: a 404 on the retry says it does not exist, whatever the first try did.
+      if (error instanceof ExaWriteUnconfirmedError && isNotFound(error.final)) throw error.final;
+      throw error;
+    }
   }
 
-  deleteWebhook(webhookId: string, signal?: AbortSignal): Promise<Webhook> {
-    return exaRequest(this.http, {
-      method: "DELETE",
-      path: `/webhooks/${pathSegment("webhookId", webhookId)}`,
-      schema: webhookSchema,
-      signal,
-    });
+  async deleteWebhook(webhookId: string, signal?: AbortSignal): Promise<DeleteResult> {
+    try {
+      const webhook = await exaRequest(this.http, {
+        method: "DELETE",
+        path: `/webhooks/${pathSegment("webhookId", webhookId)}`,
+        schema: webhookSchema.optional(),
+        signal,
+      });
+      return { webhookId, webhook, confirmed: webhook ? "body" : "2xx" };
+    } catch (error) {
+      if (!(error instanceof ExaWriteUnconfirmedError)) throw error;
+      if (error.lost.kind === "unreadable") return { webhookId, webhook: undefined, confirmed: "2xx" };
+      if (isNotFound(error.final)) return { webhookId, webhook: undefined, confirmed: "retry" };
+      throw error;
+    }
   }
 
-  listAttempts(webhookId: string, query: AttemptQuery, signal?: AbortSignal): Promise<Page<WebhookAttempt>> {
-    return exaRequest(this.http, {
+  async listAttempts(webhookId: string, query: AttemptQuery, signal?: AbortSignal): Promise<Page<WebhookAttempt>> {
+    const page = await exaRequest(this.http, {
       method: "GET",
       path: `/webhooks/${pathSegment("webhookId", webhookId)}/attempts`,
       query: { limit: query.limit, cursor: query.cursor, eventType: query.eventType, successful: query.successful },
       schema: attemptPage,
       signal,
     });
+    return cutToLimit(page, query.limit);
   }
 
-  listEvents(query: EventQuery, signal?: AbortSignal): Promise<Page<ExaEvent>> {
-    return exaRequest(this.http, {
+  async listEvents(query: EventQuery, signal?: AbortSignal): Promise<Page<ExaEvent>> {
+    const page = await exaRequest(this.http, {
       method: "GET",
       path: "/events",
       query: {
@@ -141,6 +185,7 @@ export class ExaClient {
       schema: eventPage,
       signal,
     });
+    return cutToLimit(page, query.limit);
   }
 
   getEvent(eventId: string, signal?: AbortSignal): Promise<ExaEvent> {
@@ -156,4 +201,18 @@ export class ExaClient {
   private eventRequest(eventId: string, signal: AbortSignal | undefined) {
     return { method: "GET", path: `/events/${pathSegment("eventId", eventId)}`, schema: eventSchema, signal } as const;
   }
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof ExaApiError && error.status === 404;
+}
+
+/**
+ * A page never holds more than was asked for, whatever the upstream sends. Items past the limit are dropped,
+ * and the page then says more exist, so a model never takes a cut page for the whole list.
+ */
+function cutToLimit<T>(page: Page<T>, limit: number | undefined): Page<T> {
+  const max = limit ?? MAX_PAGE_LIMIT;
+  if (page.data.length <= max) return page;
+  return { ...page, data: page.data.slice(0, max), hasMore: true };
 }

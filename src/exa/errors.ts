@@ -42,39 +42,113 @@ export class ExaApiError extends Error {
   }
 }
 
-/** The request never got an HTTP answer: DNS, refused connection, reset, TLS. */
+/** Where an attempt stopped: before the status line and headers arrived, or while the body was read. */
+export type AnswerPhase = "headers" | "body";
+
+/** The request got no complete HTTP answer: DNS, refused connection, reset, TLS, a body cut off. */
 export class ExaNetworkError extends Error {
   readonly host: string;
   readonly attempts: number;
-  constructor(host: string, detail: string, attempts: number) {
+  readonly phase: AnswerPhase;
+  constructor(host: string, detail: string, attempts: number, phase: AnswerPhase = "headers") {
     super(detail);
     this.name = "ExaNetworkError";
     this.host = host;
     this.attempts = attempts;
+    this.phase = phase;
   }
 }
 
-/** No answer within the per-request timeout. */
+/** No complete answer within the per-request timeout (the deadline covers the body too). */
 export class ExaTimeoutError extends Error {
   readonly host: string;
   readonly timeoutMs: number;
   readonly attempts: number;
-  constructor(host: string, timeoutMs: number, attempts: number) {
-    super(`No answer from ${host} within ${timeoutMs} ms.`);
+  readonly phase: AnswerPhase;
+  constructor(host: string, timeoutMs: number, attempts: number, phase: AnswerPhase = "headers") {
+    super(
+      phase === "body"
+        ? `${host} started answering but did not finish within ${timeoutMs} ms.`
+        : `No answer from ${host} within ${timeoutMs} ms.`,
+    );
     this.name = "ExaTimeoutError";
     this.host = host;
     this.timeoutMs = timeoutMs;
     this.attempts = attempts;
+    this.phase = phase;
+  }
+}
+
+/** A 2xx body larger than the client reads (declared by content-length or counted while streaming). */
+export class ExaResponseTooLargeError extends Error {
+  readonly limitBytes: number;
+  readonly status: number;
+  readonly requestId: string | undefined;
+  constructor(init: { limitBytes: number; status: number; label: string; requestId: string | undefined }) {
+    super(`Exa answered ${init.label} with more than ${init.limitBytes} bytes; the read was stopped there.`);
+    this.name = "ExaResponseTooLargeError";
+    this.limitBytes = init.limitBytes;
+    this.status = init.status;
+    this.requestId = init.requestId;
+  }
+}
+
+/** Why a write's answer is missing, for the first attempt that may have been applied. */
+export type LostAnswer =
+  | { kind: "timeout"; timeoutMs: number }
+  | { kind: "network"; detail: string }
+  /** A 5xx: a gateway or Exa itself can fail after the change was made. */
+  | { kind: "status"; status: number }
+  /** A 2xx (so the write was applied) whose body could not be read or parsed. */
+  | { kind: "unreadable"; status: number };
+
+export type ExaFailure = ExaApiError | ExaNetworkError | ExaTimeoutError | ExaResponseError | ExaResponseTooLargeError;
+
+/**
+ * A write (POST, PATCH, DELETE) reached Exa, or may have, but no answer confirms what it did. `final` is how
+ * the last attempt ended (the same failure as `lost` when there was no retry); a read settles the outcome.
+ */
+export class ExaWriteUnconfirmedError extends Error {
+  readonly method: string;
+  readonly path: string;
+  readonly lost: LostAnswer;
+  readonly final: ExaFailure;
+  readonly attempts: number;
+  readonly requestId: string | undefined;
+  constructor(init: {
+    method: string;
+    path: string;
+    lost: LostAnswer;
+    final: ExaFailure;
+    attempts: number;
+    requestId: string | undefined;
+  }) {
+    super(`${init.method} ${init.path} may have been applied: ${init.final.message}`, { cause: init.final });
+    this.name = "ExaWriteUnconfirmedError";
+    this.method = init.method;
+    this.path = init.path;
+    this.lost = init.lost;
+    this.final = init.final;
+    this.attempts = init.attempts;
+    this.requestId = init.requestId;
+  }
+
+  /** A 2xx whose body was unreadable means applied; a lost answer means maybe. */
+  get applied(): "probably" | "maybe" {
+    return this.lost.kind === "unreadable" ? "probably" : "maybe";
   }
 }
 
 /** Exa answered 2xx but the body is not what the contract says. */
 export class ExaResponseError extends Error {
   readonly requestId: string | undefined;
-  constructor(message: string, requestId: string | undefined) {
+  /** What is wrong with the body, as a short phrase ("not JSON"), for messages that embed it. */
+  readonly problem: string;
+  constructor(message: string, requestId: string | undefined, problem = "unreadable") {
     super(message);
     this.name = "ExaResponseError";
     this.requestId = requestId;
+    this.problem = problem;
   }
 }
 

@@ -1,16 +1,30 @@
-// One Exa HTTP request with auth, per-attempt timeout, caller cancellation, retries and typed errors.
+// One Exa HTTP request with auth, a per-attempt deadline (body included), a byte cap, caller cancellation,
+// retries and typed errors, including writes whose outcome no answer confirms.
 // Everything above this file deals in parsed objects; nothing below it knows about MCP.
 import type { z } from "zod";
 import {
+  type AnswerPhase,
   ExaApiError,
+  type ExaFailure,
   ExaNetworkError,
   ExaResponseError,
+  ExaResponseTooLargeError,
   ExaTimeoutError,
+  ExaWriteUnconfirmedError,
+  type LostAnswer,
   parseErrorBody,
   RequestCancelledError,
 } from "./errors.js";
 import { fetchFailureText } from "./fetch-failure.js";
-import { backoffDelay, isRetryable, MAX_RETRIES, MAX_RETRY_WAIT_MS, parseRetryAfter, sleep } from "./retry.js";
+import {
+  backoffDelay,
+  isRetryable,
+  MAX_RETRIES,
+  MAX_RETRY_WAIT_MS,
+  mayHaveBeenApplied,
+  parseRetryAfter,
+  sleep,
+} from "./retry.js";
 
 export type QueryValue = string | number | boolean | string[] | undefined;
 
@@ -28,8 +42,13 @@ export interface ExaHttpOptions {
   timeoutMs: number;
   retryBaseMs: number;
   userAgent: string;
+  /** Largest body read from one answer; a 2xx past it fails, an error body is cut there. */
+  maxBodyBytes: number;
   onRetry?: (notice: RetryNotice) => void;
 }
+
+/** 8 MB: a full page of 200 attempts is about 80 KB, so this is only ever reached by something wrong. */
+export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 export interface ExaRequest<S extends z.ZodType> {
   method: "GET" | "POST" | "PATCH" | "DELETE";
@@ -37,14 +56,21 @@ export interface ExaRequest<S extends z.ZodType> {
   path: string;
   query?: Record<string, QueryValue>;
   body?: unknown;
+  /** An empty 2xx body is accepted only when this schema accepts undefined (e.g. DELETE's optional webhook). */
   schema: S;
   signal?: AbortSignal | undefined;
 }
 
 type AttemptOutcome =
-  | { kind: "response"; response: Response; text: string }
-  | { kind: "network"; detail: string }
-  | { kind: "timeout" };
+  | { kind: "response"; response: Response; body: BodyRead }
+  | { kind: "network"; detail: string; code: string | undefined; phase: AnswerPhase }
+  | { kind: "timeout"; phase: AnswerPhase };
+
+interface BodyRead {
+  text: string;
+  /** The body went past maxBodyBytes: `text` holds only what came before the cap (nothing if declared). */
+  overCap: boolean;
+}
 
 export async function exaRequest<S extends z.ZodType>(
   options: ExaHttpOptions,
@@ -61,17 +87,48 @@ export async function exaRequestWithBody<S extends z.ZodType>(
   const url = buildUrl(options.baseUrl, request.path, request.query);
   const host = new URL(options.baseUrl).host;
   const label = `${request.method} ${request.path}`;
+  // The first attempt of a write whose answer was lost; every later failure is reported against it.
+  let lost: LostAnswer | undefined;
+  let lostRequestId: string | undefined;
+  const fail = (final: ExaFailure, attempts: number): never => {
+    if (!lost) throw final;
+    throw new ExaWriteUnconfirmedError({
+      method: request.method,
+      path: request.path,
+      lost,
+      final,
+      attempts,
+      requestId: ("requestId" in final ? final.requestId : undefined) ?? lostRequestId,
+    });
+  };
 
   for (let retry = 0; ; retry++) {
     const attempts = retry + 1;
     const outcome = await attemptOnce(options, request, url);
 
     if (outcome.kind === "response") {
-      const { response, text } = outcome;
+      const { response, body } = outcome;
       const requestId = response.headers.get("x-request-id") ?? undefined;
-      if (response.ok) return { value: parseBody(request.schema, text, label, requestId), body: text };
+      if (response.ok) {
+        try {
+          if (body.overCap) {
+            throw new ExaResponseTooLargeError({
+              limitBytes: options.maxBodyBytes,
+              status: response.status,
+              label,
+              requestId,
+            });
+          }
+          return { value: parseBody(request.schema, body.text, label, requestId), body: body.text };
+        } catch (error) {
+          const failure = error as ExaResponseError | ExaResponseTooLargeError;
+          // A 2xx to a write means it was applied, even when the answer cannot be read.
+          if (request.method !== "GET") lost = { kind: "unreadable", status: response.status };
+          return fail(failure, attempts);
+        }
+      }
 
-      const parsed = parseErrorBody(text, response.status);
+      const parsed = parseErrorBody(body.text, response.status);
       const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
       const error = new ExaApiError({
         status: response.status,
@@ -84,8 +141,12 @@ export async function exaRequestWithBody<S extends z.ZodType>(
         retryAfterMs: retryAfter,
       });
       const cause = { kind: "status", status: response.status } as const;
-      if (retry >= MAX_RETRIES || !isRetryable(request.method, cause)) throw error;
-      if (retryAfter !== undefined && retryAfter > MAX_RETRY_WAIT_MS) throw error;
+      if (!lost && mayHaveBeenApplied(request.method, cause)) {
+        lost = { kind: "status", status: response.status };
+        lostRequestId = error.requestId;
+      }
+      if (retry >= MAX_RETRIES || !isRetryable(request.method, cause)) return fail(error, attempts);
+      if (retryAfter !== undefined && retryAfter > MAX_RETRY_WAIT_MS) return fail(error, attempts);
       const delayMs = retryAfter ?? backoffDelay(retry, options.retryBaseMs);
       options.onRetry?.({
         method: request.method,
@@ -100,9 +161,16 @@ export async function exaRequestWithBody<S extends z.ZodType>(
 
     const failure =
       outcome.kind === "timeout"
-        ? new ExaTimeoutError(host, options.timeoutMs, attempts)
-        : new ExaNetworkError(host, outcome.detail, attempts);
-    if (retry >= MAX_RETRIES || !isRetryable(request.method, { kind: outcome.kind })) throw failure;
+        ? new ExaTimeoutError(host, options.timeoutMs, attempts, outcome.phase)
+        : new ExaNetworkError(host, outcome.detail, attempts, outcome.phase);
+    const cause = outcome.kind === "timeout" ? outcome : { kind: outcome.kind, code: outcome.code };
+    if (!lost && mayHaveBeenApplied(request.method, cause)) {
+      lost =
+        outcome.kind === "timeout"
+          ? { kind: "timeout", timeoutMs: options.timeoutMs }
+          : { kind: "network", detail: outcome.detail };
+    }
+    if (retry >= MAX_RETRIES || !isRetryable(request.method, cause)) return fail(failure, attempts);
     const delayMs = backoffDelay(retry, options.retryBaseMs);
     options.onRetry?.({
       method: request.method,
@@ -115,6 +183,11 @@ export async function exaRequestWithBody<S extends z.ZodType>(
   }
 }
 
+/**
+ * One try. The deadline covers the status line, the headers and the whole body, and is enforced here rather
+ * than trusted to fetch: Node 20's fetch can leave a body read pending forever after an abort, so every wait
+ * races `stopped`, which settles on the deadline or the caller's cancellation whatever fetch does.
+ */
 async function attemptOnce<S extends z.ZodType>(
   options: ExaHttpOptions,
   request: ExaRequest<S>,
@@ -122,39 +195,87 @@ async function attemptOnce<S extends z.ZodType>(
 ): Promise<AttemptOutcome> {
   if (request.signal?.aborted) throw new RequestCancelledError();
   const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
+  let stopReason: "timeout" | "cancelled" | undefined;
+  let rejectStopped: (reason: Error) => void = () => {};
+  const stopped = new Promise<never>((_, reject) => {
+    rejectStopped = reject;
+  });
+  stopped.catch(() => {});
+  const stop = (reason: "timeout" | "cancelled") => {
+    if (stopReason) return;
+    stopReason = reason;
+    rejectStopped(new Error(reason));
     controller.abort();
-  }, options.timeoutMs);
-  const onCallerAbort = () => controller.abort();
+  };
+  const timer = setTimeout(() => stop("timeout"), options.timeoutMs);
+  const onCallerAbort = () => stop("cancelled");
   request.signal?.addEventListener("abort", onCallerAbort, { once: true });
+  let phase: AnswerPhase = "headers";
   try {
-    const response = await fetch(url, {
-      method: request.method,
-      headers: {
-        "x-api-key": options.apiKey,
-        accept: "application/json",
-        "user-agent": options.userAgent,
-        ...(request.body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      body: request.body === undefined ? undefined : JSON.stringify(request.body),
-      signal: controller.signal,
-      redirect: "error",
-    });
-    // The body read is covered by the same timeout and cancellation as the headers.
-    const text = await response.text();
-    return { kind: "response", response, text };
+    const response = await Promise.race([
+      fetch(url, {
+        method: request.method,
+        headers: {
+          "x-api-key": options.apiKey,
+          accept: "application/json",
+          "user-agent": options.userAgent,
+          ...(request.body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        signal: controller.signal,
+        redirect: "error",
+      }),
+      stopped,
+    ]);
+    phase = "body";
+    const body = await readBody(response, options.maxBodyBytes, stopped);
+    return { kind: "response", response, body };
   } catch (error) {
-    if (request.signal?.aborted) throw new RequestCancelledError();
-    if (timedOut) return { kind: "timeout" };
-    return { kind: "network", detail: fetchFailureText(error) };
+    if (stopReason === "cancelled" || request.signal?.aborted) throw new RequestCancelledError();
+    if (stopReason === "timeout") return { kind: "timeout", phase };
+    return { kind: "network", ...networkErrorDetail(error), phase };
   } finally {
     clearTimeout(timer);
     request.signal?.removeEventListener("abort", onCallerAbort);
+    // Frees the socket of a body we stopped reading (cap, deadline); a no-op once the body was read.
+    controller.abort();
   }
 }
 
+/**
+ * The body as text, read chunk by chunk up to `maxBytes`. A body declared or found larger is not read
+ * further: memory stays bounded by the cap, whatever the peer sends.
+ */
+async function readBody(response: Response, maxBytes: number, stopped: Promise<never>): Promise<BodyRead> {
+  const declared = Number(response.headers.get("content-length"));
+  if (response.ok && Number.isFinite(declared) && declared > maxBytes) {
+    void response.body?.cancel().catch(() => {});
+    return { text: "", overCap: true };
+  }
+  if (!response.body) return { text: "", overCap: false };
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let overCap = false;
+  try {
+    for (;;) {
+      const { done, value } = await Promise.race([reader.read(), stopped]);
+      if (done) break;
+      if (size + value.byteLength > maxBytes) {
+        chunks.push(value.subarray(0, maxBytes - size));
+        size = maxBytes;
+        overCap = true;
+        break;
+      }
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } finally {
+    // Not awaited: after an abort, cancel() can stay pending as long as read() would.
+    reader.cancel().catch(() => {});
+  }
+  return { text: new TextDecoder().decode(Buffer.concat(chunks, size)), overCap };
+}
 async function sleepOrCancel(ms: number, signal: AbortSignal | undefined): Promise<void> {
   try {
     await sleep(ms, signal);
@@ -169,22 +290,31 @@ function parseBody<S extends z.ZodType>(
   label: string,
   requestId: string | undefined,
 ): z.infer<S> {
+  if (text.trim() === "") {
+    const empty = schema.safeParse(undefined);
+    if (empty.success) return empty.data;
+    throw new ExaResponseError(`Exa answered ${label} with an empty body.`, requestId, "empty");
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    throw new ExaResponseError(`Exa answered ${label} with a body that is not JSON.`, requestId);
+    throw new ExaResponseError(`Exa answered ${label} with a body that is not JSON.`, requestId, "not JSON");
   }
   const result = schema.safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
-    throw new ExaResponseError(
-      `Exa answered ${label} with an unexpected shape (${issue?.message ?? "invalid"}${where}).`,
-      requestId,
-    );
+    const shape = `unexpected shape (${issue?.message ?? "invalid"}${where})`;
+    throw new ExaResponseError(`Exa answered ${label} with an ${shape}.`, requestId, shape);
   }
   return result.data;
+}
+
+/** fetch reports "fetch failed" and hides the useful part (ECONNREFUSED, ENOTFOUND) in `cause`. */
+function networkErrorDetail(error: unknown): { detail: string; code: string | undefined } {
+  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  return { detail: fetchFailureText(error), code: typeof code === "string" ? code : undefined };
 }
 
 function buildUrl(baseUrl: string, path: string, query: Record<string, QueryValue> | undefined): string {

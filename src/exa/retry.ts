@@ -7,7 +7,37 @@ export const MAX_RETRY_WAIT_MS = 20_000;
 
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
 
-export type RetryCause = { kind: "status"; status: number } | { kind: "network" } | { kind: "timeout" };
+export type RetryCause =
+  | { kind: "status"; status: number }
+  | { kind: "network"; code?: string | undefined }
+  | { kind: "timeout" };
+
+/** Failures that happen before a request leaves the machine: the write cannot have reached Exa. */
+const NEVER_SENT_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "CERT_HAS_EXPIRED",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+]);
+
+/**
+ * Whether a write that ended this way may have been applied by Exa although no answer says so: a timeout, a
+ * connection lost after sending, or a 5xx (a gateway can fail after Exa made the change). A 429 or another
+ * 4xx is a refusal; a connection that was never made sent nothing. Reads change nothing, so never.
+ */
+export function mayHaveBeenApplied(method: string, cause: RetryCause): boolean {
+  if (method === "GET") return false;
+  if (cause.kind === "status") return cause.status >= 500;
+  if (cause.kind === "network") return cause.code === undefined || !NEVER_SENT_CODES.has(cause.code);
+  return true;
+}
 
 /**
  * POST creates a webhook: retrying it after a 5xx or a timeout could create a duplicate, so POST is retried

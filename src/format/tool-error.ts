@@ -2,9 +2,13 @@
 // or field, and what to do next. No stack traces, never the API key.
 import {
   ExaApiError,
+  type ExaFailure,
   ExaNetworkError,
   ExaResponseError,
+  ExaResponseTooLargeError,
   ExaTimeoutError,
+  ExaWriteUnconfirmedError,
+  type LostAnswer,
   MissingApiKeyError,
   RequestCancelledError,
 } from "../exa/errors.js";
@@ -50,12 +54,18 @@ export function toolErrorText(error: unknown, context: ErrorContext): string {
     return `${error.message} Call ${listToolFor(error.field)} to see valid ids.`;
   }
   if (error instanceof RequestCancelledError) return `${context.tool} was cancelled before Exa answered.`;
+  if (error instanceof ExaWriteUnconfirmedError) return unconfirmedWriteText(error, context);
   if (error instanceof ExaApiError) return apiErrorText(error, context);
   if (error instanceof ExaTimeoutError) {
-    return `Exa did not answer ${context.tool} within ${error.timeoutMs} ms (${plural(error.attempts, "attempt")}). Exa may be slow or down: retry in a minute, or raise EXA_TIMEOUT_MS.`;
+    return `${timeoutProblem(error, context)} Exa may be slow or down: retry in a minute, or raise EXA_TIMEOUT_MS.`;
   }
   if (error instanceof ExaNetworkError) {
-    return `Cannot reach the Exa API at ${error.host} (${error.message}; ${plural(error.attempts, "attempt")}). Check the network connection and EXA_BASE_URL (now ${context.baseUrl}).`;
+    return `${networkProblem(error, context)} Check the network connection and EXA_BASE_URL (now ${context.baseUrl}).`;
+  }
+  if (error instanceof ExaResponseTooLargeError) {
+    const pages = context.tool.startsWith("list_") || "limit" in context.args;
+    const retry = pages ? `Call ${context.tool} again with a smaller limit; if` : "If";
+    return `${tooLargeProblem(error, context)} ${retry} it persists, check EXA_BASE_URL (now ${context.baseUrl}): whatever answers there sends far more than Exa does.${requestIdSuffix(error.requestId)}`;
   }
   if (error instanceof ExaResponseError) {
     return `${error.message} This does not match Exa's documented API; retry, and report it with the request id if it persists.${requestIdSuffix(error.requestId)}`;
@@ -88,6 +98,88 @@ function apiErrorText(error: ExaApiError, context: ErrorContext): string {
   }
 }
 
+function timeoutProblem(error: ExaTimeoutError, context: ErrorContext): string {
+  const tries = plural(error.attempts, "attempt");
+  return error.phase === "body"
+    ? `Exa started answering ${context.tool} but did not finish within ${error.timeoutMs} ms (${tries}).`
+    : `Exa did not answer ${context.tool} within ${error.timeoutMs} ms (${tries}).`;
+}
+
+function networkProblem(error: ExaNetworkError, context: ErrorContext): string {
+  const detail = `${error.message}; ${plural(error.attempts, "attempt")}`;
+  return error.phase === "body"
+    ? `The connection to the Exa API at ${error.host} broke while Exa was answering ${context.tool} (${detail}).`
+    : `Cannot reach the Exa API at ${error.host} (${detail}).`;
+}
+
+function tooLargeProblem(error: ExaResponseTooLargeError, context: ErrorContext): string {
+  return `Exa's answer to ${context.tool} was larger than ${megabytes(error.limitBytes)} MB, so it was not read (a full page of 200 attempts is about 80 KB).`;
+}
+
+/**
+ * A write that may have landed although no answer says so: say so, say why the answer is missing, and name
+ * the read that settles it, instead of "retry" (which duplicates a create) or the bare transport error.
+ */
+function unconfirmedWriteText(error: ExaWriteUnconfirmedError, context: ErrorContext): string {
+  const isCreate = context.tool === "create_webhook";
+  const outcome =
+    error.applied === "probably"
+      ? `${context.tool} was probably applied`
+      : isCreate
+        ? `${context.tool} may have created the webhook`
+        : `${context.tool} may have been applied`;
+  const tries = plural(error.attempts, "attempt");
+  const last = lastFailureText(error.lost, error.final);
+  return `${outcome}: ${lostAnswerText(error.lost, error.final)} (${tries}${last ? `; the last got ${last}` : ""}). ${settlingReadText(context)}${requestIdSuffix(error.requestId)}`;
+}
+
+function lostAnswerText(lost: LostAnswer, final: ExaFailure): string {
+  switch (lost.kind) {
+    case "timeout":
+      return `Exa did not answer within ${lost.timeoutMs} ms, and the request may have reached it`;
+    case "network":
+      return `the connection broke after the request was sent (${lost.detail})`;
+    case "status":
+      return `Exa answered HTTP ${lost.status}, which a gateway or Exa can send after the change was made`;
+    case "unreadable":
+      return `Exa accepted it (HTTP ${lost.status}), but its answer could not be read (${unreadableReason(final)})`;
+  }
+}
+
+function unreadableReason(final: ExaFailure): string {
+  if (final instanceof ExaResponseTooLargeError) return `larger than ${megabytes(final.limitBytes)} MB`;
+  if (final instanceof ExaResponseError) return final.problem;
+  return final.message;
+}
+
+/** How the last attempt ended, when it adds something to the first lost answer. */
+function lastFailureText(lost: LostAnswer, final: ExaFailure): string | undefined {
+  if (lost.kind === "unreadable") return undefined;
+  if (final instanceof ExaApiError) {
+    if (lost.kind === "status" && lost.status === final.status) return undefined;
+    return `HTTP ${final.status}: ${final.message}`;
+  }
+  if (final instanceof ExaTimeoutError) return lost.kind === "timeout" ? undefined : "no answer in time";
+  if (final instanceof ExaNetworkError) return lost.kind === "network" ? undefined : final.message;
+  return final.message;
+}
+
+/** The read that tells whether the write happened, per tool. */
+function settlingReadText(context: ErrorContext): string {
+  const { webhookId, url } = context.args;
+  const getCall = typeof webhookId === "string" ? `get_webhook ${JSON.stringify({ webhookId })}` : "get_webhook";
+  switch (context.tool) {
+    case "create_webhook":
+      return `Call list_webhooks and look for ${typeof url === "string" ? url : "the url"} before calling create_webhook again: a second create would make a duplicate webhook. If it is there, its signing secret was lost with the answer: delete it and create it again to get a secret.`;
+    case "update_webhook":
+      return `Call ${getCall} to see whether the change is there before calling update_webhook again.`;
+    case "delete_webhook":
+      return `Call ${getCall}: "No webhook" means it is deleted; otherwise call delete_webhook again.`;
+    default:
+      return `Check with a read before calling ${context.tool} again.`;
+  }
+}
+
 function notFoundText(context: ErrorContext): string {
   const { webhookId, eventId } = context.args;
   if (typeof eventId === "string") return `No event ${eventId}. Call list_events to see event ids.`;
@@ -103,6 +195,10 @@ function requestIdSuffix(requestId: string | undefined): string {
   return requestId ? ` Request id: ${requestId}.` : "";
 }
 
+function megabytes(bytes: number): number {
+  return Math.round(bytes / (1024 * 1024));
+}
+
 /** A one-line description of an Exa failure, for places that report it inline (e.g. a partial diagnosis). */
 export function shortErrorText(error: unknown): string {
   if (error instanceof ExaApiError) {
@@ -111,6 +207,9 @@ export function shortErrorText(error: unknown): string {
   }
   if (error instanceof ExaTimeoutError || error instanceof ExaNetworkError) {
     return `${error.message} (${plural(error.attempts, "attempt")})`;
+  }
+  if (error instanceof ExaResponseTooLargeError) {
+    return `an answer larger than ${megabytes(error.limitBytes)} MB was not read${error.requestId ? ` (request id ${error.requestId})` : ""}`;
   }
   return error instanceof Error ? error.message : String(error);
 }

@@ -92,10 +92,20 @@ describe("errors from Exa become actionable text", () => {
     harness.emulator.faults.add({ kind: "malformed-json" });
     const answer = await harness.call("list_webhooks");
     expect(answer.isError).toBe(true);
-    expect(answer.text).toMatch(/not JSON|unexpected shape/);
+    expect(answer.text).toContain("Exa answered GET /webhooks with a body that is not JSON.");
+    expect(answer.text).toContain("retry, and report it with the request id if it persists");
+    expect(answer.text).toMatch(/Request id: req_/);
   });
 
-  it("an unreachable host names the host and EXA_BASE_URL", async () => {
+  it("a PATCH whose first try was reset unanswered and whose retry gets 404 says plainly that there is no webhook", async () => {
+    harness.emulator.faults.add({ method: "PATCH", kind: "reset" });
+    const answer = await harness.call("update_webhook", { webhookId: "webhook_missing", url: "https://example.com/x" });
+    expect(answer.isError).toBe(true);
+    expect(answer.text).toMatch(/^No webhook webhook_missing\. Call list_webhooks/);
+    expect(answer.text).not.toContain("may have been applied");
+  });
+
+  it("an unreachable host names the host and EXA_BASE_URL; a create refused there carries no duplicate warning", async () => {
     const dead = await startEmulator();
     const deadUrl = dead.baseUrl;
     await dead.close();
@@ -106,6 +116,10 @@ describe("errors from Exa become actionable text", () => {
       expect(answer.text).toContain(`Cannot reach the Exa API at ${new URL(deadUrl).host}`);
       expect(answer.text).toContain("ECONNREFUSED");
       expect(answer.text).toContain("EXA_BASE_URL");
+      // A refused connection sent nothing, so the create cannot have been applied.
+      const created = await offline.call("create_webhook", { url: "https://example.com/x", events: ["webset.idle"] });
+      expect(created.text).toContain("Cannot reach the Exa API");
+      expect(created.text).not.toContain("may have");
     } finally {
       await offline.close();
     }

@@ -1,5 +1,7 @@
 // The five webhook CRUD tools through a real MCP client against the emulator over HTTP.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
+import { type Loss, type Peer, type PeerRequest, startLossyProxy, startPeer } from "../exa/peer.js";
 import { type Harness, startHarness } from "../helpers/harness.js";
 
 let harness: Harness;
@@ -200,5 +202,160 @@ describe("get_webhook, update_webhook, delete_webhook", () => {
       expect(answer.text).toMatch(/webhookId/);
     }
     expect(harness.emulator.requests.length).toBe(before);
+  });
+});
+
+describe("writes whose answer was lost report what is known", () => {
+  // Each test puts a proxy between the server and the emulator: the write reaches the emulator (so it is
+  // applied), then the proxy throws the answer away in the way a flaky network or gateway does.
+  let emulator: Emulator;
+  let proxy: Peer | undefined;
+  let lossy: Harness | undefined;
+  const url = "https://example.com/hooks/lossy";
+
+  beforeEach(async () => {
+    emulator = await startEmulator();
+  });
+  afterEach(async () => {
+    await lossy?.close();
+    await proxy?.close();
+    await emulator.close();
+    lossy = undefined;
+    proxy = undefined;
+  });
+
+  async function throughProxy(
+    lose: (request: PeerRequest, index: number) => Loss | undefined,
+    env: Record<string, string> = {},
+  ): Promise<Harness> {
+    proxy = await startLossyProxy(emulator.baseUrl, lose);
+    lossy = await startHarness({ emulator, env: { EXA_BASE_URL: proxy.baseUrl, ...env } });
+    return lossy;
+  }
+  const writes = (method: string) => emulator.requests.filter((request) => request.method === method);
+  const seedWebhook = () => emulator.store.createWebhook({ url, events: ["webset.idle"] }).id;
+
+  it("update whose every answer is lost says it may have been applied and names get_webhook", async () => {
+    const id = seedWebhook();
+    const client = await throughProxy((request) => (request.method === "PATCH" ? "reset" : undefined));
+    const answer = await client.call("update_webhook", { webhookId: id, events: ["webset.item.created"] });
+    expect(answer.isError).toBe(true);
+    expect(emulator.store.getWebhook(id)?.events).toEqual(["webset.item.created"]);
+    expect(answer.text).toContain("update_webhook may have been applied");
+    expect(answer.text).toContain(`Call get_webhook {"webhookId":"${id}"}`);
+    expect(answer.text).not.toContain("Retry later");
+  });
+
+  it("update answered 503 after it landed says it may have been applied, with the request id", async () => {
+    const id = seedWebhook();
+    const client = await throughProxy((request) => (request.method === "PATCH" ? { status: 503 } : undefined));
+    const answer = await client.call("update_webhook", { webhookId: id, url: "https://example.com/other" });
+    expect(answer.isError).toBe(true);
+    expect(answer.text).toContain("update_webhook may have been applied");
+    expect(answer.text).toContain("HTTP 503");
+    expect(answer.text).toContain(`get_webhook {"webhookId":"${id}"}`);
+    expect(answer.text).toContain("Request id: req_lossy_proxy");
+    expect(answer.text).not.toContain("Retry later");
+  });
+
+  it("create whose answer is lost warns of a duplicate, names list_webhooks and the url, and sends one POST", async () => {
+    for (const loss of ["reset", { status: 502 }, "hang"] as const) {
+      const before = writes("POST").length;
+      const client = await throughProxy((request) => (request.method === "POST" ? loss : undefined), {
+        EXA_TIMEOUT_MS: "300",
+      });
+      const answer = await client.call("create_webhook", { url, events: ["webset.idle"] });
+      expect(answer.isError, JSON.stringify(loss)).toBe(true);
+      expect(answer.text).toContain("create_webhook may have created the webhook");
+      expect(answer.text).toContain(`Call list_webhooks and look for ${url}`);
+      expect(answer.text).toContain("duplicate");
+      expect(writes("POST").length - before).toBe(1);
+      await lossy?.close();
+      await proxy?.close();
+      lossy = undefined;
+      proxy = undefined;
+    }
+    expect(emulator.store.listWebhooks()).toHaveLength(3);
+  });
+
+  it("create answered 2xx with an unreadable body says the webhook was probably created", async () => {
+    const client = await throughProxy((request) =>
+      request.method === "POST" ? { status: 201, body: "<html>ok</html>", contentType: "text/html" } : undefined,
+    );
+    const answer = await client.call("create_webhook", { url, events: ["webset.idle"] });
+    expect(answer.isError).toBe(true);
+    expect(answer.text).toContain("was probably applied");
+    expect(answer.text).toContain(`Call list_webhooks and look for ${url}`);
+  });
+
+  it("delete whose first answer is lost and whose retry gets 404 reports the delete as done", async () => {
+    const id = seedWebhook();
+    let deletes = 0;
+    const client = await throughProxy((request) =>
+      request.method === "DELETE" && deletes++ === 0 ? "reset" : undefined,
+    );
+    const answer = await client.call("delete_webhook", { webhookId: id });
+    expect(answer.isError).toBe(false);
+    expect(answer.text).toContain(`Deleted webhook ${id} (the first request was applied`);
+    expect(answer.text).not.toContain("No webhook");
+    expect(answer.structured).toMatchObject({ confirmed: "retry" });
+    expect(writes("DELETE")).toHaveLength(2);
+  });
+
+  it("delete whose every answer is lost says it may have been deleted and names get_webhook", async () => {
+    const id = seedWebhook();
+    const client = await throughProxy((request) => (request.method === "DELETE" ? { status: 500 } : undefined));
+    const answer = await client.call("delete_webhook", { webhookId: id });
+    expect(answer.isError).toBe(true);
+    expect(answer.text).toContain("delete_webhook may have been applied");
+    expect(answer.text).toContain(`get_webhook {"webhookId":"${id}"}`);
+  });
+
+  it("a 204 or an empty 200 to DELETE is a successful delete", async () => {
+    for (const status of [204, 200]) {
+      const id = seedWebhook();
+      const client = await throughProxy((request) =>
+        request.method === "DELETE" ? { status, body: "", contentType: "text/plain" } : undefined,
+      );
+      const answer = await client.call("delete_webhook", { webhookId: id });
+      expect(answer.isError, String(status)).toBe(false);
+      expect(answer.text).toContain(`Deleted webhook ${id}`);
+      expect(answer.structured).toMatchObject({ confirmed: "2xx" });
+      expect(emulator.store.getWebhook(id)).toBeUndefined();
+      await lossy?.close();
+      await proxy?.close();
+      lossy = undefined;
+      proxy = undefined;
+    }
+  });
+
+  it("a 200 PATCH whose body shows the old values says which fields did not change", async () => {
+    const id = emulator.store.createWebhook({ url, events: ["webset.idle"], metadata: { team: "a" } }).id;
+    // The upstream answers 200 with the webhook as it was: the proxy never lets the PATCH through.
+    proxy = await startPeer(async (request, res) => {
+      const webhook = emulator.store.getWebhook(id);
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(request.method === "PATCH" ? { ...webhook, object: "webhook" } : webhook));
+    });
+    lossy = await startHarness({ emulator, env: { EXA_BASE_URL: proxy.baseUrl } });
+    const answer = await lossy.call("update_webhook", {
+      webhookId: id,
+      events: ["webset.item.created"],
+      url,
+      metadata: { team: "b" },
+    });
+    expect(answer.isError).toBe(false);
+    expect(answer.text).toMatch(/^Exa answered update_webhook without applying every change: events, metadata/);
+    expect(answer.text).toContain(`get_webhook {"webhookId":"${id}"}`);
+    expect(answer.text).not.toMatch(/^Updated/);
+    expect(answer.structured).toMatchObject({ unchanged: ["events", "metadata"] });
+  });
+
+  it("a PATCH that is applied reports no unchanged fields", async () => {
+    const id = seedWebhook();
+    const client = await throughProxy(() => undefined);
+    const answer = await client.call("update_webhook", { webhookId: id, events: ["webset.item.created"] });
+    expect(answer.text).toMatch(/^Updated Webhook/);
+    expect(answer.structured).toMatchObject({ unchanged: [] });
   });
 });
