@@ -2,6 +2,7 @@
 // exa-mcp-server. Ours is packed and installed from this checkout; theirs from the npm registry (cached).
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { nodeBinary } from "../scripts/node-binary.mjs";
 import { coldStart } from "./lib/cold-start.mjs";
 import { measureNodeModules, npmInstallFresh, npmPack } from "./lib/npm.mjs";
 import { benchDir, ROOT } from "./lib/paths.mjs";
@@ -10,6 +11,10 @@ import { fixed, markdownTable, thousands, verdict } from "./lib/table.mjs";
 
 const THEIRS = { name: "exa-mcp-server", version: "3.4.1" };
 const COLD_START_RUNS = 9;
+/** The cold start is compared on the machine's Node (no compile cache before 22.1) and on this newer one. */
+const NEWER_NODE = "24.22.3";
+/** The bars: ours at most this share of theirs, on the same Node, in the same interleaved run. */
+const COLD_START_BAR = { machine: 0.75, newer: 0.6 };
 
 export async function benchDistribution({ listing, log }) {
   log("distribution: npm pack + npm install of this package");
@@ -17,12 +22,17 @@ export async function benchDistribution({ listing, log }) {
   log(`distribution: ${THEIRS.name}@${THEIRS.version} (cached in .bench-tmp after the first run)`);
   const theirs = await prepareTheirs().catch((error) => ({ error: firstLine(error) }));
 
+  const newer = nodeBinary(NEWER_NODE);
   const targets = [
     { key: "ours", bin: ours.bin },
+    { key: "oursNewer", bin: ours.bin, node: newer },
     { key: "oursSandbox", bin: ours.bin, args: ["--sandbox"] },
   ];
   // exa-mcp-server reads its key at start; a dummy one is enough to list tools.
-  if (theirs.bin) targets.push({ key: "theirs", bin: theirs.bin, env: { EXA_API_KEY: "bench-dummy-key" } });
+  if (theirs.bin) {
+    const env = { EXA_API_KEY: "bench-dummy-key" };
+    targets.push({ key: "theirs", bin: theirs.bin, env }, { key: "theirsNewer", bin: theirs.bin, env, node: newer });
+  }
   log(`distribution: cold starts, ${COLD_START_RUNS} interleaved rounds`);
   const starts = await measureColdStarts(targets);
   if (starts.theirs?.error) theirs.error ??= starts.theirs.error;
@@ -95,6 +105,10 @@ function render(ours, theirs, starts, listing) {
   const startCell = (start, format) => (!start ? "n/a" : start.error ? na(start.error) : format(start));
   const coldCell = (start) =>
     startCell(start, (s) => `${fixed(s.medianMs)} (min ${fixed(Math.min(...s.times))}, n=${s.times.length})`);
+  const ratioCell = (mine, other, bar) =>
+    mine?.medianMs && other?.medianMs
+      ? `${fixed(mine.medianMs / other.medianMs, 2)}× theirs (bar ≤ ${bar}×: ${verdict(mine.medianMs / other.medianMs <= bar)})`
+      : "n/a";
   const rows = [
     ["", `exa-webhooks-mcp ${ours.version}`, `${THEIRS.name} ${theirs.version ?? THEIRS.version}`],
     [
@@ -104,7 +118,26 @@ function render(ours, theirs, starts, listing) {
     ],
     ["install size MB", fixed(ours.bytes / 1e6, 2), theirsCell((t) => fixed(t.bytes / 1e6, 1))],
     ["tarball KB", fixed(ours.tarballBytes / 1e3, 0), theirsCell((t) => fixed(t.tarballBytes / 1e3, 0))],
-    ["cold start ms, spawn → tools/list answered (median)", coldCell(starts.ours), coldCell(starts.theirs)],
+    [
+      `cold start ms on node ${process.versions.node}, spawn → tools/list answered (median)`,
+      coldCell(starts.ours),
+      coldCell(starts.theirs),
+    ],
+    [
+      `cold start on node ${process.versions.node}, ours / theirs`,
+      ratioCell(starts.ours, starts.theirs, COLD_START_BAR.machine),
+      "",
+    ],
+    [
+      `cold start ms on node ${NEWER_NODE} (compile cache), median`,
+      coldCell(starts.oursNewer),
+      coldCell(starts.theirsNewer),
+    ],
+    [
+      `cold start on node ${NEWER_NODE}, ours / theirs`,
+      ratioCell(starts.oursNewer, starts.theirsNewer, COLD_START_BAR.newer),
+      "",
+    ],
     ["cold start ms with --sandbox (emulator + demo data)", coldCell(starts.oursSandbox), "n/a (no sandbox)"],
     [
       "peak RSS MB at tools/list",
@@ -126,7 +159,7 @@ function render(ours, theirs, starts, listing) {
     "### Distribution and speed (issue 6)",
     "",
     `Ours: \`npm pack\` of this checkout, \`npm install <tarball>\` in an empty folder. Theirs: \`npm install ${THEIRS.name}@${THEIRS.version}\`. ` +
-      `Cold start: median of ${COLD_START_RUNS} runs, interleaved, raw JSON-RPC over stdio, no API key for ours (it starts and explains), a dummy key for theirs. ` +
+      `Cold start: median of ${COLD_START_RUNS} rounds in one run, every server and Node interleaved in each round, raw JSON-RPC over stdio, no API key for ours (it starts and explains), a dummy key for theirs; on Node ${NEWER_NODE} ours uses Node's compile cache (module.enableCompileCache), written by the first start. ` +
       "The whole list_webhook_attempts result (text + structuredContent) is " +
       `${thousands(listing.resultBytes)} bytes; a model reading only the text gets the share above. MB and KB are decimal.`,
     "",

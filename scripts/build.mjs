@@ -1,23 +1,13 @@
-// Builds the published bin: dist/server.cjs holds the server with every dependency inlined (so `npx`
-// installs one package), and dist/index.js is a small loader that runs it through a V8 code cache.
-import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+// Builds the published bin with every dependency inlined (so `npx` installs one package): dist/index.js turns
+// on Node's compile cache and loads dist/main.js, the program; code only some modes need (HTTP, the sandbox,
+// `call`, signature checks) sits in dist/chunks/ and loads when a mode first imports it.
+import { readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-const define = { __PACKAGE_VERSION__: JSON.stringify(version) };
-const common = {
-  bundle: true,
-  platform: "node",
-  target: "node20",
-  minify: true,
-  legalComments: "none",
-  define,
-  logLevel: "warning",
-};
 
 /**
  * zod re-exports ~40 translations of its error messages as `z.locales`; nothing here uses them, and they are
@@ -38,45 +28,34 @@ const englishOnlyZodLocales = {
   },
 };
 
-/** tools/list of every tool, as the server would compute it at its first tools/list (src/tools/list-tools.ts). */
-async function prebuiltToolListing() {
-  const script = join(root, "build", "tool-listing.mjs");
-  await build({
-    ...common,
-    define: { ...define, __TOOL_LISTING__: "undefined" },
-    stdin: {
-      contents: `import { ALL_TOOLS } from "./src/tools/index.ts"; import { listTools } from "./src/tools/list-tools.ts";
-        process.stdout.write(JSON.stringify(listTools(ALL_TOOLS)));`,
-      resolveDir: root,
-      loader: "ts",
-    },
-    outfile: script,
-    format: "esm",
-    minify: false,
-    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-  });
-  return execFileSync(process.execPath, [script], { encoding: "utf8" });
-}
+/** The SDK's platform shim without ajv (see src/sdk-shims.ts). */
+const lightSdkShims = {
+  name: "light-sdk-shims",
+  setup(plugin) {
+    plugin.onResolve({ filter: /^@modelcontextprotocol\/server\/_shims$/ }, () => ({
+      path: join(root, "src/sdk-shims.ts"),
+    }));
+  },
+};
 
+const outdir = process.env.BUILD_OUTDIR ?? join(root, "dist");
+rmSync(outdir, { recursive: true, force: true });
 await build({
-  ...common,
-  define: { ...define, __TOOL_LISTING__: await prebuiltToolListing() },
-  entryPoints: [join(root, "src/index.ts")],
-  outfile: join(root, "dist/server.cjs"),
-  format: "cjs",
-  plugins: [englishOnlyZodLocales],
-});
-
-// The loader runs the bundle in a vm.Script, where a dynamic import() has no module loader and fails at run
-// time (esbuild keeps import() of Node builtins as is). Catch it here rather than in a user's session.
-const dynamicImport = /\bimport\(\s*["'`]/.exec(readFileSync(join(root, "dist/server.cjs"), "utf8"));
-if (dynamicImport) {
-  throw new Error("dist/server.cjs contains a dynamic import() of an external module; use a static import instead.");
-}
-
-await build({
-  ...common,
-  entryPoints: [join(root, "src/loader.ts")],
-  outfile: join(root, "dist/index.js"),
+  entryPoints: { index: join(root, "src/bin.ts"), main: join(root, "src/index.ts") },
+  outdir,
+  chunkNames: "chunks/[name]-[hash]",
+  bundle: true,
+  splitting: true,
   format: "esm",
+  platform: "node",
+  target: "node20",
+  minify: true,
+  legalComments: "none",
+  define: { __PACKAGE_VERSION__: JSON.stringify(version) },
+  // Some inlined dependencies are CommonJS and require() Node's builtins.
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
+  plugins: process.env.BUILD_NO_LIGHT_SHIMS ? [englishOnlyZodLocales] : [englishOnlyZodLocales, lightSdkShims],
+  logLevel: "warning",
 });

@@ -1,15 +1,15 @@
 // `npm run mcpb`: the Claude Desktop bundle. Builds the server, syncs manifest.json (version, tools, prompts)
 // from what the built server really answers, validates it with mcpb, and packs exa-webhooks-mcp.mcpb from a
-// staging folder holding only manifest.json, dist/ (the loader and the bundle), README.md and LICENSE (the bundle needs no
+// staging folder holding only manifest.json, dist/ (the bin, the program and its chunks), README.md and LICENSE (the bundle needs no
 // node_modules: every dependency is inlined).
 //   node scripts/mcpb.mjs          build, sync, validate, pack
 //   node scripts/mcpb.mjs --sync   build and rewrite manifest.json only
 import { spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const MANIFEST = join(ROOT, "manifest.json");
@@ -79,9 +79,9 @@ async function describeBuiltServer() {
 
 function stageBundle() {
   rmSync(STAGE, { recursive: true, force: true });
-  mkdirSync(join(STAGE, "dist"), { recursive: true });
+  mkdirSync(STAGE, { recursive: true });
   copyFileSync(MANIFEST, join(STAGE, "manifest.json"));
-  for (const file of ["dist/index.js", "dist/server.cjs"]) copyFileSync(join(ROOT, file), join(STAGE, file));
+  cpSync(join(ROOT, "dist"), join(STAGE, "dist"), { recursive: true });
   for (const file of ["README.md", "LICENSE"])
     if (existsSync(join(ROOT, file))) copyFileSync(join(ROOT, file), join(STAGE, file));
 }

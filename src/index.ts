@@ -1,9 +1,8 @@
 // The bin: parse flags and env into a config, then connect a transport (or run the emulator / one tool call).
 // Everything else lives behind createServer; heavy modules load only in the modes that need them.
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { parseCommand, type ServeFlags, USAGE, UsageError } from "./cli/args.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
-import { createServer, type ServerDependencies } from "./server.js";
+import type { ServerDependencies } from "./server.js";
 import { emptySelectionText, TOOL_NAMES } from "./tools/index.js";
 import { VERSION } from "./version.js";
 
@@ -41,39 +40,43 @@ async function main(): Promise<number | undefined> {
         });
         return undefined;
       }
-      const server = createServer(config, dependencies);
-      const transport = new StdioServerTransport();
+      const { serveStdioConnection } = await import("./transports/stdio.js");
       let closing = false;
       // The client closing stdin is the end of the session: stop the sandbox's servers too, or they keep
-      // the process alive after the client has gone.
+      // the process alive after the client has gone. Listened to before the transport does, so the transport
+      // closing after it is no failure.
       const shutdown = async () => {
         closing = true;
-        await server.close();
+        await connection.close();
         await close();
       };
+      process.stdin.once("end", () => void shutdown().finally(() => process.exit(0)));
       const fail = (reason: string) => {
         if (closing) return;
         process.stderr.write(`exa-webhooks-mcp: stdio transport failed (${oneLine(reason)}); exiting.\n`);
         void shutdown().finally(() => process.exit(1));
       };
       // A transport that gives up (a line over its buffer) closes right after its error: report the two as one
-      // line. An error it survives (one unreadable message) is reported on its own, once the turn is over.
+      // line. An error it survives (one message that is not JSON-RPC) is reported on its own, once the turn is
+      // over. (The SDK skips a line that is not JSON at all without a word.)
       let lastError: Error | undefined;
-      transport.onerror = (error) => {
-        lastError = error;
-        setImmediate(() => {
-          if (lastError !== error || closing) return;
-          lastError = undefined;
-          process.stderr.write(`exa-webhooks-mcp: ignored a message on stdin: ${oneLine(error.message)}\n`);
-        });
-      };
-      transport.onclose = () => fail(lastError?.message ?? "stdin was closed by the server");
+      const connection = serveStdioConnection(config, dependencies, {
+        stdin: process.stdin,
+        stdout: process.stdout,
+        onerror: (error) => {
+          lastError = error;
+          setImmediate(() => {
+            if (lastError !== error || closing) return;
+            lastError = undefined;
+            process.stderr.write(`exa-webhooks-mcp: ignored a message on stdin: ${oneLine(error.message)}\n`);
+          });
+        },
+        onclose: () => fail(lastError?.message ?? "stdin was closed by the server"),
+      });
       process.stdin.once("error", (error) => fail(error.message));
-      await server.connect(transport);
       if (!config.apiKey && !config.sandbox) {
         process.stderr.write("exa-webhooks-mcp: EXA_API_KEY is not set; tools will explain how to set it.\n");
       }
-      process.stdin.once("end", () => void shutdown().finally(() => process.exit(0)));
       exitOn(["SIGINT", "SIGTERM"], shutdown);
       return undefined;
     }

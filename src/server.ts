@@ -1,15 +1,12 @@
-// createServer: a pure factory that registers the configured tools on an McpServer. No I/O at construction;
-// transports are connected by the caller (src/index.ts, tests).
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+// createServer: a pure factory that registers the configured tools, resources and prompts on an McpServer.
+// No I/O at construction; the entries (src/transports/) build one per connection (stdio) or request (HTTP).
 import {
   type CallToolResult,
-  ListToolsRequestSchema,
-  type ListToolsResult,
-  type ServerNotification,
-  type ServerRequest,
-} from "@modelcontextprotocol/sdk/types.js";
-import { z } from "zod";
+  type LoggingLevel,
+  McpServer,
+  type ProtocolEra,
+  type ServerContext,
+} from "@modelcontextprotocol/server";
 import type { Config } from "./config.js";
 import { ExaClient } from "./exa/client.js";
 import { MissingApiKeyError } from "./exa/errors.js";
@@ -22,64 +19,112 @@ import { guardToolCalls } from "./tools/call-guard.js";
 import type { ToolContext } from "./tools/define.js";
 import { type AnyToolDefinition, selectTools } from "./tools/index.js";
 import { parseToolInput } from "./tools/inputs.js";
-import { listTools } from "./tools/list-tools.js";
+import { listedInputSchema, registeredSchema } from "./tools/list-tools.js";
 import { VERSION } from "./version.js";
 
-type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
-
-const ANY_ARGUMENTS = z.looseObject({});
-
 export const SANDBOX_MARKER = "[sandbox: simulated data]";
+
+/** A small webhook glyph, inline so the icon works offline and before the package has a home page. */
+const ICON_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none" stroke="#1f40ed" stroke-width="2" stroke-linecap="round"><path d="M18 16.98h-5.99c-1.1 0-1.95.94-2.48 1.9A4 4 0 0 1 2 17c.01-.7.2-1.4.57-2"/><path d="m6 17 3.13-5.78c.53-.97.1-2.18-.5-3.1a4 4 0 1 1 6.89-4.06"/><path d="m12 6 3.13 5.73C15.66 12.7 16.9 13 18 13a4 4 0 0 1 0 8"/></svg>';
+
+export const SERVER_INFO = {
+  name: "exa-webhooks-mcp",
+  title: "Exa Websets Webhooks",
+  version: VERSION,
+  description: "Manage Exa Websets webhooks, read delivery attempts, and diagnose why deliveries fail.",
+  websiteUrl: "https://www.npmjs.com/package/exa-webhooks-mcp",
+  icons: [{ src: `data:image/svg+xml;base64,${Buffer.from(ICON_SVG).toString("base64")}`, mimeType: "image/svg+xml" }],
+};
 
 export interface ServerDependencies {
   /** Extra context for sandbox-only tools (the in-process emulator). */
   sandbox?: ToolContext["sandbox"];
+  /** Where warnings are written besides MCP logging; stderr unless a test collects them. */
+  stderr?: (line: string) => void;
 }
 
-export function createServer(config: Config, dependencies: ServerDependencies = {}): McpServer {
-  const server = new McpServer(
-    { name: "exa-webhooks-mcp", version: VERSION },
-    { capabilities: { logging: {} }, instructions: serverInstructions(config.sandbox) },
-  );
+export interface ServerOptions {
+  /** The protocol generation the connection speaks: decides how a client asks for log messages. */
+  era?: ProtocolEra;
+}
+
+const LEVELS: readonly LoggingLevel[] = [
+  "debug",
+  "info",
+  "notice",
+  "warning",
+  "error",
+  "critical",
+  "alert",
+  "emergency",
+];
+
+export function createServer(
+  config: Config,
+  dependencies: ServerDependencies = {},
+  options: ServerOptions = {},
+): McpServer {
+  const server = new McpServer(SERVER_INFO, {
+    capabilities: { logging: {} },
+    instructions: serverInstructions(config.sandbox),
+  });
   // The one Redactor of this server: every channel below sends through it.
   const redactor = createRedactor(config.apiKey);
-  const log: ToolContext["log"] = (level, message) => {
-    // Logging is best effort: a client that went away must not fail the tool call.
-    server.server
-      .sendLoggingMessage({ level, logger: "exa-webhooks-mcp", data: redactor.redact(message) })
-      .catch(() => {});
-  };
-  let client: ExaClient | undefined;
-  const exa = (): ExaClient => {
-    if (!config.apiKey) throw new MissingApiKeyError();
-    client ??= new ExaClient({
-      baseUrl: config.baseUrl,
-      apiKey: config.apiKey,
-      timeoutMs: config.timeoutMs,
-      retryBaseMs: config.retryBaseMs,
-      userAgent: `exa-webhooks-mcp/${VERSION}`,
-      onRetry: (notice) =>
-        log(
-          "warning",
-          `Retrying ${notice.method} ${notice.path} in ${notice.delayMs} ms (retry ${notice.retry}): ${notice.reason}`,
-        ),
-    });
-    return client;
+  const stderr = dependencies.stderr ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const legacyLogLevel = options.era === "modern" ? undefined : trackLegacyLogLevel(server);
+
+  /**
+   * A log function for one request: MCP logging as the client asked for it, warnings and worse to stderr too.
+   * Without a request (a completion callback has none) only stderr.
+   */
+  const requestLog =
+    (ctx: ServerContext | undefined): ToolContext["log"] =>
+    (level, message) => {
+      const data = redactor.redact(message);
+      if (LEVELS.indexOf(level) >= LEVELS.indexOf("warning")) stderr(`exa-webhooks-mcp: ${data}`);
+      if (!ctx) return;
+      // 2026-07-28 clients ask per request (the SDK reads the envelope); 2025 clients with logging/setLevel.
+      if (legacyLogLevel) {
+        const asked = legacyLogLevel();
+        if (asked === undefined || LEVELS.indexOf(level) < LEVELS.indexOf(asked)) return;
+      }
+      // Logging is best effort: a client that went away must not fail the call.
+      ctx.mcpReq.log(level, data, "exa-webhooks-mcp").catch(() => {});
+    };
+
+  /** The Exa client of one request, its retries reported to that request's log. */
+  const requestExa = (log: ToolContext["log"]) => {
+    let client: ExaClient | undefined;
+    return (): ExaClient => {
+      if (!config.apiKey) throw new MissingApiKeyError();
+      client ??= new ExaClient({
+        baseUrl: config.baseUrl,
+        apiKey: config.apiKey,
+        timeoutMs: config.timeoutMs,
+        retryBaseMs: config.retryBaseMs,
+        userAgent: `exa-webhooks-mcp/${VERSION}`,
+        onRetry: (notice) =>
+          log(
+            "warning",
+            `Retrying ${notice.method} ${notice.path} in ${notice.delayMs} ms (retry ${notice.retry}): ${notice.reason}`,
+          ),
+      });
+      return client;
+    };
   };
 
+  // Registered in the registry's order, which is the order tools/list shows.
   const tools = selectTools(config);
   for (const tool of tools) {
-    registerTool(server, tool, config, redactor, { exa, log, sandbox: dependencies.sandbox });
+    registerTool(server, tool, config, redactor, (ctx) => {
+      const log = requestLog(ctx);
+      return { log, exa: requestExa(log), sandbox: dependencies.sandbox };
+    });
   }
-  // Replace the SDK's listing (rebuilt on every call, with JSON Schema noise) by a compact one built once.
-  let listing: ListToolsResult | undefined;
-  server.server.removeRequestHandler("tools/list");
-  server.server.setRequestHandler(ListToolsRequestSchema, () => {
-    listing ??= { tools: listTools(tools) };
-    return listing;
-  });
-  registerResources(server, config, exa, redactor);
-  registerPrompts(server);
+  const exaFor = (ctx?: ServerContext) => requestExa(requestLog(ctx))();
+  registerResources(server, config, exaFor, redactor);
+  registerPrompts(server, exaFor);
   // Arguments the SDK would refuse with a raw zod dump (or strip) are answered like every other bad input.
   const connect = server.connect.bind(server);
   server.connect = (transport) =>
@@ -94,50 +139,47 @@ export function createServer(config: Config, dependencies: ServerDependencies = 
   return server;
 }
 
-interface SharedContext {
-  exa: ToolContext["exa"];
-  log: ToolContext["log"];
-  sandbox: ToolContext["sandbox"];
+/**
+ * The level a 2025-era client set with logging/setLevel, undefined until it asks: no log messages before that.
+ * (The SDK's own handler sends everything until a level is set.)
+ */
+function trackLegacyLogLevel(server: McpServer): () => LoggingLevel | undefined {
+  let level: LoggingLevel | undefined;
+  server.server.removeRequestHandler("logging/setLevel");
+  server.server.setRequestHandler("logging/setLevel", (request) => {
+    level = request.params.level;
+    return {};
+  });
+  return () => level;
 }
+
+type RequestContext = (ctx: ServerContext) => Pick<ToolContext, "exa" | "log" | "sandbox">;
 
 function registerTool(
   server: McpServer,
   tool: AnyToolDefinition,
   config: Config,
   redactor: Redactor,
-  shared: SharedContext,
+  perRequest: RequestContext,
 ): void {
   server.registerTool(
     tool.name,
     {
       title: tool.title,
       description: tool.description,
-      // Arguments are validated below, by the tool's own schema, so a bad call reads like every other error
-      // of this server (sandbox marker included). tools/list shows the real schema (src/tools/list-tools.ts).
-      inputSchema: ANY_ARGUMENTS,
-      outputSchema: tool.outputSchema,
+      // tools/list shows the tool's real input schema; the arguments are validated once, below, by that schema,
+      // because the SDK's own validation would put its prefix before our wording and no sandbox marker
+      // (src/tools/list-tools.ts says more). Results are validated by the SDK against the output schema.
+      inputSchema: listedInputSchema(tool.inputSchema),
+      outputSchema: registeredSchema(tool.outputSchema, "output"),
       annotations: tool.annotations,
     },
-    async (args: Record<string, unknown>, extra: ToolExtra): Promise<CallToolResult> => {
-      const progressToken = extra._meta?.progressToken;
+    async (args: unknown, ctx: ServerContext): Promise<CallToolResult> => {
       const context: ToolContext = {
-        ...shared,
+        ...perRequest(ctx),
         config,
-        signal: extra.signal,
-        progress: async (progress, total, message) => {
-          if (progressToken === undefined) return;
-          await extra
-            .sendNotification({
-              method: "notifications/progress",
-              params: {
-                progressToken,
-                progress,
-                ...(total === undefined ? {} : { total }),
-                ...(message ? { message: redactor.redact(message) } : {}),
-              },
-            })
-            .catch(() => {});
-        },
+        signal: ctx.mcpReq.signal,
+        progress: progressReporter(ctx, redactor),
       };
       try {
         const input = parseToolInput(tool.inputSchema, args);
@@ -155,6 +197,30 @@ function registerTool(
       }
     },
   );
+}
+
+/**
+ * notifications/progress for one request, when the client sent a progressToken. The spec wants progress to
+ * increase with every notification, so a value that does not (a phase that restarts its count) is not sent.
+ */
+function progressReporter(ctx: ServerContext, redactor: Redactor): ToolContext["progress"] {
+  const progressToken = ctx.mcpReq._meta?.progressToken;
+  let last = Number.NEGATIVE_INFINITY;
+  return async (progress, total, message) => {
+    if (progressToken === undefined || !(progress > last)) return;
+    last = progress;
+    await ctx.mcpReq
+      .notify({
+        method: "notifications/progress",
+        params: {
+          progressToken,
+          progress,
+          ...(total === undefined ? {} : { total }),
+          ...(message ? { message: redactor.redact(message) } : {}),
+        },
+      })
+      .catch(() => {});
+  };
 }
 
 function errorResult(error: unknown, tool: string, args: unknown, config: Config, redactor: Redactor): CallToolResult {

@@ -5,10 +5,10 @@ import { lastLines, peakRssMb, stop } from "./proc.mjs";
 
 const PROTOCOL_VERSION = "2025-06-18";
 
-/** One cold start; rejects if the server exits or does not answer within timeoutMs. */
-export async function coldStart({ bin, args = [], env = {}, timeoutMs = 20_000 }) {
+/** One cold start with the given Node binary; rejects if the server exits or does not answer within timeoutMs. */
+export async function coldStart({ bin, node = process.execPath, args = [], env = {}, timeoutMs = 20_000 }) {
   const started = performance.now();
-  const child = spawn(process.execPath, [bin, ...args], {
+  const child = spawn(node, [bin, ...args], {
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
     stdio: ["pipe", "pipe", "pipe"],
   });

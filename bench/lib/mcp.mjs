@@ -1,6 +1,7 @@
 // The built server as an MCP client sees it: spawned over stdio with a minimal env, like Claude Desktop does.
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { peakRssMb } from "./proc.mjs";
 
 /**
@@ -29,7 +30,7 @@ export async function withBuiltServer(bin, env, fn) {
 
 /** Calls a tool; returns its text, the byte sizes a client receives, and the structured twin. */
 export async function callForBench(client, name, args, timeoutMs = 120_000) {
-  const result = await client.callTool({ name, arguments: args }, undefined, { timeout: timeoutMs });
+  const result = await client.callTool({ name, arguments: args }, { timeout: timeoutMs });
   const text = result.content.map((part) => (part.type === "text" ? part.text : "")).join("\n");
   if (result.isError) throw new Error(`${name} failed: ${text}`);
   return {

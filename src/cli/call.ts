@@ -1,6 +1,5 @@
 // `exa-webhooks-mcp call <tool> [json]`: one tool call through a real MCP client, its text on stdout.
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import { Client, InMemoryTransport } from "@modelcontextprotocol/client";
 import type { Config } from "../config.js";
 import { createServer, type ServerDependencies } from "../server.js";
 import { UsageError } from "./args.js";

@@ -19,7 +19,7 @@ export const webhookSchema = z.object({
 });
 export type Webhook = z.infer<typeof webhookSchema>;
 
-export const webhookAttemptSchema = z.object({
+const webhookAttemptFields = z.object({
   id: z.string(),
   object: z.string().optional(),
   eventId: z.string(),
@@ -32,7 +32,43 @@ export const webhookAttemptSchema = z.object({
   attempt: z.number(),
   attemptedAt: z.string(),
 });
-export type WebhookAttempt = z.infer<typeof webhookAttemptSchema>;
+export type WebhookAttempt = z.infer<typeof webhookAttemptFields>;
+
+/**
+ * Attempt pages are a diagnosis's hot path (100 000 attempts = 500 pages), so each attempt is checked in place
+ * with the same rules instead of copied by a zod object (which allocates per field); a wire field no tool uses
+ * (responseHeaders) stays on it and goes with the page. Only a failing attempt goes through zod, for the message.
+ */
+export const webhookAttemptSchema = z.custom<WebhookAttempt>(isWebhookAttempt, {
+  error: (issue) => {
+    const first = webhookAttemptFields.safeParse(issue.input).error?.issues[0];
+    return first ? `${first.message}${first.path.length ? ` at ${first.path.join(".")}` : ""}` : "invalid attempt";
+  },
+});
+
+function isWebhookAttempt(value: unknown): value is WebhookAttempt {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return false;
+  const attempt = value as Record<string, unknown>;
+  return (
+    typeof attempt.id === "string" &&
+    (attempt.object === undefined || typeof attempt.object === "string") &&
+    typeof attempt.eventId === "string" &&
+    typeof attempt.eventType === "string" &&
+    typeof attempt.webhookId === "string" &&
+    typeof attempt.url === "string" &&
+    typeof attempt.successful === "boolean" &&
+    nullish(attempt.responseBody, "string") &&
+    nullish(attempt.responseStatusCode, "number") &&
+    Number.isFinite(attempt.responseStatusCode ?? 0) &&
+    typeof attempt.attempt === "number" &&
+    Number.isFinite(attempt.attempt) &&
+    typeof attempt.attemptedAt === "string"
+  );
+}
+
+function nullish(field: unknown, type: "string" | "number"): boolean {
+  return field === undefined || field === null || typeof field === type;
+}
 
 export const eventSchema = z.object({
   id: z.string(),

@@ -19,3 +19,18 @@ export function renderEventTypes(): string {
     'Every delivery POSTs the Event JSON `{id, object: "event", type, data, createdAt}` with an `Exa-Signature: t=<unix seconds>,v1=<hex>` header.',
   ].join("\n");
 }
+
+export const EVENT_TYPE_URI_TEMPLATE = "exa-webhooks://event-types/{eventType}";
+
+/** One event type's entry, or undefined when the name is not one of the 19. */
+export function renderEventType(type: string): string | undefined {
+  const info = EVENT_TYPE_INFO.find((candidate) => candidate.type === type);
+  if (!info) return undefined;
+  const carries = info.resource === "none" ? "no published payload schema" : `a ${info.resource} object`;
+  return [
+    `# ${info.type}`,
+    info.meaning,
+    `Its \`data\` carries ${carries}.`,
+    `Subscribe: create_webhook {"url": "<https URL>", "events": ["${info.type}"]}. Its attempts: list_webhook_attempts {"webhookId": "<id>", "eventType": "${info.type}"}.`,
+  ].join("\n");
+}

@@ -1,19 +1,39 @@
-// Registers the server's resources. Failures become a readable error message, like the tools' errors.
-import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
+// Registers the server's resources. A webhook that does not exist is the spec's resource-not-found error;
+// other failures are a protocol error whose message reads like the tools' errors. Every answer and every
+// failure goes out through `markdown` and `failure`: the redaction choke points of this channel.
+import {
+  type McpServer,
+  ProtocolError,
+  ProtocolErrorCode,
+  ResourceNotFoundError,
+  ResourceTemplate,
+  type ServerContext,
+} from "@modelcontextprotocol/server";
 import type { Config } from "../config.js";
 import type { ExaClient } from "../exa/client.js";
+import { ExaApiError } from "../exa/errors.js";
+import { InvalidIdError } from "../exa/ids.js";
 import { toolErrorText } from "../format/tool-error.js";
 import type { Redactor } from "../redact.js";
-import { EVENT_TYPES_URI, renderEventTypes } from "./event-types.js";
+import { completeEventType, completeWebhookId } from "./complete.js";
+import { EVENT_TYPE_URI_TEMPLATE, EVENT_TYPES_URI, renderEventType, renderEventTypes } from "./event-types.js";
 import { renderWebhookList, renderWebhookResource, WEBHOOK_URI_TEMPLATE, WEBHOOKS_URI } from "./webhooks.js";
 
-export function registerResources(server: McpServer, config: Config, exa: () => ExaClient, redactor: Redactor): void {
-  // Every resource answer goes out through `markdown` and every failure through `failure`: the redaction
-  // choke points of this channel.
+export function registerResources(
+  server: McpServer,
+  config: Config,
+  exa: (ctx?: ServerContext) => ExaClient,
+  redactor: Redactor,
+): void {
   const markdown = (uri: URL, text: string) =>
     redactor.redact({ contents: [{ uri: uri.href, mimeType: "text/markdown", text }] });
-  const failure = (error: unknown, args: Record<string, unknown>) =>
-    new Error(redactor.redact(toolErrorText(error, { tool: "the resource read", args, baseUrl: config.baseUrl })));
+  const failure = (uri: URL, error: unknown, args: Record<string, unknown>) => {
+    const message = redactor.redact(toolErrorText(error, { tool: "the resource read", args, baseUrl: config.baseUrl }));
+    const missing = error instanceof InvalidIdError || (error instanceof ExaApiError && error.status === 404);
+    return missing
+      ? new ResourceNotFoundError(uri.href, message)
+      : new ProtocolError(ProtocolErrorCode.InternalError, message);
+  };
 
   server.registerResource(
     "event-types",
@@ -27,39 +47,68 @@ export function registerResources(server: McpServer, config: Config, exa: () => 
   );
 
   server.registerResource(
+    "event-type",
+    new ResourceTemplate(EVENT_TYPE_URI_TEMPLATE, {
+      list: undefined,
+      complete: { eventType: (typed) => completeEventType(typed) },
+    }),
+    {
+      title: "One Exa event type",
+      description: "What one event type means, which resource its data carries, and how to subscribe to it.",
+      mimeType: "text/markdown",
+    },
+    (uri, variables) => {
+      const text = renderEventType(decoded(String(variables.eventType ?? "")));
+      if (text === undefined) {
+        throw new ResourceNotFoundError(
+          uri.href,
+          `No event type ${uri.href.slice(EVENT_TYPES_URI.length + 1)}. Read ${EVENT_TYPES_URI} for the 19 valid types.`,
+        );
+      }
+      return markdown(uri, text);
+    },
+  );
+
+  server.registerResource(
     "webhooks",
     WEBHOOKS_URI,
     { title: "Exa webhooks", description: "The account's webhooks, one line each.", mimeType: "text/markdown" },
-    async (uri, extra) => {
+    async (uri, ctx) => {
       try {
-        return markdown(uri, await renderWebhookList(exa(), extra.signal));
+        return markdown(uri, await renderWebhookList(exa(ctx), ctx.mcpReq.signal));
       } catch (error) {
-        throw failure(error, {});
+        throw failure(uri, error, {});
       }
     },
   );
 
   server.registerResource(
     "webhook",
-    new ResourceTemplate(WEBHOOK_URI_TEMPLATE, { list: undefined }),
+    new ResourceTemplate(WEBHOOK_URI_TEMPLATE, {
+      list: undefined,
+      complete: { webhookId: (typed) => completeWebhookId(() => exa(), typed) },
+    }),
     {
       title: "One Exa webhook",
       description: "A webhook's configuration with a summary of its recent delivery attempts.",
       mimeType: "text/markdown",
     },
-    async (uri, variables, extra) => {
-      const raw = String(variables.webhookId ?? "");
-      let webhookId = raw;
+    async (uri, variables, ctx) => {
+      const webhookId = decoded(String(variables.webhookId ?? ""));
       try {
-        webhookId = decodeURIComponent(raw);
-      } catch {
-        // Not valid percent-encoding: let the id check below name it.
-      }
-      try {
-        return markdown(uri, await renderWebhookResource(exa(), webhookId, extra.signal));
+        return markdown(uri, await renderWebhookResource(exa(ctx), webhookId, ctx.mcpReq.signal));
       } catch (error) {
-        throw failure(error, { webhookId });
+        throw failure(uri, error, { webhookId });
       }
     },
   );
+}
+
+/** A URI variable, percent-decoded; left as is when it is not valid percent-encoding (the id check names it). */
+function decoded(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
 }

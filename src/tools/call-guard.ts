@@ -2,8 +2,13 @@
 // object (the SDK answers with a JSON-RPC error holding a raw zod dump) or that holds a "__proto__" key (its
 // request schema drops the key without a word). Such a call is answered here, between the transport and the
 // protocol, with the tool error every other bad input gets. Only the Transport interface is assumed.
-import type { Transport, TransportSendOptions } from "@modelcontextprotocol/sdk/shared/transport.js";
-import type { CallToolResult, JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import {
+  type CallToolResult,
+  type JSONRPCMessage,
+  PROTOCOL_VERSION_META_KEY,
+  type Transport,
+  type TransportSendOptions,
+} from "@modelcontextprotocol/server";
 
 /** The tool error for a call to `tool` with these arguments, or undefined to let the call through. */
 export type ArgumentsRefusal = (tool: string, args: unknown) => CallToolResult | undefined;
@@ -46,7 +51,10 @@ function refusalFor(message: JSONRPCMessage, refuse: ArgumentsRefusal) {
     return undefined;
   }
   const result = refuse(params.name, params.arguments);
-  return result && { jsonrpc: "2.0" as const, id: message.id, result };
+  if (!result) return undefined;
+  // A 2026-07-28 request (its envelope names the revision) expects a result that says it is complete.
+  const modern = Boolean((params as { _meta?: Record<string, unknown> })._meta?.[PROTOCOL_VERSION_META_KEY]);
+  return { jsonrpc: "2.0" as const, id: message.id, result: modern ? { ...result, resultType: "complete" } : result };
 }
 
 function isPlainArguments(value: unknown): boolean {

@@ -1,7 +1,6 @@
 // diagnose_failures: one call that says whether webhooks deliver, why not, what it cost, and what to do.
 // Input and output here; the fleet, the scan, classification and rendering live in src/diagnose/.
 import { z } from "zod";
-import { collectGarbage } from "../collect-garbage.js";
 import {
   diagnoseFleet,
   diagnosisReportSchema,
@@ -16,8 +15,6 @@ import { eventType, strictInput, webhookId } from "./inputs.js";
 
 const DEFAULT_MAX_ATTEMPTS = 10_000;
 const MAX_MAX_ATTEMPTS = 200_000;
-/** Attempts between full garbage collections in long scans (see collect-garbage.ts). */
-const ATTEMPTS_PER_COLLECTION = 20_000;
 
 export const diagnoseFailuresTool = defineTool({
   name: "diagnose_failures",
@@ -53,7 +50,6 @@ export const diagnoseFailuresTool = defineTool({
       }
     }
     const exa = context.exa();
-    let nextCollectionAt = ATTEMPTS_PER_COLLECTION;
     const report = await diagnoseFleet({
       sources: {
         getWebhook: (id, signal) => exa.getWebhook(id, signal),
@@ -73,13 +69,7 @@ export const diagnoseFailuresTool = defineTool({
       senderIsLocal: context.config.sandbox,
       signal: context.signal,
       now,
-      onProgress: (scanned, message) => {
-        if (scanned >= nextCollectionAt) {
-          nextCollectionAt += ATTEMPTS_PER_COLLECTION;
-          collectGarbage();
-        }
-        void context.progress(scanned, undefined, message);
-      },
+      onProgress: (scanned, message) => void context.progress(scanned, undefined, message),
       log: (message) => context.log("info", message),
     });
     const text = report.webhooks.length

@@ -16,7 +16,13 @@ export const getEventTool = defineTool({
     responseFormat: z.enum(["concise", "detailed"]).optional(),
   }),
   outputSchema: z.object({
-    event: z.object({ id: z.string(), type: z.string(), createdAt: z.string(), data: z.unknown() }),
+    // The resource the event carries is an object in Exa's contract; anything else is reported as null.
+    event: z.object({
+      id: z.string(),
+      type: z.string(),
+      createdAt: z.string(),
+      data: z.record(z.string(), z.unknown()).nullable(),
+    }),
   }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(input, context) {
@@ -44,7 +50,18 @@ export const getEventTool = defineTool({
     }
     return {
       text: lines.join("\n"),
-      structured: { event: { id: event.id, type: event.type, createdAt: event.createdAt, data: event.data } },
+      structured: {
+        event: {
+          id: event.id,
+          type: event.type,
+          createdAt: event.createdAt,
+          data: isRecord(event.data) ? event.data : null,
+        },
+      },
     };
   },
 });
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return !!value && typeof value === "object" && !Array.isArray(value);
+}

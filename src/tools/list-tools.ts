@@ -1,36 +1,78 @@
-// The tools/list answer, built once per server and kept small: every tool costs a model context on every
-// turn. Same content as the SDK's own listing, minus JSON Schema noise a model never needs.
-import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+// The schemas each tool is registered with: the SDK validates calls and results with them and lists their JSON
+// Schema in tools/list. The JSON Schema is converted from zod once per process (the HTTP entry builds a server
+// per request) and kept compact: every tool costs a model context on every turn.
+import type { StandardSchemaWithJSON } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import type { AnyToolDefinition } from "./index.js";
 
-/** The listing of every tool, computed at build time (scripts/build.mjs); absent when running from source. */
-declare const __TOOL_LISTING__: Tool[] | undefined;
+type Io = "input" | "output";
 
-export function listTools(tools: readonly AnyToolDefinition[]): Tool[] {
-  // Converting eleven zod schemas to JSON Schema is ~7 ms of a ~100 ms start: the bundle ships the result.
-  const prebuilt =
-    typeof __TOOL_LISTING__ === "undefined" ? undefined : new Map(__TOOL_LISTING__.map((tool) => [tool.name, tool]));
-  return tools.map((tool) => prebuilt?.get(tool.name) ?? describeTool(tool));
+const converted: Record<Io, WeakMap<z.ZodType, Record<string, unknown>>> = {
+  input: new WeakMap(),
+  output: new WeakMap(),
+};
+
+/** The JSON Schema a client reads for this zod schema, converted on first use and then shared. */
+export function toolJsonSchema(schema: z.ZodType, io: Io): Record<string, unknown> {
+  let json = converted[io].get(schema);
+  if (!json) {
+    json = compactJsonSchema(schema, io);
+    converted[io].set(schema, json);
+  }
+  return json;
 }
 
-export function describeTool(tool: AnyToolDefinition): Tool {
+/**
+ * A zod schema as the SDK takes it (Standard Schema with JSON Schema): zod validates (a tool's results, before
+ * they leave), `describeIssues` writes the message of a failure, and tools/list shows the compact, portable JSON
+ * Schema.
+ */
+export function registeredSchema<S extends z.ZodType>(
+  schema: S,
+  io: Io,
+  describeIssues: (error: z.ZodError) => string = (error) => z.prettifyError(error),
+): StandardSchemaWithJSON<z.input<S>, z.output<S>> {
+  const jsonSchema = () => toolJsonSchema(schema, io);
   return {
-    name: tool.name,
-    description: tool.description,
-    inputSchema: compactJsonSchema(tool.inputSchema, "input") as Tool["inputSchema"],
-    outputSchema: compactJsonSchema(tool.outputSchema, "output") as Tool["outputSchema"],
-    annotations: tool.annotations,
+    "~standard": {
+      version: 1,
+      vendor: "exa-webhooks-mcp",
+      validate(value) {
+        const result = schema.safeParse(value);
+        return result.success ? { value: result.data } : { issues: [{ message: describeIssues(result.error) }] };
+      },
+      jsonSchema: { input: jsonSchema, output: jsonSchema },
+    },
   };
 }
 
 /**
- * JSON Schema from zod without `$schema`, without `propertyNames: {type: string}` (implied by JSON) and, for
- * outputs, without `additionalProperties`, `required` and descriptions (they constrain a writer; a reader of
- * structuredContent gains little from them and pays for them on every turn: the tool text explains the data).
- * Inputs keep `additionalProperties: false`: it tells a model unknown fields are refused.
+ * A tool's input schema as the SDK lists it, while the tool validates its arguments itself (src/server.ts), in
+ * one place: the SDK's validation cannot keep our wording. It prefixes every refusal with its own "Input
+ * validation error: Invalid arguments for tool X:", has no place for the sandbox marker a sandbox answer starts
+ * with, and refuses non-object arguments before any schema runs (src/tools/call-guard.ts answers those). So the
+ * SDK gets the arguments as sent, and tools/list still shows the real schema.
  */
-export function compactJsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, unknown> {
+export function listedInputSchema<S extends z.ZodType>(schema: S): StandardSchemaWithJSON<unknown, unknown> {
+  const jsonSchema = () => toolJsonSchema(schema, "input");
+  return {
+    "~standard": {
+      version: 1,
+      vendor: "exa-webhooks-mcp",
+      validate: (value) => ({ value }),
+      jsonSchema: { input: jsonSchema, output: jsonSchema },
+    },
+  };
+}
+
+/**
+ * JSON Schema from zod, compact and portable: no `$schema`, no `propertyNames: {type: string}` (implied by JSON),
+ * a nullable field as `anyOf` branches with one `type` each (clients that map schemas onto single-type
+ * dialects reject type arrays), and a free-form record as `additionalProperties: true` instead of an empty
+ * schema. Outputs keep `required` (a client validates results with it) but drop descriptions and
+ * `additionalProperties`: the tool text explains the data. Inputs keep `additionalProperties: false`: it tells a
+ * model that unknown fields are refused.
+ */
+export function compactJsonSchema(schema: z.ZodType, io: Io): Record<string, unknown> {
   const json = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as Record<string, unknown>;
   delete json.$schema;
   return prune(json, io === "output") as Record<string, unknown>;
@@ -42,12 +84,28 @@ function prune(node: unknown, isOutput: boolean): unknown {
   const result: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
     if (key === "propertyNames" && isPlainStringSchema(value)) continue;
-    if (isOutput && key === "additionalProperties" && value === false) continue;
-    if (isOutput && (key === "required" || key === "description")) continue;
-    if (isOutput && key === "additionalProperties" && value && typeof value === "object") continue;
+    if (key === "additionalProperties") {
+      if (isOutput && (value === false || (value && typeof value === "object"))) continue;
+      if (isEmptySchema(value)) {
+        result[key] = true;
+        continue;
+      }
+    }
+    if (isOutput && key === "description") continue;
     result[key] = prune(value, isOutput);
   }
-  return result;
+  return Array.isArray(result.type) ? splitTypeArray(result) : result;
+}
+
+/** `{type: ["string", "null"], ...rest}` → `{anyOf: [{type: "string", ...rest}, {type: "null"}]}`. */
+function splitTypeArray(node: Record<string, unknown>): Record<string, unknown> {
+  const { type, description, ...rest } = node;
+  const branches = (type as string[]).map((one) => (one === "null" ? { type: "null" } : { type: one, ...rest }));
+  return { ...(description === undefined ? {} : { description }), anyOf: branches };
+}
+
+function isEmptySchema(value: unknown): boolean {
+  return !!value && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 0;
 }
 
 function isPlainStringSchema(value: unknown): boolean {

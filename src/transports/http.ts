@@ -1,7 +1,10 @@
-// Streamable HTTP at /mcp, stateless: each request gets a fresh server and transport, so nothing leaks
-// between clients. Binds loopback by default and checks Host/Origin against DNS rebinding.
+// Streamable HTTP at /mcp, stateless: the SDK's createMcpHandler builds a fresh server for every request, in
+// the protocol generation that request speaks (2026-07-28 per request, or a 2025 client's initialize and its
+// follow-ups), so nothing leaks between clients. Binds loopback by default and checks Host/Origin in front of
+// the handler against DNS rebinding.
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { toNodeHandler } from "@modelcontextprotocol/node";
+import { createMcpHandler } from "@modelcontextprotocol/server";
 import type { Config } from "../config.js";
 import { createServer, type ServerDependencies } from "../server.js";
 
@@ -16,7 +19,6 @@ export interface RunningHttpServer {
 }
 
 const LOOPBACK_NAMES = ["127.0.0.1", "localhost", "[::1]", "::1"];
-const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 export async function serveHttp(
   config: Config,
@@ -32,6 +34,8 @@ export async function serveHttp(
       .map((host) => host.trim().toLowerCase())
       .filter(Boolean),
   ]);
+  const mcp = createMcpHandler(({ era }) => createServer(config, dependencies, { era }));
+  const serveMcp = toNodeHandler(mcp);
 
   const httpServer = createHttpServer((request, response) => {
     handle(request, response).catch(() => {
@@ -49,16 +53,7 @@ export async function serveHttp(
       response.setHeader("allow", "POST");
       return sendJsonError(response, 405, "Method not allowed: POST JSON-RPC to /mcp");
     }
-    const body = await readJsonBody(request);
-    if (body === undefined) return sendJsonError(response, 400, "Parse error: the body must be JSON-RPC in JSON");
-    const server = createServer(config, dependencies);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-    response.on("close", () => {
-      transport.close().catch(() => {});
-      server.close().catch(() => {});
-    });
-    await server.connect(transport);
-    await transport.handleRequest(request, response, body);
+    await serveMcp(request, response);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -72,11 +67,13 @@ export async function serveHttp(
   announce(url);
   return {
     url,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await mcp.close().catch(() => {});
+      await new Promise<void>((resolve) => {
         httpServer.closeAllConnections();
         httpServer.close(() => resolve());
-      }),
+      });
+    },
   };
 }
 
@@ -99,21 +96,6 @@ function hostnameOf(url: string): string {
     return new URL(url).hostname.toLowerCase();
   } catch {
     return "";
-  }
-}
-
-async function readJsonBody(request: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
-  } catch {
-    return undefined;
   }
 }
 

@@ -211,8 +211,7 @@ describe("emulator command", () => {
 
 describe("--http --sandbox", () => {
   it("prints the /mcp URL and serves the sandbox over Streamable HTTP", async () => {
-    const { Client } = await import("@modelcontextprotocol/sdk/client/index.js");
-    const { StreamableHTTPClientTransport } = await import("@modelcontextprotocol/sdk/client/streamableHttp.js");
+    const { Client, StreamableHTTPClientTransport } = await import("@modelcontextprotocol/client");
     const child = spawn(process.execPath, [BIN_PATH, "--http", "--port", "0", "--sandbox"], {
       env: { PATH: process.env.PATH ?? "" },
       stdio: ["ignore", "pipe", "pipe"],

@@ -174,7 +174,7 @@ function parseLines(stdout: string): Record<string, unknown>[] {
 }
 
 describe("tools/list of the built server", () => {
-  it("is exactly what the server computes from source (the bundle ships it prebuilt)", async () => {
+  it("is exactly what the server computes from source (both convert the schemas at run time)", async () => {
     const { startHarness } = await import("../helpers/harness.js");
     const fromSource = await startHarness({ emulator, flags: { sandbox: true } });
     const built = await spawnBuiltServer(["--sandbox"]);

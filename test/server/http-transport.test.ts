@@ -1,6 +1,5 @@
 // Streamable HTTP at /mcp: the same server over HTTP, loopback by default, Host/Origin checked.
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";

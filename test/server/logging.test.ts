@@ -1,5 +1,4 @@
 // MCP logging: the capability is declared, logging/setLevel works, and retries reach the client as messages.
-import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Harness, startHarness, TEST_API_KEY } from "../helpers/harness.js";
 
@@ -16,7 +15,7 @@ describe("logging", () => {
     expect(harness.client.getServerCapabilities()?.logging).toBeDefined();
     await harness.client.setLoggingLevel("debug");
     const messages: { level: string; data: unknown }[] = [];
-    harness.client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
+    harness.client.setNotificationHandler("notifications/message", (notification) => {
       messages.push(notification.params);
     });
     harness.emulator.faults.add({ status: 503 });
@@ -31,7 +30,7 @@ describe("logging", () => {
   it("reports diagnosis progress per webhook", async () => {
     await harness.client.setLoggingLevel("info");
     const messages: string[] = [];
-    harness.client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
+    harness.client.setNotificationHandler("notifications/message", (notification) => {
       messages.push(String(notification.params.data));
     });
     const webhook = harness.emulator.store.createWebhook({ url: "https://example.com/h", events: ["webset.idle"] });
@@ -46,7 +45,7 @@ describe("logging", () => {
   it("honours the level: warnings are not sent when the client asked for errors only", async () => {
     await harness.client.setLoggingLevel("error");
     const messages: unknown[] = [];
-    harness.client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
+    harness.client.setNotificationHandler("notifications/message", (notification) => {
       messages.push(notification.params);
     });
     harness.emulator.faults.add({ status: 503 });

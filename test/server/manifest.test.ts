@@ -2,8 +2,8 @@
 // the host will, map the key without leaking a placeholder, and list exactly the tools and prompts the server
 // serves. With @anthropic-ai/mcpb installed, mcpb's own schema and variable substitution check it too.
 import { readFileSync } from "node:fs";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnBuiltServer } from "../helpers/harness.js";
 

@@ -26,14 +26,17 @@ describe("instructions", () => {
 });
 
 describe("resources", () => {
-  it("lists the static resources and the webhook template", async () => {
+  it("lists the static resources and the webhook and event-type templates", async () => {
     const { resources } = await harness.client.listResources();
     expect(resources.map((resource) => resource.uri).sort()).toEqual([
       "exa-webhooks://event-types",
       "exa-webhooks://webhooks",
     ]);
     const { resourceTemplates } = await harness.client.listResourceTemplates();
-    expect(resourceTemplates.map((template) => template.uriTemplate)).toEqual(["exa-webhooks://webhooks/{webhookId}"]);
+    expect(resourceTemplates.map((template) => template.uriTemplate).sort()).toEqual([
+      "exa-webhooks://event-types/{eventType}",
+      "exa-webhooks://webhooks/{webhookId}",
+    ]);
   });
 
   it("event-types has all 19 types and not the removed import.processing", async () => {
@@ -81,7 +84,10 @@ describe("prompts", () => {
   it("lists both prompts with their arguments", async () => {
     const { prompts } = await harness.client.listPrompts();
     const byName = new Map(prompts.map((prompt) => [prompt.name, prompt]));
-    expect(byName.get("triage_webhook_failures")?.arguments?.map((arg) => arg.name)).toEqual(["webhookId"]);
+    expect(byName.get("triage_webhook_failures")?.arguments?.map((arg) => [arg.name, arg.required])).toEqual([
+      ["webhookId", false],
+      ["eventType", false],
+    ]);
     expect(byName.get("setup_webhook")?.arguments?.map((arg) => [arg.name, arg.required])).toEqual([
       ["url", true],
       ["purpose", false],

@@ -253,7 +253,6 @@ describe("progress and cancellation", () => {
     const updates: { progress: number; message?: string }[] = [];
     const result = await harness.client.callTool(
       { name: "diagnose_failures", arguments: { webhookId: id } },
-      undefined,
       {
         onprogress: (progress) => updates.push(progress),
       },
@@ -273,9 +272,12 @@ describe("progress and cancellation", () => {
     });
     emulator.faults.latencyMs = 20;
     const controller = new AbortController();
-    const pending = harness.client.callTool({ name: "diagnose_failures", arguments: { webhookId: id } }, undefined, {
-      signal: controller.signal,
-    });
+    const pending = harness.client.callTool(
+      { name: "diagnose_failures", arguments: { webhookId: id } },
+      {
+        signal: controller.signal,
+      },
+    );
     const attemptRequests = () => emulator.requests.filter((request) => request.path.endsWith("/attempts")).length;
     while (attemptRequests() < 5) await new Promise((resolve) => setTimeout(resolve, 5));
     controller.abort();

@@ -1,7 +1,6 @@
 // redeliver_events end to end in memory: a real MCP client, the emulator as Exa, and a receiver on
 // 127.0.0.1 that checks Exa-Signature with its own HMAC code. A tripwire on fetch refuses (and records)
 // any request to a non-loopback address, so a refusal test can never send traffic off the machine.
-import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
 import { type Harness, startHarness } from "../helpers/harness.js";
@@ -410,7 +409,6 @@ describe("redeliver_events limits", () => {
     const controller = new AbortController();
     const pending = (harness as Harness).client.callTool(
       { name: "redeliver_events", arguments: { webhookId: WEBHOOK_ID, eventIds: ids, dryRun: false } },
-      undefined,
       { signal: controller.signal, onprogress: (progress) => updates.push(progress.progress) },
     );
     while (receiver.received.length < 8) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -439,7 +437,7 @@ describe("the secret", () => {
     receiver = await startReceiver(SECRET, () => ({ kind: "answer", status: 500, body: `bad secret? ${SECRET}` }));
     await start({ env: { EXA_WEBHOOK_SECRETS: "" } });
     const seen: string[] = [];
-    (harness as Harness).client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
+    (harness as Harness).client.setNotificationHandler("notifications/message", (notification) => {
       seen.push(JSON.stringify(notification));
     });
     const ids = seedUndelivered(2);
@@ -454,7 +452,6 @@ describe("the secret", () => {
     for (const args of calls) {
       const raw = await (harness as Harness).client.callTool(
         { name: "redeliver_events", arguments: { webhookId: WEBHOOK_ID, ...args } },
-        undefined,
         { onprogress: (progress) => seen.push(JSON.stringify(progress)) },
       );
       seen.push(JSON.stringify(raw));
