@@ -42,7 +42,7 @@ export const MISSING_KEY_TEXT = [
   "EXA_API_KEY is not set, so this tool cannot reach Exa.",
   "Create a key at https://dashboard.exa.ai/api-keys and give it to the server:",
   '- Claude Desktop: add "env": { "EXA_API_KEY": "your-key" } to this server in claude_desktop_config.json, then restart.',
-  "- Claude Code: claude mcp add exa-webhooks -e EXA_API_KEY=your-key -- npx -y exa-webhooks-mcp",
+  "- Claude Code: add the server again with the key: claude mcp add exa-webhooks -e EXA_API_KEY=your-key -- node /abs/path/dist/index.js (the command it runs now).",
   "- Cursor: add the same env block to the server in .cursor/mcp.json.",
   "To try every tool without a key, start the server with --sandbox.",
 ].join("\n");
