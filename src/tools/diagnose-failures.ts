@@ -19,6 +19,12 @@ const MAX_MAX_ATTEMPTS = 200_000;
 /** Attempts between full garbage collections in long scans (see collect-garbage.ts). */
 const ATTEMPTS_PER_COLLECTION = 20_000;
 
+/** A failed page as the short text the scan records (cancellation passes through as itself). */
+function shortError(error: unknown): never {
+  if (error instanceof RequestCancelledError) throw error;
+  throw new Error(shortErrorText(error));
+}
+
 export const diagnoseFailuresTool = defineTool({
   name: "diagnose_failures",
   title: "Diagnose delivery failures",
@@ -58,11 +64,8 @@ export const diagnoseFailuresTool = defineTool({
       sources: {
         getWebhook: (id, signal) => exa.getWebhook(id, signal),
         listWebhooks: (query, signal) => exa.listWebhooks(query, signal),
-        attempts: (query, signal) =>
-          exa.listAttempts(query.webhookId, query, signal).catch((error: unknown) => {
-            if (error instanceof RequestCancelledError) throw error;
-            throw new Error(shortErrorText(error));
-          }),
+        attempts: (query, signal) => exa.listAttempts(query.webhookId, query, signal).catch(shortError),
+        events: (query, signal) => exa.listEvents(query, signal).catch(shortError),
       },
       ...(input.webhookId ? { webhookId: input.webhookId } : {}),
       ...(since ? { since } : {}),
