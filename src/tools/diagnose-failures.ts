@@ -29,7 +29,7 @@ export const diagnoseFailuresTool = defineTool({
   name: "diagnose_failures",
   title: "Diagnose delivery failures",
   description:
-    "Are my Websets webhooks delivering, and if not why? (Search Monitors webhooks cannot be diagnosed: no attempts API.) One call: verdict, failures grouped by cause with a sample and next check, undelivered events and their recovery. No webhookId: all, worst first.",
+    "Are my Websets webhooks delivering, and if not why? (Search Monitors webhooks cannot be diagnosed: no attempts API.) One call: verdict, failures grouped by cause with a sample and next check, missed events (never attempted too) and their redelivery. No webhookId: all, worst first.",
   inputSchema: strictInput({
     webhookId: webhookId.optional().describe("Omit for every webhook."),
     since: z

@@ -170,7 +170,7 @@ describe("redeliver_events dry run (the default)", () => {
   it("takes the never-attempted events of the same diagnosis too, and sends each once", async () => {
     await start({ createdAgoMs: 10 * 3_600_000 });
     const undelivered = seedUndelivered(2, { ageMs: 5 * 3_600_000 });
-    const never = [2, 1].map(
+    const never = [1, 2].map(
       (hours) => emulator.store.addEvent({ type: TYPES[0] as string, createdAt: Date.now() - hours * 3_600_000 }).id,
     );
     emulator.store.addEvent({ type: "import.created", createdAt: Date.now() - 3_600_000 });
