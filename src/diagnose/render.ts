@@ -54,7 +54,11 @@ function statusText(statusCode: number): string {
 }
 
 function typesText(types: readonly string[]): string {
-  const shown = types.slice(0, TYPES_SHOWN).map(inlineSafe).join(", ");
+  // Not .map(inlineSafe): map would pass each index as its length limit.
+  const shown = types
+    .slice(0, TYPES_SHOWN)
+    .map((type) => inlineSafe(type))
+    .join(", ");
   return types.length > TYPES_SHOWN ? `${shown} +${types.length - TYPES_SHOWN} more` : shown;
 }
 
