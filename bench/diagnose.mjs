@@ -2,7 +2,9 @@
 // plain script would do, against (b) one diagnose_failures call through the built server over stdio. Run
 // for a realistic event-type mix and a uniform one: diagnose pages one cursor chain per (type × outcome),
 // so the largest chain bounds it. Issue 14: each run against its floor, max(longest chain, ⌈total pages ÷
-// concurrency⌉) round trips. Also measures list_webhook_attempts text against Exa's raw JSON page.
+// concurrency⌉) round trips. Issue 12: the never-attempted check lists the events of the subscribed types
+// after the scan; its requests are counted apart, and its own floor (⌈event pages ÷ concurrency⌉ round
+// trips) is added to the run's. Also measures list_webhook_attempts text against Exa's raw JSON page.
 import { fileURLToPath } from "node:url";
 import { SUBSCRIBED_TYPES, seedDeliveryHistory, TYPE_MIXES } from "./lib/history.mjs";
 import { callForBench, withBuiltServer } from "./lib/mcp.mjs";
@@ -25,14 +27,17 @@ export async function benchDiagnose(emulatorModule, log) {
   for (const mix of Object.keys(TYPE_MIXES)) {
     const emulator = await emulatorModule.startEmulator();
     try {
+      const endMs = Date.now();
       const webhook = emulator.store.createWebhook({
         url: "https://hooks.acme.dev/api/webhooks/exa",
         events: SUBSCRIBED_TYPES,
+        // Before the history: the never-attempted window never starts before the webhook existed.
+        createdAt: endMs - 15 * 86_400_000,
       });
       const seeded = seedDeliveryHistory(emulator.store, {
         webhookId: webhook.id,
         attempts: ATTEMPTS,
-        endMs: Date.now(),
+        endMs,
         typeWeights: TYPE_MIXES[mix],
       });
       const chains = chainPages(emulator.store, webhook.id);
@@ -78,11 +83,18 @@ export async function benchDiagnose(emulatorModule, log) {
   return { scenarios, listing, markdown: render(scenarios) };
 }
 
-/** Runs fn and counts the requests the emulator received meanwhile. */
+/**
+ * Runs fn and counts the requests the emulator received meanwhile: all, and GET /events apart (the
+ * never-attempted check), with the span of the events phase (first to last events request, plus one latency).
+ */
 async function countingRequests(emulator, fn) {
   emulator.requests.length = 0;
   const result = await fn();
-  return { ...result, requests: emulator.requests.length };
+  const events = emulator.requests.filter((request) => request.path.endsWith("/events"));
+  const eventsPhaseMs = events.length
+    ? Math.max(...events.map((r) => r.at)) - Math.min(...events.map((r) => r.at)) + emulator.faults.latencyMs
+    : 0;
+  return { ...result, requests: emulator.requests.length, eventRequests: events.length, eventsPhaseMs };
 }
 
 /** Pages per (event type × outcome) cursor chain: the longest bounds diagnose's sequential requests. */
@@ -118,12 +130,24 @@ function describeDiagnosis(run, seeded) {
   const diagnosis = run.structured?.webhooks?.[0];
   if (!diagnosis) return "no diagnosis";
   const complete = diagnosis.complete && diagnosis.attemptsScanned === seeded.attempts;
-  return `${diagnosis.verdict}, ${thousands(diagnosis.attemptsScanned)} scanned, ${diagnosis.groups.length} groups${complete ? "" : ", INCOMPLETE"}`;
+  const never = `${diagnosis.events.neverAttempted}/${seeded.neverAttempted} never attempted found`;
+  return `${diagnosis.verdict}, ${thousands(diagnosis.attemptsScanned)} scanned, ${never}, ${diagnosis.groups.length} groups${complete ? "" : ", INCOMPLETE"}`;
 }
 
 function render(scenarios) {
   const rows = [
-    ["mix", "run", "wall ms", "floor ms", "wall ÷ floor", "requests", "peak RSS MB", "bytes for a model", "result"],
+    [
+      "mix",
+      "run",
+      "wall ms",
+      "of it, events ms",
+      "floor ms",
+      "wall ÷ floor",
+      "requests (of them events)",
+      "peak RSS MB",
+      "bytes for a model",
+      "result",
+    ],
   ];
   const targets = [["mix", "target", "measured", ""]];
   for (const { mix, seeded, chains, largestChain, walk, runs } of scenarios) {
@@ -133,21 +157,25 @@ function render(scenarios) {
       thousands(walk.wallMs),
       "",
       "",
+      "",
       thousands(walk.requests),
       fixed(walk.peakRssMb),
       `${fixed(walk.rawBytes / 1e6, 1)} MB raw JSON`,
       `${thousands(walk.attempts)} attempts in ${thousands(walk.pages)} pages`,
     ]);
     for (const run of runs) {
-      const floorMs = floorRoundTrips(chains, run.concurrency ?? DEFAULT_CONCURRENCY) * LATENCY_MS;
+      const lanes = run.concurrency ?? DEFAULT_CONCURRENCY;
+      // The events phase follows the scan: its pages spread over the lanes add to the floor.
+      const floorMs = (floorRoundTrips(chains, lanes) + Math.ceil(run.eventRequests / lanes)) * LATENCY_MS;
       const ratio = run.wallMs / floorMs;
       rows.push([
         mix,
         `(b) diagnose_failures, EXA_MAX_CONCURRENCY=${concurrencyLabel(run)}`,
         thousands(run.wallMs),
+        thousands(run.eventsPhaseMs),
         thousands(floorMs),
         `${fixed(ratio, 2)}×`,
-        thousands(run.requests),
+        `${thousands(run.requests)} (${thousands(run.eventRequests)})`,
         fixed(run.peakRssMb),
         `${thousands(run.textBytes)} B text`,
         `${describeDiagnosis(run, seeded)}; longest chain ${largestChain} pages`,
@@ -189,7 +217,9 @@ function render(scenarios) {
       "it exits. diagnose pages one cursor chain per (event type × outcome) concurrently, so the longest chain " +
       "is a floor on its sequential requests; the floor of a run is max(longest chain, ⌈total pages ÷ " +
       "concurrency⌉) round trips of the emulator's latency (the two probe pages and the one-page empty chains " +
-      "are not in it).",
+      "are not in it), plus ⌈events requests ÷ concurrency⌉ for the never-attempted check, which lists the " +
+      `events of the subscribed types (~${thousands(first.seeded.events)} stored, with small payloads, and ` +
+      `${first.seeded.neverAttempted} more that no attempt carries) after the scan, in concurrent time slices.`,
     "",
     markdownTable(rows),
     "",

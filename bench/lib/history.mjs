@@ -1,6 +1,8 @@
 // A realistic delivery history for one webhook: events over 14 days across 12 subscribed types, most
 // delivered first time, background failures that recover on retry, and incidents (a broken route after a
-// deploy, a rotated secret, an expired certificate, DNS gone) whose retries keep failing.
+// deploy, a rotated secret, an expired certificate, DNS gone) whose retries keep failing. Each attempted
+// event is stored too (created shortly before its first attempt, with a small payload), and a few events
+// of the same types that no attempt carries: what the never-attempted check lists and finds.
 
 export const SUBSCRIBED_TYPES = [
   "webset.created",
@@ -60,14 +62,20 @@ const INCIDENTS = [
   },
   { startMs: 12 * DAY + 20 * HOUR, lengthMs: HOUR, status: 0, body: "getaddrinfo ENOTFOUND hooks.acme.dev" },
 ];
+/** Events stored with no attempt at all, spread over the 14 days. */
+const NEVER_ATTEMPTED_EVENTS = 40;
+/** Exa sends within a second or so of creating the event. */
+const FIRST_ATTEMPT_DELAY_MS = 400;
+
 /** Outside incidents, the share of events whose first delivery fails; tuned so ~20% of attempts fail. */
 const BACKGROUND_FAILURE_RATE = 0.095;
 const RETRY_RECOVERY_RATE = 0.7;
 
 /**
- * Adds exactly `attempts` attempts for webhookId, deterministic for a seed; typeWeights from TYPE_MIXES.
+ * Adds exactly `attempts` attempts for webhookId and their events, plus NEVER_ATTEMPTED_EVENTS events of the
+ * same types without attempts; deterministic for a seed; typeWeights from TYPE_MIXES.
  * @param {import("../../src/sandbox/emulator.js").EmulatorStore} store
- * @returns {{ attempts: number, failed: number, events: number }}
+ * @returns {{ attempts: number, failed: number, events: number, neverAttempted: number, startMs: number }}
  */
 export function seedDeliveryHistory(store, { webhookId, attempts: target, endMs, typeWeights, seed = 7 }) {
   const random = mulberry32(seed);
@@ -75,6 +83,7 @@ export function seedDeliveryHistory(store, { webhookId, attempts: target, endMs,
   // About 0.88 events per attempt: the rest are retries.
   const stepMs = SPAN_MS / (target * 0.88);
   const inputs = [];
+  const stored = [];
   let failed = 0;
   let events = 0;
   const add = (eventId, eventType, at, attempt, outcome) => {
@@ -96,6 +105,7 @@ export function seedDeliveryHistory(store, { webhookId, attempts: target, endMs,
     events++;
     const eventId = `event_${randomId(random)}`;
     const eventType = pick(SUBSCRIBED_TYPES, typeWeights, random);
+    stored.push({ id: eventId, type: eventType, createdAt: Math.round(at) - FIRST_ATTEMPT_DELAY_MS });
     const incidentAt = (ms) =>
       INCIDENTS.find((i) => ms - startMs >= i.startMs && ms - startMs < i.startMs + i.lengthMs);
     const first = incidentAt(at) ?? (random() < BACKGROUND_FAILURE_RATE ? pickWeighted(BACKGROUND, random) : undefined);
@@ -112,7 +122,20 @@ export function seedDeliveryHistory(store, { webhookId, attempts: target, endMs,
     }
   }
   store.addAttempts(inputs);
-  return { attempts: inputs.length, failed, events };
+  for (let i = 0; i < NEVER_ATTEMPTED_EVENTS; i++) {
+    const at = startMs + HOUR + ((SPAN_MS - 2 * HOUR) * (i + random())) / NEVER_ATTEMPTED_EVENTS;
+    stored.push({ id: `event_${randomId(random)}`, type: pick(SUBSCRIBED_TYPES, typeWeights, random), createdAt: at });
+  }
+  stored.sort((a, b) => a.createdAt - b.createdAt);
+  for (const event of stored) {
+    const data = {
+      id: `witem_${event.id.slice(6)}`,
+      object: "webset_item",
+      createdAt: new Date(event.createdAt).toISOString(),
+    };
+    store.addEvent({ ...event, createdAt: Math.round(event.createdAt), data });
+  }
+  return { attempts: inputs.length, failed, events, neverAttempted: NEVER_ATTEMPTED_EVENTS, startMs };
 }
 
 function pick(values, weights, random) {

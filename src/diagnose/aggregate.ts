@@ -3,10 +3,12 @@
 // total tie-break) and the result is identical for any insertion order.
 //
 // Memory: one small integer per distinct event (two attempt numbers), one record per (category, status)
-// group, and the timestamps of failures newer than the newest success seen so far (needed for
-// consecutiveFailures when attempts arrive out of order; tiny for a healthy webhook, bounded by the scan's
-// maxAttempts for a failing one). Never a list of attempts. Each attempt's timestamp is parsed once, by
-// whoever read the attempt, and comes in with it.
+// group, two instants per event that had a failed attempt (its first and last failure: the undelivered
+// list's order, its age against Exa's retention, and "may still be retried"), and the timestamps of failures
+// newer than the newest success seen so far (needed for consecutiveFailures when attempts arrive out of
+// order; tiny for a healthy webhook, bounded by the scan's maxAttempts for a failing one). Never a list of
+// attempts. Each attempt's timestamp is parsed once, by whoever read the attempt, and comes in with it.
+// The per-event map doubles as the set of attempted event ids (attempted()): the never-attempted check asks it.
 import type { WebhookAttempt } from "../exa/schemas.js";
 import { sanitizeResponseText } from "../format/untrusted.js";
 import { classifyAttempt } from "./classify.js";
@@ -47,9 +49,25 @@ interface GroupState {
   sampleUrl: string;
 }
 
+/** Undelivered events (of counted types) as ids, newest first, and how many are too old or too new. */
+export interface UndeliveredEvents {
+  /** At most `keep`, by first failed attempt, newest first (ties by id). */
+  ids: string[];
+  /** First attempt older than `expiredBeforeMs`. */
+  expired: number;
+  /** A failed attempt at or after `recentFromMs`. */
+  recent: number;
+}
+
 export interface AttemptAggregator {
   /** `attemptedMs` is the attempt's parsed attemptedAt, when the caller already has it. */
   add(attempt: WebhookAttempt, attemptedMs?: number): void;
+  /** Some added attempt carries this event id (looked up under `eventType` first: an event has one type). */
+  attempted(eventId: string, eventType?: string): boolean;
+  undelivered(
+    countEventsOf: (eventType: string) => boolean,
+    options: { keep: number; expiredBeforeMs: number; recentFromMs: number },
+  ): UndeliveredEvents;
   /**
    * `countEventsOf` says which event types' events may be counted (both outcomes read in full); the others
    * are listed in events.uncountedEventTypes. Default: all.
@@ -102,7 +120,7 @@ function countEventOutcomes(
   eventsByType: Map<string, Map<string, number>>,
   countEventsOf: (eventType: string) => boolean,
 ): EventOutcomes {
-  const outcomes: EventOutcomes = { total: 0, delivered: 0, recovered: 0, undelivered: 0 };
+  const outcomes: EventOutcomes = { total: 0, delivered: 0, recovered: 0, undelivered: 0, neverAttempted: 0 };
   const uncounted: string[] = [];
   for (const [eventType, events] of eventsByType) {
     if (!countEventsOf(eventType)) {
@@ -122,8 +140,13 @@ function countEventOutcomes(
   return outcomes;
 }
 
+const isUndelivered = (packed: number) => packed % (FIELD_MAX + 1) === 0;
+
 export function createAttemptAggregator(options: AttemptAggregatorOptions = {}): AttemptAggregator {
   const eventsByType = new Map<string, Map<string, number>>();
+  /** Per event with a failed attempt: its first and last failure (ms). */
+  const firstFailureMs = new Map<string, number>();
+  const lastFailureMs = new Map<string, number>();
   const groups = new Map<string, GroupState>();
   let attemptsScanned = 0;
   let failedAttempts = 0;
@@ -161,6 +184,10 @@ export function createAttemptAggregator(options: AttemptAggregatorOptions = {}):
 
   function recordFailure(attempt: WebhookAttempt, at: Instant): void {
     failedAttempts++;
+    const first = firstFailureMs.get(attempt.eventId);
+    if (first === undefined || at.ms < first) firstFailureMs.set(attempt.eventId, at.ms);
+    const last = lastFailureMs.get(attempt.eventId);
+    if (last === undefined || at.ms > last) lastFailureMs.set(attempt.eventId, at.ms);
     lastFailure = newerOf(lastFailure, at);
     if (at.ms > lastSuccessMs) recentFailureMs.push(at.ms);
 
@@ -200,6 +227,30 @@ export function createAttemptAggregator(options: AttemptAggregatorOptions = {}):
       recordEvent(attempt);
       if (attempt.successful) recordSuccess(at);
       else recordFailure(attempt, at);
+    },
+
+    attempted(eventId, eventType) {
+      if (eventType !== undefined && eventsByType.get(eventType)?.has(eventId)) return true;
+      for (const [type, events] of eventsByType) if (type !== eventType && events.has(eventId)) return true;
+      return false;
+    },
+
+    undelivered(countEventsOf, { keep, expiredBeforeMs, recentFromMs }) {
+      const found: { id: string; ms: number }[] = [];
+      let expired = 0;
+      let recent = 0;
+      for (const [eventType, events] of eventsByType) {
+        if (!countEventsOf(eventType)) continue;
+        for (const [id, packed] of events) {
+          if (!isUndelivered(packed)) continue;
+          const first = firstFailureMs.get(id) ?? Number.NEGATIVE_INFINITY;
+          if (first < expiredBeforeMs) expired++;
+          if ((lastFailureMs.get(id) ?? Number.NEGATIVE_INFINITY) >= recentFromMs) recent++;
+          found.push({ id, ms: first });
+        }
+      }
+      found.sort((a, b) => b.ms - a.ms || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      return { ids: found.slice(0, keep).map((event) => event.id), expired, recent };
     },
 
     result(countEventsOf = () => true) {

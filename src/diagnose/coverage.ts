@@ -23,6 +23,10 @@ export function causeText(cause: CutCause): string {
         cause.unreadOutcomes.length > 0 ? ` before any ${outcomesText(cause.unreadOutcomes)} were read` : "";
       return `the time budget ran out after ${cause.scanned} attempts${unread}; retry, or narrow with since/eventType`;
     }
+    case "eventsCut":
+      return cause.reason === "budget"
+        ? `the time budget ran out listing events of its types after ${cause.listed}: more never-attempted events may exist; retry, or narrow with since`
+        : `listing events of its types failed after ${cause.listed}: ${cause.error ?? "error"}; more never-attempted events may exist`;
     case "partitionFailed":
       return `${partitionName(cause)} failed: ${cause.error}`;
   }
@@ -37,6 +41,8 @@ export function shortCauseText(cause: CutCause): string {
       return `stopped at maxAttempts=${cause.maxAttempts}`;
     case "budget":
       return "the time budget ran out";
+    case "eventsCut":
+      return cause.reason === "budget" ? "the time budget ran out listing events" : "listing events failed";
     case "partitionFailed":
       return `${partitionName(cause)} failed`;
   }
@@ -44,7 +50,13 @@ export function shortCauseText(cause: CutCause): string {
 
 /** Causes in a fixed order (cap, time, failed pages by name, since), whatever order the scan met them in. */
 export function sortCauses(causes: readonly CutCause[]): CutCause[] {
-  const order: Record<CutCause["kind"], number> = { maxAttempts: 0, budget: 1, partitionFailed: 2, since: 3 };
+  const order: Record<CutCause["kind"], number> = {
+    maxAttempts: 0,
+    budget: 1,
+    partitionFailed: 2,
+    eventsCut: 3,
+    since: 4,
+  };
   return [...causes].sort((a, b) => {
     const byKind = order[a.kind] - order[b.kind];
     if (byKind !== 0) return byKind;
@@ -140,6 +152,11 @@ export function unreadCauses(causes: Causes): CutCause[] {
 /** Some page of this outcome could not be read (a failed page, not a cap or the clock). */
 export function outcomePagesFailed(causes: Causes, outcome: Outcome): boolean {
   return (causes ?? []).some((cause) => cause.kind === "partitionFailed" && cause.outcome === outcome);
+}
+
+/** A page of events still failed: never-attempted events may be missing from the count. */
+export function eventsListingFailed(causes: Causes): boolean {
+  return (causes ?? []).some((cause) => cause.kind === "eventsCut" && cause.reason === "failed");
 }
 
 /** "failed", "successful", or both: how the text names a set of outcomes. */

@@ -3,6 +3,7 @@
 
 import type { Page, Webhook } from "../exa/schemas.js";
 import { plural } from "../format/words.js";
+import type { EventPageSource } from "./never-attempted.js";
 import { rankDiagnoses } from "./rank.js";
 import { type AttemptPageSource, scanWebhookAttempts } from "./scan.js";
 import type { DiagnosisReport, WebhookDiagnosis } from "./types.js";
@@ -15,6 +16,8 @@ export interface FleetSources {
   getWebhook(webhookId: string, signal: AbortSignal): Promise<Webhook>;
   listWebhooks(query: { limit: number; cursor?: string }, signal: AbortSignal): Promise<Page<Webhook>>;
   attempts: AttemptPageSource;
+  /** GET /v0/events, for the never-attempted check. */
+  events: EventPageSource;
 }
 
 export interface FleetOptions {
@@ -76,6 +79,8 @@ export async function diagnoseFleet(options: FleetOptions): Promise<DiagnosisRep
     const diagnosis = await scanWebhookAttempts({
       webhook,
       source: sources.attempts,
+      events: sources.events,
+      now: options.now.getTime(),
       ...(options.since ? { since: options.since } : {}),
       ...(options.eventType ? { eventType: options.eventType } : {}),
       maxAttempts: options.maxAttempts,

@@ -4,12 +4,20 @@ export { type AttemptAggregator, type AttemptAggregatorOptions, createAttemptAgg
 export { classifyAttempt } from "./classify.js";
 export { diagnoseFleet, type FleetOptions, type FleetSources, MAX_FLEET_WEBHOOKS } from "./fleet.js";
 export { hintFor } from "./hints.js";
+export {
+  EVENTS_PAGE_LIMIT,
+  type EventPageSource,
+  type EventsQuery,
+  type ListedEvent,
+} from "./never-attempted.js";
 export { rankDiagnoses, VERDICT_RANK } from "./rank.js";
 export { type RenderOptions, renderDiagnosis } from "./render.js";
 export {
   ATTEMPTS_PAGE_LIMIT,
   type AttemptPageSource,
   type AttemptsQuery,
+  EVENT_RETENTION_MS,
+  NEW_EVENT_GRACE_MS,
   type ScanOptions,
   scanWebhookAttempts,
 } from "./scan.js";
@@ -22,7 +30,10 @@ export type {
   DiagnosisGroup,
   DiagnosisReport,
   EventOutcomes,
+  MissedEvents,
+  NeverAttemptedCheck,
   Outcome,
+  RecoveryFacts,
   Verdict,
   WebhookDiagnosis,
 } from "./types.js";
@@ -30,6 +41,7 @@ export {
   CATEGORIES,
   cutCauseSchema,
   diagnosisReportSchema,
+  MISSED_IDS_SHOWN,
   OUTCOMES,
   toStructuredReport,
   VERDICTS,

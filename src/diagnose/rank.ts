@@ -15,12 +15,12 @@ export const VERDICT_RANK: Record<Verdict, number> = {
   healthy: 5,
 };
 
-/** Worst first: verdict rank, then undelivered events, failure rate, failed attempts, then webhook id. */
+/** Worst first: verdict rank, then missed events (undelivered + never attempted), failure rate, failed attempts, then webhook id. */
 export function rankDiagnoses(diagnoses: readonly WebhookDiagnosis[]): WebhookDiagnosis[] {
   return [...diagnoses].sort(
     (a, b) =>
       VERDICT_RANK[a.verdict] - VERDICT_RANK[b.verdict] ||
-      b.events.undelivered - a.events.undelivered ||
+      b.events.undelivered + b.events.neverAttempted - (a.events.undelivered + a.events.neverAttempted) ||
       b.failureRate - a.failureRate ||
       b.failedAttempts - a.failedAttempts ||
       (a.webhookId < b.webhookId ? -1 : a.webhookId > b.webhookId ? 1 : 0),

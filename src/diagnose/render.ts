@@ -35,11 +35,11 @@ const TYPES_SHOWN = 3;
 const OMISSION_RESERVE = 120;
 /** Longest incomplete-scan reason shown. */
 const REASON_SHOWN_CHARS = 400;
-/**
- * How far before the oldest scanned attempt the recovery listing starts: an event is created shortly before
- * its first delivery attempt, so listing from the attempt itself would miss the oldest undelivered event.
- */
-const RECOVERY_LEAD_MS = 3_600_000;
+/** Longest webhook name shown on its line. */
+const LABEL_SHOWN_CHARS = 40;
+/** redeliver_events' default maxEvents: more missed events than this need it raised. */
+const REDELIVER_DEFAULT_MAX = 100;
+const REDELIVER_MAX = 1000;
 
 const bytes = (text: string) => Buffer.byteLength(text, "utf8");
 
@@ -54,7 +54,11 @@ function statusText(statusCode: number): string {
 }
 
 function typesText(types: readonly string[]): string {
-  const shown = types.slice(0, TYPES_SHOWN).map(inlineSafe).join(", ");
+  // Not .map(inlineSafe): map would pass each index as its length limit.
+  const shown = types
+    .slice(0, TYPES_SHOWN)
+    .map((type) => inlineSafe(type))
+    .join(", ");
   return types.length > TYPES_SHOWN ? `${shown} +${types.length - TYPES_SHOWN} more` : shown;
 }
 
@@ -75,7 +79,8 @@ function causesShown(causes: readonly CutCause[]): string {
 /** Event counts, and which types were left out because an outcome of theirs was not read in full. */
 function eventsText(d: WebhookDiagnosis): string {
   const uncounted = d.events.uncountedEventTypes ?? [];
-  const counts = `${d.events.undelivered} of ${plural(d.events.total, "event")} undelivered`;
+  const never = d.events.neverAttempted > 0 ? `, ${d.events.neverAttempted} never attempted` : "";
+  const counts = `${d.events.undelivered} of ${plural(d.events.total, "event")} undelivered${never}`;
   if (uncounted.length === 0) return counts;
   if (d.events.total === 0) return "events not counted (no event type had both outcomes read in full)";
   return `${counts} (${plural(uncounted.length, "event type")} not counted: an outcome not read in full)`;
@@ -119,11 +124,20 @@ function unknownHeadline(d: WebhookDiagnosis, who: string, url: string): string 
   );
 }
 
+/** The webhook's id, and its name when it has one: users know their webhooks by name. */
+function webhookName(d: WebhookDiagnosis): string {
+  const label = inlineSafe(d.label, LABEL_SHOWN_CHARS);
+  return label ? `${inlineSafe(d.webhookId)} (${label})` : inlineSafe(d.webhookId);
+}
+
 /** The answer line for one webhook; an incomplete scan says so here, not only in the coverage line. */
 function headline(d: WebhookDiagnosis, skipSince = false): string {
-  const who = `${inlineSafe(d.webhookId)} ${d.verdict}`;
+  const who = `${webhookName(d)} ${d.verdict}`;
   const url = inlineSafe(d.url);
   const failures = failuresText(d);
+  if (d.attemptsScanned === 0 && d.events.neverAttempted > 0 && d.verdict !== "inactive") {
+    return `${who}: no delivery attempts, yet ${plural(d.events.neverAttempted, "event")} of its types were never attempted. ${url}${incompleteNote(d, skipSince)}`;
+  }
   switch (d.verdict) {
     case "inactive":
       return `${who}: Exa is not delivering to ${url} at all (status inactive). History: ${failures}.${incompleteNote(d, skipSince)}`;
@@ -169,17 +183,63 @@ function compactGroup(g: DiagnosisGroup): string {
   return `- ${groupTitle(g)}\n  next: ${g.hint}`;
 }
 
+/** The exact redeliver_events call that takes this diagnosis' missed events (a dry run first). */
+function redeliverCall(d: WebhookDiagnosis, missed: number): string {
+  const args: Record<string, unknown> = { webhookId: d.webhookId, undelivered: true };
+  if (d.recovery?.since) args.since = d.recovery.since;
+  if (missed > REDELIVER_DEFAULT_MAX) args.maxEvents = Math.min(missed, REDELIVER_MAX);
+  return `redeliver_events ${inlineSafe(JSON.stringify(args))}`;
+}
+
+/** Types whose never-attempted events could not be judged: their attempts were not read in full. */
+function unjudgedTypes(d: WebhookDiagnosis): string[] {
+  const check = d.recovery?.neverAttempted;
+  return check?.kind === "listed" || check?.kind === "unjudged" ? check.unjudgedTypes : [];
+}
+
+/**
+ * What was missed (undelivered + never attempted), what of it is gone or may still be retried, and the
+ * exact next calls: redeliver_events to replay it, list_events (with the subscribed types) to look first.
+ */
 function recoveryText(d: WebhookDiagnosis): string | undefined {
-  if (d.events.undelivered === 0 || d.window.from === null) return undefined;
-  const fromMs = Date.parse(d.window.from);
-  const start = Number.isNaN(fromMs) ? inlineSafe(d.window.from) : new Date(fromMs - RECOVERY_LEAD_MS).toISOString();
-  return `Recover the ${plural(d.events.undelivered, "undelivered event")}: Exa has no redeliver endpoint, so after the fix call list_events {createdAfter: "${start}"} (an hour before the oldest scanned attempt: events are created shortly before their first delivery) and re-process them; make handlers idempotent on the event id, which also makes re-processing the few already delivered harmless.`;
+  const { undelivered, neverAttempted } = d.events;
+  const missed = undelivered + neverAttempted;
+  const lines: string[] = [];
+  if (missed > 0) {
+    const facts = d.recovery;
+    const notes: string[] = [];
+    if (facts?.undeliveredExpired)
+      notes.push(`${facts.undeliveredExpired} of them older than 60 days: Exa has deleted them, they are gone`);
+    if (facts?.undeliveredRecent)
+      notes.push(`${plural(facts.undeliveredRecent, "failure")} newer than one hour: Exa may still be retrying`);
+    const listArgs: Record<string, unknown> = {};
+    if (facts?.subscribedTypes.length) listArgs.types = facts.subscribedTypes;
+    if (facts?.listEventsFrom) listArgs.createdAfter = facts.listEventsFrom;
+    lines.push(
+      sentence(
+        `Recover ${plural(missed, "missed event")} (${undelivered} undelivered, ${neverAttempted} never attempted)${notes.length ? `; ${notes.join("; ")}` : ""}`,
+      ),
+      `Next, after the fix: ${redeliverCall(d, missed)} shows the plan (a dry run); add "dryRun":false to replay them signed like Exa (which has no redeliver endpoint). To look first: list_events ${inlineSafe(JSON.stringify(listArgs))}. Make handlers idempotent on the event id.`,
+    );
+  }
+  const unjudged = unjudgedTypes(d);
+  if (unjudged.length > 0) {
+    lines.push(
+      `Never-attempted events could not be judged for ${typesText(unjudged)}: their attempts were not read in full.`,
+    );
+  }
+  return lines.length > 0 ? lines.join("\n") : undefined;
 }
 
 function coverageText(d: WebhookDiagnosis): string {
   const range = d.window.from && d.window.to ? ` from ${d.window.from} to ${d.window.to}` : "";
+  const check = d.recovery?.neverAttempted;
+  const events =
+    check?.kind === "listed"
+      ? `, and ${plural(check.listed, "event")} of its types from ${check.from} to ${check.to}`
+      : "";
   const state = d.complete ? "complete" : `incomplete: ${reasonText(d)}`;
-  return sentence(`Coverage: scanned ${plural(d.attemptsScanned, "attempt")}${range}; ${state}`);
+  return sentence(`Coverage: scanned ${plural(d.attemptsScanned, "attempt")}${range}${events}; ${state}`);
 }
 
 /** Adds groups while they fit: full while possible, then compact, then an omission count. */

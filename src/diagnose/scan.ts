@@ -11,16 +11,28 @@
 // page the rest (any type outside the 19 that the probe shows gets one too) and skip what the probe folded.
 // With eventType given, that type's two chains are the heads and simply continue.
 //
+// Then the never-attempted check (never-attempted.ts): the events of the webhook's subscribed types over the
+// scanned window that no attempt carries, for the types whose attempts were read in full. It shares the
+// scan's time budget, concurrency cap and cancellation.
+//
 // What could not be read is returned as structured cut causes (types.ts); coverage.ts renders them.
 import { setMaxListeners } from "node:events";
 import { EVENT_TYPES } from "../exa/event-types.js";
 import type { Page, Webhook, WebhookAttempt } from "../exa/schemas.js";
 import { createAttemptAggregator } from "./aggregate.js";
 import { incompleteReason, sortCauses } from "./coverage.js";
+import { type EventPageSource, listNeverAttempted } from "./never-attempted.js";
 import { belongsTo, type Partition, partitionLabel, SUCCESS_FLAGS, typedPartitions } from "./partitions.js";
-import { runWithConcurrency } from "./pool.js";
+import { errorMessage, runWithConcurrency, unlessAborted } from "./pool.js";
 import { timestampMillis } from "./timestamps.js";
-import type { CutCause, Outcome, WebhookDiagnosis } from "./types.js";
+import {
+  type CutCause,
+  MISSED_IDS_SHOWN,
+  type NeverAttemptedCheck,
+  type Outcome,
+  type RecoveryFacts,
+  type WebhookDiagnosis,
+} from "./types.js";
 import { judgeVerdict } from "./verdict.js";
 
 /** Exa's maximum page size: fewer round trips per partition. */
@@ -38,8 +50,15 @@ export interface AttemptsQuery {
 export type AttemptPageSource = (query: AttemptsQuery, signal: AbortSignal) => Promise<Page<WebhookAttempt>>;
 
 export interface ScanOptions {
-  webhook: Pick<Webhook, "id" | "url" | "status">;
+  /** `events`, `createdAt` and `metadata` feed the never-attempted check and the label, when given. */
+  webhook: Pick<Webhook, "id" | "url" | "status"> & Partial<Pick<Webhook, "events" | "createdAt" | "metadata">>;
   source: AttemptPageSource;
+  /** GET /v0/events: without it there is no never-attempted check (recovery.neverAttempted is "off"). */
+  events?: EventPageSource;
+  /** Most ids per missedEvents list (default MISSED_IDS_SHOWN). */
+  missedIdsLimit?: number;
+  /** Epoch ms the windows are measured from (default: when the scan starts). */
+  now?: number;
   /**
    * Inclusive lower bound on attemptedAt. Reaching it ends a partition; when older attempts exist the
    * diagnosis is incomplete (the window was read in full, the history was not).
@@ -77,33 +96,6 @@ function deadlineSignal(deadline: number | AbortSignal | undefined): { signal: A
   return { signal: controller.signal, dispose: () => clearTimeout(timer) };
 }
 
-/**
- * Settles like `promise`, or rejects as soon as `signal` aborts, so a source that ignores its signal cannot
- * hold the scan hostage. The listener is removed once the request settles: racing every page against one
- * long-lived promise instead would keep every page reachable from it until the scan ends.
- */
-function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** Where a chain stands: its partition, the cursor of its next page, and the pages read before it. */
 interface ChainPosition {
   partition: Partition;
@@ -132,10 +124,32 @@ function newestFirst(a: { attempt: WebhookAttempt; ms: number }, b: { attempt: W
   return b.ms - a.ms || (a.attempt.id < b.attempt.id ? 1 : a.attempt.id > b.attempt.id ? -1 : 0);
 }
 
+/** Exa deletes events 60 days after they are created: older ones cannot be listed, fetched or replayed. */
+export const EVENT_RETENTION_MS = 60 * 86_400_000;
+/** A brand-new event may not have been attempted yet: the never-attempted window ends this long before now. */
+export const NEW_EVENT_GRACE_MS = 10 * 60_000;
+/** How far before the oldest scanned attempt a list_events look starts: events precede their first delivery. */
+const EVENT_LEAD_MS = 3_600_000;
+/** Failures this recent may still be retried (Exa's schedule is undocumented). */
+export const RETRYING_MS = 3_600_000;
+
+const LABEL_KEYS = ["name", "label", "title"] as const;
+const LABEL_MAX_CHARS = 60;
+
+/** The webhook's name from its metadata (name, else label or title), when it has a short one. */
+export function webhookLabel(metadata: Webhook["metadata"]): string | undefined {
+  for (const key of LABEL_KEYS) {
+    const value = metadata?.[key]?.trim();
+    if (value && value.length <= LABEL_MAX_CHARS) return value;
+  }
+  return undefined;
+}
+
 export async function scanWebhookAttempts(options: ScanOptions): Promise<WebhookDiagnosis> {
   const { webhook, source, since, onProgress } = options;
   const clientSignal = options.signal ?? new AbortController().signal;
   clientSignal.throwIfAborted();
+  const scanStartedMs = Date.now();
   const budget = deadlineSignal(options.deadline);
   const requestSignal = AbortSignal.any([clientSignal, budget.signal]);
   // Each in-flight request listens on this one signal (here and in the source): that is not a leak.
@@ -343,15 +357,17 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
     );
   }
 
+  // The budget's timer runs on through the never-attempted check; every way out below clears it.
   try {
     const work = plan(await readHeads());
     await runWithConcurrency(work, options.concurrency, async (item) => {
       if (!budgetSpent()) await scanChain(item);
     });
-  } finally {
+    clientSignal.throwIfAborted();
+  } catch (error) {
     budget.dispose();
+    throw error;
   }
-  clientSignal.throwIfAborted();
 
   const causes: CutCause[] = [];
   if (capped) causes.push({ kind: "maxAttempts", maxAttempts });
@@ -371,11 +387,79 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
     });
   }
   if (olderThanSince && since) causes.push({ kind: "since", at: since.toISOString() });
-  const incompleteCauses = sortCauses(causes);
 
   const countEventsOf = (eventType: string) =>
     SUCCESS_FLAGS.every((flag) => wholeOutcome.has(flag) || readThrough.has(chainKey(eventType, flag)));
   const summary = aggregator.result(countEventsOf);
+  const nowMs = options.now ?? scanStartedMs;
+  const keep = Math.max(0, Math.floor(options.missedIdsLimit ?? MISSED_IDS_SHOWN));
+
+  // The never-attempted check, for the subscribed types whose attempts were read in full.
+  let check: NeverAttemptedCheck = { kind: "off" };
+  let neverAttemptedIds: string[] = [];
+  if (options.events) {
+    const subscribed = [...new Set(webhook.events ?? [])].sort();
+    const candidates = options.eventType === undefined ? subscribed : subscribed.filter((t) => t === options.eventType);
+    const judged = candidates.filter(countEventsOf);
+    const unjudgedTypes = candidates.filter((type) => !countEventsOf(type));
+    const createdMs = webhook.createdAt === undefined ? Number.NEGATIVE_INFINITY : timestampMillis(webhook.createdAt);
+    const oldestScannedMs = summary.window.from === null ? undefined : timestampMillis(summary.window.from);
+    const fromMs = Math.max(sinceMs ?? oldestScannedMs ?? createdMs, createdMs, nowMs - EVENT_RETENTION_MS);
+    const toMs = nowMs - NEW_EVENT_GRACE_MS;
+    if (candidates.length === 0 || fromMs > toMs) check = { kind: "empty" };
+    else if (judged.length === 0) check = { kind: "unjudged", unjudgedTypes };
+    else {
+      try {
+        const listing = await listNeverAttempted({
+          source: options.events,
+          types: judged,
+          fromMs,
+          toMs,
+          concurrency: options.concurrency,
+          keep,
+          attempted: (eventId, eventType) => aggregator.attempted(eventId, eventType),
+          requestSignal,
+          budgetSignal: budget.signal,
+          clientSignal,
+        });
+        summary.events.neverAttempted = listing.count;
+        neverAttemptedIds = listing.ids;
+        causes.push(...listing.causes);
+        check = {
+          kind: "listed",
+          from: new Date(fromMs).toISOString(),
+          to: new Date(toMs).toISOString(),
+          types: judged,
+          unjudgedTypes,
+          listed: listing.listed,
+        };
+      } finally {
+        budget.dispose();
+      }
+    }
+  }
+  budget.dispose();
+  clientSignal.throwIfAborted();
+  const incompleteCauses = sortCauses(causes);
+
+  const undelivered = aggregator.undelivered(countEventsOf, {
+    keep,
+    expiredBeforeMs: nowMs - EVENT_RETENTION_MS,
+    recentFromMs: nowMs - RETRYING_MS,
+  });
+  const oldestMs = summary.window.from === null ? Number.POSITIVE_INFINITY : timestampMillis(summary.window.from);
+  const lookFromMs = Math.max(
+    Math.min(oldestMs - EVENT_LEAD_MS, check.kind === "listed" ? Date.parse(check.from) : Number.POSITIVE_INFINITY),
+    nowMs - EVENT_RETENTION_MS,
+  );
+  const recovery: RecoveryFacts = {
+    subscribedTypes: [...(webhook.events ?? [])],
+    undeliveredExpired: undelivered.expired,
+    undeliveredRecent: undelivered.recent,
+    neverAttempted: check,
+    ...(Number.isFinite(lookFromMs) ? { listEventsFrom: new Date(lookFromMs).toISOString() } : {}),
+    ...(since ? { since: since.toISOString() } : {}),
+  };
   const diagnosis: WebhookDiagnosis = {
     webhookId: webhook.id,
     url: webhook.url,
@@ -387,11 +471,20 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
     complete: incompleteCauses.length === 0,
     window: summary.window,
     events: summary.events,
+    missedEvents: {
+      undelivered: undelivered.ids,
+      neverAttempted: neverAttemptedIds,
+      truncated:
+        undelivered.ids.length < summary.events.undelivered || neverAttemptedIds.length < summary.events.neverAttempted,
+    },
     groups: summary.groups,
     lastSuccessAt: summary.lastSuccessAt,
     lastFailureAt: summary.lastFailureAt,
     consecutiveFailures: summary.consecutiveFailures,
   };
+  const label = webhookLabel(webhook.metadata);
+  if (label !== undefined) diagnosis.label = label;
+  diagnosis.recovery = recovery;
   const reason = incompleteReason(incompleteCauses);
   if (reason !== undefined) {
     diagnosis.incompleteReason = reason;

@@ -58,6 +58,11 @@ export const eventOutcomesSchema = z.object({
   recovered: z.number(),
   /** No scanned attempt succeeded. */
   undelivered: z.number(),
+  /**
+   * Events of the subscribed types, created in the window (see NeverAttemptedCheck), that no scanned attempt
+   * carries: Exa never tried to deliver them (e.g. while the webhook was inactive). Not part of `total`.
+   */
+  neverAttempted: z.number(),
   /** Scanned event types left out of the counts: one of their outcomes was not read through the window. */
   uncountedEventTypes: z
     .array(z.string())
@@ -65,6 +70,15 @@ export const eventOutcomesSchema = z.object({
     .describe("Event types left out of the event counts because one of their outcomes was not read in full."),
 });
 export type EventOutcomes = z.infer<typeof eventOutcomesSchema>;
+
+/** Ids of the missed events, at most MISSED_IDS_SHOWN each, newest first; truncated: a list holds fewer than its count. */
+export const missedEventsSchema = z.object({
+  undelivered: z.array(z.string()),
+  neverAttempted: z.array(z.string()),
+  truncated: z.boolean(),
+});
+export type MissedEvents = z.infer<typeof missedEventsSchema>;
+export const MISSED_IDS_SHOWN = 100;
 
 export const attemptWindowSchema = z.object({ from: z.string().nullable(), to: z.string().nullable() });
 export type AttemptWindow = z.infer<typeof attemptWindowSchema>;
@@ -74,6 +88,8 @@ export type AttemptWindow = z.infer<typeof attemptWindowSchema>;
  * - since: the scan reached `since` with older attempts left (the window was read, the history was not).
  * - maxAttempts: the cap was spent with more attempts in the window.
  * - budget: the time budget ran out; `unreadOutcomes` are outcomes whose newest page was never read.
+ * - eventsCut: listing the events of the subscribed types (the never-attempted check) stopped early: the time
+ *   budget ran out, or a page still failed after the client's retries. The count found is a lower bound.
  * - partitionFailed: a page still failed after the client's retries and ended its chain. `eventType` null
  *   is the unfiltered probe of the outcome; `outcomeUnread` means the newest attempts of the outcome were
  *   in what failed (the probe, or the only partition of the outcome when eventType was given).
@@ -82,6 +98,13 @@ export const cutCauseSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("since"), at: z.string() }),
   z.object({ kind: z.literal("maxAttempts"), maxAttempts: z.number() }),
   z.object({ kind: z.literal("budget"), scanned: z.number(), unreadOutcomes: z.array(z.enum(OUTCOMES)) }),
+  z.object({
+    kind: z.literal("eventsCut"),
+    reason: z.enum(["budget", "failed"]),
+    /** Events listed before the cut. */
+    listed: z.number(),
+    error: z.string().optional(),
+  }),
   z.object({
     kind: z.literal("partitionFailed"),
     eventType: z.string().nullable(),
@@ -107,6 +130,7 @@ export const webhookDiagnosisSchema = z.object({
   incompleteReason: z.string().optional(),
   window: attemptWindowSchema,
   events: eventOutcomesSchema,
+  missedEvents: missedEventsSchema,
   groups: z.array(diagnosisGroupSchema),
   lastSuccessAt: z.string().nullable(),
   lastFailureAt: z.string().nullable(),
@@ -114,11 +138,45 @@ export const webhookDiagnosisSchema = z.object({
   consecutiveFailures: z.number(),
 });
 /**
- * A diagnosis as the engine hands it on: the contract plus the structured cut causes that verdict, ranking
- * and text are derived from. The causes stay out of structuredContent (incompleteReason says them in words;
- * every schema byte costs a model context on every turn): toStructuredReport drops them.
+ * How the never-attempted check went. `listed` when the events of `types` created from `from` to `to` were
+ * listed (`unjudgedTypes`: subscribed types left out, since their attempts were not read in full); `unjudged`
+ * when no type could be judged; `empty` when the window holds no time (a webhook younger than 10 minutes, or
+ * since within the last 10 minutes); `off` when the caller gave no events source.
  */
-export type WebhookDiagnosis = z.infer<typeof webhookDiagnosisSchema> & { incompleteCauses?: CutCause[] };
+export type NeverAttemptedCheck =
+  | { kind: "listed"; from: string; to: string; types: string[]; unjudgedTypes: string[]; listed: number }
+  | { kind: "unjudged"; unjudgedTypes: string[] }
+  | { kind: "empty" }
+  | { kind: "off" };
+
+/** What the text says about recovery, beyond the contract's counts. */
+export interface RecoveryFacts {
+  /** The webhook's subscribed types, for list_events suggestions. */
+  subscribedTypes: string[];
+  /** Undelivered events whose first attempt is older than Exa's 60-day retention: gone. */
+  undeliveredExpired: number;
+  /** Undelivered events with a failed attempt in the last hour: Exa may still be retrying them. */
+  undeliveredRecent: number;
+  neverAttempted: NeverAttemptedCheck;
+  /** Where a list_events look at the missed events starts (an hour before the oldest scanned attempt, since
+   * events are created shortly before their first delivery; or the never-attempted window; not past retention). */
+  listEventsFrom?: string;
+  /** The since the diagnosis ran with, for the exact redeliver_events call. */
+  since?: string;
+}
+
+/**
+ * A diagnosis as the engine hands it on: the contract plus what verdict, ranking and text are derived from
+ * (the structured cut causes, the webhook's label, recovery facts). These stay out of structuredContent
+ * (incompleteReason says the causes in words; every schema byte costs a model context on every turn):
+ * toStructuredReport drops them.
+ */
+export type WebhookDiagnosis = z.infer<typeof webhookDiagnosisSchema> & {
+  incompleteCauses?: CutCause[];
+  /** A short name from the webhook's metadata (raw: render it through oneLine). */
+  label?: string;
+  recovery?: RecoveryFacts;
+};
 
 export const diagnosisReportSchema = z.object({
   webhooks: z.array(webhookDiagnosisSchema),
@@ -137,7 +195,9 @@ export type DiagnosisReport = Omit<z.infer<typeof diagnosisReportSchema>, "webho
 export function toStructuredReport(report: DiagnosisReport): z.infer<typeof diagnosisReportSchema> {
   return {
     ...report,
-    webhooks: report.webhooks.map(({ incompleteCauses: _causes, ...diagnosis }) => diagnosis),
+    webhooks: report.webhooks.map(
+      ({ incompleteCauses: _causes, label: _label, recovery: _recovery, ...diagnosis }) => diagnosis,
+    ),
   };
 }
 

@@ -1,7 +1,7 @@
 // The webhook-level verdict: one word an agent can branch on. Rules are checked in order, first match wins.
 // A verdict is a claim about the whole window, so each rule asks whether what the scan could not read
 // (its structured cut causes) could contradict it; where it could, the verdict is `unknown`.
-import { coveredWindow, outcomePagesFailed, unreadOutcomes } from "./coverage.js";
+import { coveredWindow, eventsListingFailed, outcomePagesFailed, unreadOutcomes } from "./coverage.js";
 import { compareTimestamps } from "./timestamps.js";
 import type { AttemptSummary, CutCause, Verdict } from "./types.js";
 
@@ -35,14 +35,16 @@ function newestAttemptFailed(input: VerdictInput): boolean {
  * 1. inactive   — the webhook's status is "inactive": Exa is not delivering at all.
  * 2. unknown    — the newest attempts of an outcome could not be read (its probe, or its only partition,
  *                 failed; or time ran out first): recency, "no success" and rates are all unknown.
- * 3. no_traffic — nothing scanned and the window was covered (else unknown: nothing could be read).
+ * 3. no_traffic — nothing scanned and the window was covered (else unknown: nothing could be read), unless
+ *                 events of its types were never attempted: then degraded (events were missed, none failed).
  * 4. failing    — nothing scanned succeeded, or the newest attempt failed and at least FAILING_STREAK
  *                 failures came after the newest success (a streak, not one blip). The scan reads the
  *                 newest page of each outcome first, so what it missed is older and cannot undo this.
- * 5. degraded   — some counted event undelivered (counts only cover types whose outcomes were both read),
- *                 or failureRate >= DEGRADED_FAILURE_RATE while no successful page failed to load (missing
+ * 5. degraded   — some counted event undelivered (counts only cover types whose outcomes were both read)
+ *                 or never attempted (events of its types no attempt carries), or failureRate >= DEGRADED_FAILURE_RATE while no successful page failed to load (missing
  *                 successes could bring the rate down).
- * 6. unknown    — some page failed to load: the missing part could hold failures or undelivered events.
+ * 6. unknown    — some page failed to load (attempts or events): the missing part could hold failures,
+ *                 undelivered or never-attempted events.
  * 7. healthy    — everything else.
  * A cap or the time budget cutting typed partitions is not a failure to read: the verdict is then about the
  * attempts scanned, and the text says the scan was partial.
@@ -51,11 +53,15 @@ export function judgeVerdict(input: VerdictInput): Verdict {
   const causes = input.causes ?? [];
   if (input.status === "inactive") return "inactive";
   if (unreadOutcomes(causes).length > 0) return "unknown";
-  if (input.attemptsScanned === 0) return coveredWindow(causes) ? "no_traffic" : "unknown";
+  if (input.attemptsScanned === 0) {
+    if (input.events.neverAttempted > 0) return "degraded";
+    return coveredWindow(causes) ? "no_traffic" : "unknown";
+  }
   if (input.failedAttempts === input.attemptsScanned) return "failing";
   if (newestAttemptFailed(input) && input.consecutiveFailures >= FAILING_STREAK) return "failing";
-  if (input.events.undelivered > 0) return "degraded";
+  if (input.events.undelivered > 0 || input.events.neverAttempted > 0) return "degraded";
   if (input.failureRate >= DEGRADED_FAILURE_RATE && !outcomePagesFailed(causes, "successful")) return "degraded";
   if (outcomePagesFailed(causes, "successful") || outcomePagesFailed(causes, "failed")) return "unknown";
+  if (eventsListingFailed(causes)) return "unknown";
   return "healthy";
 }

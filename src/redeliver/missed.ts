@@ -1,25 +1,23 @@
-// Which events of one webhook were missed: the boundary redeliver_events' `undelivered: true` stands on.
-//
-// Today diagnose_failures reports only counts of undelivered events, not their ids, so this runs the same
-// fresh diagnosis (scanWebhookAttempts: same partitions, since, time budget and concurrency) and watches
-// the pages it reads to collect, per event id, whether any attempt succeeded. An event with a failed
-// attempt in the window and no successful one is undelivered. Never-attempted events (no attempt at all)
-// cannot be seen this way; once the diagnosis reports `missedEvents`, take its ids here instead.
+// Which events of one webhook were missed: what redeliver_events' `undelivered: true` stands on. One engine:
+// a fresh diagnosis of that webhook (scanWebhookAttempts with the never-attempted check: the same
+// partitions, since, time budget and concurrency as diagnose_failures) and its missedEvents — undelivered
+// (failed attempts, none successful) and never attempted (events of its types that no attempt carries).
 
 import { coveredWindow } from "../diagnose/coverage.js";
-import { scanWebhookAttempts } from "../diagnose/index.js";
+import { type EventPageSource, scanWebhookAttempts } from "../diagnose/index.js";
 import type { AttemptPageSource } from "../diagnose/scan.js";
-import { timestampMillis } from "../diagnose/timestamps.js";
 import type { Webhook } from "../exa/schemas.js";
+import { plural } from "../format/words.js";
 
 /** Attempts one discovery scans at most: the diagnosis default. */
 const MAX_ATTEMPTS_SCANNED = 10_000;
 
 export interface MissedEventsQuery {
-  webhook: Pick<Webhook, "id" | "url" | "status">;
+  webhook: Pick<Webhook, "id" | "url" | "status" | "events" | "createdAt" | "metadata">;
   source: AttemptPageSource;
+  events: EventPageSource;
   since?: Date | undefined;
-  /** At most this many ids, newest failure first. */
+  /** At most this many ids in all: the undelivered first, then the never attempted, each newest first. */
   maxEvents: number;
   concurrency: number;
   /** Epoch ms after which no page is requested. */
@@ -29,37 +27,24 @@ export interface MissedEventsQuery {
 }
 
 export interface MissedEvents {
-  /** Undelivered events, newest failure first, at most maxEvents. */
   eventIds: string[];
-  /** More undelivered events were found than maxEvents. */
+  /** How many of eventIds are undelivered; the rest were never attempted. */
+  undelivered: number;
+  neverAttempted: number;
+  /** Missed events found beyond maxEvents. */
   truncated: number;
-  /** False when the scan could not read the whole window: some missed events may not be listed. */
+  /** False when the diagnosis could not read the whole window: some missed events may not be listed. */
   complete: boolean;
   reason?: string;
   attemptsScanned: number;
 }
 
 export async function findMissedEvents(query: MissedEventsQuery): Promise<MissedEvents> {
-  const sinceMs = query.since?.getTime();
-  const succeeded = new Set<string>();
-  /** Failed events in the window → their newest failure (ms). */
-  const failed = new Map<string, number>();
-  const watched: AttemptPageSource = async (request, signal) => {
-    const page = await query.source(request, signal);
-    for (const attempt of page.data) {
-      if (attempt.successful) {
-        succeeded.add(attempt.eventId);
-        continue;
-      }
-      const at = timestampMillis(attempt.attemptedAt);
-      if (sinceMs !== undefined && at < sinceMs) continue;
-      failed.set(attempt.eventId, Math.max(at, failed.get(attempt.eventId) ?? Number.NEGATIVE_INFINITY));
-    }
-    return page;
-  };
   const diagnosis = await scanWebhookAttempts({
     webhook: query.webhook,
-    source: watched,
+    source: query.source,
+    events: query.events,
+    missedIdsLimit: query.maxEvents,
     ...(query.since ? { since: query.since } : {}),
     maxAttempts: MAX_ATTEMPTS_SCANNED,
     concurrency: query.concurrency,
@@ -68,16 +53,23 @@ export async function findMissedEvents(query: MissedEventsQuery): Promise<Missed
     signal: query.signal,
     ...(query.onProgress ? { onProgress: query.onProgress } : {}),
   });
-  const undelivered = [...failed]
-    .filter(([eventId]) => !succeeded.has(eventId))
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-    .map(([eventId]) => eventId);
-  const complete = coveredWindow(diagnosis.incompleteCauses);
+  const { missedEvents, events } = diagnosis;
+  const eventIds = [...missedEvents.undelivered, ...missedEvents.neverAttempted].slice(0, query.maxEvents);
+  const undelivered = Math.min(missedEvents.undelivered.length, eventIds.length);
+  const check = diagnosis.recovery?.neverAttempted;
+  const unjudged = check?.kind === "listed" || check?.kind === "unjudged" ? check.unjudgedTypes : [];
+  const reasons: string[] = [];
+  if (!coveredWindow(diagnosis.incompleteCauses) && diagnosis.incompleteReason)
+    reasons.push(diagnosis.incompleteReason);
+  if (unjudged.length > 0)
+    reasons.push(`never-attempted events of ${plural(unjudged.length, "event type")} could not be judged`);
   return {
-    eventIds: undelivered.slice(0, query.maxEvents),
-    truncated: Math.max(0, undelivered.length - query.maxEvents),
-    complete,
-    ...(complete || !diagnosis.incompleteReason ? {} : { reason: diagnosis.incompleteReason }),
+    eventIds,
+    undelivered,
+    neverAttempted: eventIds.length - undelivered,
+    truncated: Math.max(0, events.undelivered + events.neverAttempted - eventIds.length),
+    complete: reasons.length === 0,
+    ...(reasons.length ? { reason: reasons.join("; ") } : {}),
     attemptsScanned: diagnosis.attemptsScanned,
   };
 }

@@ -4,7 +4,8 @@ import { quoteUntrusted } from "../format/untrusted.js";
 import type { PlannedEvent, RedeliveryOutput, RedeliveryResult } from "./schema.js";
 import type { FailureGroup } from "./summary.js";
 
-export type SecretSource = "argument" | "EXA_WEBHOOK_SECRETS" | "none";
+/** "sandbox": --sandbox knows each of its webhooks' secrets, so a session there needs none. */
+export type SecretSource = "argument" | "EXA_WEBHOOK_SECRETS" | "sandbox" | "none";
 
 import { WEBHOOK_SECRETS_VARIABLE } from "./secrets.js";
 
@@ -12,8 +13,10 @@ const EVENT_LINES = 40;
 const RESPONSE_EXCERPT = 120;
 
 export interface RenderContext {
-  /** How the events were chosen: listed, or found undelivered by a fresh scan. */
-  source: { kind: "listed"; duplicates: number } | { kind: "undelivered"; attemptsScanned: number; truncated: number };
+  /** How the events were chosen: listed, or found missed by a fresh diagnosis (undelivered + never attempted). */
+  source:
+    | { kind: "listed"; duplicates: number }
+    | { kind: "undelivered"; attemptsScanned: number; undelivered: number; neverAttempted: number; truncated: number };
   /** Events listed beyond maxEvents, left out of this call. */
   overCap: number;
   readErrors: ReadonlyMap<string, string>;
@@ -49,12 +52,12 @@ function sourceLines(output: RedeliveryOutput, context: RenderContext): string[]
   if (source.kind === "undelivered") {
     lines.push(
       output.planned.length
-        ? `Chosen: ${output.planned.length} undelivered event${plural(output.planned.length)} (failed attempts, none successful) among ${source.attemptsScanned} attempts scanned, newest first. Events never attempted at all are not included.`
-        : `No undelivered events among ${source.attemptsScanned} attempts scanned: nothing to redeliver. Events never attempted at all are not found by this scan.`,
+        ? `Chosen by a fresh diagnosis (${source.attemptsScanned} attempts scanned): ${source.undelivered} undelivered (failed attempts, none successful) and ${source.neverAttempted} never attempted (events of its types no attempt carries), each newest first.`
+        : `No missed events: none undelivered among ${source.attemptsScanned} attempts scanned, none of its types never attempted. Nothing to redeliver.`,
     );
     if (source.truncated)
       lines.push(
-        `${source.truncated} more undelivered events were left out: raise maxEvents (up to 1000) or narrow with since.`,
+        `${source.truncated} more missed events were left out: raise maxEvents (up to 1000) or narrow with since.`,
       );
   } else if (source.duplicates) {
     lines.push(
@@ -78,6 +81,8 @@ function secretLine(output: RedeliveryOutput, context: RenderContext): string {
   if (context.secretFrom === "none") {
     return `No signing secret for ${output.webhookId}, so nothing can be sent yet. Give it as "secret" in the call, or set ${WEBHOOK_SECRETS_VARIABLE}=${output.webhookId}=<secret> (comma-separated pairs) in the server's environment and restart. Exa shows a webhook's secret only once, when it is created.`;
   }
+  if (context.secretFrom === "sandbox")
+    return "Signed with the sandbox's secret for this webhook (no secret needed in --sandbox).";
   return `Signed with the secret ${context.secretFrom === "argument" ? "given in the call" : `from ${WEBHOOK_SECRETS_VARIABLE}`}.`;
 }
 

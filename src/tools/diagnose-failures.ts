@@ -16,11 +16,17 @@ import { eventType, strictInput, webhookId } from "./inputs.js";
 const DEFAULT_MAX_ATTEMPTS = 10_000;
 const MAX_MAX_ATTEMPTS = 200_000;
 
+/** A failed page as the short text the scan records (cancellation passes through as itself). */
+function shortError(error: unknown): never {
+  if (error instanceof RequestCancelledError) throw error;
+  throw new Error(shortErrorText(error));
+}
+
 export const diagnoseFailuresTool = defineTool({
   name: "diagnose_failures",
   title: "Diagnose delivery failures",
   description:
-    "Are my Websets webhooks delivering, and if not why? (Search Monitors webhooks cannot be diagnosed: no attempts API.) One call: verdict, failures grouped by cause with a sample and next check, undelivered events and their recovery. No webhookId: all, worst first.",
+    "Are my Websets webhooks delivering, and if not why? (Search Monitors webhooks cannot be diagnosed: no attempts API.) One call: verdict, failures grouped by cause with a sample and next check, missed events (never attempted too) and their redelivery. No webhookId: all, worst first.",
   inputSchema: strictInput({
     webhookId: webhookId.optional().describe("Omit for every webhook."),
     since: z
@@ -54,11 +60,8 @@ export const diagnoseFailuresTool = defineTool({
       sources: {
         getWebhook: (id, signal) => exa.getWebhook(id, signal),
         listWebhooks: (query, signal) => exa.listWebhooks(query, signal),
-        attempts: (query, signal) =>
-          exa.listAttempts(query.webhookId, query, signal).catch((error: unknown) => {
-            if (error instanceof RequestCancelledError) throw error;
-            throw new Error(shortErrorText(error));
-          }),
+        attempts: (query, signal) => exa.listAttempts(query.webhookId, query, signal).catch(shortError),
+        events: (query, signal) => exa.listEvents(query, signal).catch(shortError),
       },
       ...(input.webhookId ? { webhookId: input.webhookId } : {}),
       ...(since ? { since } : {}),

@@ -26,6 +26,12 @@ const maxEvents = z.preprocess(
     .max(MAX_EVENTS, `maxEvents must be between 1 and ${MAX_EVENTS}`),
 );
 
+/** A failed page as the short text the scan records (cancellation passes through as itself). */
+function shortError(error: unknown): never {
+  if (error instanceof RequestCancelledError) throw error;
+  throw new Error(shortErrorText(error));
+}
+
 export const redeliverEventsTool = defineTool({
   name: "redeliver_events",
   title: "Redeliver missed events",
@@ -39,7 +45,7 @@ export const redeliverEventsTool = defineTool({
       .refine((ids) => ids.length >= 1 && ids.length <= MAX_LISTED, `eventIds needs 1 to ${MAX_LISTED} ids`)
       .optional()
       .describe(`1-${MAX_LISTED} ids.`),
-    undelivered: booleanLike.optional().describe("true: what a fresh diagnosis finds undelivered."),
+    undelivered: booleanLike.optional().describe("true: what a fresh diagnosis finds missed."),
     since: z
       .string()
       .refine((value) => value.length <= 64, "since is too long: give an ISO timestamp or a span like 24h")
@@ -95,8 +101,20 @@ export const redeliverEventsTool = defineTool({
     }
 
     const argumentSecret = input.secret;
-    const secret = argumentSecret ?? context.config.webhookSecrets.get(webhook.id);
-    const secretFrom: SecretSource = argumentSecret ? "argument" : secret ? WEBHOOK_SECRETS_VARIABLE : "none";
+    const configuredSecret = context.config.webhookSecrets.get(webhook.id);
+    // --sandbox knows the secret of each of its webhooks: the demo story needs no secret argument.
+    const sandboxSecret =
+      argumentSecret === undefined && configuredSecret === undefined
+        ? await context.sandbox?.webhookSecret(webhook.id)
+        : undefined;
+    const secret = argumentSecret ?? configuredSecret ?? sandboxSecret;
+    const secretFrom: SecretSource = argumentSecret
+      ? "argument"
+      : configuredSecret
+        ? WEBHOOK_SECRETS_VARIABLE
+        : sandboxSecret
+          ? "sandbox"
+          : "none";
     if (!dryRun && !secret) {
       throw new ToolInputError(
         `no signing secret for webhook ${webhook.id}, so nothing was sent: a receiver checking Exa-Signature would reject unsigned events. Pass "secret", or set ${WEBHOOK_SECRETS_VARIABLE}=${webhook.id}=<secret> in the server's environment and restart.`,
@@ -114,7 +132,9 @@ export const redeliverEventsTool = defineTool({
     let eventIds: string[];
     let duplicates = 0;
     let overCap = 0;
-    let discovery: { attemptsScanned: number; truncated: number; gap?: string } | undefined;
+    let discovery:
+      | { attemptsScanned: number; undelivered: number; neverAttempted: number; truncated: number; gap?: string }
+      | undefined;
     if (input.eventIds) {
       eventIds = [...new Set(input.eventIds)];
       duplicates = input.eventIds.length - eventIds.length;
@@ -122,15 +142,12 @@ export const redeliverEventsTool = defineTool({
       overCap = Math.max(0, eventIds.length - cap);
       eventIds = eventIds.slice(0, cap);
     } else {
-      context.log("info", `looking for undelivered events of ${webhook.id}`);
+      context.log("info", `looking for missed events of ${webhook.id}`);
       // Half the budget at most for finding the events: the rest is for reading and sending them.
       const missed = await redeliver.findMissedEvents({
         webhook,
-        source: (query, signal) =>
-          exa.listAttempts(query.webhookId, query, signal).catch((error: unknown) => {
-            if (error instanceof RequestCancelledError) throw error;
-            throw new Error(shortErrorText(error));
-          }),
+        source: (query, signal) => exa.listAttempts(query.webhookId, query, signal).catch(shortError),
+        events: (query, signal) => exa.listEvents(query, signal).catch(shortError),
         since,
         maxEvents: input.maxEvents ?? DEFAULT_MAX_EVENTS,
         concurrency: context.config.maxConcurrency,
@@ -141,8 +158,10 @@ export const redeliverEventsTool = defineTool({
       eventIds = missed.eventIds;
       discovery = {
         attemptsScanned: missed.attemptsScanned,
+        undelivered: missed.undelivered,
+        neverAttempted: missed.neverAttempted,
         truncated: missed.truncated,
-        ...(missed.reason ? { gap: `the search for undelivered events was cut short (${missed.reason})` } : {}),
+        ...(missed.reason ? { gap: `the search for missed events was cut short (${missed.reason})` } : {}),
       };
     }
 
@@ -180,9 +199,7 @@ export const redeliverEventsTool = defineTool({
       ...(input.maxEvents ? { maxEvents: input.maxEvents } : {}),
     };
     const text = redeliver.renderRedelivery(structured, {
-      source: discovery
-        ? { kind: "undelivered", attemptsScanned: discovery.attemptsScanned, truncated: discovery.truncated }
-        : { kind: "listed", duplicates },
+      source: discovery ? { kind: "undelivered", ...discovery } : { kind: "listed", duplicates },
       overCap,
       readErrors: run.readErrors,
       nextArgs,

@@ -21,7 +21,7 @@ describe("event outcomes", () => {
       failed({ eventId: "evt_lost", attempt: 1, attemptedAt: at(5) }),
       failed({ eventId: "evt_lost", attempt: 2, attemptedAt: at(6) }),
     ]);
-    expect(summary.events).toEqual({ total: 3, delivered: 1, recovered: 1, undelivered: 1 });
+    expect(summary.events).toEqual({ total: 3, delivered: 1, recovered: 1, undelivered: 1, neverAttempted: 0 });
     expect(summary.attemptsScanned).toBe(6);
     expect(summary.failedAttempts).toBe(4);
     expect(summary.failureRate).toBeCloseTo(4 / 6);
@@ -39,7 +39,7 @@ describe("event outcomes", () => {
   it("treats a partial view (first attempt outside the window) by what was scanned", () => {
     // Only the successful retry is in the window: no failed attempt has a lower number → delivered.
     const summary = summarize([attempt({ eventId: "evt_a", attempt: 3, attemptedAt: at(9) })]);
-    expect(summary.events).toEqual({ total: 1, delivered: 1, recovered: 0, undelivered: 0 });
+    expect(summary.events).toEqual({ total: 1, delivered: 1, recovered: 0, undelivered: 0, neverAttempted: 0 });
   });
 });
 

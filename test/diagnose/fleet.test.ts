@@ -39,6 +39,7 @@ function account(count: number) {
       query.webhookId === "whk_0002"
         ? attempts.source(query, signal)
         : Promise.resolve({ data: [], hasMore: false, nextCursor: null }),
+    events: () => Promise.resolve({ data: [], hasMore: false, nextCursor: null }),
   };
   return { sources, listed };
 }

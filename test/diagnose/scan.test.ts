@@ -19,7 +19,9 @@ const webhook = { id: "whk_1", url: WEBHOOK_URL, status: "active", events: TYPES
 
 function scan(history: readonly WebhookAttempt[], options: Partial<ScanOptions> = {}, fake: FakeSourceOptions = {}) {
   const { source, calls } = fakeAttemptsSource(history, fake);
-  const result = scanWebhookAttempts({ webhook, source, maxAttempts: 100_000, concurrency: 4, ...options });
+  // A fixed now: the recovery facts (retention, "may still be retrying") are measured from it.
+  const now = Date.parse(at(10_000));
+  const result = scanWebhookAttempts({ webhook, source, maxAttempts: 100_000, concurrency: 4, now, ...options });
   return { result, calls };
 }
 

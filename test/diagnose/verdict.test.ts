@@ -11,7 +11,7 @@ function input(overrides: Partial<VerdictInput> = {}): VerdictInput {
     attemptsScanned: 100,
     failedAttempts: 0,
     failureRate: 0,
-    events: { total: 100, delivered: 100, recovered: 0, undelivered: 0 },
+    events: { total: 100, delivered: 100, recovered: 0, undelivered: 0, neverAttempted: 0 },
     lastSuccessAt: at(10),
     lastFailureAt: null,
     consecutiveFailures: 0,
@@ -27,8 +27,25 @@ describe("judgeVerdict", () => {
 
   it("no_traffic when nothing was scanned", () => {
     expect(
-      judgeVerdict(input({ attemptsScanned: 0, events: { total: 0, delivered: 0, recovered: 0, undelivered: 0 } })),
+      judgeVerdict(
+        input({
+          attemptsScanned: 0,
+          events: { total: 0, delivered: 0, recovered: 0, undelivered: 0, neverAttempted: 0 },
+        }),
+      ),
     ).toBe("no_traffic");
+  });
+
+  it("never-attempted events: degraded, not no_traffic or healthy; inactive still first; an unread events page is unknown", () => {
+    const missed = { total: 100, delivered: 100, recovered: 0, undelivered: 0, neverAttempted: 3 };
+    expect(judgeVerdict(input({ events: missed }))).toBe("degraded");
+    expect(judgeVerdict(input({ attemptsScanned: 0, events: { ...missed, total: 0, delivered: 0 } }))).toBe("degraded");
+    expect(judgeVerdict(input({ status: "inactive", events: missed }))).toBe("inactive");
+    const eventsFailed: CutCause = { kind: "eventsCut", reason: "failed", listed: 10, error: "HTTP 500" };
+    expect(judgeVerdict(input({ causes: [eventsFailed] }))).toBe("unknown");
+    expect(judgeVerdict(input({ attemptsScanned: 0, causes: [eventsFailed] }))).toBe("unknown");
+    // Out of time listing events: the verdict is about what was read, and the text says it is partial.
+    expect(judgeVerdict(input({ causes: [{ kind: "eventsCut", reason: "budget", listed: 10 }] }))).toBe("healthy");
   });
 
   it("failing when every scanned attempt failed, even a single one", () => {
@@ -41,7 +58,7 @@ describe("judgeVerdict", () => {
 
   it("failing when the newest attempt failed and at least 2 failures follow the newest success", () => {
     const streak = { failedAttempts: 2, failureRate: 0.02, lastSuccessAt: at(5), lastFailureAt: at(9) };
-    const oneUndelivered = { total: 100, delivered: 99, recovered: 0, undelivered: 1 };
+    const oneUndelivered = { total: 100, delivered: 99, recovered: 0, undelivered: 1, neverAttempted: 0 };
     expect(FAILING_STREAK).toBe(2);
     expect(judgeVerdict(input({ ...streak, consecutiveFailures: 2, events: oneUndelivered }))).toBe("failing");
     expect(judgeVerdict(input({ ...streak, consecutiveFailures: 3, events: oneUndelivered }))).toBe("failing");
@@ -58,7 +75,7 @@ describe("judgeVerdict", () => {
           failedAttempts: 1,
           failureRate: 0.01,
           lastFailureAt: at(1),
-          events: { total: 100, delivered: 99, recovered: 0, undelivered: 1 },
+          events: { total: 100, delivered: 99, recovered: 0, undelivered: 1, neverAttempted: 0 },
         }),
       ),
     ).toBe("degraded");
@@ -68,7 +85,7 @@ describe("judgeVerdict", () => {
           failedAttempts: 5,
           failureRate: 0.05,
           lastFailureAt: at(1),
-          events: { total: 95, delivered: 90, recovered: 5, undelivered: 0 },
+          events: { total: 95, delivered: 90, recovered: 5, undelivered: 0, neverAttempted: 0 },
         }),
       ),
     ).toBe("degraded");
@@ -82,7 +99,7 @@ describe("judgeVerdict", () => {
           failedAttempts: 4,
           failureRate: 0.04,
           lastFailureAt: at(1),
-          events: { total: 96, delivered: 92, recovered: 4, undelivered: 0 },
+          events: { total: 96, delivered: 92, recovered: 4, undelivered: 0, neverAttempted: 0 },
         }),
       ),
     ).toBe("healthy");
@@ -119,7 +136,10 @@ describe("judgeVerdict when part of the history could not be read", () => {
   });
 
   it("nothing read is no_traffic only when the window was covered", () => {
-    const none = { attemptsScanned: 0, events: { total: 0, delivered: 0, recovered: 0, undelivered: 0 } };
+    const none = {
+      attemptsScanned: 0,
+      events: { total: 0, delivered: 0, recovered: 0, undelivered: 0, neverAttempted: 0 },
+    };
     expect(judgeVerdict(input({ ...none, causes: [{ kind: "since", at: at(0) }] }))).toBe("no_traffic");
     expect(judgeVerdict(input({ ...none, causes: [laterPageFailed("failed")] }))).toBe("unknown");
   });
@@ -130,7 +150,7 @@ describe("judgeVerdict when part of the history could not be read", () => {
     // Newest pages were read: a streak of failures after the newest success stands.
     expect(judgeVerdict(input({ ...allFailed, causes: [laterPageFailed("successful")] }))).toBe("failing");
     // Undelivered events are only counted where both outcomes were read in full: they stand too.
-    const undelivered = { total: 100, delivered: 99, recovered: 0, undelivered: 1 };
+    const undelivered = { total: 100, delivered: 99, recovered: 0, undelivered: 1, neverAttempted: 0 };
     expect(judgeVerdict(input({ events: undelivered, causes: [laterPageFailed("failed")] }))).toBe("degraded");
     // A high rate with successes missing could be lower: not degraded, unknown.
     const rate = { failedAttempts: 10, failureRate: 0.1, lastFailureAt: at(1) };
@@ -156,7 +176,8 @@ describe("rankDiagnoses", () => {
       failureRate: undelivered / 10,
       complete: true,
       window: { from: at(0), to: at(9) },
-      events: { total: 10, delivered: 10 - undelivered, recovered: 0, undelivered },
+      events: { total: 10, delivered: 10 - undelivered, recovered: 0, undelivered, neverAttempted: 0 },
+      missedEvents: { undelivered: [], neverAttempted: [], truncated: false },
       groups: [],
       lastSuccessAt: at(9),
       lastFailureAt: null,

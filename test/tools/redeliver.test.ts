@@ -71,12 +71,15 @@ afterEach(async () => {
   expect(outbound).toEqual([]);
 });
 
-async function start(options: { env?: Record<string, string>; webhookUrl?: string; sandbox?: boolean } = {}) {
+async function start(
+  options: { env?: Record<string, string>; webhookUrl?: string; sandbox?: boolean; createdAgoMs?: number } = {},
+) {
   emulator.store.createWebhook({
     id: WEBHOOK_ID,
     secret: SECRET,
     url: options.webhookUrl ?? receiver.url,
     events: TYPES,
+    ...(options.createdAgoMs === undefined ? {} : { createdAt: Date.now() - options.createdAgoMs }),
   });
   harness = await startHarness({
     emulator,
@@ -161,6 +164,34 @@ describe("redeliver_events dry run (the default)", () => {
     expect(text).toContain(
       'To send: redeliver_events {"webhookId":"webhook_redeliver_test","undelivered":true,"dryRun":false}',
     );
+  });
+
+  it("takes the never-attempted events of the same diagnosis too, and sends each once", async () => {
+    await start({ createdAgoMs: 10 * 3_600_000 });
+    const undelivered = seedUndelivered(2, { ageMs: 5 * 3_600_000 });
+    const never = [1, 2].map(
+      (hours) => emulator.store.addEvent({ type: TYPES[0] as string, createdAt: Date.now() - hours * 3_600_000 }).id,
+    );
+    emulator.store.addEvent({ type: "import.created", createdAt: Date.now() - 3_600_000 });
+    const diagnosis = await (harness as Harness).call("diagnose_failures", { webhookId: WEBHOOK_ID });
+    const attemptPages = () => emulator.requests.filter((request) => request.path.endsWith("/attempts")).length;
+    const before = attemptPages();
+
+    const plan = await redeliver({ undelivered: true });
+    expect(plan.output.planned.map((event) => event.eventId)).toEqual([...undelivered, ...never]);
+    expect(plan.text).toContain("2 undelivered (failed attempts, none successful) and 2 never attempted");
+    expect(plan.text).not.toContain("not included");
+    // One diagnosis engine: the same scan as diagnose_failures, no second walk of its own.
+    expect(attemptPages() - before).toBe(2);
+    expect((diagnosis.structured as { webhooks: { missedEvents: unknown }[] }).webhooks[0]?.missedEvents).toEqual({
+      undelivered,
+      neverAttempted: never,
+      truncated: false,
+    });
+
+    const sent = await redeliver({ undelivered: true, dryRun: false });
+    expect(sent.output.delivered).toBe(4);
+    expect(receiver.received.map((delivery) => delivery.eventId).sort()).toEqual([...undelivered, ...never].sort());
   });
 
   it("without a secret, says how to give one; a real run then refuses and sends nothing", async () => {
