@@ -111,8 +111,10 @@ describe("demo seed", () => {
     expect(deliveredTo.length).toBeGreaterThanOrEqual(2);
     const healthy = sandbox.emulator.store.listWebhooks().find((w) => w.metadata?.name === "production-ingest");
     await expect
-      .poll(() =>
-        sandbox.emulator.store.listAttempts(healthy?.id ?? "").some((a) => a.eventId === eventId && a.successful),
+      .poll(
+        () => sandbox.emulator.store.listAttempts(healthy?.id ?? "").some((a) => a.eventId === eventId && a.successful),
+        // A real delivery, and on a 1-in-40 blip a retry 1 s later: longer than vitest's default of 1 s.
+        { timeout: 20_000 },
       )
       .toBe(true);
   });
@@ -127,7 +129,8 @@ describe("demo seed on a stalled machine", () => {
     try {
       const { store } = stalled.emulator;
       const healthy = () => store.listWebhooks().find((w) => w.metadata?.name === "production-ingest");
-      while (store.listAttempts(healthy()?.id ?? "").length === 0) await new Promise((resolve) => setImmediate(resolve));
+      while (store.listAttempts(healthy()?.id ?? "").length === 0)
+        await new Promise((resolve) => setImmediate(resolve));
       // Deliveries are in flight: stop the whole thread (without spinning a core) for longer than any limit.
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, STALL_MS);
       await stalled.ready;
