@@ -17,7 +17,9 @@ beforeAll(async () => {
   server = await spawnBuiltServer([], {
     EXA_API_KEY: TEST_API_KEY,
     EXA_BASE_URL: emulator.baseUrl,
-    EXA_TIMEOUT_MS: "1000",
+    // Timeouts are not under test here. A short one turned a CPU-starved second on a loaded machine into
+    // timeouts, four tries per read and a failed fixture check; the emulator never hangs, so the default
+    // (30 s) only ever waits as long as the answer takes.
   });
 });
 afterAll(async () => {

@@ -5,6 +5,17 @@ import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { BIN_PATH, callTool, runBin, spawnBuiltServer } from "../helpers/harness.js";
 
+/**
+ * A runtime delivery in the child ends within its 10 s timeout, but how soon depends on the machine's load:
+ * wait for the attempt as long as the test may run (vitest's default for expect.poll is 1 s).
+ */
+const DELIVERY_POLL = { timeout: 25_000, interval: 100 };
+/**
+ * A child that starts and seeds the demo (about 1.3 s of CPU when idle) gets a fifth of a core at load 10:
+ * these waits only stop a hung child before the 30 s test timeout, so they are that long, minus a margin.
+ */
+const START_AND_SEED_MS = 25_000;
+
 describe("--sandbox over stdio", () => {
   it("needs no key, marks every text as simulated, and offers sandbox_emit_event", async () => {
     const server = await spawnBuiltServer(["--sandbox"]);
@@ -46,15 +57,14 @@ describe("--sandbox over stdio", () => {
       });
       expect(emitted.isError).toBe(false);
       const { eventId } = emitted.structured as { eventId: string };
-      let seen = false;
-      for (let i = 0; i < 50 && !seen; i++) {
-        const attempts = await callTool(server.client, "list_webhook_attempts", { webhookId: target.id, limit: 10 });
-        seen = (attempts.structured as { attempts: { eventId: string }[] }).attempts.some(
-          (attempt) => attempt.eventId === eventId,
-        );
-        if (!seen) await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      expect(seen).toBe(true);
+      await expect
+        .poll(async () => {
+          const attempts = await callTool(server.client, "list_webhook_attempts", { webhookId: target.id, limit: 10 });
+          return (attempts.structured as { attempts: { eventId: string }[] }).attempts.some(
+            (attempt) => attempt.eventId === eventId,
+          );
+        }, DELIVERY_POLL)
+        .toBe(true);
     } finally {
       await server.close();
     }
@@ -85,7 +95,7 @@ describe("sandbox_set_receiver over stdio", () => {
           return (attempts.structured as { attempts: { eventId: string; successful: boolean }[] }).attempts.some(
             (attempt) => attempt.eventId === eventId && attempt.successful,
           );
-        })
+        }, DELIVERY_POLL)
         .toBe(true);
     } finally {
       await server.close();
@@ -109,7 +119,7 @@ describe("--sandbox lifecycle", () => {
     });
     const code = await Promise.race([
       exited,
-      new Promise<"still running">((resolve) => setTimeout(() => resolve("still running"), 10_000)),
+      new Promise<"still running">((resolve) => setTimeout(() => resolve("still running"), START_AND_SEED_MS)),
     ]);
     if (code === "still running") child.kill("SIGKILL");
     expect(code).toBe(0);
@@ -184,7 +194,7 @@ describe("emulator command", () => {
     try {
       const firstLines = await new Promise<string[]>((resolve, reject) => {
         let out = "";
-        const timer = setTimeout(() => reject(new Error(`no output; got ${out}`)), 15_000);
+        const timer = setTimeout(() => reject(new Error(`no output; got ${out}`)), START_AND_SEED_MS);
         child.stdout.on("data", (chunk: Buffer) => {
           out += chunk.toString();
           const lines = out.split("\n");
@@ -218,7 +228,7 @@ describe("--http --sandbox", () => {
     });
     try {
       const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error("no URL printed")), 15_000);
+        const timer = setTimeout(() => reject(new Error("no URL printed")), START_AND_SEED_MS);
         child.stdout.on("data", (chunk: Buffer) => {
           const line = chunk.toString().split("\n")[0] ?? "";
           clearTimeout(timer);

@@ -11,7 +11,9 @@ let sandbox: LaunchedSandbox;
 const cleanups: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
-  sandbox = await launchSandbox({ seed: "empty", retryDelaysMs: FAST_RETRIES, deliveryTimeoutMs: 300 });
+  // The runtime's own timeout (10 s): these receivers answer, and a short limit would race their answers on
+  // a loaded machine. The timeout test has a sandbox of its own with a short one.
+  sandbox = await launchSandbox({ seed: "empty", retryDelaysMs: FAST_RETRIES });
 });
 afterAll(async () => {
   await sandbox.close();
@@ -75,15 +77,20 @@ describe("signed deliveries", () => {
   });
 
   it("records a refused connection and a timeout as status 0 with the error text", async () => {
-    const refused = subscribe(await closedPortUrl());
-    const slow = subscribe(track(await startSandboxReceiver({ behavior: "slow" })).url);
-    await sandbox.handle.emitEvent({ type: "webset.item.created", webhookId: refused.id });
-    await sandbox.handle.emitEvent({ type: "webset.item.created", webhookId: slow.id });
-    await sandbox.engine.idle();
-    const [refusedAttempt] = sandbox.emulator.store.listAttempts(refused.id);
+    // 300 ms against the slow receiver's 12 s, timed in this process after the request arrived: the sender's
+    // timer always fires first, however loaded the machine.
+    const timed = await launchSandbox({ seed: "empty", retryDelaysMs: FAST_RETRIES, deliveryTimeoutMs: 300 });
+    cleanups.push(() => timed.close());
+    const refused = timed.emulator.store.createWebhook({ url: await closedPortUrl(), events: ["webset.item.created"] });
+    const slowUrl = track(await startSandboxReceiver({ behavior: "slow" })).url;
+    const slow = timed.emulator.store.createWebhook({ url: slowUrl, events: ["webset.item.created"] });
+    await timed.handle.emitEvent({ type: "webset.item.created", webhookId: refused.id });
+    await timed.handle.emitEvent({ type: "webset.item.created", webhookId: slow.id });
+    await timed.engine.idle();
+    const [refusedAttempt] = timed.emulator.store.listAttempts(refused.id);
     expect(refusedAttempt).toMatchObject({ responseStatusCode: 0, successful: false });
     expect(refusedAttempt?.responseBody).toMatch(/^connect ECONNREFUSED 127\.0\.0\.1:\d+$/);
-    const [slowAttempt] = sandbox.emulator.store.listAttempts(slow.id);
+    const [slowAttempt] = timed.emulator.store.listAttempts(slow.id);
     expect(slowAttempt).toMatchObject({ responseStatusCode: 0, responseBody: "timeout of 300 ms exceeded" });
   });
 
@@ -127,7 +134,8 @@ describe("shutdown", () => {
     const receiver = track(await startTestReceiver(() => 500));
     const webhook = own.emulator.store.createWebhook({ url: receiver.url, events: ["webset.created"] });
     await own.handle.emitEvent({ type: "webset.created" });
-    await expect.poll(() => own.emulator.store.listAttempts(webhook.id).length).toBe(1);
+    // However long a loaded machine takes to deliver it (vitest's default would give up after 1 s).
+    await expect.poll(() => own.emulator.store.listAttempts(webhook.id).length, { timeout: 20_000 }).toBe(1);
     await own.close();
     // With the 60 s retry still scheduled, idle() would not resolve within the test timeout.
     await own.engine.idle();

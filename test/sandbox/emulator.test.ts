@@ -574,10 +574,13 @@ describe("faults", () => {
     emulator.faults.add({ kind: "hang" });
     const controller = new AbortController();
     const pending = fetch(url("/webhooks"), { headers: KEY, signal: controller.signal });
-    setTimeout(() => controller.abort(), 100);
+    // Abort once the request is hanging, not after a fixed time that a loaded machine may not reach it in.
+    const hanging = () => emulator.requests.find((request) => request.fault === "hang");
+    while (!hanging()) await new Promise((resolve) => setTimeout(resolve, 5));
+    controller.abort();
     await expect(pending).rejects.toThrow(/abort/i);
-    const hung = emulator.requests.find((request) => request.fault === "hang");
-    await expect.poll(() => hung?.clientClosedAt).toBeTypeOf("number");
+    const hung = hanging();
+    await expect.poll(() => hung?.clientClosedAt, { timeout: 10_000 }).toBeTypeOf("number");
     expect(hung?.status).toBeUndefined();
     expect((await get("/webhooks")).status).toBe(200);
   });

@@ -1,19 +1,42 @@
 // The time budget of one diagnose_failures call is shared fairly across the account's webhooks.
+// The work is made endless instead of slow: a proxy in front of the emulator answers each webhook's newest
+// pages (the heads) at once and holds every further page until the client gives up. So every webhook's
+// scan can only end at its deadline, whatever the machine's speed; the budget only has to outlast three
+// quick head reads, with a wide margin, and it can never be enough to finish a scan.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
+import { type Peer, startLossyProxy } from "../exa/peer.js";
 import { type Harness, startHarness } from "../helpers/harness.js";
 import { seedHistory } from "../helpers/seed.js";
 
 const TYPES = ["webset.item.created", "webset.idle"];
+/** About 1.5 s per webhook: hundreds of times what reading two small head pages takes, even under load. */
+const BUDGET_MS = 4_500;
 let emulator: Emulator;
+let proxy: Peer;
 let harness: Harness;
 
 beforeEach(async () => {
   emulator = await startEmulator();
-  harness = await startHarness({ emulator, env: { EXA_DIAGNOSE_BUDGET_MS: "1500" } });
+  // A page past the heads: one of the typed partitions, or a cursor page.
+  proxy = await startLossyProxy(emulator.baseUrl, (request) =>
+    request.path.endsWith("/attempts") && (request.query.has("eventType") || request.query.has("cursor"))
+      ? "hang"
+      : undefined,
+  );
+  harness = await startHarness({
+    emulator,
+    env: {
+      EXA_BASE_URL: proxy.baseUrl,
+      EXA_DIAGNOSE_BUDGET_MS: String(BUDGET_MS),
+      // A held page must end by the budget, not by the per-request timeout (that would be a failed page).
+      EXA_TIMEOUT_MS: "600000",
+    },
+  });
 });
 afterEach(async () => {
   await harness.close();
+  await proxy.close();
   await emulator.close();
 });
 
@@ -23,7 +46,7 @@ describe("time budget across webhooks", () => {
       const webhookId = emulator.store.createWebhook({ url: `https://h${i}.example.com/exa`, events: TYPES }).id;
       seedHistory(emulator.store, {
         webhookId,
-        events: 20_000,
+        events: 1_000,
         types: TYPES,
         failureRate: 0.5,
         failure: { status: 500, body: "boom" },
@@ -32,18 +55,19 @@ describe("time budget across webhooks", () => {
         seed: i + 1,
       });
     }
-    // 20 ms a page: 20 000 attempts per webhook cannot fit in 1.5 s for all three.
-    emulator.faults.latencyMs = 20;
     const answer = await harness.call("diagnose_failures", {});
     expect(answer.isError).toBe(false);
     const report = answer.structured as {
       webhooks: { attemptsScanned: number; complete: boolean; incompleteReason?: string }[];
     };
     expect(report.webhooks).toHaveLength(3);
+    // Without the fair share the first webhook would wait out the whole budget and the others scan nothing.
     for (const webhook of report.webhooks) {
       expect(webhook.attemptsScanned).toBeGreaterThan(0);
       expect(webhook.complete).toBe(false);
       expect(webhook.incompleteReason).toMatch(/time budget/);
     }
+    // The held pages were asked for, so each scan really ended at its deadline with work left.
+    expect(proxy.requests.filter((request) => request.query.has("eventType")).length).toBeGreaterThan(0);
   });
 });

@@ -9,7 +9,9 @@ let toolNames: string[];
 let fieldsByTool: Map<string, string[]>;
 
 beforeAll(async () => {
-  harness = await startHarness({ env: { EXA_TIMEOUT_MS: "1000" } });
+  // Timeouts are not under test here: a short one turned a stalled moment on a loaded machine into four
+  // timed-out tries and a failed "still alive" check. The emulator never hangs.
+  harness = await startHarness({ env: { EXA_TIMEOUT_MS: "30000" } });
   harness.emulator.store.createWebhook({ url: "https://example.com/h", events: ["webset.idle"], id: "webhook_fuzz" });
   const { tools } = await harness.client.listTools();
   toolNames = tools.map((tool) => tool.name);

@@ -19,8 +19,8 @@ export interface DeliveryEngineOptions {
 export interface VirtualDeliveryOptions {
   /** Virtual attemptedAt of the first attempt; retries follow at the schedule's offsets. */
   startAt: number;
-  /** Real time allowed per attempt (short, so seeding stays fast). */
-  timeoutMs: number;
+  /** Real time allowed per attempt (short, so seeding stays fast); undefined = wait for the answer. */
+  timeoutMs: number | undefined;
   /** The timeout the attempt claims in virtual time, in its error text and in the retry spacing. */
   reportedTimeoutMs: number;
 }
@@ -126,7 +126,7 @@ export class DeliveryEngine {
     webhookId: string,
     attempt: number,
     virtualAt: number | undefined,
-    timing: { timeoutMs: number; reportedTimeoutMs: number },
+    timing: { timeoutMs: number | undefined; reportedTimeoutMs: number },
   ): Promise<AttemptResult> {
     const webhook = this.store.getWebhook(webhookId);
     const secret = this.store.getWebhookSecret(webhookId);

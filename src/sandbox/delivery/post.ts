@@ -23,7 +23,8 @@ export interface PostSignedEventOptions {
   /** The serialized Event, signed and sent byte for byte. */
   rawBody: string;
   secret: string;
-  timeoutMs: number;
+  /** Real time the receiver has to answer; undefined = wait for its answer, however long that takes. */
+  timeoutMs: number | undefined;
   /** The timeout named in the recorded error text; seeding waits less in real time than it records. */
   reportedTimeoutMs?: number;
   /** Aborts the request when the sandbox shuts down; the attempt is then not recorded (rejects). */
@@ -40,8 +41,9 @@ export class DeliveryCancelledError extends Error {
 export async function postSignedEvent(options: PostSignedEventOptions): Promise<DeliveryOutcome> {
   // The guard comes before anything touches the network, so a non-loopback webhook costs no packet at all.
   if (!isLoopbackUrl(options.url)) return transportFailure(LOOPBACK_ONLY_MESSAGE);
-  const timeout = AbortSignal.timeout(options.timeoutMs);
-  const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+  const timeout = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
+  const signals = [timeout, options.signal].filter((signal): signal is AbortSignal => signal !== undefined);
+  const signal = signals.length > 0 ? AbortSignal.any(signals) : undefined;
   const signature = signExaPayload(options.rawBody, options.secret, Math.floor(Date.now() / 1000));
   try {
     const response = await fetch(options.url, {
@@ -69,7 +71,7 @@ export async function postSignedEvent(options: PostSignedEventOptions): Promise<
     };
   } catch (error) {
     if (options.signal?.aborted) throw new DeliveryCancelledError();
-    if (timeout.aborted) {
+    if (timeout?.aborted) {
       return transportFailure(`timeout of ${options.reportedTimeoutMs ?? options.timeoutMs} ms exceeded`, true);
     }
     return transportFailure(fetchFailureText(error));
