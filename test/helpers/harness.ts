@@ -59,7 +59,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       EXA_API_KEY: TEST_API_KEY,
       EXA_BASE_URL: emulator.baseUrl,
       EXA_RETRY_BASE_MS: "5",
-      EXA_TIMEOUT_MS: "2000",
+      EXA_TIMEOUT_MS: "10000",
       ...options.env,
     },
     options.flags,
