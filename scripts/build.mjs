@@ -38,24 +38,34 @@ const lightSdkShims = {
   },
 };
 
-const outdir = process.env.BUILD_OUTDIR ?? join(root, "dist");
-rmSync(outdir, { recursive: true, force: true });
-await build({
-  entryPoints: { index: join(root, "src/bin.ts"), main: join(root, "src/index.ts") },
-  outdir,
-  chunkNames: "chunks/[name]-[hash]",
-  bundle: true,
-  splitting: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  minify: true,
-  legalComments: "none",
-  define: { __PACKAGE_VERSION__: JSON.stringify(version) },
-  // Some inlined dependencies are CommonJS and require() Node's builtins.
-  banner: {
-    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-  },
-  plugins: process.env.BUILD_NO_LIGHT_SHIMS ? [englishOnlyZodLocales] : [englishOnlyZodLocales, lightSdkShims],
-  logLevel: "warning",
-});
+/**
+ * The one bundle configuration: the published bin (below) and the bench's SDK-floor server
+ * (bench/lib/floors.mjs) are built with it, so the two compare like for like.
+ */
+export async function bundle({ entryPoints, outdir }) {
+  return build({
+    entryPoints,
+    outdir,
+    chunkNames: "chunks/[name]-[hash]",
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    minify: true,
+    legalComments: "none",
+    define: { __PACKAGE_VERSION__: JSON.stringify(version) },
+    // Some inlined dependencies are CommonJS and require() Node's builtins.
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
+    plugins: process.env.BUILD_NO_LIGHT_SHIMS ? [englishOnlyZodLocales] : [englishOnlyZodLocales, lightSdkShims],
+    logLevel: "warning",
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const outdir = process.env.BUILD_OUTDIR ?? join(root, "dist");
+  rmSync(outdir, { recursive: true, force: true });
+  await bundle({ entryPoints: { index: join(root, "src/bin.ts"), main: join(root, "src/index.ts") }, outdir });
+}
