@@ -1,6 +1,7 @@
 // Builds the published bin with every dependency inlined (so `npx` installs one package): dist/index.js turns
 // on Node's compile cache and loads dist/main.js, the program; code only some modes need (HTTP, the sandbox,
-// `call`, signature checks) sits in dist/chunks/ and loads when a mode first imports it.
+// `call`, signature checks, the diagnosis engine) sits in dist/chunks/ and loads when a mode or a call first
+// imports it. `bundle` is exported for the bench, which builds its SDK-floor server with the same options.
 import { readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
