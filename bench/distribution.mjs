@@ -1,16 +1,18 @@
 // Issue 6's bench: what installing and starting this server costs, side by side with Exa's own
 // exa-mcp-server. Ours is packed and installed from this checkout; theirs from the npm registry (cached).
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { nodeBinary } from "../scripts/node-binary.mjs";
-import { coldStart } from "./lib/cold-start.mjs";
+import { coldStart, nodeStart } from "./lib/cold-start.mjs";
+import { prepareFloors } from "./lib/floors.mjs";
 import { measureNodeModules, npmInstallFresh, npmPack } from "./lib/npm.mjs";
 import { benchDir, ROOT } from "./lib/paths.mjs";
 import { median } from "./lib/proc.mjs";
 import { fixed, markdownTable, thousands, verdict } from "./lib/table.mjs";
 
 const THEIRS = { name: "exa-mcp-server", version: "3.4.1" };
-const COLD_START_RUNS = 9;
+const COLD_START_RUNS = 15;
 /** The cold start is compared on the machine's Node (no compile cache before 22.1) and on this newer one. */
 const NEWER_NODE = "24.22.3";
 /** The bars: ours at most this share of theirs, on the same Node, in the same interleaved run. */
@@ -21,6 +23,8 @@ export async function benchDistribution({ listing, log }) {
   const ours = await prepareOurs();
   log(`distribution: ${THEIRS.name}@${THEIRS.version} (cached in .bench-tmp after the first run)`);
   const theirs = await prepareTheirs().catch((error) => ({ error: firstLine(error) }));
+  log("distribution: the floors (node -e 0, a constants server, the MCP SDK v2 floor server)");
+  const floors = await prepareFloors();
 
   const newer = nodeBinary(NEWER_NODE);
   const targets = [
@@ -33,11 +37,24 @@ export async function benchDistribution({ listing, log }) {
     const env = { EXA_API_KEY: "bench-dummy-key" };
     targets.push({ key: "theirs", bin: theirs.bin, env }, { key: "theirsNewer", bin: theirs.bin, env, node: newer });
   }
+  targets.push(
+    { key: "nodeOnly", nodeOnly: true },
+    { key: "nodeOnlyNewer", nodeOnly: true, node: newer },
+    { key: "constants", bin: floors.constants },
+    { key: "constantsNewer", bin: floors.constants, node: newer },
+    { key: "sdkFloor", bin: floors.sdk },
+    { key: "sdkFloorNewer", bin: floors.sdk, node: newer },
+  );
   log(`distribution: cold starts, ${COLD_START_RUNS} interleaved rounds`);
   const starts = await measureColdStarts(targets);
   if (starts.theirs?.error) theirs.error ??= starts.theirs.error;
 
-  return { ours, theirs, starts, markdown: render(ours, theirs, starts, listing) };
+  return {
+    ours,
+    theirs,
+    starts,
+    markdown: [render(ours, theirs, starts, listing), renderFloors(starts)].join("\n\n"),
+  };
 }
 
 async function prepareOurs() {
@@ -81,12 +98,13 @@ async function prepareTheirs() {
 /** Rounds of ours, ours --sandbox, theirs, … so drift in machine load hits every server alike. */
 async function measureColdStarts(targets) {
   const results = Object.fromEntries(targets.map((target) => [target.key, { times: [] }]));
+  const loadBefore = loadavg()[0];
   for (let round = 0; round < COLD_START_RUNS; round++) {
     for (const target of targets) {
       const result = results[target.key];
       if (result.error) continue;
       try {
-        const start = await coldStart(target);
+        const start = target.nodeOnly ? await nodeStart(target) : await coldStart(target);
         result.times.push(start.ms);
         Object.assign(result, { toolCount: start.toolCount, toolsListBytes: start.toolsListBytes });
         result.peakRssMb = Math.max(result.peakRssMb ?? 0, start.peakRssMb ?? 0) || undefined;
@@ -96,6 +114,8 @@ async function measureColdStarts(targets) {
     }
   }
   for (const result of Object.values(results)) if (result.times.length) result.medianMs = median(result.times);
+  // The machine's 1-minute load average before and after the rounds: the ratios hold under load, the ms do not.
+  Object.defineProperty(results, "load", { value: [loadBefore, loadavg()[0]], enumerable: false });
   return results;
 }
 
@@ -162,6 +182,42 @@ function render(ours, theirs, starts, listing) {
       `Cold start: median of ${COLD_START_RUNS} rounds in one run, every server and Node interleaved in each round, raw JSON-RPC over stdio, no API key for ours (it starts and explains), a dummy key for theirs; on Node ${NEWER_NODE} ours uses Node's compile cache (module.enableCompileCache), written by the first start. ` +
       "The whole list_webhook_attempts result (text + structuredContent) is " +
       `${thousands(listing.resultBytes)} bytes; a model reading only the text gets the share above. MB and KB are decimal.`,
+    "",
+    markdownTable(rows),
+  ].join("\n");
+}
+
+/** Where ours stands between Node starting and theirs, per Node: each floor measured in the same rounds. */
+function renderFloors(starts) {
+  const cell = (start, other) =>
+    !start?.medianMs
+      ? `n/a${start?.error ? ` (${start.error})` : ""}`
+      : `${fixed(start.medianMs)}${other?.medianMs ? ` = ${fixed(start.medianMs / other.medianMs, 2)}×` : ""}`;
+  const rows = [
+    ["median ms, and ÷ theirs on the same Node", `node ${process.versions.node}`, `node ${NEWER_NODE} (compile cache)`],
+    [
+      "`node -e 0`: Node starting and exiting",
+      cell(starts.nodeOnly, starts.theirs),
+      cell(starts.nodeOnlyNewer, starts.theirsNewer),
+    ],
+    [
+      "a process answering initialize and tools/list from constants",
+      cell(starts.constants, starts.theirs),
+      cell(starts.constantsNewer, starts.theirsNewer),
+    ],
+    [
+      "MCP SDK v2 floor: one tool, bundled and started like ours (bench/fixtures/sdk-floor.ts)",
+      cell(starts.sdkFloor, starts.theirs),
+      cell(starts.sdkFloorNewer, starts.theirsNewer),
+    ],
+    ["exa-webhooks-mcp", cell(starts.ours, starts.theirs), cell(starts.oursNewer, starts.theirsNewer)],
+    [`${THEIRS.name} ${THEIRS.version}`, cell(starts.theirs), cell(starts.theirsNewer)],
+  ];
+  return [
+    "### Cold start floors (issue 10)",
+    "",
+    `Same rounds as above (load average ${starts.load.map((value) => fixed(value, 1)).join(" → ")} on ${cpus().length} cores), spawn → tools/list answered (\`node -e 0\`: spawn → exit). ` +
+      "Ours minus the SDK floor is what our own code costs at start (13 tools' zod schemas, their JSON Schema for tools/list, resources and prompts).",
     "",
     markdownTable(rows),
   ].join("\n");

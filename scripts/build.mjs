@@ -1,6 +1,7 @@
 // Builds the published bin with every dependency inlined (so `npx` installs one package): dist/index.js turns
 // on Node's compile cache and loads dist/main.js, the program; code only some modes need (HTTP, the sandbox,
-// `call`, signature checks) sits in dist/chunks/ and loads when a mode first imports it.
+// `call`, signature checks, the diagnosis engine) sits in dist/chunks/ and loads when a mode or a call first
+// imports it. `bundle` is exported for the bench, which builds its SDK-floor server with the same options.
 import { readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -38,24 +39,34 @@ const lightSdkShims = {
   },
 };
 
-const outdir = process.env.BUILD_OUTDIR ?? join(root, "dist");
-rmSync(outdir, { recursive: true, force: true });
-await build({
-  entryPoints: { index: join(root, "src/bin.ts"), main: join(root, "src/index.ts") },
-  outdir,
-  chunkNames: "chunks/[name]-[hash]",
-  bundle: true,
-  splitting: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  minify: true,
-  legalComments: "none",
-  define: { __PACKAGE_VERSION__: JSON.stringify(version) },
-  // Some inlined dependencies are CommonJS and require() Node's builtins.
-  banner: {
-    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-  },
-  plugins: process.env.BUILD_NO_LIGHT_SHIMS ? [englishOnlyZodLocales] : [englishOnlyZodLocales, lightSdkShims],
-  logLevel: "warning",
-});
+/**
+ * The one bundle configuration: the published bin (below) and the bench's SDK-floor server
+ * (bench/lib/floors.mjs) are built with it, so the two compare like for like.
+ */
+export async function bundle({ entryPoints, outdir }) {
+  return build({
+    entryPoints,
+    outdir,
+    chunkNames: "chunks/[name]-[hash]",
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    minify: true,
+    legalComments: "none",
+    define: { __PACKAGE_VERSION__: JSON.stringify(version) },
+    // Some inlined dependencies are CommonJS and require() Node's builtins.
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
+    plugins: process.env.BUILD_NO_LIGHT_SHIMS ? [englishOnlyZodLocales] : [englishOnlyZodLocales, lightSdkShims],
+    logLevel: "warning",
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const outdir = process.env.BUILD_OUTDIR ?? join(root, "dist");
+  rmSync(outdir, { recursive: true, force: true });
+  await bundle({ entryPoints: { index: join(root, "src/bin.ts"), main: join(root, "src/index.ts") }, outdir });
+}

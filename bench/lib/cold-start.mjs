@@ -38,6 +38,21 @@ export async function coldStart({ bin, node = process.execPath, args = [], env =
   }
 }
 
+/** The floor under every start: spawn → exit of `node -e 0`, with the same environment as coldStart. */
+export function nodeStart({ node = process.execPath } = {}) {
+  const started = performance.now();
+  const child = spawn(node, ["-e", "0"], {
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" },
+    stdio: "ignore",
+  });
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("exit", (code) =>
+      code === 0 ? resolve({ ms: performance.now() - started }) : reject(new Error(`node -e 0 exited ${code}`)),
+    );
+  });
+}
+
 function jsonRpcOver(child, timeoutMs) {
   const answers = new Map();
   const waiters = new Map();

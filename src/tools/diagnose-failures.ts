@@ -1,13 +1,7 @@
 // diagnose_failures: one call that says whether webhooks deliver, why not, what it cost, and what to do.
 // Input and output here; the fleet, the scan, classification and rendering live in src/diagnose/.
 import { z } from "zod";
-import {
-  diagnoseFleet,
-  diagnosisReportSchema,
-  parseSince,
-  renderDiagnosis,
-  toStructuredReport,
-} from "../diagnose/index.js";
+import { diagnosisReportSchema } from "../diagnose/types.js";
 import { RequestCancelledError } from "../exa/errors.js";
 import { shortErrorText, ToolInputError } from "../format/tool-error.js";
 import { defineTool } from "./define.js";
@@ -46,6 +40,8 @@ export const diagnoseFailuresTool = defineTool({
   outputSchema: diagnosisReportSchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(input, context) {
+    // The engine loads on the first diagnosis, not at start: tools/list needs only the schemas above.
+    const { diagnoseFleet, parseSince, renderDiagnosis, toStructuredReport } = await import("../diagnose/index.js");
     const now = new Date();
     let since: Date | undefined;
     if (input.since !== undefined) {
