@@ -119,7 +119,7 @@ function normalizeBaseUrl(raw: string, allowInsecure: boolean): string {
     throw new ConfigError(`EXA_BASE_URL must be http(s), got "${url.protocol}".`);
   }
   // Every request carries the key in a header: over plain http, anyone on the path could read it.
-  if (url.protocol === "http:" && !allowInsecure && !isLoopback(url.hostname)) {
+  if (url.protocol === "http:" && !allowInsecure && !isLoopbackHost(url.hostname)) {
     throw new ConfigError(
       `EXA_BASE_URL "${url.origin}" is plain http to a host that is not loopback, so EXA_API_KEY would travel in clear text. Use https, or set EXA_ALLOW_INSECURE_BASE_URL=1 if that network is trusted.`,
     );
@@ -127,11 +127,6 @@ function normalizeBaseUrl(raw: string, allowInsecure: boolean): string {
   // Accept ".../", ".../websets" and ".../websets/v0" alike: the client appends /websets/v0 itself.
   const path = url.pathname.replace(/\/+$/, "").replace(/\/websets(\/v0)?$/, "");
   return `${url.origin}${path}`;
-}
-
-/** 127.0.0.0/8, ::1 and localhost (as URL writes them: IPv4 normalized, IPv6 in brackets). */
-function isLoopback(hostname: string): boolean {
-  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 
 // ---- --http: who may call, on which address, and whose Exa key a request uses. ----
@@ -272,7 +267,7 @@ function originFrom(raw: string): string {
   return origin;
 }
 
-/** A bind address (or name) only this machine can reach. */
+/** 127.0.0.0/8, ::1 (bare or in brackets, as URL writes it) and localhost: an address only this machine reaches. */
 export function isLoopbackHost(host: string): boolean {
   const bare = host.toLowerCase().replace(/^\[(.*)\]$/, "$1");
   return bare === "localhost" || bare === "::1" || /^127\.\d+\.\d+\.\d+$/.test(bare);

@@ -253,6 +253,32 @@ describe("one Exa key per caller", () => {
     expect(fine.status).toBe(200);
   });
 
+  it("does not let a remote caller make the server POST to its own host's loopback (redeliver_events)", async () => {
+    let hits = 0;
+    const internal = createServer((_request, response) => {
+      hits++;
+      response.end("internal");
+    });
+    const internalUrl = `${await listen(internal)}/admin`;
+    const client = await connectClient(hosted.url, { token: AUTH_TOKEN, exaKey: CALLER_KEY_A });
+    try {
+      const answer = await callTool(client, "redeliver_events", {
+        webhookId: "webhook_hosted",
+        eventIds: ["event_x1"],
+        targetUrl: internalUrl,
+        dryRun: false,
+        secret: "whsec_irrelevant_0123456789",
+      });
+      expect(answer.isError).toBe(true);
+      expect(answer.text).toContain("served to other machines, so it sends nothing to loopback addresses");
+      expect(answer.text).toContain("Nothing was sent.");
+      expect(hits).toBe(0);
+    } finally {
+      await client.close();
+      await closeServer(internal);
+    }
+  });
+
   it("with EXA_API_KEY the header is ignored, unless --per-request-keys lets it win", async () => {
     const serverKeyed = await bin([], { EXA_API_KEY: TEST_API_KEY });
     const overriding = await bin(["--per-request-keys"], { EXA_API_KEY: TEST_API_KEY });
