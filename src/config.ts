@@ -1,4 +1,5 @@
 // Configuration from environment variables and command-line flags, validated in one place.
+import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { plural } from "./format/words.js";
 import { parseWebhookSecrets } from "./redeliver/secrets.js";
@@ -30,6 +31,8 @@ export interface Config {
   tools: string[] | undefined;
   /** Running against the embedded emulator with simulated data. */
   sandbox: boolean;
+  /** --http on a host that is not loopback: callers on other machines, so nothing is sent to this host's loopback. */
+  remoteCallers?: boolean;
   /** EXA_WEBHOOK_SECRETS: webhook id → signing secret, for redeliver_events. A Map, so JSON.stringify shows none. */
   webhookSecrets: ReadonlyMap<string, string>;
 }
@@ -40,7 +43,15 @@ export interface ConfigFlags {
   sandbox?: boolean;
 }
 
-export class ConfigError extends Error {}
+/** A setting the server cannot start with; `exitCode` 2 when it is a refusal to serve as asked (hosting). */
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2 = 1,
+  ) {
+    super(message);
+  }
+}
 
 /** A bad number does not stop the server: it falls back to the default and says so through `warn`. */
 export function loadConfig(
@@ -48,21 +59,7 @@ export function loadConfig(
   flags: ConfigFlags = {},
   warn: (message: string) => void = () => {},
 ): Config {
-  const number = (name: NumericSetting): number => {
-    const [fallback, max] = NUMERIC_SETTINGS[name];
-    const raw = env[name]?.trim();
-    if (!raw) return fallback;
-    const parsed = wholeNumber.safeParse(raw);
-    if (!parsed.success) {
-      warn(`${name}="${raw.slice(0, 40)}" is not a whole number of at least 1; using ${fallback}.`);
-      return fallback;
-    }
-    if (parsed.data > max) {
-      warn(`${name}=${parsed.data} is above the maximum; using ${max}.`);
-      return max;
-    }
-    return parsed.data;
-  };
+  const number = (name: NumericSetting): number => wholeNumberSetting(env, name, NUMERIC_SETTINGS[name], warn);
   const webhookSecrets = parseWebhookSecrets(env.EXA_WEBHOOK_SECRETS);
   for (const warning of webhookSecrets.warnings) warn(warning);
   return {
@@ -77,6 +74,26 @@ export function loadConfig(
     sandbox: flags.sandbox ?? false,
     webhookSecrets: webhookSecrets.secrets,
   };
+}
+
+function wholeNumberSetting(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  [fallback, max]: readonly [number, number],
+  warn: (message: string) => void,
+): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const parsed = wholeNumber.safeParse(raw);
+  if (!parsed.success) {
+    warn(`${name}="${raw.slice(0, 40)}" is not a whole number of at least 1; using ${fallback}.`);
+    return fallback;
+  }
+  if (parsed.data > max) {
+    warn(`${name}=${parsed.data} is above the maximum; using ${max}.`);
+    return max;
+  }
+  return parsed.data;
 }
 
 /** Every output is redacted of the key; a key of 1-3 characters would redact ordinary words, so refuse it. */
@@ -102,7 +119,7 @@ function normalizeBaseUrl(raw: string, allowInsecure: boolean): string {
     throw new ConfigError(`EXA_BASE_URL must be http(s), got "${url.protocol}".`);
   }
   // Every request carries the key in a header: over plain http, anyone on the path could read it.
-  if (url.protocol === "http:" && !allowInsecure && !isLoopback(url.hostname)) {
+  if (url.protocol === "http:" && !allowInsecure && !isLoopbackHost(url.hostname)) {
     throw new ConfigError(
       `EXA_BASE_URL "${url.origin}" is plain http to a host that is not loopback, so EXA_API_KEY would travel in clear text. Use https, or set EXA_ALLOW_INSECURE_BASE_URL=1 if that network is trusted.`,
     );
@@ -112,7 +129,146 @@ function normalizeBaseUrl(raw: string, allowInsecure: boolean): string {
   return `${url.origin}${path}`;
 }
 
-/** 127.0.0.0/8, ::1 and localhost (as URL writes them: IPv4 normalized, IPv6 in brackets). */
-function isLoopback(hostname: string): boolean {
-  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+// ---- --http: who may call, on which address, and whose Exa key a request uses. ----
+
+export interface HostingFlags {
+  host: string;
+  /** Undefined when --port was not given: PORT, then 0 (any free port). */
+  port: number | undefined;
+  authTokenFile?: string | undefined;
+  allowUnauthenticated?: boolean;
+  perRequestKeys?: boolean;
+}
+
+export interface HostingConfig {
+  host: string;
+  port: number;
+  /** The bearer token every request must carry (MCP_AUTH_TOKEN or --auth-token-file); undefined: none. */
+  authToken: string | undefined;
+  /** The bind is not loopback: other machines can reach it (and the sandbox keeps to its demo receivers). */
+  remoteCallers: boolean;
+  /** An X-Exa-Api-Key request header is used for that request: no EXA_API_KEY, or --per-request-keys. */
+  requestKeys: boolean;
+  /** Host names accepted besides loopback's (MCP_ALLOWED_HOSTS); empty means any on a bind that is not loopback. */
+  allowedHosts: string[];
+  /** Browser origins accepted besides the server's own loopback origins (MCP_ALLOWED_ORIGINS), normalized. */
+  allowedOrigins: string[];
+  /** A client has this long to send its request headers (slow-loris); the whole request gets 3 times as long. */
+  headersTimeoutMs: number;
+}
+
+/** A bearer token shorter than this is guessable; 16 random characters are not. */
+export const MIN_AUTH_TOKEN_LENGTH = 16;
+const HEADERS_TIMEOUT_MS: readonly [number, number] = [10_000, 300_000];
+
+/**
+ * Refuses (ConfigError, exit 2) what would serve the server's tools, and its key, to anyone: a bind that is
+ * not loopback without a token, unless --allow-unauthenticated (then `warn` says so).
+ */
+export function loadHostingConfig(
+  env: NodeJS.ProcessEnv,
+  flags: HostingFlags,
+  config: Pick<Config, "apiKey" | "sandbox">,
+  warn: (message: string) => void = () => {},
+  readFile: (path: string) => string = (path) => readFileSync(path, "utf8"),
+): HostingConfig {
+  const port = flags.port ?? portFromEnv(env.PORT);
+  const remoteCallers = !isLoopbackHost(flags.host);
+  const authToken = authTokenFrom(env.MCP_AUTH_TOKEN, flags.authTokenFile, readFile);
+  if (remoteCallers && !authToken) {
+    if (!flags.allowUnauthenticated) {
+      throw new ConfigError(
+        `--host ${flags.host} is not a loopback address, so anyone who can reach the port could call every tool${config.apiKey ? " with the server's EXA_API_KEY" : ""}. Set MCP_AUTH_TOKEN (or --auth-token-file PATH) to require "Authorization: Bearer <token>", or pass --allow-unauthenticated when something in front of the server authenticates callers.`,
+        2,
+      );
+    }
+    warn(
+      `warning: serving ${flags.host} without authentication (--allow-unauthenticated): anyone who can reach this port can call every tool${config.apiKey ? " with the server's EXA_API_KEY" : ""}. Set MCP_AUTH_TOKEN to require a bearer token.`,
+    );
+  }
+  if (flags.perRequestKeys && config.sandbox) {
+    throw new ConfigError("--per-request-keys does not go with --sandbox: the sandbox has its own key.", 2);
+  }
+  return {
+    host: flags.host,
+    port,
+    authToken,
+    remoteCallers,
+    requestKeys: !config.sandbox && (!config.apiKey || (flags.perRequestKeys ?? false)),
+    allowedHosts: listFrom(env.MCP_ALLOWED_HOSTS).map((host) => host.toLowerCase()),
+    allowedOrigins: listFrom(env.MCP_ALLOWED_ORIGINS).map(originFrom),
+    headersTimeoutMs: wholeNumberSetting(env, "MCP_HEADERS_TIMEOUT_MS", HEADERS_TIMEOUT_MS, warn),
+  };
+}
+
+function portFromEnv(raw: string | undefined): number {
+  const text = raw?.trim();
+  if (!text) return 0;
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535)
+    throw new ConfigError(`PORT must be 0-65535, got "${text.slice(0, 20)}".`, 2);
+  return port;
+}
+
+function authTokenFrom(
+  fromEnv: string | undefined,
+  file: string | undefined,
+  readFile: (path: string) => string,
+): string | undefined {
+  const envToken = fromEnv?.trim() || undefined;
+  if (envToken && file !== undefined) {
+    throw new ConfigError("Both MCP_AUTH_TOKEN and --auth-token-file are set: give the token one way.", 2);
+  }
+  let token = envToken;
+  let source = "MCP_AUTH_TOKEN";
+  if (file !== undefined) {
+    source = `--auth-token-file ${file}`;
+    try {
+      token = readFile(file).trim();
+    } catch (error) {
+      throw new ConfigError(`${source}: cannot read it (${(error as NodeJS.ErrnoException).code ?? "error"}).`, 2);
+    }
+    if (!token) throw new ConfigError(`${source} is empty: put the bearer token in it.`, 2);
+  }
+  if (token === undefined) return undefined;
+  // Never echo the token: only what is wrong with it.
+  if (!/^[\x21-\x7e]+$/.test(token)) {
+    throw new ConfigError(`${source} must be one token of visible ASCII characters (no spaces).`, 2);
+  }
+  if (token.length < MIN_AUTH_TOKEN_LENGTH) {
+    throw new ConfigError(
+      `${source} is ${plural(token.length, "character")} long; use at least ${MIN_AUTH_TOKEN_LENGTH} random characters (e.g. openssl rand -hex 32).`,
+      2,
+    );
+  }
+  return token;
+}
+
+function listFrom(raw: string | undefined): string[] {
+  return (raw ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+function originFrom(raw: string): string {
+  let origin: string;
+  try {
+    origin = new URL(raw).origin;
+  } catch {
+    origin = "null";
+  }
+  if (origin === "null") {
+    throw new ConfigError(
+      `MCP_ALLOWED_ORIGINS: "${raw.slice(0, 80)}" is not an origin like https://app.example.com.`,
+      2,
+    );
+  }
+  return origin;
+}
+
+/** 127.0.0.0/8, ::1 (bare or in brackets, as URL writes it) and localhost: an address only this machine reaches. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.toLowerCase().replace(/^\[(.*)\]$/, "$1");
+  return bare === "localhost" || bare === "::1" || /^127\.\d+\.\d+\.\d+$/.test(bare);
 }

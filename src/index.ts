@@ -1,7 +1,7 @@
 // The bin: parse flags and env into a config, then connect a transport (or run the emulator / one tool call).
 // Everything else lives behind createServer; heavy modules load only in the modes that need them.
 import { parseCommand, type ServeFlags, USAGE, UsageError } from "./cli/args.js";
-import { type Config, ConfigError, loadConfig } from "./config.js";
+import { type Config, ConfigError, type HostingConfig, loadConfig, loadHostingConfig } from "./config.js";
 import type { ServerDependencies } from "./server.js";
 import { emptySelectionText, TOOL_NAMES } from "./tools/index.js";
 import { VERSION } from "./version.js";
@@ -30,14 +30,25 @@ async function main(): Promise<number | undefined> {
       }
     }
     case "serve": {
-      const { config, dependencies, close } = await prepare(command.flags);
-      if (command.flags.http) {
+      const { config, dependencies, close, hosting } = await prepare(command.flags);
+      if (hosting) {
         const { serveHttp } = await import("./transports/http.js");
-        const http = await serveHttp(config, dependencies, { host: command.flags.host, port: command.flags.port });
+        const http = await serveHttp(config, dependencies, hosting);
         exitOn(["SIGINT", "SIGTERM"], async () => {
           await http.close();
           await close();
         });
+        if (hosting.remoteCallers) {
+          const { hostname } = await import("node:os");
+          warnLine(
+            `listening on ${hosting.host}; other machines reach it at http://${hostname()}:${new URL(http.url).port}/mcp (or this machine's address)${config.sandbox ? ". The sandbox delivers only to its own demo receivers" : ""}.`,
+          );
+        }
+        if (hosting.requestKeys && !config.apiKey) {
+          warnLine(
+            "EXA_API_KEY is not set: each request must bring its own key in the X-Exa-Api-Key header; tools tell a request without one how to send it.",
+          );
+        }
         return undefined;
       }
       const { serveStdioConnection } = await import("./transports/stdio.js");
@@ -83,24 +94,37 @@ async function main(): Promise<number | undefined> {
   }
 }
 
+interface Prepared {
+  config: Config;
+  dependencies: ServerDependencies;
+  /** With --http: who may call, where, and whose key a request uses. */
+  hosting: HostingConfig | undefined;
+  close: () => Promise<void>;
+}
+
 /** Builds the config; with --sandbox, starts the in-process emulator and points the config at it. */
-async function prepare(
-  flags: ServeFlags,
-): Promise<{ config: Config; dependencies: ServerDependencies; close: () => Promise<void> }> {
+async function prepare(flags: ServeFlags): Promise<Prepared> {
   const unknown = flags.tools?.filter((name) => !TOOL_NAMES.includes(name)) ?? [];
   if (unknown.length)
     throw new UsageError(`Unknown tool in --tools: ${unknown.join(", ")}. Tools: ${TOOL_NAMES.join(", ")}.`);
-  const config = loadConfig(process.env, flags, (warning) => process.stderr.write(`exa-webhooks-mcp: ${warning}\n`));
+  let config = loadConfig(process.env, flags, warnLine);
   const empty = emptySelectionText(config);
   if (empty) throw new UsageError(empty);
-  if (!flags.sandbox) return { config, dependencies: {}, close: async () => {} };
+  const hosting = flags.http ? loadHostingConfig(process.env, flags, config, warnLine) : undefined;
+  if (hosting?.remoteCallers) config = { ...config, remoteCallers: true };
+  if (!flags.sandbox) return { config, dependencies: {}, hosting, close: async () => {} };
   const { startSandbox } = await import("./sandbox/launch.js");
-  const sandbox = await startSandbox();
+  const sandbox = await startSandbox({ demoReceiversOnly: hosting?.remoteCallers ?? false });
   return {
     config: { ...config, baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey },
     dependencies: { sandbox: sandbox.handle },
+    hosting,
     close: sandbox.close,
   };
+}
+
+function warnLine(message: string): void {
+  process.stderr.write(`exa-webhooks-mcp: ${message}\n`);
 }
 
 /** The first line of a message, cut: stderr gets one line per event, never a dump. */
@@ -136,6 +160,6 @@ main().then(
     const message =
       error instanceof ConfigError ? error.message : `failed to start: ${(error as Error)?.message ?? error}`;
     process.stderr.write(`exa-webhooks-mcp: ${message}\n`);
-    process.exitCode = 1;
+    process.exitCode = error instanceof ConfigError ? error.exitCode : 1;
   },
 );

@@ -18,8 +18,9 @@ export interface Redactor {
   learn(secret: string | null | undefined): void;
 }
 
-export function createRedactor(apiKey: string | undefined): Redactor {
-  const fixed = apiKey ? [apiKey] : [];
+/** `apiKeys`: the server's key and, over HTTP, the key the request brought (X-Exa-Api-Key); unset ones skipped. */
+export function createRedactor(...apiKeys: (string | undefined)[]): Redactor {
+  const fixed = apiKeys.filter((key): key is string => Boolean(key));
   const learned = new Set<string>();
   let matcher: Matcher | undefined;
   const current = () => {

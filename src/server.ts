@@ -2,6 +2,7 @@
 // No I/O at construction; the entries (src/transports/) build one per connection (stdio) or request (HTTP).
 import {
   type CallToolResult,
+  LOG_LEVEL_META_KEY,
   type LoggingLevel,
   McpServer,
   type ProtocolEra,
@@ -47,7 +48,19 @@ export interface ServerDependencies {
 export interface ServerOptions {
   /** The protocol generation the connection speaks: decides how a client asks for log messages. */
   era?: ProtocolEra;
+  /** Over HTTP: the Exa key this request brought (X-Exa-Api-Key), used instead of config.apiKey, hidden like it. */
+  requestApiKey?: string | undefined;
+  /** Over HTTP: keys come with requests, so a request without one is told how to send it. */
+  requestKeys?: boolean;
+  /**
+   * Over HTTP every request gets its own server, so a 2025 client's logging/setLevel cannot reach its later
+   * calls: those get info and above (or the level the call's own `_meta` names), on the call's own stream.
+   */
+  stateless?: boolean;
 }
+
+/** What a 2025 client gets over stateless HTTP, where the level it set cannot outlive its own request. */
+const STATELESS_LOG_LEVEL: LoggingLevel = "info";
 
 const LEVELS: readonly LoggingLevel[] = [
   "debug",
@@ -69,10 +82,12 @@ export function createServer(
     capabilities: { logging: {} },
     instructions: serverInstructions(config.sandbox),
   });
-  // The one Redactor of this server: every channel below sends through it.
-  const redactor = createRedactor(config.apiKey);
+  // The one Redactor of this server (of this request, over HTTP): every channel below sends through it.
+  const apiKey = options.requestApiKey ?? config.apiKey;
+  const redactor = createRedactor(config.apiKey, options.requestApiKey);
   const stderr = dependencies.stderr ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const legacyLogLevel = options.era === "modern" ? undefined : trackLegacyLogLevel(server);
+  const legacyLogLevel =
+    options.era === "modern" ? undefined : options.stateless ? statelessLogLevel : trackLegacyLogLevel(server);
 
   /**
    * A log function for one request: MCP logging as the client asked for it, warnings and worse to stderr too.
@@ -86,7 +101,7 @@ export function createServer(
       if (!ctx) return;
       // 2026-07-28 clients ask per request (the SDK reads the envelope); 2025 clients with logging/setLevel.
       if (legacyLogLevel) {
-        const asked = legacyLogLevel();
+        const asked = legacyLogLevel(ctx);
         if (asked === undefined || LEVELS.indexOf(level) < LEVELS.indexOf(asked)) return;
       }
       // Logging is best effort: a client that went away must not fail the call.
@@ -97,10 +112,10 @@ export function createServer(
   const requestExa = (log: ToolContext["log"]) => {
     let client: ExaClient | undefined;
     return (): ExaClient => {
-      if (!config.apiKey) throw new MissingApiKeyError();
+      if (!apiKey) throw new MissingApiKeyError(options.requestKeys);
       client ??= new ExaClient({
         baseUrl: config.baseUrl,
-        apiKey: config.apiKey,
+        apiKey,
         timeoutMs: config.timeoutMs,
         retryBaseMs: config.retryBaseMs,
         userAgent: `exa-webhooks-mcp/${VERSION}`,
@@ -143,7 +158,7 @@ export function createServer(
  * The level a 2025-era client set with logging/setLevel, undefined until it asks: no log messages before that.
  * (The SDK's own handler sends everything until a level is set.)
  */
-function trackLegacyLogLevel(server: McpServer): () => LoggingLevel | undefined {
+function trackLegacyLogLevel(server: McpServer): (ctx: ServerContext) => LoggingLevel | undefined {
   let level: LoggingLevel | undefined;
   server.server.removeRequestHandler("logging/setLevel");
   server.server.setRequestHandler("logging/setLevel", (request) => {
@@ -151,6 +166,11 @@ function trackLegacyLogLevel(server: McpServer): () => LoggingLevel | undefined 
     return {};
   });
   return () => level;
+}
+
+function statelessLogLevel(ctx: ServerContext): LoggingLevel {
+  const asked = ctx.mcpReq._meta?.[LOG_LEVEL_META_KEY];
+  return LEVELS.includes(asked as LoggingLevel) ? (asked as LoggingLevel) : STATELESS_LOG_LEVEL;
 }
 
 type RequestContext = (ctx: ServerContext) => Pick<ToolContext, "exa" | "log" | "sandbox">;

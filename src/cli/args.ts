@@ -2,8 +2,9 @@
 import { parseArgs } from "node:util";
 
 export const USAGE = `Usage:
-  exa-webhooks-mcp [--sandbox] [--read-only] [--tools a,b] [--http [--port N] [--host H]]
-      Run the MCP server (stdio by default). Needs EXA_API_KEY unless --sandbox.
+  exa-webhooks-mcp [--sandbox] [--read-only] [--tools a,b] [--http [--port N] [--host H] [hosting flags]]
+      Run the MCP server (stdio by default). Needs EXA_API_KEY unless --sandbox (or, over --http, each
+      request brings its own key in X-Exa-Api-Key).
   exa-webhooks-mcp call <tool> [json-args] [--sandbox] [--read-only]
       Run one tool once and print its text (exit 1 when the tool reports an error).
   exa-webhooks-mcp emulator [--port 8787] [--seed demo|empty]
@@ -13,9 +14,13 @@ Flags:
   --sandbox        Use the built-in emulator with a seeded demo account (no key, simulated data).
   --read-only      Do not register tools that change state (webhooks, sandbox events).
   --tools a,b      Register only these tools.
-  --http           Serve Streamable HTTP at /mcp instead of stdio (binds 127.0.0.1 by default).
-  --port N         Port for --http or emulator (0 = any free port).
-  --host H         Host for --http (default 127.0.0.1).
+  --http           Serve Streamable HTTP at /mcp instead of stdio (binds 127.0.0.1 by default);
+                   GET /healthz answers 200 without auth.
+  --port N         Port for --http or emulator (0 = any free port; --http falls back to PORT, then 0).
+  --host H         Host for --http (default 127.0.0.1). A host that is not loopback needs MCP_AUTH_TOKEN.
+  --auth-token-file PATH   --http: require "Authorization: Bearer <token>", the token read from PATH.
+  --allow-unauthenticated  --http: serve a host that is not loopback without a token (warns on stderr).
+  --per-request-keys       --http: an X-Exa-Api-Key request header wins over EXA_API_KEY.
   --seed S         Emulator seed: demo (default) or empty.
   --help, --version
 
@@ -25,7 +30,12 @@ Environment:
   EXA_ALLOW_INSECURE_BASE_URL=1  Allow http:// to a host that is not loopback (the key travels in clear).
   EXA_TIMEOUT_MS         Per-request timeout (default 30000).
   EXA_MAX_CONCURRENCY    Parallel requests of diagnose_failures (default 4).
-  EXA_DIAGNOSE_BUDGET_MS Time budget of one diagnose_failures call (default 60000).`;
+  EXA_DIAGNOSE_BUDGET_MS Time budget of one diagnose_failures call (default 60000).
+  MCP_AUTH_TOKEN         --http: the bearer token every request must carry (16+ visible characters).
+  MCP_ALLOWED_HOSTS      --http: extra Host names accepted (comma-separated).
+  MCP_ALLOWED_ORIGINS    --http: extra browser origins accepted, as scheme://host:port (comma-separated).
+  MCP_HEADERS_TIMEOUT_MS --http: time a client has to send its request headers (default 10000).
+  PORT                   --http: the port when --port is not given.`;
 
 export type Command =
   | { mode: "help" }
@@ -39,8 +49,12 @@ export interface ServeFlags {
   readOnly: boolean;
   tools: string[] | undefined;
   http: boolean;
-  port: number;
+  /** Undefined when --port is not given: --http then falls back to PORT (src/config.ts). */
+  port: number | undefined;
   host: string;
+  authTokenFile: string | undefined;
+  allowUnauthenticated: boolean;
+  perRequestKeys: boolean;
 }
 
 export class UsageError extends Error {}
@@ -70,9 +84,14 @@ export function parseCommand(argv: string[]): Command {
     readOnly: values["read-only"] ?? false,
     tools: parseToolList(values.tools),
     http: values.http ?? false,
-    port: parsePort(values.port, 0),
+    port: values.port === undefined ? undefined : parsePort(values.port, 0),
     host: values.host ?? "127.0.0.1",
+    authTokenFile: values["auth-token-file"],
+    allowUnauthenticated: values["allow-unauthenticated"] ?? false,
+    perRequestKeys: values["per-request-keys"] ?? false,
   };
+  const hostingFlag = HOSTING_FLAGS.find((name) => values[name] !== undefined);
+  if (!flags.http && hostingFlag) throw new UsageError(`--${hostingFlag} goes with --http.`);
   if (subcommand === "call") {
     const [tool, argsJson, extra] = rest;
     if (!tool) throw new UsageError("call needs a tool name, e.g. call list_webhooks '{}'.");
@@ -100,10 +119,15 @@ function parseFlags(argv: string[]) {
       http: { type: "boolean" },
       port: { type: "string" },
       host: { type: "string" },
+      "auth-token-file": { type: "string" },
+      "allow-unauthenticated": { type: "boolean" },
+      "per-request-keys": { type: "boolean" },
       seed: { type: "string" },
     },
   });
 }
+
+const HOSTING_FLAGS = ["auth-token-file", "allow-unauthenticated", "per-request-keys"] as const;
 
 function parsePort(raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;

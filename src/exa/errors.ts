@@ -3,8 +3,9 @@
 import { htmlTitle, oneLine, sanitizeResponseText } from "../format/untrusted.js";
 
 export class MissingApiKeyError extends Error {
-  constructor() {
-    super("EXA_API_KEY is not set.");
+  /** `perRequest`: the server is hosted over HTTP and takes each caller's key from the X-Exa-Api-Key header. */
+  constructor(readonly perRequest = false) {
+    super(perRequest ? "No X-Exa-Api-Key header came with the request." : "EXA_API_KEY is not set.");
     this.name = "MissingApiKeyError";
   }
 }

@@ -47,8 +47,15 @@ export const MISSING_KEY_TEXT = [
   "To try every tool without a key, start the server with --sandbox.",
 ].join("\n");
 
+/** Over HTTP without a server key: each caller sends their own. */
+export const MISSING_REQUEST_KEY_TEXT = [
+  "No Exa API key came with this request, so this tool cannot reach Exa.",
+  "This server is hosted: send your own key in the X-Exa-Api-Key header of every request (create one at https://dashboard.exa.ai/api-keys). It is used for that request only, never stored or logged.",
+  '- Clients that take headers: add "headers": { "X-Exa-Api-Key": "your-key" } to this server\'s entry.',
+].join("\n");
+
 export function toolErrorText(error: unknown, context: ErrorContext): string {
-  if (error instanceof MissingApiKeyError) return MISSING_KEY_TEXT;
+  if (error instanceof MissingApiKeyError) return error.perRequest ? MISSING_REQUEST_KEY_TEXT : MISSING_KEY_TEXT;
   if (error instanceof ToolInputError) return `Invalid input for ${context.tool}: ${error.message}`;
   if (error instanceof InvalidIdError) {
     return `${error.message} Call ${listToolFor(error.field)} to see valid ids.`;

@@ -58,6 +58,8 @@ export interface SandboxHandle {
   webhookSecrets(): Promise<Record<string, string>>;
   /** Every POST the demo receiver behind a webhook got, oldest first; undefined when it has no demo receiver. */
   receiverLog(webhookId: string): Promise<readonly ReceivedDelivery[] | undefined>;
+  /** Why the sandbox would not POST to `url` (not loopback; not a demo receiver when served remotely), or undefined. */
+  deliveryRefusal(url: string): string | undefined;
 }
 
 /** Input the sandbox cannot act on; `status` is what the control route answers with. */

@@ -11,6 +11,7 @@ import {
   setReceiver,
 } from "./control.js";
 import { DeliveryEngine } from "./delivery/engine.js";
+import { deliveryRefusal } from "./delivery/guard.js";
 import { DEMO_ID_SEED } from "./demo/layout.js";
 import { type DemoReceivers, type SeedReport, seedDemoAccount, startDemoReceivers } from "./demo/seed.js";
 import { type Emulator, startEmulator } from "./emulator.js";
@@ -33,6 +34,8 @@ export interface LaunchSandboxOptions {
    * is complete. Lets `--sandbox` answer the MCP handshake before the ~1.3 s of real seed deliveries finish.
    */
   seedInBackground?: boolean;
+  /** Remote callers reach the server (--http on a host that is not loopback): deliver only to the demo receivers. */
+  demoReceiversOnly?: boolean;
 }
 
 export interface LaunchedSandbox {
@@ -52,11 +55,14 @@ export async function launchSandbox(options: LaunchSandboxOptions): Promise<Laun
   // The demo's ids are seeded, so an id copied from one session works in the next.
   const ids = options.seed === "demo" ? seededIds(DEMO_ID_SEED) : undefined;
   const emulator = await startEmulator({ port: options.port ?? 0, clock: clock.now, ids });
+  // Filled with the demo receivers' origins as they start.
+  const onlyOrigins = options.demoReceiversOnly ? new Set<string>() : undefined;
   const engine = new DeliveryEngine({
     store: emulator.store,
     clock: clock.now,
     timeoutMs: options.deliveryTimeoutMs,
     retryDelaysMs: options.retryDelaysMs,
+    ...(onlyOrigins ? { onlyOrigins } : {}),
   });
   let started: SandboxReceiver[] = [];
   let receivers: DemoReceivers = new Map();
@@ -66,6 +72,7 @@ export async function launchSandbox(options: LaunchSandboxOptions): Promise<Laun
   const seed = async (): Promise<void> => {
     if (options.seed !== "demo") return;
     started = await startDemoReceivers();
+    for (const receiver of started) onlyOrigins?.add(new URL(receiver.url).origin);
     const seeded = await seedDemoAccount(emulator.store, engine, clock, started);
     seedReport = seeded.report;
     receivers = seeded.receivers;
@@ -118,6 +125,7 @@ export async function launchSandbox(options: LaunchSandboxOptions): Promise<Laun
       await seeded();
       return receivers.get(webhookId)?.log;
     },
+    deliveryRefusal: (url) => deliveryRefusal(url, onlyOrigins),
   };
   return {
     emulator,
@@ -142,9 +150,12 @@ export interface RunningSandbox {
   close(): Promise<void>;
 }
 
-/** `--sandbox`: the demo account, seeded behind a gate so the MCP handshake answers at once. */
-export async function startSandbox(): Promise<RunningSandbox> {
-  const sandbox = await launchSandbox({ seed: "demo", seedInBackground: true });
+/**
+ * `--sandbox`: the demo account, seeded behind a gate so the MCP handshake answers at once. `demoReceiversOnly`
+ * when remote callers reach the server (see guard.ts).
+ */
+export async function startSandbox(options: { demoReceiversOnly?: boolean } = {}): Promise<RunningSandbox> {
+  const sandbox = await launchSandbox({ seed: "demo", seedInBackground: true, ...options });
   return { baseUrl: sandbox.emulator.baseUrl, apiKey: SANDBOX_API_KEY, handle: sandbox.handle, close: sandbox.close };
 }
 

@@ -8,6 +8,7 @@ import { shortErrorText, ToolInputError } from "../format/tool-error.js";
 import type { SecretSource } from "../redeliver/render.js";
 import { redeliveryOutput } from "../redeliver/schema.js";
 import { WEBHOOK_SECRETS_VARIABLE } from "../redeliver/secrets.js";
+import { isLoopbackUrl } from "../sandbox/delivery/guard.js";
 import { defineTool } from "./define.js";
 import { strictInput, webhookId } from "./inputs.js";
 
@@ -99,6 +100,13 @@ export const redeliverEventsTool = defineTool({
       if (error instanceof redeliver.TargetRefusedError) throw new ToolInputError(`${error.message} Nothing was sent.`);
       throw error;
     }
+    // Served to other machines (--http), the server must not POST to its own host's loopback for a caller.
+    const hostRefusal = context.sandbox
+      ? context.sandbox.deliveryRefusal(target.url)
+      : context.config.remoteCallers && isLoopbackUrl(target.url)
+        ? `${target.url} is refused: this server is served to other machines, so it sends nothing to loopback addresses on its own host.`
+        : undefined;
+    if (hostRefusal) throw new ToolInputError(`${hostRefusal} Nothing was sent.`);
 
     const argumentSecret = input.secret;
     const configuredSecret = context.config.webhookSecrets.get(webhook.id);

@@ -1,10 +1,13 @@
-// Packaging facts a user relies on: smithery.yaml starts the bin that package.json declares, from an image
-// built out of a clean clone; server.json (the MCP Registry entry) names this package at its version.
+// Packaging facts a user relies on: smithery.yaml runs the image built out of a clean clone, whose command
+// serves the bin that package.json declares over HTTP with each caller's key; server.json (the MCP Registry entry) names this package at its version.
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { Client } from "@modelcontextprotocol/client";
-import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { type AddressInfo, createServer as createNetServer } from "node:net";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { describe, expect, it } from "vitest";
+import { startEmulator } from "../../src/sandbox/emulator.js";
 import { SERVER_INFO } from "../../src/server.js";
+import { callTool } from "../helpers/harness.js";
 
 const root = new URL("../../", import.meta.url);
 const read = (file: string) => readFileSync(new URL(file, root), "utf8");
@@ -17,37 +20,32 @@ const packageJson = JSON.parse(read("package.json")) as {
 };
 const smithery = read("smithery.yaml");
 
-type CommandFunction = (config: Record<string, unknown>) => {
-  command: string;
-  args: string[];
-  env: Record<string, string>;
-};
-
-function smitheryCommand(): CommandFunction {
-  const body = /commandFunction: \|-\n([\s\S]*?)\n {2}exampleConfig/.exec(smithery)?.[1];
-  expect(body).toBeDefined();
-  // Evaluated the way Smithery does: the string is a JavaScript function of the validated config.
-  return new Function(`return ${body}`)() as CommandFunction;
+/** The image's command: Dockerfile's ENTRYPOINT then CMD, both exec-form JSON arrays. */
+function imageCommand(dockerfile: string): string[] {
+  const exec = (instruction: string) =>
+    JSON.parse(new RegExp(`^${instruction} (\\[.*\\])$`, "m").exec(dockerfile)?.[1] ?? "[]");
+  return [...exec("ENTRYPOINT"), ...exec("CMD")];
 }
 
 describe("smithery.yaml", () => {
-  it("is a stdio startCommand with exaApiKey mapped to EXA_API_KEY, built from the Dockerfile", () => {
-    expect(smithery).toMatch(/startCommand:\n\s+type: stdio/);
-    expect(smithery).toMatch(/build:\n\s+dockerfile: Dockerfile/);
-    expect(smithery).toContain("exaApiKey:");
-    const started = smitheryCommand()({ exaApiKey: "k", sandbox: false });
-    expect(started.command).toBe("node");
-    expect(started.args[0]).toBe(packageJson.bin["exa-webhooks-mcp"]);
-    expect(started.env).toEqual({ EXA_API_KEY: "k" });
-    expect(smitheryCommand()({ sandbox: true, readOnly: true }).args).toEqual([
-      packageJson.bin["exa-webhooks-mcp"],
-      "--sandbox",
-      "--read-only",
-    ]);
+  const dockerfile = read("Dockerfile");
+
+  it("is a container runtime serving HTTP, built from the Dockerfile, the key sent as X-Exa-Api-Key", () => {
+    expect(smithery).toMatch(/^runtime: "container"$/m);
+    expect(smithery).toMatch(/build:\n\s+dockerfile: "Dockerfile"\n\s+dockerBuildPath: "\."/);
+    expect(smithery).toMatch(/startCommand:\n\s+type: "http"/);
+    expect(smithery).toMatch(
+      /exaApiKey:[\s\S]*x-from:\n\s+header: "x-exa-api-key"\n\s+x-to:\n\s+header: "x-exa-api-key"/,
+    );
+    expect(smithery).toContain("exampleConfig:");
+    // Smithery runs the image as is: it must serve HTTP on PORT, on every interface.
+    const command = imageCommand(dockerfile);
+    expect(command.slice(0, 2)).toEqual(["node", packageJson.bin["exa-webhooks-mcp"]]);
+    expect(command).toEqual(expect.arrayContaining(["--http", "--host", "0.0.0.0"]));
+    expect(command).not.toContain("--port");
   });
 
   it("works from a clean clone: the image installs and builds before the command runs", () => {
-    const dockerfile = read("Dockerfile");
     const install = dockerfile.indexOf("RUN npm ci");
     const build = dockerfile.indexOf("RUN npm run build");
     expect(install).toBeGreaterThan(0);
@@ -56,22 +54,39 @@ describe("smithery.yaml", () => {
     expect(read(".dockerignore")).toContain("dist");
   });
 
-  it("its command starts the built server (in the image's working directory, the repository root)", async () => {
-    const { command, args, env } = smitheryCommand()({ sandbox: true });
-    const client = new Client({ name: "smithery-test", version: "1" });
-    await client.connect(
-      new StdioClientTransport({
-        command: command === "node" ? process.execPath : command,
-        args,
-        env: { PATH: process.env.PATH ?? "", ...env },
-        cwd: root.pathname,
-        stderr: "ignore",
-      }),
-    );
+  it("the image's command serves /mcp on PORT, each request with the caller's key (in the repository root)", async () => {
+    const emulator = await startEmulator();
+    emulator.store.createWebhook({ url: "https://example.com/s", events: ["webset.idle"], id: "webhook_smithery" });
+    const probe = createNetServer();
+    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const [command, ...args] = imageCommand(dockerfile);
+    const child = spawn(command === "node" ? process.execPath : (command as string), args, {
+      env: { PATH: process.env.PATH ?? "", PORT: String(port), EXA_BASE_URL: emulator.baseUrl },
+      cwd: root.pathname,
+      stdio: ["ignore", "pipe", "ignore"],
+    });
     try {
-      expect((await client.listTools()).tools.map((tool) => tool.name)).toContain("sandbox_emit_event");
+      await new Promise((resolve) => child.stdout?.once("data", resolve));
+      const client = new Client({ name: "smithery-test", version: "1" });
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`), {
+          requestInit: { headers: { "x-exa-api-key": "smithery-user-key" } },
+        }),
+      );
+      try {
+        expect((await client.listTools()).tools.map((tool) => tool.name)).toContain("diagnose_failures");
+        const answer = await callTool(client, "get_webhook", { webhookId: "webhook_smithery" });
+        expect(answer.isError).toBe(false);
+        expect(emulator.requests.at(-1)?.apiKey).toBe(true);
+      } finally {
+        await client.close();
+      }
     } finally {
-      await client.close();
+      child.kill("SIGTERM");
+      await new Promise((resolve) => child.once("close", resolve));
+      await emulator.close();
     }
   });
 });

@@ -14,6 +14,8 @@ export interface DeliveryEngineOptions {
   timeoutMs?: number;
   /** Waits before each retry; default SANDBOX_RETRY_DELAYS_MS. Tests inject a faster schedule. */
   retryDelaysMs?: readonly number[];
+  /** The only origins deliveries may go to (see guard.ts); any loopback URL when unset. */
+  onlyOrigins?: ReadonlySet<string>;
 }
 
 export interface VirtualDeliveryOptions {
@@ -32,6 +34,7 @@ export class DeliveryEngine {
   private readonly clock: () => number;
   private readonly timeoutMs: number;
   private readonly retryDelaysMs: readonly number[];
+  private readonly onlyOrigins: ReadonlySet<string> | undefined;
   private readonly shutdown = new AbortController();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
@@ -42,6 +45,7 @@ export class DeliveryEngine {
     this.clock = options.clock;
     this.timeoutMs = options.timeoutMs ?? SANDBOX_DELIVERY_TIMEOUT_MS;
     this.retryDelaysMs = options.retryDelaysMs ?? SANDBOX_RETRY_DELAYS_MS;
+    this.onlyOrigins = options.onlyOrigins;
   }
 
   get maxAttempts(): number {
@@ -139,6 +143,7 @@ export class DeliveryEngine {
       timeoutMs: timing.timeoutMs,
       reportedTimeoutMs: timing.reportedTimeoutMs,
       signal: this.shutdown.signal,
+      onlyOrigins: this.onlyOrigins,
     });
     if (!this.store.getWebhook(webhookId)) return { kind: "stopped" };
     this.store.addAttempt({

@@ -4,7 +4,7 @@
 import { fetchFailureText } from "../../exa/fetch-failure.js";
 import { EXA_SIGNATURE_HEADER, signExaPayload } from "../../signature/sign.js";
 import { VERSION } from "../../version.js";
-import { isLoopbackUrl, LOOPBACK_ONLY_MESSAGE } from "./guard.js";
+import { deliveryRefusal } from "./guard.js";
 import { MAX_RECORDED_BODY_CHARS } from "./schedule.js";
 
 export interface DeliveryOutcome {
@@ -29,6 +29,8 @@ export interface PostSignedEventOptions {
   reportedTimeoutMs?: number;
   /** Aborts the request when the sandbox shuts down; the attempt is then not recorded (rejects). */
   signal?: AbortSignal;
+  /** The only origins it may POST to (the demo receivers', when remote callers reach the sandbox). */
+  onlyOrigins?: ReadonlySet<string> | undefined;
 }
 
 export class DeliveryCancelledError extends Error {
@@ -40,7 +42,8 @@ export class DeliveryCancelledError extends Error {
 
 export async function postSignedEvent(options: PostSignedEventOptions): Promise<DeliveryOutcome> {
   // The guard comes before anything touches the network, so a non-loopback webhook costs no packet at all.
-  if (!isLoopbackUrl(options.url)) return transportFailure(LOOPBACK_ONLY_MESSAGE);
+  const refusal = deliveryRefusal(options.url, options.onlyOrigins);
+  if (refusal) return transportFailure(refusal);
   const timeout = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
   const signals = [timeout, options.signal].filter((signal): signal is AbortSignal => signal !== undefined);
   const signal = signals.length > 0 ? AbortSignal.any(signals) : undefined;

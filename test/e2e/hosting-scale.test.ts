@@ -1,0 +1,97 @@
+// Scale out: two processes of the built bin behind a round-robin load balancer (no sticky sessions) serve one
+// client a whole session, each request on whichever replica the balancer picks, a diagnosis with progress and
+// log messages included. Both protocol generations; per-request keys and the bearer token on every request.
+import { LOG_LEVEL_META_KEY } from "@modelcontextprotocol/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
+import { callTool } from "../helpers/harness.js";
+import {
+  AUTH_TOKEN,
+  CALLER_KEY_A,
+  connectClient,
+  RAW_SECRETS,
+  type RoundRobin,
+  type RunningBin,
+  startBin,
+  startRoundRobin,
+} from "./hosting-helpers.js";
+
+let emulator: Emulator;
+let replicas: RunningBin[];
+let balancer: RoundRobin;
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+  const { store } = emulator;
+  for (let index = 0; index < 3; index++) {
+    const webhook = store.createWebhook({ url: `https://example.com/scale${index}`, events: ["webset.idle"] });
+    store.addAttempts(
+      Array.from({ length: 40 }, (_, attempt) => ({
+        webhookId: webhook.id,
+        eventType: "webset.idle",
+        successful: attempt % 4 !== 0,
+        responseStatusCode: attempt % 4 ? 200 : 503,
+      })),
+    );
+  }
+  const env = { EXA_BASE_URL: emulator.baseUrl, MCP_AUTH_TOKEN: AUTH_TOKEN };
+  replicas = await Promise.all([0, 1].map(() => startBin(["--http", "--host", "0.0.0.0", "--port", "0"], env)));
+  balancer = await startRoundRobin(replicas.map((replica) => replica.url.replace("/mcp", "")));
+});
+
+afterAll(async () => {
+  await balancer.close();
+  await Promise.all(replicas.map((replica) => replica.stop()));
+  for (const replica of replicas) for (const secret of RAW_SECRETS) expect(replica.stderr()).not.toContain(secret);
+  await emulator.close();
+});
+
+describe("two replicas behind a round-robin balancer", () => {
+  it.each([
+    ["2026-07-28", { versionNegotiation: { mode: "auto" as const } }],
+    ["2025-11-25", { supportedProtocolVersions: ["2025-11-25"] }],
+  ])("serve a %s client a whole session", async (era, options) => {
+    const before = [...balancer.served];
+    const client = await connectClient(balancer.url, { token: AUTH_TOKEN, exaKey: CALLER_KEY_A, client: options });
+    try {
+      expect(client.getNegotiatedProtocolVersion()).toBe(era);
+      const { tools } = await client.listTools();
+      expect(tools.map((tool) => tool.name)).toContain("diagnose_failures");
+
+      const created = await callTool(client, "create_webhook", {
+        url: "https://example.com/scaled",
+        events: ["webset.idle"],
+      });
+      expect(created.isError).toBe(false);
+      const webhookId = (created.structured as { webhook: { id: string } }).webhook.id;
+      // Written through one replica, read through the other: the state is Exa's, not the server's.
+      expect((await callTool(client, "get_webhook", { webhookId })).text).toContain(webhookId);
+
+      if (era !== "2026-07-28") await client.setLoggingLevel("info");
+      let logs = 0;
+      client.setNotificationHandler("notifications/message", () => {
+        logs++;
+      });
+      const progress: number[] = [];
+      const diagnosis = await client.callTool(
+        { name: "diagnose_failures", arguments: {}, _meta: { [LOG_LEVEL_META_KEY]: "info" } },
+        { onprogress: (update) => progress.push(update.progress) },
+      );
+      expect(diagnosis.isError).not.toBe(true);
+      expect(JSON.stringify(diagnosis.content)).toContain("webhooks");
+      expect(progress.length).toBeGreaterThan(0);
+      expect(progress).toEqual([...progress].sort((a, b) => a - b));
+      expect(logs).toBeGreaterThan(0);
+
+      expect((await callTool(client, "delete_webhook", { webhookId })).isError).toBe(false);
+      const gone = await callTool(client, "get_webhook", { webhookId });
+      expect(gone.isError).toBe(true);
+      expect(gone.text).toContain(webhookId);
+    } finally {
+      await client.close();
+    }
+    const during = balancer.served.map((count, index) => count - (before[index] ?? 0));
+    // Every replica took part of the session.
+    for (const count of during) expect(count).toBeGreaterThanOrEqual(3);
+  });
+});
