@@ -14,6 +14,7 @@ export {
   scanWebhookAttempts,
 } from "./scan.js";
 export { parseSince } from "./since.js";
+export { createTimelineCounter, MAX_TIMELINE_BUCKETS, type TimelineCounter } from "./timeline.js";
 export type {
   AttemptSummary,
   AttemptWindow,
@@ -23,6 +24,7 @@ export type {
   DiagnosisReport,
   EventOutcomes,
   Outcome,
+  Timeline,
   Verdict,
   WebhookDiagnosis,
 } from "./types.js";
@@ -31,8 +33,10 @@ export {
   cutCauseSchema,
   diagnosisReportSchema,
   OUTCOMES,
+  timelineSchema,
   toStructuredReport,
   VERDICTS,
   webhookDiagnosisSchema,
+  withoutViewFields,
 } from "./types.js";
 export { DEGRADED_FAILURE_RATE, FAILING_STREAK, judgeVerdict, type VerdictInput } from "./verdict.js";

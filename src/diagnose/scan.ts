@@ -15,6 +15,7 @@
 import { setMaxListeners } from "node:events";
 import { EVENT_TYPES } from "../exa/event-types.js";
 import type { Page, Webhook, WebhookAttempt } from "../exa/schemas.js";
+import { truncateUntrusted } from "../format/untrusted.js";
 import { createAttemptAggregator } from "./aggregate.js";
 import { incompleteReason, sortCauses } from "./coverage.js";
 import { belongsTo, type Partition, partitionLabel, SUCCESS_FLAGS, typedPartitions } from "./partitions.js";
@@ -22,6 +23,9 @@ import { runWithConcurrency } from "./pool.js";
 import { timestampMillis } from "./timestamps.js";
 import type { CutCause, Outcome, WebhookDiagnosis } from "./types.js";
 import { judgeVerdict } from "./verdict.js";
+
+/** Longest metadata.name carried to the health view. */
+const NAME_MAX_CHARS = 100;
 
 /** Exa's maximum page size: fewer round trips per partition. */
 export const ATTEMPTS_PAGE_LIMIT = 200;
@@ -38,7 +42,7 @@ export interface AttemptsQuery {
 export type AttemptPageSource = (query: AttemptsQuery, signal: AbortSignal) => Promise<Page<WebhookAttempt>>;
 
 export interface ScanOptions {
-  webhook: Pick<Webhook, "id" | "url" | "status">;
+  webhook: Pick<Webhook, "id" | "url" | "status"> & Partial<Pick<Webhook, "metadata">>;
   source: AttemptPageSource;
   /**
    * Inclusive lower bound on attemptedAt. Reaching it ends a partition; when older attempts exist the
@@ -391,7 +395,10 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
     lastSuccessAt: summary.lastSuccessAt,
     lastFailureAt: summary.lastFailureAt,
     consecutiveFailures: summary.consecutiveFailures,
+    timeline: summary.timeline,
   };
+  const name = truncateUntrusted(webhook.metadata?.name, NAME_MAX_CHARS);
+  if (name) diagnosis.name = name;
   const reason = incompleteReason(incompleteCauses);
   if (reason !== undefined) {
     diagnosis.incompleteReason = reason;

@@ -7,9 +7,11 @@ import {
   parseSince,
   renderDiagnosis,
   toStructuredReport,
+  withoutViewFields,
 } from "../diagnose/index.js";
 import { RequestCancelledError } from "../exa/errors.js";
 import { shortErrorText, ToolInputError } from "../format/tool-error.js";
+import { HEALTH_VIEW_URI } from "../resources/health-view.js";
 import { defineTool } from "./define.js";
 import { eventType, strictInput, webhookId } from "./inputs.js";
 
@@ -39,6 +41,7 @@ export const diagnoseFailuresTool = defineTool({
   }),
   outputSchema: diagnosisReportSchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  _meta: { ui: { resourceUri: HEALTH_VIEW_URI } },
   async handler(input, context) {
     const now = new Date();
     let since: Date | undefined;
@@ -75,6 +78,7 @@ export const diagnoseFailuresTool = defineTool({
     const text = report.webhooks.length
       ? renderDiagnosis(report)
       : "No webhooks on this account, so nothing is delivered. Create one with create_webhook {url, events}.";
-    return { text, structured: toStructuredReport(report) };
+    const structured = toStructuredReport(report);
+    return { text, structured: context.showsViews ? structured : withoutViewFields(structured) };
   },
 });
