@@ -2,9 +2,12 @@
 // with ext-apps' AppBridge, the view in a sandboxed iframe under the default CSP, and the BUILT server
 // (dist/index.js --sandbox) over stdio behind a real MCP client that announces the Apps extension. Asserts on
 // the rendered DOM and on the calls the view makes through the bridge, proves upstream markup stays text, and
-// saves the screenshots the README shows.
+// saves the screenshots the README shows (into docs/ with SAVE_SCREENSHOTS=1).
+import { mkdtempSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { type Browser, chromium, type Frame, type Page } from "playwright-core";
@@ -13,7 +16,10 @@ import { callTool, type SpawnedServer, spawnBuiltServer } from "../helpers/harne
 
 const CHROMIUM = "/usr/bin/chromium";
 const APPS = { extensions: { "io.modelcontextprotocol/ui": { mimeTypes: ["text/html;profile=mcp-app"] } } };
-const DOCS = fileURLToPath(new URL("../../docs/", import.meta.url));
+/** README's pictures are refreshed with SAVE_SCREENSHOTS=1; other runs keep the tree clean and write to a temp folder. */
+const SCREENSHOTS = process.env.SAVE_SCREENSHOTS
+  ? fileURLToPath(new URL("../../docs/", import.meta.url))
+  : mkdtempSync(join(tmpdir(), "exa-health-view-"));
 /** Markup that would run if the view ever parsed upstream text as HTML. */
 const PAYLOAD = `<img src=x onerror="document.title='pwned'"></script><script>document.title='pwned'</script>`;
 
@@ -95,7 +101,7 @@ beforeAll(async () => {
   const [content] = read.contents as unknown as [{ mimeType: string; text: string }];
   expect(content.mimeType).toBe("text/html;profile=mcp-app");
   html = content.text;
-  console.log(`health view HTML: ${Buffer.byteLength(html)} bytes`);
+  console.log(`health view HTML: ${Buffer.byteLength(html)} bytes; screenshots in ${SCREENSHOTS}`);
   tool = { name: "diagnose_failures", inputSchema: diagnose?.inputSchema as { type: "object" } };
 }, 60_000);
 
@@ -199,7 +205,7 @@ describe("the health view in Chromium", () => {
         .filter((w) => w.verdict === "failing" || w.verdict === "degraded")
         .sort((a, b) => (b.timeline?.buckets.length ?? 0) - (a.timeline?.buckets.length ?? 0))[0];
       await view.click(`.card[data-webhook-id="${shown?.webhookId}"] .card-select`);
-      await page.locator("iframe").screenshot({ path: `${DOCS}health-view.png` });
+      await page.locator("iframe").screenshot({ path: join(SCREENSHOTS, "health-view.png") });
     } finally {
       await page.close();
     }
@@ -311,7 +317,7 @@ describe("the health view in Chromium", () => {
       expect(await view.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe("rgb(255, 255, 255)");
       await page.evaluate(() => window.setHostTheme("dark"));
       await view.waitForFunction(() => document.documentElement.getAttribute("data-theme") === "dark");
-      await page.locator("iframe").screenshot({ path: `${DOCS}health-view-360-dark.png` });
+      await page.locator("iframe").screenshot({ path: join(SCREENSHOTS, "health-view-360-dark.png") });
     } finally {
       await page.close();
     }

@@ -1,4 +1,5 @@
-// Words and numbers as the health view shows them. Times are UTC, written the same on every machine.
+// Words and numbers as the health view shows them, as the text says them (src/diagnose/render.ts is Node code
+// the browser bundle must not pull in, hence its own few helpers). Times are UTC, the same on every machine.
 import type { Timeline, Verdict } from "../../diagnose/types.js";
 
 /** Colour is never the only signal: each verdict has a word and a symbol too. */
