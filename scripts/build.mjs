@@ -3,31 +3,14 @@
 // `call`, signature checks, the diagnosis engine) sits in dist/chunks/ and loads when a mode or a call first
 // imports it. `bundle` is exported for the bench, which builds its SDK-floor server with the same options.
 import { readFileSync, rmSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { buildHealthView } from "./build-view.mjs";
+import { englishOnlyZodLocales } from "./zod-locales.mjs";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-
-/**
- * zod re-exports ~40 translations of its error messages as `z.locales`; nothing here uses them, and they are
- * a quarter of the bundle's parse time. Keep English (zod's default) only.
- */
-const englishOnlyZodLocales = {
-  name: "english-only-zod-locales",
-  setup(plugin) {
-    plugin.onResolve({ filter: /\/locales\/index\.js$/ }, (args) => {
-      if (!args.importer.includes(`${join("node_modules", "zod")}`)) return undefined;
-      const english = join(dirname(args.importer), "..", "locales", "en.js");
-      return { path: args.path, namespace: "zod-locales", pluginData: { english } };
-    });
-    plugin.onLoad({ filter: /.*/, namespace: "zod-locales" }, (args) => ({
-      contents: `export { default as en } from ${JSON.stringify(args.pluginData.english)};`,
-      resolveDir: root,
-    }));
-  },
-};
 
 /** The SDK's platform shim without ajv (see src/sdk-shims.ts). */
 const lightSdkShims = {
@@ -35,6 +18,17 @@ const lightSdkShims = {
   setup(plugin) {
     plugin.onResolve({ filter: /^@modelcontextprotocol\/server\/_shims$/ }, () => ({
       path: join(root, "src/sdk-shims.ts"),
+    }));
+  },
+};
+
+/** The health view's HTML (build-view.mjs) in place of src/ui/html.ts: its own chunk, loaded on the first read. */
+const healthViewHtml = {
+  name: "health-view-html",
+  setup(plugin) {
+    plugin.onLoad({ filter: /[\\/]src[\\/]ui[\\/]html\.ts$/ }, async () => ({
+      contents: `export const healthViewHtml = () => Promise.resolve(${JSON.stringify(await buildHealthView())});`,
+      loader: "js",
     }));
   },
 };
@@ -60,7 +54,7 @@ export async function bundle({ entryPoints, outdir }) {
     banner: {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
     },
-    plugins: process.env.BUILD_NO_LIGHT_SHIMS ? [englishOnlyZodLocales] : [englishOnlyZodLocales, lightSdkShims],
+    plugins: [englishOnlyZodLocales, healthViewHtml, ...(process.env.BUILD_NO_LIGHT_SHIMS ? [] : [lightSdkShims])],
     logLevel: "warning",
   });
 }

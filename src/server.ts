@@ -1,12 +1,16 @@
 // createServer: a pure factory that registers the configured tools, resources and prompts on an McpServer.
 // No I/O at construction; the entries (src/transports/) build one per connection (stdio) or request (HTTP).
+import { getUiCapability, RESOURCE_MIME_TYPE, registerAppTool } from "@modelcontextprotocol/ext-apps/server";
 import {
   type CallToolResult,
+  CLIENT_CAPABILITIES_META_KEY,
+  type ClientCapabilities,
   LOG_LEVEL_META_KEY,
   type LoggingLevel,
   McpServer,
   type ProtocolEra,
   type ServerContext,
+  type StandardSchemaWithJSON,
 } from "@modelcontextprotocol/server";
 import type { Config } from "./config.js";
 import { ExaClient } from "./exa/client.js";
@@ -182,7 +186,7 @@ function registerTool(
   redactor: Redactor,
   perRequest: RequestContext,
 ): void {
-  server.registerTool(
+  registrar(server, tool)(
     tool.name,
     {
       title: tool.title,
@@ -200,6 +204,7 @@ function registerTool(
         config,
         signal: ctx.mcpReq.signal,
         progress: progressReporter(ctx, redactor),
+        showsViews: clientShowsViews(server, ctx),
       };
       try {
         const input = parseToolInput(tool.inputSchema, args);
@@ -217,6 +222,34 @@ function registerTool(
       }
     },
   );
+}
+
+type ToolRegistration = {
+  title: string;
+  description: string;
+  inputSchema: StandardSchemaWithJSON<unknown, unknown>;
+  outputSchema: StandardSchemaWithJSON;
+  annotations: AnyToolDefinition["annotations"];
+};
+type ToolCallHandler = (args: unknown, ctx: ServerContext) => Promise<CallToolResult>;
+
+/** A tool with a view registers through ext-apps' helper, which also writes the key older hosts read. */
+function registrar(server: McpServer, tool: AnyToolDefinition) {
+  const meta = tool._meta;
+  return (name: string, registration: ToolRegistration, handler: ToolCallHandler): void => {
+    if (meta) registerAppTool(server, name, { ...registration, _meta: meta }, handler);
+    else server.registerTool(name, registration, handler);
+  };
+}
+
+/**
+ * Whether the client announced MCP Apps (extension io.modelcontextprotocol/ui) with the HTML view type: a
+ * 2026-07-28 request carries the client's capabilities itself, a 2025 connection declared them at initialize.
+ */
+function clientShowsViews(server: McpServer, ctx: ServerContext): boolean {
+  const envelope = ctx.mcpReq.envelope as { [CLIENT_CAPABILITIES_META_KEY]?: ClientCapabilities } | undefined;
+  const capabilities = envelope?.[CLIENT_CAPABILITIES_META_KEY] ?? server.server.getClientCapabilities();
+  return getUiCapability(capabilities)?.mimeTypes?.includes(RESOURCE_MIME_TYPE) ?? false;
 }
 
 /**

@@ -8,11 +8,12 @@
 // newer than the newest success seen so far (needed for consecutiveFailures when attempts arrive out of
 // order; tiny for a healthy webhook, bounded by the scan's maxAttempts for a failing one). Never a list of
 // attempts. Each attempt's timestamp is parsed once, by whoever read the attempt, and comes in with it.
-// The per-event map doubles as the set of attempted event ids (attempted()): the never-attempted check asks it.
+// The timeline (timeline.ts) holds at most 200 counters. The per-event map doubles as the set of attempted event ids (attempted()): the never-attempted check asks it.
 import type { WebhookAttempt } from "../exa/schemas.js";
 import { sanitizeResponseText } from "../format/untrusted.js";
 import { classifyAttempt } from "./classify.js";
 import { hintFor } from "./hints.js";
+import { createTimelineCounter } from "./timeline.js";
 import { compareInstants, type Instant, instant, newerOf, olderOf, timestampMillis } from "./timestamps.js";
 import type { AttemptSummary, Category, DiagnosisGroup, EventOutcomes } from "./types.js";
 
@@ -158,6 +159,7 @@ export function createAttemptAggregator(options: AttemptAggregatorOptions = {}):
   // Failure instants newer than lastSuccessMs when they were added; pruned lazily as lastSuccessMs grows.
   let recentFailureMs: number[] = [];
   let pruneAt = 64;
+  const timeline = createTimelineCounter();
 
   function recordEvent(attempt: WebhookAttempt): void {
     let events = eventsByType.get(attempt.eventType);
@@ -225,6 +227,7 @@ export function createAttemptAggregator(options: AttemptAggregatorOptions = {}):
       windowFrom = olderOf(windowFrom, at);
       windowTo = newerOf(windowTo, at);
       recordEvent(attempt);
+      timeline.add(at.ms, attempt.successful);
       if (attempt.successful) recordSuccess(at);
       else recordFailure(attempt, at);
     },
@@ -287,6 +290,7 @@ export function createAttemptAggregator(options: AttemptAggregatorOptions = {}):
         lastSuccessAt: lastSuccess?.text ?? null,
         lastFailureAt: lastFailure?.text ?? null,
         consecutiveFailures: recentFailureMs.filter((ms) => ms > lastSuccessMs).length,
+        timeline: timeline.result(),
       };
     },
   };

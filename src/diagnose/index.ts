@@ -22,6 +22,7 @@ export {
   scanWebhookAttempts,
 } from "./scan.js";
 export { parseSince } from "./since.js";
+export { createTimelineCounter, MAX_TIMELINE_BUCKETS, type TimelineCounter } from "./timeline.js";
 export type {
   AttemptSummary,
   AttemptWindow,
@@ -34,6 +35,7 @@ export type {
   NeverAttemptedCheck,
   Outcome,
   RecoveryFacts,
+  Timeline,
   Verdict,
   WebhookDiagnosis,
 } from "./types.js";
@@ -43,8 +45,10 @@ export {
   diagnosisReportSchema,
   MISSED_IDS_SHOWN,
   OUTCOMES,
+  timelineSchema,
   toStructuredReport,
   VERDICTS,
   webhookDiagnosisSchema,
+  withoutViewFields,
 } from "./types.js";
 export { DEGRADED_FAILURE_RATE, FAILING_STREAK, judgeVerdict, type VerdictInput } from "./verdict.js";

@@ -19,6 +19,7 @@
 import { setMaxListeners } from "node:events";
 import { EVENT_TYPES } from "../exa/event-types.js";
 import type { Page, Webhook, WebhookAttempt } from "../exa/schemas.js";
+import { truncateUntrusted } from "../format/untrusted.js";
 import { createAttemptAggregator } from "./aggregate.js";
 import { incompleteReason, sortCauses } from "./coverage.js";
 import { type EventPageSource, listNeverAttempted } from "./never-attempted.js";
@@ -34,6 +35,9 @@ import {
   type WebhookDiagnosis,
 } from "./types.js";
 import { judgeVerdict } from "./verdict.js";
+
+/** Longest metadata.name carried to the health view. */
+const NAME_MAX_CHARS = 100;
 
 /** Exa's maximum page size: fewer round trips per partition. */
 export const ATTEMPTS_PAGE_LIMIT = 200;
@@ -481,9 +485,13 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
     lastSuccessAt: summary.lastSuccessAt,
     lastFailureAt: summary.lastFailureAt,
     consecutiveFailures: summary.consecutiveFailures,
+    timeline: summary.timeline,
   };
   const label = webhookLabel(webhook.metadata);
   if (label !== undefined) diagnosis.label = label;
+  // The view has room for a longer name than a text line; a short label stands in when there is no name.
+  const name = truncateUntrusted(webhook.metadata?.name ?? label, NAME_MAX_CHARS);
+  if (name) diagnosis.name = name;
   diagnosis.recovery = recovery;
   const reason = incompleteReason(incompleteCauses);
   if (reason !== undefined) {

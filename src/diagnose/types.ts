@@ -116,6 +116,16 @@ export const cutCauseSchema = z.discriminatedUnion("kind", [
 ]);
 export type CutCause = z.infer<typeof cutCauseSchema>;
 
+/**
+ * Attempts over time for the health view (src/ui/): buckets of `bucketMs` (an hour, a day, or 2^n days, to stay
+ * within 200), oldest first; buckets without attempts are left out. Attempts without a valid time are not placed.
+ */
+export const timelineSchema = z.object({
+  bucketMs: z.number(),
+  buckets: z.array(z.object({ start: z.string(), delivered: z.number(), failed: z.number() })),
+});
+export type Timeline = z.infer<typeof timelineSchema>;
+
 export const webhookDiagnosisSchema = z.object({
   webhookId: z.string(),
   url: z.string(),
@@ -136,6 +146,10 @@ export const webhookDiagnosisSchema = z.object({
   lastFailureAt: z.string().nullable(),
   /** Failed attempts newer than the newest success (all failures when nothing succeeded). */
   consecutiveFailures: z.number(),
+  /** For clients that show the health view only (see withoutViewFields). */
+  timeline: timelineSchema.optional(),
+  /** For clients that show the health view only (see withoutViewFields): the webhook's metadata.name, untrusted. */
+  name: z.string().optional(),
 });
 /**
  * How the never-attempted check went. `listed` when the events of `types` created from `from` to `to` were
@@ -213,4 +227,18 @@ export type AttemptSummary = Pick<
   | "lastSuccessAt"
   | "lastFailureAt"
   | "consecutiveFailures"
+  | "timeline"
 >;
+
+type StructuredReport = z.infer<typeof diagnosisReportSchema>;
+
+/**
+ * The structured report as a client without the health view gets it: without the fields only the view reads
+ * (the timeline, the name), so that such a client's result is what it was before the view existed.
+ */
+export function withoutViewFields(report: StructuredReport): StructuredReport {
+  return {
+    ...report,
+    webhooks: report.webhooks.map(({ name: _name, timeline: _timeline, ...diagnosis }) => diagnosis),
+  };
+}

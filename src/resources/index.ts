@@ -17,6 +17,7 @@ import { toolErrorText } from "../format/tool-error.js";
 import type { Redactor } from "../redact.js";
 import { completeEventType, completeWebhookId } from "./complete.js";
 import { EVENT_TYPE_URI_TEMPLATE, EVENT_TYPES_URI, renderEventType, renderEventTypes } from "./event-types.js";
+import { registerHealthView } from "./health-view.js";
 import { renderWebhookList, renderWebhookResource, WEBHOOK_URI_TEMPLATE, WEBHOOKS_URI } from "./webhooks.js";
 
 export function registerResources(
@@ -102,6 +103,8 @@ export function registerResources(
       }
     },
   );
+
+  registerHealthView(server);
 }
 
 /** A URI variable, percent-decoded; left as is when it is not valid percent-encoding (the id check names it). */

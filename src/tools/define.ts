@@ -24,6 +24,11 @@ export interface ToolContext {
   log(level: "debug" | "info" | "warning" | "error", message: string): void;
   /** The in-process sandbox, present only with --sandbox. */
   sandbox: SandboxHandle | undefined;
+  /**
+   * The client shows MCP Apps views (it announced the io.modelcontextprotocol/ui extension with the
+   * text/html;profile=mcp-app type): a tool with a view may add what only the view reads.
+   */
+  showsViews: boolean;
 }
 
 export interface ToolResult<S> {
@@ -42,6 +47,8 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
   inputSchema: I;
   outputSchema: O;
   annotations: ToolAnnotations;
+  /** MCP Apps: the view (a ui:// resource, src/resources/) a host that shows views renders with the result. */
+  _meta?: { ui: { resourceUri: string } };
   handler(input: z.infer<I>, context: ToolContext): Promise<ToolResult<z.infer<O>>>;
 }
 

@@ -1,9 +1,10 @@
 // diagnose_failures: one call that says whether webhooks deliver, why not, what it cost, and what to do.
 // Input and output here; the fleet, the scan, classification and rendering live in src/diagnose/.
 import { z } from "zod";
-import { diagnosisReportSchema } from "../diagnose/types.js";
+import { diagnosisReportSchema, withoutViewFields } from "../diagnose/types.js";
 import { RequestCancelledError } from "../exa/errors.js";
 import { shortErrorText, ToolInputError } from "../format/tool-error.js";
+import { HEALTH_VIEW_URI } from "../resources/health-view.js";
 import { defineTool } from "./define.js";
 import { eventType, strictInput, webhookId } from "./inputs.js";
 
@@ -39,6 +40,7 @@ export const diagnoseFailuresTool = defineTool({
   }),
   outputSchema: diagnosisReportSchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  _meta: { ui: { resourceUri: HEALTH_VIEW_URI } },
   async handler(input, context) {
     // The engine loads on the first diagnosis, not at start: tools/list needs only the schemas above.
     const { diagnoseFleet, parseSince, renderDiagnosis, toStructuredReport } = await import("../diagnose/index.js");
@@ -74,6 +76,7 @@ export const diagnoseFailuresTool = defineTool({
     const text = report.webhooks.length
       ? renderDiagnosis(report)
       : "No webhooks on this account, so nothing is delivered. Create one with create_webhook {url, events}.";
-    return { text, structured: toStructuredReport(report) };
+    const structured = toStructuredReport(report);
+    return { text, structured: context.showsViews ? structured : withoutViewFields(structured) };
   },
 });

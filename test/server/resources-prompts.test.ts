@@ -26,11 +26,12 @@ describe("instructions", () => {
 });
 
 describe("resources", () => {
-  it("lists the static resources and the webhook and event-type templates", async () => {
+  it("lists the static resources (the health view among them) and the webhook and event-type templates", async () => {
     const { resources } = await harness.client.listResources();
     expect(resources.map((resource) => resource.uri).sort()).toEqual([
       "exa-webhooks://event-types",
       "exa-webhooks://webhooks",
+      "ui://exa-webhooks/health",
     ]);
     const { resourceTemplates } = await harness.client.listResourceTemplates();
     expect(resourceTemplates.map((template) => template.uriTemplate).sort()).toEqual([
