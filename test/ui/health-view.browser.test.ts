@@ -297,9 +297,12 @@ describe("the health view in Chromium", () => {
       expect(sent?.arguments?.webhookId).toBe(target.webhookId);
       // crm-sync misses fewer events than the plan lists (20), so the list shown is the whole plan.
       expect(sent?.arguments?.eventIds).toEqual(planned);
-      // What came back is shown: the results, or the tool's own words when it refused.
-      await view.waitForSelector(".redelivery .sent, .error");
-      console.log(`after "Send": ${await view.textContent(".redelivery .sent, .error")}`);
+      // What came back is shown: in the sandbox the secret comes from the sandbox, so every planned event is
+      // POSTed, and crm-sync's receiver still crashes (nobody fixed it), so each fails.
+      await view.waitForSelector(".redelivery .sent");
+      expect(await view.textContent(".redelivery .sent")).toMatch(
+        new RegExp(`^Sent: 0 delivered, ${planned.length} failed, 0 skipped`),
+      );
     } finally {
       await page.close();
     }
