@@ -29,8 +29,10 @@ Environment:
   EXA_BASE_URL           API origin (default https://api.exa.ai).
   EXA_ALLOW_INSECURE_BASE_URL=1  Allow http:// to a host that is not loopback (the key travels in clear).
   EXA_TIMEOUT_MS         Per-request timeout (default 30000).
-  EXA_MAX_CONCURRENCY    Parallel requests of diagnose_failures (default 4).
-  EXA_DIAGNOSE_BUDGET_MS Time budget of one diagnose_failures call (default 60000).
+  EXA_MAX_CONCURRENCY    Parallel requests of diagnose_failures and redeliver_events (default 4).
+  EXA_DIAGNOSE_BUDGET_MS Time budget of one diagnose_failures or redeliver_events call (default 60000).
+  EXA_RETRY_BASE_MS      Base of the backoff between retries (default 500).
+  EXA_WEBHOOK_SECRETS    Signing secrets for redeliver_events: webhook_id=secret pairs, comma-separated.
   MCP_AUTH_TOKEN         --http: the bearer token every request must carry (16+ visible characters).
   MCP_ALLOWED_HOSTS      --http: extra Host names accepted (comma-separated).
   MCP_ALLOWED_ORIGINS    --http: extra browser origins accepted, as scheme://host:port (comma-separated).

@@ -3,7 +3,7 @@
 // product contract: rename nothing.
 import { z } from "zod";
 
-/** Why one unsuccessful attempt failed (see /work/shared/webhook-failure-taxonomy.md). */
+/** Why one unsuccessful attempt failed (the categories of the taxonomy in README "How diagnose_failures works"). */
 export const CATEGORIES = [
   "unreachable",
   "timeout",
