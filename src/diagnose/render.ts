@@ -140,7 +140,7 @@ function headline(d: WebhookDiagnosis, skipSince = false): string {
   }
   switch (d.verdict) {
     case "inactive":
-      return `${who}: Exa is not delivering to ${url} at all (status inactive). History: ${failures}.${incompleteNote(d, skipSince)}`;
+      return `${who}: Exa is not delivering to ${url} at all (status inactive); update_webhook cannot re-activate it: fix the receiver, then create_webhook with the same url and events (a new secret). History: ${failures}.${incompleteNote(d, skipSince)}`;
     case "unknown":
       // The line is about what could not be read: no separate note.
       return unknownHeadline(d, who, url);

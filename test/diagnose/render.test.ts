@@ -209,6 +209,10 @@ describe("renderDiagnosis, one webhook", () => {
   it("leads an inactive webhook with the fact that Exa stopped delivering", () => {
     const text = renderDiagnosis(report(diagnosis({ verdict: "inactive", status: "inactive" })));
     expect(text.split("\n")[0]).toMatch(/^whk_1 inactive: Exa is not delivering to/);
+    // update_webhook cannot set status, so the way back is a new webhook, not a PATCH.
+    expect(text.split("\n")[0]).toContain(
+      "update_webhook cannot re-activate it: fix the receiver, then create_webhook",
+    );
   });
 
   it("says a webhook that could not be read is unknown and why, not that it had no attempts", () => {
