@@ -89,6 +89,8 @@ export function createServer(
   // The one Redactor of this server (of this request, over HTTP): every channel below sends through it.
   const apiKey = options.requestApiKey ?? config.apiKey;
   const redactor = createRedactor(config.apiKey, options.requestApiKey);
+  // Configured signing secrets are as secret as the key: a receiver may echo one back (redeliver_events).
+  for (const secret of config.webhookSecrets.values()) redactor.learn(secret);
   const stderr = dependencies.stderr ?? ((line: string) => process.stderr.write(`${line}\n`));
   const legacyLogLevel =
     options.era === "modern" ? undefined : options.stateless ? statelessLogLevel : trackLegacyLogLevel(server);
@@ -205,6 +207,7 @@ function registerTool(
         signal: ctx.mcpReq.signal,
         progress: progressReporter(ctx, redactor),
         showsViews: clientShowsViews(server, ctx),
+        hideSecret: (secret) => redactor.learn(secret),
       };
       try {
         const input = parseToolInput(tool.inputSchema, args);

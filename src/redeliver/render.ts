@@ -1,6 +1,6 @@
 // redeliver_events' text for a model: the answer first (what would be / was sent where), then the
 // headers or the failures by cause, one line per event (capped), and the next call.
-import { quoteUntrusted } from "../format/untrusted.js";
+import { oneLine, quoteUntrusted } from "../format/untrusted.js";
 import type { PlannedEvent, RedeliveryOutput, RedeliveryResult } from "./schema.js";
 import type { FailureGroup } from "./summary.js";
 
@@ -39,11 +39,11 @@ function headline(output: RedeliveryOutput): string {
   const toSend = output.planned.length - output.skipped - (output.dryRun ? output.notSent.length : 0);
   const skipped = output.skipped ? `; ${output.skipped} will be skipped (expired or unreadable)` : "";
   if (output.dryRun) {
-    return `Dry run, nothing sent: ${toSend} event${plural(toSend)} of webhook ${output.webhookId} would be POSTed to ${output.targetUrl}${skipped}.`;
+    return `Dry run, nothing sent: ${toSend} event${plural(toSend)} of webhook ${output.webhookId} would be POSTed to ${oneLine(output.targetUrl)}${skipped}.`;
   }
   const sent = output.results?.length ?? 0;
   const skippedNow = output.skipped ? `, ${output.skipped} skipped` : "";
-  return `Redelivered ${sent} event${plural(sent)} of webhook ${output.webhookId} to ${output.targetUrl}: ${output.delivered} delivered, ${output.failed} failed${skippedNow}.`;
+  return `Redelivered ${sent} event${plural(sent)} of webhook ${output.webhookId} to ${oneLine(output.targetUrl)}: ${output.delivered} delivered, ${output.failed} failed${skippedNow}.`;
 }
 
 function sourceLines(output: RedeliveryOutput, context: RenderContext): string[] {
@@ -69,7 +69,7 @@ function sourceLines(output: RedeliveryOutput, context: RenderContext): string[]
   if (output.incompleteReason) lines.push(`Incomplete: ${output.incompleteReason}.`);
   const foreign = output.planned.filter((event) => event.subscribed === false);
   if (foreign.length) {
-    const types = [...new Set(foreign.map((event) => event.type))].join(", ");
+    const types = oneLine([...new Set(foreign.map((event) => event.type))].join(", "), 200);
     lines.push(
       `${foreign.length} event${plural(foreign.length)} of type${plural(new Set(foreign.map((e) => e.type)).size)} this webhook does not subscribe to (${types}): ${output.dryRun ? "they would be sent" : "sent"} anyway, as asked.`,
     );
@@ -162,7 +162,7 @@ function plannedLine(event: PlannedEvent, context: RenderContext): string {
     : event.subscribed === false
       ? " · not a subscribed type"
       : "";
-  return `- ${event.eventId} · ${event.type} · ${event.createdAt}${note}`;
+  return `- ${oneLine(event.eventId)} · ${oneLine(event.type)} · ${oneLine(event.createdAt)}${note}`;
 }
 
 function resultLine(result: RedeliveryResult): string {

@@ -1,6 +1,7 @@
 // Where a redelivery may go. Event data leaves this machine only for the webhook's own URL or its origin;
 // otherwise only loopback (a local dev server). A prompt-injected model must not be able to send the
 // account's events anywhere else, so the check is on the parsed URL, before any request is made.
+import { oneLine } from "../format/untrusted.js";
 import { isLoopbackUrl } from "../sandbox/delivery/guard.js";
 
 export type TargetKind = "webhook" | "same_origin" | "loopback";
@@ -40,18 +41,19 @@ function chooseTarget({ webhookId, webhookUrl, targetUrl }: TargetInput): Redeli
   if (targetUrl === undefined || targetUrl === webhookUrl) {
     const url = parseHttpUrl(webhookUrl);
     if (!url) throw new TargetRefusedError(`Webhook ${webhookId}'s URL is not an http(s) URL, so nothing can be sent.`);
-    return { url: webhookUrl, kind: "webhook" };
+    // The parsed form: the URL parser drops the tabs and line breaks an upstream value may carry.
+    return { url: url.href, kind: "webhook" };
   }
   const url = parseHttpUrl(targetUrl);
   if (!url)
     throw new TargetRefusedError("targetUrl must be an absolute http(s) URL, e.g. http://localhost:3000/webhooks/exa.");
   // fetch refuses URLs with credentials anyway; say so rather than fail at send time.
   if (url.username || url.password) throw new TargetRefusedError("targetUrl must not carry a user name or password.");
-  if (isLoopbackUrl(targetUrl)) return { url: targetUrl, kind: "loopback" };
+  if (isLoopbackUrl(url.href)) return { url: url.href, kind: "loopback" };
   const own = parseHttpUrl(webhookUrl);
-  if (own && own.origin === url.origin) return { url: targetUrl, kind: "same_origin" };
+  if (own && own.origin === url.origin) return { url: url.href, kind: "same_origin" };
   throw new TargetRefusedError(
-    `targetUrl ${url.origin} is refused: events can be redelivered only to the webhook's own origin (${own?.origin ?? webhookUrl}) or to a loopback address (http://localhost:3000/..., 127.0.0.1, [::1]). Omit targetUrl to use the webhook's URL.`,
+    `targetUrl ${url.origin} is refused: events can be redelivered only to the webhook's own origin (${own?.origin ?? oneLine(webhookUrl, 200)}) or to a loopback address (http://localhost:3000/..., 127.0.0.1, [::1]). Omit targetUrl to use the webhook's URL.`,
   );
 }
 

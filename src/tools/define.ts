@@ -29,6 +29,8 @@ export interface ToolContext {
    * text/html;profile=mcp-app type): a tool with a view may add what only the view reads.
    */
   showsViews: boolean;
+  /** Hide a secret this call uses (a webhook signing secret) from every later output of this server. */
+  hideSecret(secret: string): void;
 }
 
 export interface ToolResult<S> {

@@ -116,6 +116,7 @@ export const redeliverEventsTool = defineTool({
         ? await context.sandbox?.webhookSecret(webhook.id)
         : undefined;
     const secret = argumentSecret ?? configuredSecret ?? sandboxSecret;
+    if (secret) context.hideSecret(secret);
     const secretFrom: SecretSource = argumentSecret
       ? "argument"
       : configuredSecret

@@ -492,4 +492,28 @@ describe("the secret", () => {
     for (const output of seen) expect(output).not.toContain(SECRET);
     expect(seen.join("\n")).toContain("[redacted]");
   });
+
+  it("from EXA_WEBHOOK_SECRETS is hidden in every form a receiver may echo it in (percent-encoded, JSON-escaped)", async () => {
+    const secret = 'whsec_a+b/c=d"e_91f3c7';
+    await receiver.close();
+    receiver = await startReceiver(secret, () => ({
+      kind: "answer",
+      status: 500,
+      body: `url=${encodeURIComponent(secret)} json=${JSON.stringify({ secret })}`,
+    }));
+    await start({ env: { EXA_WEBHOOK_SECRETS: `${WEBHOOK_ID}=${secret}` } });
+    const ids = seedUndelivered(1);
+    const answer = await (harness as Harness).call("redeliver_events", {
+      webhookId: WEBHOOK_ID,
+      eventIds: ids,
+      dryRun: false,
+    });
+    expect(receiver.received.length).toBe(1);
+    const output = JSON.stringify(answer.raw);
+    expect(output).toContain("[redacted]");
+    for (const form of [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]) {
+      expect(output).not.toContain(form);
+      expect(answer.text).not.toContain(form);
+    }
+  });
 });
