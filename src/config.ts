@@ -1,6 +1,8 @@
 // Configuration from environment variables and command-line flags, validated in one place.
+
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { isLoopbackHost } from "./exa/hosts.js";
 import { plural } from "./format/words.js";
 import { parseWebhookSecrets } from "./redeliver/secrets.js";
 
@@ -265,10 +267,4 @@ function originFrom(raw: string): string {
     );
   }
   return origin;
-}
-
-/** 127.0.0.0/8, ::1 (bare or in brackets, as URL writes it) and localhost: an address only this machine reaches. */
-export function isLoopbackHost(host: string): boolean {
-  const bare = host.toLowerCase().replace(/^\[(.*)\]$/, "$1");
-  return bare === "localhost" || bare === "::1" || /^127\.\d+\.\d+\.\d+$/.test(bare);
 }

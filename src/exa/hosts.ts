@@ -6,6 +6,15 @@ const LABEL = /^(?!-)[a-z0-9_-]{1,63}(?<!-)$/i;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const IPV6 = /^\[[0-9a-f:.]+\]$/i;
 
+/**
+ * 127.0.0.0/8, ::1 (bare or in brackets, as URL writes it) and localhost: an address only this machine reaches.
+ * The one definition of loopback: the insecure-base-URL check, the bind check and the sandbox's guard use it.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.toLowerCase().replace(/^\[(.*)\]$/, "$1");
+  return bare === "localhost" || bare === "::1" || (IPV4.test(bare) && bare.startsWith("127."));
+}
+
 /** `hostname` as `new URL(...).hostname` gives it (IDNs already in xn-- form, IPv6 in brackets). */
 export function isValidHost(hostname: string): boolean {
   if (IPV4.test(hostname)) return true;
