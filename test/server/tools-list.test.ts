@@ -78,7 +78,8 @@ describe("tools/list", () => {
       const output = tool.outputSchema as JsonSchema | undefined;
       expect(output?.type, tool.name).toBe("object");
       expect(output?.required?.length ?? 0, tool.name).toBeGreaterThan(0);
-      for (const name of output?.required ?? []) expect(Object.keys(output?.properties ?? {}), tool.name).toContain(name);
+      for (const name of output?.required ?? [])
+        expect(Object.keys(output?.properties ?? {}), tool.name).toContain(name);
     }
   });
 
