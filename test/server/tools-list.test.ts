@@ -42,8 +42,8 @@ describe("tools/list", () => {
     for (const tool of tools) {
       expect(tool.name).toMatch(/^[a-z]+(_[a-z]+)+$/);
       expect(tool.title, tool.name).toMatch(/^[A-Z][^\n]+[^.]$/);
-      expect(tool.description, tool.name).toMatch(/^[A-Z][^\n]+\.$/);
-      expect(tool.description?.length ?? 0, tool.name).toBeGreaterThan(50);
+      // One paragraph that says when to use the tool: a sentence or more, not a bare label.
+      expect(tool.description, tool.name).toMatch(/^[A-Z][^\n]{50,}\.$/);
     }
     expect(new Set(tools.map((tool) => tool.description)).size).toBe(tools.length);
   });
