@@ -50,7 +50,8 @@ export const redeliverEventsTool = defineTool({
     since: z
       .string()
       .refine((value) => value.length <= 64, "since is too long: give an ISO timestamp or a span like 24h")
-      .optional(),
+      .optional()
+      .describe("With undelivered: ISO time or span (24h)."),
     targetUrl: z
       .string()
       .refine((value) => value.length <= 2048, "targetUrl is too long (2048 characters at most)")

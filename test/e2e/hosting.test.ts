@@ -325,11 +325,11 @@ describe("--sandbox over a non-loopback bind", () => {
       const webhookId = (created.structured as { webhook: { id: string } }).webhook.id;
       const emitted = await callTool(client, "sandbox_emit_event", { type: "webset.idle", webhookId });
       expect(emitted.isError).toBe(false);
-      let attempts = await callTool(client, "list_webhook_attempts", { webhookId });
-      for (let i = 0; i < 50 && !attempts.text.includes("Not sent"); i++) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        attempts = await callTool(client, "list_webhook_attempts", { webhookId });
-      }
+      const listAttempts = () => callTool(client, "list_webhook_attempts", { webhookId });
+      await expect
+        .poll(async () => (await listAttempts()).text, { timeout: 5_000, interval: 100 })
+        .toContain("Not sent: this sandbox is served to other machines");
+      const attempts = await listAttempts();
       expect(attempts.text).toContain("Not sent: this sandbox is served to other machines");
       expect(attempts.text).not.toContain("internal-service-reply");
       const redelivered = await callTool(client, "redeliver_events", {

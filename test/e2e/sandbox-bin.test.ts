@@ -175,11 +175,13 @@ describe("call", () => {
     expect(result.stdout).not.toContain("whsec_test");
   });
 
+  // Usage errors come from the arguments alone, in either mode: run without --sandbox, which seeds a demo
+  // account (about 2 s per run) before the arguments are read.
   it("bad JSON arguments or an unknown tool are usage errors (exit 2)", () => {
-    const badJson = runBin(["call", "list_webhooks", "{nope", "--sandbox"]);
+    const badJson = runBin(["call", "list_webhooks", "{nope"]);
     expect(badJson.status).toBe(2);
     expect(badJson.stderr).toContain("must be a JSON object");
-    const unknown = runBin(["call", "no_such_tool", "--sandbox"]);
+    const unknown = runBin(["call", "no_such_tool"]);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('No tool "no_such_tool"');
   });

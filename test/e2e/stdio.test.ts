@@ -101,13 +101,12 @@ describe("with a key, against the emulator", () => {
       stderr += chunk.toString();
     });
     const send = (message: object) => child.stdin.write(`${JSON.stringify(message)}\n`);
-    const waitForId = async (id: number) => {
-      const start = Date.now();
-      while (!stdout.split("\n").some((line) => line.includes(`"id":${id},`) || line.endsWith(`"id":${id}}`))) {
-        if (Date.now() - start > 10_000) throw new Error(`no answer for ${id}; stderr: ${stderr}`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    };
+    const answered = (id: number) =>
+      stdout.split("\n").some((line) => line.includes(`"id":${id},`) || line.endsWith(`"id":${id}}`));
+    const waitForId = (id: number) =>
+      expect
+        .poll(() => answered(id) || `no answer for ${id}; stderr: ${stderr}`, { timeout: 10_000, interval: 10 })
+        .toBe(true);
     send({
       jsonrpc: "2.0",
       id: 1,

@@ -3,6 +3,7 @@
 import type { ServerResponse } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Harness, startHarness } from "../helpers/harness.js";
+import { UNTIL_TEST_TIMEOUT } from "../helpers/wait.js";
 import { type Peer, startPeer } from "./peer.js";
 
 let peer: Peer | undefined;
@@ -133,10 +134,10 @@ describe("the per-request timeout covers the body", () => {
     });
     const controller = new AbortController();
     const pending = harness.call("list_webhooks", {}, { signal: controller.signal });
-    while (peer.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    await expect.poll(() => peer.requests.length, UNTIL_TEST_TIMEOUT).toBeGreaterThan(0);
     controller.abort();
     await expect(pending).rejects.toThrow();
-    while (closed.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    await expect.poll(() => closed.length, UNTIL_TEST_TIMEOUT).toBeGreaterThan(0);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(peer.requests).toHaveLength(1);
   });

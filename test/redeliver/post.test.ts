@@ -6,6 +6,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { classifyAttempt } from "../../src/diagnose/index.js";
 import { postRedelivery } from "../../src/redeliver/post.js";
+import { UNTIL_TEST_TIMEOUT } from "../helpers/wait.js";
 import { type Receiver, startReceiver } from "./receiver.js";
 
 let receivers: Receiver[] = [];
@@ -100,7 +101,7 @@ describe("postRedelivery", () => {
     const receiver = await receiverThat(() => ({ kind: "hang" }));
     const controller = new AbortController();
     const pending = post(receiver.url, { timeoutMs: 10_000, signal: controller.signal });
-    while (receiver.received.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await expect.poll(() => receiver.received.length, UNTIL_TEST_TIMEOUT).toBeGreaterThan(0);
     controller.abort();
     await expect(pending).rejects.toThrow();
   });

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { EVENT_TYPES } from "../../src/exa/event-types.js";
 import type { WebhookAttemptWire } from "../../src/exa/schemas.js";
 import { type AddAttemptInput, type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
+import { UNTIL_TEST_TIMEOUT } from "../helpers/wait.js";
 
 let emulator: Emulator;
 const KEY = { "x-api-key": "test-key" };
@@ -576,7 +577,7 @@ describe("faults", () => {
     const pending = fetch(url("/webhooks"), { headers: KEY, signal: controller.signal });
     // Abort once the request is hanging, not after a fixed time that a loaded machine may not reach it in.
     const hanging = () => emulator.requests.find((request) => request.fault === "hang");
-    while (!hanging()) await new Promise((resolve) => setTimeout(resolve, 5));
+    await expect.poll(() => hanging(), UNTIL_TEST_TIMEOUT).toBeDefined();
     controller.abort();
     await expect(pending).rejects.toThrow(/abort/i);
     const hung = hanging();

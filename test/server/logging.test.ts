@@ -37,9 +37,11 @@ describe("logging", () => {
     const answer = await harness.call("diagnose_failures", {});
     expect(answer.isError).toBe(false);
     // Log notifications are not ordered with the call's answer: give the last one a moment.
-    for (let i = 0; i < 50 && messages.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(messages).toContain("scanning the delivery attempts of 1 webhook");
-    expect(messages).toContain(`diagnosed ${webhook.id} (1/1): no_traffic, 0 attempts scanned`);
+    const arrived = { timeout: 5_000, interval: 10 };
+    await expect.poll(() => messages, arrived).toContain("scanning the delivery attempts of 1 webhook");
+    await expect
+      .poll(() => messages, arrived)
+      .toContain(`diagnosed ${webhook.id} (1/1): no_traffic, 0 attempts scanned`);
   });
 
   it("honours the level: warnings are not sent when the client asked for errors only", async () => {

@@ -93,7 +93,8 @@ describe("prompts", () => {
       ["url", true],
       ["purpose", false],
     ]);
-    for (const prompt of prompts) expect(prompt.description?.length).toBeGreaterThan(20);
+    // What a host shows next to the prompt's name: a sentence saying what the workflow does, not a label.
+    for (const prompt of prompts) expect(prompt.description, prompt.name).toMatch(/^[A-Z][^\n]{20,}\.$/);
   });
 
   it("fills the arguments into the workflow", async () => {

@@ -26,8 +26,10 @@ async function call(input: Record<string, unknown>) {
 }
 
 describe("verify_webhook_signature", () => {
-  it("is a read-only tool without network, all four annotations set", () => {
-    expect(tool.name).toBe("verify_webhook_signature");
+  it("is what its annotations say: it reaches nothing (its context throws on use) and answers the same twice", async () => {
+    const first = await call({});
+    const second = await call({});
+    expect(second).toEqual(first);
     expect(tool.annotations).toEqual({
       readOnlyHint: true,
       destructiveHint: false,

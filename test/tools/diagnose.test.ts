@@ -4,6 +4,7 @@ import type { DiagnosisReport, WebhookDiagnosis } from "../../src/diagnose/index
 import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
 import { type Harness, startHarness } from "../helpers/harness.js";
 import { type SeedHistory, seedHistory } from "../helpers/seed.js";
+import { UNTIL_TEST_TIMEOUT } from "../helpers/wait.js";
 
 type Diagnosis = WebhookDiagnosis;
 type Report = DiagnosisReport;
@@ -279,7 +280,7 @@ describe("progress and cancellation", () => {
       },
     );
     const attemptRequests = () => emulator.requests.filter((request) => request.path.endsWith("/attempts")).length;
-    while (attemptRequests() < 5) await new Promise((resolve) => setTimeout(resolve, 5));
+    await expect.poll(attemptRequests, UNTIL_TEST_TIMEOUT).toBeGreaterThanOrEqual(5);
     controller.abort();
     await expect(pending).rejects.toThrow();
     await new Promise((resolve) => setTimeout(resolve, 150));

@@ -209,20 +209,12 @@ describe("cancellation", () => {
     harness.emulator.faults.add({ kind: "hang" });
     const controller = new AbortController();
     const pending = harness.call("list_webhooks", {}, { signal: controller.signal });
-    await waitFor(() => requestsTo("/webhooks").length === 1);
+    await expect.poll(() => requestsTo("/webhooks").length, { timeout: 3_000, interval: 10 }).toBe(1);
     controller.abort();
     await expect(pending).rejects.toThrow();
-    await waitFor(() => requestsTo("/webhooks")[0]?.clientClosedAt !== undefined);
+    await expect.poll(() => requestsTo("/webhooks")[0]?.clientClosedAt, { timeout: 3_000, interval: 10 }).toBeDefined();
     // No retry follows a cancellation.
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(requestsTo("/webhooks")).toHaveLength(1);
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

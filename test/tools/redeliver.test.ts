@@ -4,6 +4,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
 import { type Harness, startHarness } from "../helpers/harness.js";
+import { UNTIL_TEST_TIMEOUT } from "../helpers/wait.js";
 import { type Receiver, startReceiver } from "../redeliver/receiver.js";
 
 const SECRET = "whsec_redeliver_test_4b7e19c2d8a05f";
@@ -442,7 +443,7 @@ describe("redeliver_events limits", () => {
       { name: "redeliver_events", arguments: { webhookId: WEBHOOK_ID, eventIds: ids, dryRun: false } },
       { signal: controller.signal, onprogress: (progress) => updates.push(progress.progress) },
     );
-    while (receiver.received.length < 8) await new Promise((resolve) => setTimeout(resolve, 5));
+    await expect.poll(() => receiver.received.length, UNTIL_TEST_TIMEOUT).toBeGreaterThanOrEqual(8);
     controller.abort();
     await expect(pending).rejects.toThrow();
     await new Promise((resolve) => setTimeout(resolve, 200));
