@@ -206,6 +206,15 @@ function megabytes(bytes: number): number {
   return Math.round(bytes / (1024 * 1024));
 }
 
+/**
+ * For a page source's `.catch`: a failed page rethrown as the short text a scan records, so a partial result
+ * names it in one line; cancellation passes through as itself.
+ */
+export function rethrowShort(error: unknown): never {
+  if (error instanceof RequestCancelledError) throw error;
+  throw new Error(shortErrorText(error));
+}
+
 /** A one-line description of an Exa failure, for places that report it inline (e.g. a partial diagnosis). */
 export function shortErrorText(error: unknown): string {
   if (error instanceof ExaApiError) {

@@ -2,20 +2,13 @@
 // Input and output here; the fleet, the scan, classification and rendering live in src/diagnose/.
 import { z } from "zod";
 import { diagnosisReportSchema, withoutViewFields } from "../diagnose/types.js";
-import { RequestCancelledError } from "../exa/errors.js";
-import { shortErrorText, ToolInputError } from "../format/tool-error.js";
+import { rethrowShort, ToolInputError } from "../format/tool-error.js";
 import { HEALTH_VIEW_URI } from "../resources/health-view.js";
 import { defineTool } from "./define.js";
-import { eventType, strictInput, webhookId } from "./inputs.js";
+import { eventType, sinceInput, strictInput, webhookId } from "./inputs.js";
 
 const DEFAULT_MAX_ATTEMPTS = 10_000;
 const MAX_MAX_ATTEMPTS = 200_000;
-
-/** A failed page as the short text the scan records (cancellation passes through as itself). */
-function shortError(error: unknown): never {
-  if (error instanceof RequestCancelledError) throw error;
-  throw new Error(shortErrorText(error));
-}
 
 export const diagnoseFailuresTool = defineTool({
   name: "diagnose_failures",
@@ -24,9 +17,7 @@ export const diagnoseFailuresTool = defineTool({
     "Are my Websets webhooks delivering, and if not why? (Search Monitors webhooks cannot be diagnosed: no attempts API.) One call: verdict, failures grouped by cause with a sample and next check, missed events (never attempted too) and their redelivery. No webhookId: all, worst first.",
   inputSchema: strictInput({
     webhookId: webhookId.optional().describe("Omit for every webhook."),
-    since: z
-      .string()
-      .refine((value) => value.length <= 64, "since is too long: give an ISO timestamp or a span like 24h")
+    since: sinceInput
       .optional()
       .describe('ISO timestamp or span ("30m", "24h", "7d"); default: all retained attempts.'),
     eventType: eventType.optional().describe("Only attempts of this event type."),
@@ -58,8 +49,8 @@ export const diagnoseFailuresTool = defineTool({
       sources: {
         getWebhook: (id, signal) => exa.getWebhook(id, signal),
         listWebhooks: (query, signal) => exa.listWebhooks(query, signal),
-        attempts: (query, signal) => exa.listAttempts(query.webhookId, query, signal).catch(shortError),
-        events: (query, signal) => exa.listEvents(query, signal).catch(shortError),
+        attempts: (query, signal) => exa.listAttempts(query.webhookId, query, signal).catch(rethrowShort),
+        events: (query, signal) => exa.listEvents(query, signal).catch(rethrowShort),
       },
       ...(input.webhookId ? { webhookId: input.webhookId } : {}),
       ...(since ? { since } : {}),

@@ -251,6 +251,11 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
+/** `since` of the tools that scan: a bounded string, parsed by parseSince in the handler (it needs "now"). */
+export const sinceInput = z
+  .string()
+  .refine((value) => value.length <= 64, "since is too long: give an ISO timestamp or a span like 24h");
+
 export const isoTimestamp = z.string().refine(
   (value) => /^\d{4}-\d{2}-\d{2}/.test(value) && !Number.isNaN(Date.parse(value)),
   aboutField((field) => `${field} must be an ISO 8601 timestamp, e.g. 2026-11-21T00:00:00Z`),

@@ -2,15 +2,14 @@
 // them. A dry run (the default) shows the plan; the work lives in src/redeliver/ and loads on first use.
 import { z } from "zod";
 import { parseSince } from "../diagnose/since.js";
-import { RequestCancelledError } from "../exa/errors.js";
 import { isValidId } from "../exa/ids.js";
-import { shortErrorText, ToolInputError } from "../format/tool-error.js";
+import { rethrowShort, ToolInputError } from "../format/tool-error.js";
 import type { SecretSource } from "../redeliver/render.js";
 import { redeliveryOutput } from "../redeliver/schema.js";
 import { WEBHOOK_SECRETS_VARIABLE } from "../redeliver/secrets.js";
 import { isLoopbackUrl } from "../sandbox/delivery/guard.js";
 import { defineTool } from "./define.js";
-import { strictInput, webhookId } from "./inputs.js";
+import { sinceInput, strictInput, webhookId } from "./inputs.js";
 
 const MAX_LISTED = 500;
 const MAX_EVENTS = 1000;
@@ -27,12 +26,6 @@ const maxEvents = z.preprocess(
     .max(MAX_EVENTS, `maxEvents must be between 1 and ${MAX_EVENTS}`),
 );
 
-/** A failed page as the short text the scan records (cancellation passes through as itself). */
-function shortError(error: unknown): never {
-  if (error instanceof RequestCancelledError) throw error;
-  throw new Error(shortErrorText(error));
-}
-
 export const redeliverEventsTool = defineTool({
   name: "redeliver_events",
   title: "Redeliver missed events",
@@ -47,11 +40,7 @@ export const redeliverEventsTool = defineTool({
       .optional()
       .describe(`1-${MAX_LISTED} ids.`),
     undelivered: booleanLike.optional().describe("true: what a fresh diagnosis finds missed."),
-    since: z
-      .string()
-      .refine((value) => value.length <= 64, "since is too long: give an ISO timestamp or a span like 24h")
-      .optional()
-      .describe("With undelivered: ISO time or span (24h)."),
+    since: sinceInput.optional().describe("With undelivered: ISO time or span (24h)."),
     targetUrl: z
       .string()
       .refine((value) => value.length <= 2048, "targetUrl is too long (2048 characters at most)")
@@ -156,8 +145,8 @@ export const redeliverEventsTool = defineTool({
       // Half the budget at most for finding the events: the rest is for reading and sending them.
       const missed = await redeliver.findMissedEvents({
         webhook,
-        source: (query, signal) => exa.listAttempts(query.webhookId, query, signal).catch(shortError),
-        events: (query, signal) => exa.listEvents(query, signal).catch(shortError),
+        source: (query, signal) => exa.listAttempts(query.webhookId, query, signal).catch(rethrowShort),
+        events: (query, signal) => exa.listEvents(query, signal).catch(rethrowShort),
         since,
         maxEvents: input.maxEvents ?? DEFAULT_MAX_EVENTS,
         concurrency: context.config.maxConcurrency,
