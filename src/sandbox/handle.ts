@@ -1,5 +1,7 @@
 // What sandbox-only tools (and in-process tests) may touch of the running sandbox. Filled in by launch.ts.
-// Kept free of imports so the tool registry can name it without loading the sandbox (http servers, crypto).
+// Kept free of sandbox imports so the tool registry can name it without loading the sandbox (http servers,
+// crypto); its one import is the error type every tool already loads.
+import { ToolInputError } from "../format/tool-error.js";
 
 /** How a demo receiver answers, as sandbox_set_receiver offers it; the value says what a sender sees. */
 export const RECEIVER_BEHAVIORS = {
@@ -62,8 +64,11 @@ export interface SandboxHandle {
   deliveryRefusal(url: string): string | undefined;
 }
 
-/** Input the sandbox cannot act on; `status` is what the control route answers with. */
-export class SandboxInputError extends Error {
+/**
+ * Input the sandbox cannot act on; `status` is what the control route answers with. A ToolInputError, so a
+ * sandbox tool's caller reads it like every other bad input, through the one error mapper.
+ */
+export class SandboxInputError extends ToolInputError {
   constructor(
     readonly status: 400 | 404,
     message: string,

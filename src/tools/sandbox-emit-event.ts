@@ -4,7 +4,6 @@ import { z } from "zod";
 import { ToolInputError } from "../format/tool-error.js";
 import { plural } from "../format/words.js";
 import { SANDBOX_RETRY_DELAYS_MS } from "../sandbox/delivery/schedule.js";
-import { SandboxInputError } from "../sandbox/handle.js";
 import { defineTool } from "./define.js";
 import { eventType, strictInput, webhookId } from "./inputs.js";
 
@@ -33,13 +32,7 @@ export const sandboxEmitEventTool = defineTool({
   async handler(input, context) {
     if (!context.sandbox)
       throw new ToolInputError("sandbox_emit_event works only when the server runs with --sandbox.");
-    let result: Awaited<ReturnType<typeof context.sandbox.emitEvent>>;
-    try {
-      result = await context.sandbox.emitEvent(input);
-    } catch (error) {
-      if (error instanceof SandboxInputError) throw new ToolInputError(error.message);
-      throw error;
-    }
+    const result = await context.sandbox.emitEvent(input);
     const { eventId, deliveredTo } = result;
     const lines =
       deliveredTo.length === 0

@@ -2,7 +2,7 @@
 // user can "fix" a broken receiver and replay what it missed, or break a healthy one to see a failure.
 import { z } from "zod";
 import { ToolInputError } from "../format/tool-error.js";
-import { RECEIVER_BEHAVIORS, type ReceiverBehavior, SandboxInputError } from "../sandbox/handle.js";
+import { RECEIVER_BEHAVIORS, type ReceiverBehavior } from "../sandbox/handle.js";
 import { defineTool } from "./define.js";
 import { strictInput, webhookId } from "./inputs.js";
 
@@ -27,13 +27,7 @@ export const sandboxSetReceiverTool = defineTool({
   async handler(input, context) {
     if (!context.sandbox)
       throw new ToolInputError("sandbox_set_receiver works only when the server runs with --sandbox.");
-    let result: Awaited<ReturnType<typeof context.sandbox.setReceiver>>;
-    try {
-      result = await context.sandbox.setReceiver(input);
-    } catch (error) {
-      if (error instanceof SandboxInputError) throw new ToolInputError(error.message);
-      throw error;
-    }
+    const result = await context.sandbox.setReceiver(input);
     const { webhookId: id, name, url, behavior, previous } = result;
     const label = name ? `${id} (${name})` : id;
     const change = behavior === previous ? `still ${behavior}` : `was ${previous}, now ${behavior}`;
