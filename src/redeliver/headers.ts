@@ -1,16 +1,16 @@
 // The headers of one redelivery: what Exa sends (content type, Exa-Signature over `${t}.${rawBody}`) plus
 // a marker so a receiver can tell a replay from a first delivery. The plan shows the same names with the
 // signature as a placeholder: a dry run never computes an HMAC.
+import { EXA_SIGNATURE_HEADER } from "../signature/sign.js";
 import { VERSION } from "../version.js";
 
 export const REDELIVERY_MARKER_HEADER = "Exa-Redelivery";
-const SIGNATURE_HEADER = "Exa-Signature";
 
 /** What a dry run shows: the exact header names and the format of each value. */
 export function plannedHeaders(): Record<string, string> {
   return {
     "content-type": "application/json",
-    [SIGNATURE_HEADER]:
+    [EXA_SIGNATURE_HEADER]:
       't=<unix seconds at send>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" keyed with the webhook secret>',
     [REDELIVERY_MARKER_HEADER]: "1",
     "user-agent": userAgent(),
@@ -21,7 +21,7 @@ export function plannedHeaders(): Record<string, string> {
 export function redeliveryHeaders(signature: string): Record<string, string> {
   return {
     "content-type": "application/json",
-    [SIGNATURE_HEADER]: signature,
+    [EXA_SIGNATURE_HEADER]: signature,
     [REDELIVERY_MARKER_HEADER]: "1",
     "user-agent": userAgent(),
   };

@@ -3,6 +3,7 @@
 // twice, a failed POST is reported, not retried), no new POST after the time budget, and cancellation
 // stops everything. Returns structure; the tool renders it.
 import { classifyAttempt } from "../diagnose/classify.js";
+import { EVENT_RETENTION_MS } from "../diagnose/scan.js";
 import { ExaApiError, RequestCancelledError } from "../exa/errors.js";
 import type { ExaEvent, Webhook } from "../exa/schemas.js";
 import { shortErrorText } from "../format/tool-error.js";
@@ -13,7 +14,6 @@ import { type PostInput, type PostOutcome, postRedelivery } from "./post.js";
 import type { PlannedEvent, RedeliveryResult } from "./schema.js";
 
 /** Exa deletes events 60 days after they are created. */
-export const RETENTION_MS = 60 * 86_400_000;
 export const POST_TIMEOUT_MS = 10_000;
 const RESPONSE_LIMIT = 300;
 
@@ -75,7 +75,7 @@ export async function runRedelivery(run: RedeliveryRun): Promise<RedeliveryRunOu
     }
     const { event, body } = fetched;
     const createdMs = Date.parse(event.createdAt);
-    const expired = !Number.isNaN(createdMs) && now() - createdMs > RETENTION_MS;
+    const expired = !Number.isNaN(createdMs) && now() - createdMs > EVENT_RETENTION_MS;
     const planned: PlannedEvent = {
       eventId,
       type: event.type,
