@@ -2,6 +2,7 @@
 // (connect, headers AND body, so a receiver trickling its answer cannot hold a lane), and the response
 // read up to a cap: the receiver's text is evidence to show, cut short, not data to keep.
 import { fetchFailureText } from "../exa/fetch-failure.js";
+import { readTextPrefix } from "../response-text.js";
 
 /** Characters of the receiver's answer kept; results show at most 300 of them. */
 const RESPONSE_CHAR_CAP = 2000;
@@ -43,7 +44,7 @@ export async function postRedelivery(input: PostInput): Promise<PostOutcome> {
       signal: controller.signal,
     });
     answeredStatus = response.status;
-    const responseText = await readCapped(response, RESPONSE_CHAR_CAP);
+    const responseText = await readTextPrefix(response, RESPONSE_CHAR_CAP);
     return { statusCode: response.status, durationMs: elapsed(started), responseText };
   } catch (error) {
     input.signal.throwIfAborted();
@@ -58,24 +59,6 @@ export async function postRedelivery(input: PostInput): Promise<PostOutcome> {
     clearTimeout(timer);
     input.signal.removeEventListener("abort", onCancel);
   }
-}
-
-async function readCapped(response: Response, cap: number): Promise<string> {
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  try {
-    while (text.length < cap) {
-      const { done, value } = await reader.read();
-      if (done) return text + decoder.decode();
-      text += decoder.decode(value, { stream: true });
-    }
-  } finally {
-    // Stop reading what is left: the answer's status is what counts, not megabytes of its page.
-    reader.cancel().catch(() => {});
-  }
-  return text.slice(0, cap);
 }
 
 function elapsed(started: number): number {

@@ -2,6 +2,7 @@
 // happens (an HTTP answer, a refused connection, a timeout) into the facts an Exa attempt record holds.
 
 import { fetchFailureText } from "../../exa/fetch-failure.js";
+import { readTextPrefix } from "../../response-text.js";
 import { EXA_SIGNATURE_HEADER, signExaPayload } from "../../signature/sign.js";
 import { VERSION } from "../../version.js";
 import { deliveryRefusal } from "./guard.js";
@@ -69,7 +70,7 @@ export async function postSignedEvent(options: PostSignedEventOptions): Promise<
       statusCode: response.status,
       successful: response.status >= 200 && response.status < 300,
       responseHeaders,
-      responseBody: await readLimited(response, MAX_RECORDED_BODY_CHARS),
+      responseBody: await readTextPrefix(response, MAX_RECORDED_BODY_CHARS),
       timedOut: false,
     };
   } catch (error) {
@@ -83,20 +84,4 @@ export async function postSignedEvent(options: PostSignedEventOptions): Promise<
 
 function transportFailure(text: string, timedOut = false): DeliveryOutcome {
   return { statusCode: 0, successful: false, responseHeaders: {}, responseBody: text, timedOut };
-}
-
-// Reads at most about `limit` characters and drops the rest, so a receiver streaming megabytes of HTML
-// cannot make the sandbox buffer it all.
-async function readLimited(response: Response, limit: number): Promise<string> {
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  while (text.length <= limit) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    text += decoder.decode(value, { stream: true });
-  }
-  await reader.cancel().catch(() => {});
-  return text.length > limit ? text.slice(0, limit) : text + decoder.decode();
 }
