@@ -33,7 +33,6 @@ export async function coldStart({ bin, node = process.execPath, args = [], env =
     };
   } finally {
     rpc.dispose();
-    child.stdin.end();
     await stop(child);
   }
 }

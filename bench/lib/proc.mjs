@@ -45,15 +45,22 @@ export function run(command, args, { cwd, timeoutMs = 120_000, env = process.env
 }
 
 /** Ends a child we started: SIGTERM, then SIGKILL if it has not exited after graceMs. */
+/**
+ * Stops a stdio server the way the MCP spec has a client do it: close its stdin, give it time to exit on its own,
+ * then SIGTERM, then SIGKILL. Exiting on its own matters beyond manners: Node writes its compile cache at exit,
+ * and a server killed by a signal it does not handle never writes one.
+ */
 export function stop(child, graceMs = 2000) {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+    const term = setTimeout(() => child.kill("SIGTERM"), graceMs / 2);
+    const kill = setTimeout(() => child.kill("SIGKILL"), graceMs);
     child.once("exit", () => {
-      clearTimeout(timer);
+      clearTimeout(term);
+      clearTimeout(kill);
       resolve();
     });
-    child.kill("SIGTERM");
+    child.stdin?.end();
   });
 }
 
