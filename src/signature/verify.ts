@@ -41,8 +41,6 @@ export interface VerifyExaSignatureResult {
   summary: string;
   /** The likely cause and the next step; empty when valid. */
   nextStep: string;
-  /** summary and nextStep together. */
-  explanation: string;
 }
 
 interface Clock {
@@ -53,8 +51,7 @@ interface Clock {
 const NO_CLOCK: Clock = { timestamp: null, ageSeconds: null };
 
 function verdict(finding: Finding, clock: Clock): VerifyExaSignatureResult {
-  const explanation = finding.nextStep ? `${finding.summary} ${finding.nextStep}` : finding.summary;
-  return { valid: finding.reason === "valid", ...clock, ...finding, explanation };
+  return { valid: finding.reason === "valid", ...clock, ...finding };
 }
 
 function toleranceOf(value: number | undefined): number {
