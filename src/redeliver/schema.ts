@@ -27,7 +27,7 @@ export const redeliveryResultOutput = z.object({
   /** The diagnose category (CATEGORIES) of a failed POST; null when it succeeded. A string: the enum costs tools/list bytes. */
   category: z.string().nullable(),
   durationMs: z.number(),
-  /** The receiver's response (untrusted), control characters stripped, at most 300 characters. */
+  /** The receiver's response (untrusted) as diagnose samples it: one line, markup and hidden characters removed, at most 300 characters. */
   response: z.string(),
 });
 export type RedeliveryResult = z.infer<typeof redeliveryResultOutput>;
