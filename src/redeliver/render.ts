@@ -12,7 +12,7 @@ export type SecretSource = "argument" | "EXA_WEBHOOK_SECRETS" | "sandbox" | "non
 const EVENT_LINES = 40;
 const RESPONSE_EXCERPT = 120;
 
-export interface RenderContext {
+interface RenderContext {
   /** How the events were chosen: listed, or found missed by a fresh diagnosis (undelivered + never attempted). */
   source:
     | { kind: "listed"; duplicates: number }

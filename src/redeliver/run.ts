@@ -16,7 +16,7 @@ import type { PlannedEvent, RedeliveryResult } from "./schema.js";
 /** One POST's whole exchange (connect, headers, body) may take this long. */
 const POST_TIMEOUT_MS = 10_000;
 
-export interface RedeliveryRun {
+interface RedeliveryRun {
   webhook: Pick<Webhook, "id" | "events">;
   eventIds: readonly string[];
   targetUrl: string;

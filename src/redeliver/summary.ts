@@ -14,7 +14,7 @@ export interface FailureGroup {
   hint: string;
 }
 
-export interface SummaryInput {
+interface SummaryInput {
   webhookId: string;
   targetUrl: string;
   dryRun: boolean;

@@ -6,7 +6,7 @@
 import { oneLine } from "../format/untrusted.js";
 import { isLoopbackUrl } from "../sandbox/delivery/guard.js";
 
-export interface RedeliveryTarget {
+interface RedeliveryTarget {
   url: string;
   kind: "webhook" | "same_origin" | "loopback";
 }
@@ -19,7 +19,7 @@ export class TargetRefusedError extends Error {
   }
 }
 
-export interface TargetInput {
+interface TargetInput {
   webhookId: string;
   webhookUrl: string;
   targetUrl: string | undefined;

@@ -14,8 +14,6 @@ import { diagnoseMismatch, matchingDigestIndex, type SignedDelivery } from "./mi
 import { DEFAULT_TOLERANCE_SECONDS, type Finding, type VerifyReason } from "./reasons.js";
 import { describeWhen, timeProblem, toSeconds } from "./timing.js";
 
-export { DEFAULT_TOLERANCE_SECONDS } from "./reasons.js";
-
 const TIMESTAMP_DIGITS = /^\d{1,16}$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/i;
 
@@ -30,7 +28,7 @@ export interface VerifyExaSignatureOptions {
   now?: number;
 }
 
-export interface VerifyExaSignatureResult {
+interface VerifyExaSignatureResult {
   valid: boolean;
   reason: VerifyReason;
   /** The header's t, as sent; null when the header has none. */

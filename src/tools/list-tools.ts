@@ -12,7 +12,7 @@ const converted: Record<Io, WeakMap<z.ZodType, Record<string, unknown>>> = {
 };
 
 /** The JSON Schema a client reads for this zod schema, converted on first use and then shared. */
-export function toolJsonSchema(schema: z.ZodType, io: Io): Record<string, unknown> {
+function toolJsonSchema(schema: z.ZodType, io: Io): Record<string, unknown> {
   let json = converted[io].get(schema);
   if (!json) {
     json = compactJsonSchema(schema, io);
@@ -72,7 +72,7 @@ export function listedInputSchema<S extends z.ZodType>(schema: S): StandardSchem
  * `additionalProperties`: the tool text explains the data. Inputs keep `additionalProperties: false`: it tells a
  * model that unknown fields are refused.
  */
-export function compactJsonSchema(schema: z.ZodType, io: Io): Record<string, unknown> {
+function compactJsonSchema(schema: z.ZodType, io: Io): Record<string, unknown> {
   const json = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as Record<string, unknown>;
   delete json.$schema;
   return prune(json, io === "output") as Record<string, unknown>;
