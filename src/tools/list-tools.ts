@@ -31,18 +31,10 @@ export function registeredSchema<S extends z.ZodType>(
   io: Io,
   describeIssues: (error: z.ZodError) => string = (error) => z.prettifyError(error),
 ): StandardSchemaWithJSON<z.input<S>, z.output<S>> {
-  const jsonSchema = () => toolJsonSchema(schema, io);
-  return {
-    "~standard": {
-      version: 1,
-      vendor: "exa-webhooks-mcp",
-      validate(value) {
-        const result = schema.safeParse(value);
-        return result.success ? { value: result.data } : { issues: [{ message: describeIssues(result.error) }] };
-      },
-      jsonSchema: { input: jsonSchema, output: jsonSchema },
-    },
-  };
+  return standardSchema<z.input<S>, z.output<S>>(schema, io, (value) => {
+    const result = schema.safeParse(value);
+    return result.success ? { value: result.data } : { issues: [{ message: describeIssues(result.error) }] };
+  });
 }
 
 /**
@@ -53,12 +45,20 @@ export function registeredSchema<S extends z.ZodType>(
  * SDK gets the arguments as sent, and tools/list still shows the real schema.
  */
 export function listedInputSchema<S extends z.ZodType>(schema: S): StandardSchemaWithJSON<unknown, unknown> {
-  const jsonSchema = () => toolJsonSchema(schema, "input");
+  return standardSchema(schema, "input", (value) => ({ value }));
+}
+
+function standardSchema<In, Out>(
+  schema: z.ZodType,
+  io: Io,
+  validate: StandardSchemaWithJSON<In, Out>["~standard"]["validate"],
+): StandardSchemaWithJSON<In, Out> {
+  const jsonSchema = () => toolJsonSchema(schema, io);
   return {
     "~standard": {
       version: 1,
       vendor: "exa-webhooks-mcp",
-      validate: (value) => ({ value }),
+      validate,
       jsonSchema: { input: jsonSchema, output: jsonSchema },
     },
   };
