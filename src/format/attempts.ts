@@ -4,7 +4,7 @@
 import type { WebhookAttempt } from "../exa/schemas.js";
 import { oneLine, quoteUntrusted } from "./untrusted.js";
 
-export const TEXT_BODY_LIMIT = 100;
+const TEXT_BODY_LIMIT = 100;
 const MAX_DISTINCT_BODIES = 8;
 
 export function renderAttemptLines(attempts: readonly WebhookAttempt[]): string[] {

@@ -3,7 +3,7 @@ import type { ExaEvent } from "../exa/schemas.js";
 import { definedOnly } from "../objects.js";
 import { oneLine } from "./untrusted.js";
 
-export interface EventSummary {
+interface EventSummary {
   resourceObject?: string;
   resourceId?: string;
   resourceStatus?: string;

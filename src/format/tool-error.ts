@@ -32,13 +32,13 @@ export function inputIssuesText(issues: readonly string[]): string {
 
 const MAX_INPUT_ISSUES = 5;
 
-export interface ErrorContext {
+interface ErrorContext {
   tool: string;
   args: Record<string, unknown>;
   baseUrl: string;
 }
 
-export const MISSING_KEY_TEXT = [
+const MISSING_KEY_TEXT = [
   "EXA_API_KEY is not set, so this tool cannot reach Exa.",
   "Create a key at https://dashboard.exa.ai/api-keys and give it to the server:",
   '- Claude Desktop: add "env": { "EXA_API_KEY": "your-key" } to this server in claude_desktop_config.json, then restart.',
@@ -48,7 +48,7 @@ export const MISSING_KEY_TEXT = [
 ].join("\n");
 
 /** Over HTTP without a server key: each caller sends their own. */
-export const MISSING_REQUEST_KEY_TEXT = [
+const MISSING_REQUEST_KEY_TEXT = [
   "No Exa API key came with this request, so this tool cannot reach Exa.",
   "This server is hosted: send your own key in the X-Exa-Api-Key header of every request (create one at https://dashboard.exa.ai/api-keys). It is used for that request only, never stored or logged.",
   '- Clients that take headers: add "headers": { "X-Exa-Api-Key": "your-key" } to this server\'s entry.',

@@ -4,29 +4,16 @@
 import { EXA_SIGNATURE_HEADER } from "../signature/sign.js";
 import { VERSION } from "../version.js";
 
-export const REDELIVERY_MARKER_HEADER = "Exa-Redelivery";
+/** What a plan shows in place of the signature: the format of its value. */
+export const PLANNED_SIGNATURE =
+  't=<unix seconds at send>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" keyed with the webhook secret>';
 
-/** What a dry run shows: the exact header names and the format of each value. */
-export function plannedHeaders(): Record<string, string> {
-  return {
-    "content-type": "application/json",
-    [EXA_SIGNATURE_HEADER]:
-      't=<unix seconds at send>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" keyed with the webhook secret>',
-    [REDELIVERY_MARKER_HEADER]: "1",
-    "user-agent": userAgent(),
-  };
-}
-
-/** The headers of a real POST; `sign` turns (raw body, t) into the Exa-Signature value. */
+/** The headers of each POST, `signature` being its Exa-Signature value (PLANNED_SIGNATURE in a plan). */
 export function redeliveryHeaders(signature: string): Record<string, string> {
   return {
     "content-type": "application/json",
     [EXA_SIGNATURE_HEADER]: signature,
-    [REDELIVERY_MARKER_HEADER]: "1",
-    "user-agent": userAgent(),
+    "Exa-Redelivery": "1",
+    "user-agent": `exa-webhooks-mcp/${VERSION} (redelivery)`,
   };
-}
-
-function userAgent(): string {
-  return `exa-webhooks-mcp/${VERSION} (redelivery)`;
 }

@@ -12,7 +12,7 @@ import { plural } from "../format/words.js";
 /** Attempts one discovery scans at most: the diagnosis default. */
 const MAX_ATTEMPTS_SCANNED = 10_000;
 
-export interface MissedEventsQuery {
+interface MissedEventsQuery {
   webhook: Pick<Webhook, "id" | "url" | "status" | "events" | "createdAt" | "metadata">;
   source: AttemptPageSource;
   events: EventPageSource;

@@ -1,18 +1,18 @@
 // redeliver_events' text for a model: the answer first (what would be / was sent where), then the
 // headers or the failures by cause, one line per event (capped), and the next call.
 import { oneLine, quoteUntrusted } from "../format/untrusted.js";
+import { plural } from "../format/words.js";
 import type { PlannedEvent, RedeliveryOutput, RedeliveryResult } from "./schema.js";
+import { WEBHOOK_SECRETS_VARIABLE } from "./secrets.js";
 import type { FailureGroup } from "./summary.js";
 
 /** "sandbox": --sandbox knows each of its webhooks' secrets, so a session there needs none. */
 export type SecretSource = "argument" | "EXA_WEBHOOK_SECRETS" | "sandbox" | "none";
 
-import { WEBHOOK_SECRETS_VARIABLE } from "./secrets.js";
-
 const EVENT_LINES = 40;
 const RESPONSE_EXCERPT = 120;
 
-export interface RenderContext {
+interface RenderContext {
   /** How the events were chosen: listed, or found missed by a fresh diagnosis (undelivered + never attempted). */
   source:
     | { kind: "listed"; duplicates: number }
@@ -39,11 +39,11 @@ function headline(output: RedeliveryOutput): string {
   const toSend = output.planned.length - output.skipped - (output.dryRun ? output.notSent.length : 0);
   const skipped = output.skipped ? `; ${output.skipped} will be skipped (expired or unreadable)` : "";
   if (output.dryRun) {
-    return `Dry run, nothing sent: ${toSend} event${plural(toSend)} of webhook ${output.webhookId} would be POSTed to ${oneLine(output.targetUrl)}${skipped}.`;
+    return `Dry run, nothing sent: ${plural(toSend, "event")} of webhook ${output.webhookId} would be POSTed to ${oneLine(output.targetUrl)}${skipped}.`;
   }
   const sent = output.results?.length ?? 0;
   const skippedNow = output.skipped ? `, ${output.skipped} skipped` : "";
-  return `Redelivered ${sent} event${plural(sent)} of webhook ${output.webhookId} to ${oneLine(output.targetUrl)}: ${output.delivered} delivered, ${output.failed} failed${skippedNow}.`;
+  return `Redelivered ${plural(sent, "event")} of webhook ${output.webhookId} to ${oneLine(output.targetUrl)}: ${output.delivered} delivered, ${output.failed} failed${skippedNow}.`;
 }
 
 function sourceLines(output: RedeliveryOutput, context: RenderContext): string[] {
@@ -60,18 +60,15 @@ function sourceLines(output: RedeliveryOutput, context: RenderContext): string[]
         `${source.truncated} more missed events were left out: raise maxEvents (up to 1000) or narrow with since.`,
       );
   } else if (source.duplicates) {
-    lines.push(
-      `${source.duplicates} repeated event id${plural(source.duplicates)} ignored: each event is sent at most once.`,
-    );
+    lines.push(`${plural(source.duplicates, "repeated event id")} ignored: each event is sent at most once.`);
   }
-  if (context.overCap)
-    lines.push(`${context.overCap} listed event${plural(context.overCap)} beyond maxEvents left out.`);
+  if (context.overCap) lines.push(`${plural(context.overCap, "listed event")} beyond maxEvents left out.`);
   if (output.incompleteReason) lines.push(`Incomplete: ${output.incompleteReason}.`);
   const foreign = output.planned.filter((event) => event.subscribed === false);
   if (foreign.length) {
-    const types = oneLine([...new Set(foreign.map((event) => event.type))].join(", "), 200);
+    const types = [...new Set(foreign.map((event) => event.type))];
     lines.push(
-      `${foreign.length} event${plural(foreign.length)} of type${plural(new Set(foreign.map((e) => e.type)).size)} this webhook does not subscribe to (${types}): ${output.dryRun ? "they would be sent" : "sent"} anyway, as asked.`,
+      `${plural(foreign.length, "event")} of ${types.length === 1 ? "type" : "types"} this webhook does not subscribe to (${oneLine(types.join(", "), 200)}): ${output.dryRun ? "they would be sent" : "sent"} anyway, as asked.`,
     );
   }
   return lines;
@@ -112,7 +109,7 @@ function sentLines(output: RedeliveryOutput, context: RenderContext): string[] {
   const lines = [headline(output), ...sourceLines(output, context)];
   if (output.notSent.length) {
     lines.push(
-      `The time budget ran out after ${output.results?.length ?? 0} POSTs: ${output.notSent.length} event${plural(output.notSent.length)} not sent (ids in structuredContent.notSent). Send them with: redeliver_events ${JSON.stringify(
+      `The time budget ran out after ${output.results?.length ?? 0} POSTs: ${plural(output.notSent.length, "event")} not sent (ids in structuredContent.notSent). Send them with: redeliver_events ${JSON.stringify(
         {
           ...context.nextArgs,
           undelivered: undefined,
@@ -181,8 +178,4 @@ function statusLabel(status: number): string {
 function capped(lines: string[]): string[] {
   if (lines.length <= EVENT_LINES) return lines;
   return [...lines.slice(0, EVENT_LINES), `… ${lines.length - EVENT_LINES} more in structuredContent.`];
-}
-
-function plural(count: number): string {
-  return count === 1 ? "" : "s";
 }

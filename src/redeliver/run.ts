@@ -7,17 +7,16 @@ import { EVENT_RETENTION_MS } from "../diagnose/scan.js";
 import { ExaApiError, RequestCancelledError } from "../exa/errors.js";
 import type { ExaEvent, Webhook } from "../exa/schemas.js";
 import { shortErrorText } from "../format/tool-error.js";
-import { truncateUntrusted } from "../format/untrusted.js";
+import { sanitizeResponseText } from "../format/untrusted.js";
 import { signExaPayload } from "../signature/sign.js";
 import { redeliveryHeaders } from "./headers.js";
 import { type PostInput, type PostOutcome, postRedelivery } from "./post.js";
 import type { PlannedEvent, RedeliveryResult } from "./schema.js";
 
-/** Exa deletes events 60 days after they are created. */
-export const POST_TIMEOUT_MS = 10_000;
-const RESPONSE_LIMIT = 300;
+/** One POST's whole exchange (connect, headers, body) may take this long. */
+const POST_TIMEOUT_MS = 10_000;
 
-export interface RedeliveryRun {
+interface RedeliveryRun {
   webhook: Pick<Webhook, "id" | "events">;
   eventIds: readonly string[];
   targetUrl: string;
@@ -152,6 +151,6 @@ function toResult(eventId: string, outcome: PostOutcome, secret: string): Redeli
     ok,
     category: ok ? null : classifyAttempt({ responseStatusCode: outcome.statusCode, responseBody: text }),
     durationMs: outcome.durationMs,
-    response: truncateUntrusted(text, RESPONSE_LIMIT),
+    response: sanitizeResponseText(text),
   };
 }

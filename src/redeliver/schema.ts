@@ -3,10 +3,7 @@
 // cause (with hints) are in the text; they follow from `results`.
 import { z } from "zod";
 
-export const SKIP_REASONS = ["expired", "not_found", "exa_error"] as const;
-export type SkipReason = (typeof SKIP_REASONS)[number];
-
-export const plannedEventOutput = z.object({
+const plannedEventOutput = z.object({
   eventId: z.string(),
   /** Null when the event was not read: unknown to Exa, or the time budget ran out first. */
   type: z.string().nullable(),
@@ -15,11 +12,11 @@ export const plannedEventOutput = z.object({
   expired: z.boolean(),
   /** False for an event of a type the webhook does not subscribe to (sent anyway). */
   subscribed: z.boolean().nullable(),
-  skipped: z.enum(SKIP_REASONS).optional(),
+  skipped: z.enum(["expired", "not_found", "exa_error"]).optional(),
 });
 export type PlannedEvent = z.infer<typeof plannedEventOutput>;
 
-export const redeliveryResultOutput = z.object({
+const redeliveryResultOutput = z.object({
   eventId: z.string(),
   /** 0 when the receiver gave no complete HTTP answer. */
   statusCode: z.number(),
@@ -27,7 +24,7 @@ export const redeliveryResultOutput = z.object({
   /** The diagnose category (CATEGORIES) of a failed POST; null when it succeeded. A string: the enum costs tools/list bytes. */
   category: z.string().nullable(),
   durationMs: z.number(),
-  /** The receiver's response (untrusted), control characters stripped, at most 300 characters. */
+  /** The receiver's response (untrusted) as diagnose samples it: one line, markup and hidden characters removed, at most 300 characters. */
   response: z.string(),
 });
 export type RedeliveryResult = z.infer<typeof redeliveryResultOutput>;

@@ -5,7 +5,7 @@ import { isValidId } from "../exa/ids.js";
 
 export const WEBHOOK_SECRETS_VARIABLE = "EXA_WEBHOOK_SECRETS";
 
-export interface ParsedWebhookSecrets {
+interface ParsedWebhookSecrets {
   secrets: ReadonlyMap<string, string>;
   warnings: string[];
 }

@@ -2,7 +2,7 @@
 // by category with the diagnose hint for the target (a 401/403 also points at the secret given here).
 import { hintFor } from "../diagnose/hints.js";
 import type { Category } from "../diagnose/types.js";
-import { plannedHeaders } from "./headers.js";
+import { PLANNED_SIGNATURE, redeliveryHeaders } from "./headers.js";
 import type { RedeliveryRunOutcome } from "./run.js";
 import type { RedeliveryOutput, RedeliveryResult } from "./schema.js";
 
@@ -14,7 +14,7 @@ export interface FailureGroup {
   hint: string;
 }
 
-export interface SummaryInput {
+interface SummaryInput {
   webhookId: string;
   targetUrl: string;
   dryRun: boolean;
@@ -43,7 +43,7 @@ export function summarizeRedelivery(input: SummaryInput): RedeliveryOutput {
     failed: run.results.length - delivered,
     skipped: run.planned.filter((event) => event.skipped !== undefined).length,
     notSent: run.notSent,
-    headers: plannedHeaders(),
+    headers: redeliveryHeaders(PLANNED_SIGNATURE),
     complete: reasons.length === 0,
     ...(reasons.length ? { incompleteReason: reasons.join("; ") } : {}),
   };

@@ -1,14 +1,14 @@
 // Where a redelivery may go. Event data leaves this machine only for the webhook's own URL or its origin;
 // otherwise only loopback (a local dev server). A prompt-injected model must not be able to send the
-// account's events anywhere else, so the check is on the parsed URL, before any request is made.
+// account's events anywhere else, so the check is on the parsed URL, before any request is made. Where the
+// server runs narrows it further: the sandbox sends only to loopback, and a server that other machines call
+// sends nothing to its own host's loopback.
 import { oneLine } from "../format/untrusted.js";
 import { isLoopbackUrl } from "../sandbox/delivery/guard.js";
 
-export type TargetKind = "webhook" | "same_origin" | "loopback";
-
-export interface RedeliveryTarget {
+interface RedeliveryTarget {
   url: string;
-  kind: TargetKind;
+  kind: "webhook" | "same_origin" | "loopback";
 }
 
 /** A refused target, with the reason a model reads; nothing was sent. */
@@ -19,19 +19,28 @@ export class TargetRefusedError extends Error {
   }
 }
 
-export interface TargetInput {
+interface TargetInput {
   webhookId: string;
   webhookUrl: string;
   targetUrl: string | undefined;
   /** --sandbox: the sandbox's own rule applies on top, loopback only. */
   sandbox: boolean;
+  /** Served to other machines (--http): nothing goes to this host's own loopback for a caller. */
+  remoteCallers?: boolean | undefined;
 }
 
 export function resolveRedeliveryTarget(input: TargetInput): RedeliveryTarget {
   const target = chooseTarget(input);
-  if (input.sandbox && !isLoopbackUrl(target.url)) {
+  const loopback = isLoopbackUrl(target.url);
+  if (input.sandbox && !loopback) {
     throw new TargetRefusedError(
       `${target.url} is not a loopback address, and the sandbox sends only to 127.0.0.0/8, localhost or [::1]. Give a local targetUrl, e.g. http://127.0.0.1:3000/webhooks/exa.`,
+    );
+  }
+  // The sandbox serving remote callers keeps to its demo receivers instead (SandboxHandle.deliveryRefusal).
+  if (!input.sandbox && input.remoteCallers && loopback) {
+    throw new TargetRefusedError(
+      `${target.url} is refused: this server is served to other machines, so it sends nothing to loopback addresses on its own host.`,
     );
   }
   return target;

@@ -51,10 +51,15 @@ function subscribedWebhooks(store: EmulatorStore, type: string) {
   return store.listWebhooks().filter((webhook) => webhook.status === "active" && webhook.events.includes(type));
 }
 
-function namedWebhook(store: EmulatorStore, webhookId: string) {
+function existingWebhook(store: EmulatorStore, webhookId: string) {
   const webhook = store.getWebhook(webhookId);
   if (!webhook)
     throw new SandboxInputError(404, `No webhook ${webhookId} in the sandbox. Call list_webhooks to see ids.`);
+  return webhook;
+}
+
+function namedWebhook(store: EmulatorStore, webhookId: string) {
+  const webhook = existingWebhook(store, webhookId);
   if (webhook.status !== "active") {
     throw new SandboxInputError(
       400,
@@ -107,9 +112,7 @@ export async function setReceiver(
       `Unknown behavior ${JSON.stringify(behavior.slice(0, 100))}; use one of: ${Object.keys(RECEIVER_BEHAVIORS).join(", ")}.`,
     );
   }
-  const webhook = store.getWebhook(webhookId);
-  if (!webhook)
-    throw new SandboxInputError(404, `No webhook ${webhookId} in the sandbox. Call list_webhooks to see ids.`);
+  const webhook = existingWebhook(store, webhookId);
   const receiver = receivers.get(webhookId);
   if (!receiver) {
     const why =

@@ -9,7 +9,7 @@ import { EmulatorStore } from "./store.js";
 export type { AddAttemptInput } from "./store.js";
 export { EmulatorStore } from "./store.js";
 
-export interface EmulatorOptions {
+interface EmulatorOptions {
   /** 0 = any free port (default). */
   port?: number;
   /** Default 127.0.0.1. */

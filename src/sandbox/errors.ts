@@ -2,7 +2,7 @@
 // shape 1 (NestJS-style 404s), shape 2 (validation 400s) and shape 3 (typed errors with a request id).
 import { STATUS_CODES } from "node:http";
 
-export type ErrorBody =
+type ErrorBody =
   | { kind: "nest"; message: string }
   | { kind: "bad-request"; error?: string; message: string }
   | { kind: "typed"; type: string; code: string; message: string };

@@ -5,7 +5,7 @@ import { toErrorJson, typedErrorFor } from "./errors.js";
 
 export type FaultKind = "status" | "html" | "malformed-json" | "hang" | "reset";
 
-export interface FaultRule {
+interface FaultRule {
   /** Only requests with this method (case-insensitive); any method when absent. */
   method?: string;
   /** Substring of, or RegExp tested against, the raw pathname (e.g. "/attempts"); any path when absent. */
@@ -25,7 +25,7 @@ export interface FaultRule {
 }
 
 /** What the HTTP layer must do for a matched fault. */
-export type FaultAction =
+type FaultAction =
   | { kind: "respond"; status: number; headers: Record<string, string>; body: string }
   | { kind: "hang" }
   | { kind: "reset" };

@@ -41,7 +41,7 @@ export type ControlHandler = (request: {
   json(): unknown;
 }) => Promise<RouteResult | undefined>;
 
-export interface ServerDeps {
+interface ServerDeps {
   store: EmulatorStore;
   faults: FaultInjector;
   requests: RecordedRequest[];
@@ -52,7 +52,7 @@ export interface ServerDeps {
   gate?: { until?: Promise<unknown> };
 }
 
-export interface EmulatorServer {
+interface EmulatorServer {
   server: Server;
   /** Ends hung requests and pending latency waits, destroys sockets, and stops listening. */
   close(): Promise<void>;

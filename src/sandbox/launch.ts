@@ -19,7 +19,7 @@ import type { SandboxHandle } from "./handle.js";
 import { seededIds } from "./ids.js";
 import type { SandboxReceiver } from "./receivers/receiver.js";
 
-export type SandboxSeed = "demo" | "empty";
+type SandboxSeed = "demo" | "empty";
 
 export interface LaunchSandboxOptions {
   seed: SandboxSeed;
@@ -142,7 +142,7 @@ export async function launchSandbox(options: LaunchSandboxOptions): Promise<Laun
 /** The emulator accepts any non-empty key; this one just makes requests look like a real client's. */
 const SANDBOX_API_KEY = "sandbox-key";
 
-export interface RunningSandbox {
+interface RunningSandbox {
   /** Origin of the emulator, e.g. http://127.0.0.1:54321 (the client appends /websets/v0/...). */
   baseUrl: string;
   apiKey: string;
@@ -162,7 +162,7 @@ export async function startSandbox(options: { demoReceiversOnly?: boolean } = {}
 // ---- `exa-webhooks-mcp emulator [--port 8787] [--seed demo|empty]`: the emulator on its own, for testing code
 // with exa-js or curl. The first stdout line is the base URL alone, so scripts can read it. ----
 
-export interface EmulatorCommandIo {
+interface EmulatorCommandIo {
   /** Resolves when the emulator should stop; default: the first SIGINT or SIGTERM. */
   stop?: Promise<void>;
   stdout?: (text: string) => void;

@@ -18,7 +18,7 @@ import { type LogEntry, lastAtOrBefore, pageNewestFirst } from "./time-ordered-l
 
 // ---- what a handler receives and returns; handlers throw ApiError ----
 
-export interface RouteContext {
+interface RouteContext {
   store: EmulatorStore;
   /** The decoded `{id}` path segment, when the route has one. */
   id: string;
@@ -131,7 +131,7 @@ const ROUTES: readonly RouteDef[] = [
   { method: "GET", pattern: ["events", ":id"], handler: getEvent },
 ];
 
-export interface RouteMatch {
+interface RouteMatch {
   handler: RouteHandler;
   id: string;
 }

@@ -6,9 +6,9 @@ import { eventData } from "./event-data.js";
 import { type IdSource, randomIds } from "./ids.js";
 import { type LogEntry, TimeOrderedLog } from "./time-ordered-log.js";
 
-export type WebhookStatus = "active" | "inactive";
+type WebhookStatus = "active" | "inactive";
 /** ISO string, ms epoch, or Date. */
-export type TimeInput = string | number | Date;
+type TimeInput = string | number | Date;
 
 export interface CreateWebhookInput {
   url: string;
@@ -27,7 +27,7 @@ export interface UpdateWebhookInput {
   metadata?: Record<string, string> | null;
 }
 
-export interface AddEventInput {
+interface AddEventInput {
   type: string;
   data?: unknown;
   createdAt?: TimeInput;
@@ -61,7 +61,7 @@ export function attemptIndexKey(eventType?: string, successful?: boolean): strin
 export const ALL_EVENTS_INDEX = "type=*";
 export const eventIndexKey = (type: string): string => `type=${type}`;
 
-export interface StoredWebhook {
+interface StoredWebhook {
   webhook: Webhook;
   secret: string;
 }

@@ -80,7 +80,7 @@ export function lastAtOrBefore<T>(entries: readonly LogEntry<T>[], bound: number
   return lo - 1;
 }
 
-export interface NewestFirstPage<T> {
+interface NewestFirstPage<T> {
   items: T[];
   /** Positions to resume from, one per source; null when nothing is left. */
   next: number[] | null;

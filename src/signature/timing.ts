@@ -20,7 +20,7 @@ export function toSeconds(value: number): number {
 }
 
 /** A timestamp problem as a clause (no leading capital, no full stop) so callers can frame it. */
-export interface TimeProblem {
+interface TimeProblem {
   reason: "timestamp_in_milliseconds" | "timestamp_outside_tolerance";
   fact: string;
   nextStep: string;

@@ -14,8 +14,6 @@ import { diagnoseMismatch, matchingDigestIndex, type SignedDelivery } from "./mi
 import { DEFAULT_TOLERANCE_SECONDS, type Finding, type VerifyReason } from "./reasons.js";
 import { describeWhen, timeProblem, toSeconds } from "./timing.js";
 
-export { DEFAULT_TOLERANCE_SECONDS } from "./reasons.js";
-
 const TIMESTAMP_DIGITS = /^\d{1,16}$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/i;
 
@@ -30,7 +28,7 @@ export interface VerifyExaSignatureOptions {
   now?: number;
 }
 
-export interface VerifyExaSignatureResult {
+interface VerifyExaSignatureResult {
   valid: boolean;
   reason: VerifyReason;
   /** The header's t, as sent; null when the header has none. */
@@ -41,8 +39,6 @@ export interface VerifyExaSignatureResult {
   summary: string;
   /** The likely cause and the next step; empty when valid. */
   nextStep: string;
-  /** summary and nextStep together. */
-  explanation: string;
 }
 
 interface Clock {
@@ -53,8 +49,7 @@ interface Clock {
 const NO_CLOCK: Clock = { timestamp: null, ageSeconds: null };
 
 function verdict(finding: Finding, clock: Clock): VerifyExaSignatureResult {
-  const explanation = finding.nextStep ? `${finding.summary} ${finding.nextStep}` : finding.summary;
-  return { valid: finding.reason === "valid", ...clock, ...finding, explanation };
+  return { valid: finding.reason === "valid", ...clock, ...finding };
 }
 
 function toleranceOf(value: number | undefined): number {

@@ -11,7 +11,7 @@ import {
 } from "@modelcontextprotocol/server";
 
 /** The tool error for a call to `tool` with these arguments, or undefined to let the call through. */
-export type ArgumentsRefusal = (tool: string, args: unknown) => CallToolResult | undefined;
+type ArgumentsRefusal = (tool: string, args: unknown) => CallToolResult | undefined;
 
 /** `inner`, with the tools/call requests described above answered by `refuse` instead of reaching the server. */
 export function guardToolCalls(inner: Transport, refuse: ArgumentsRefusal): Transport {

@@ -5,7 +5,7 @@ import type { Config } from "../config.js";
 import type { ExaClient } from "../exa/client.js";
 import type { SandboxHandle } from "../sandbox/handle.js";
 
-export interface ToolAnnotations {
+interface ToolAnnotations {
   readOnlyHint: boolean;
   destructiveHint: boolean;
   idempotentHint: boolean;
@@ -33,7 +33,7 @@ export interface ToolContext {
   hideSecret(secret: string): void;
 }
 
-export interface ToolResult<S> {
+interface ToolResult<S> {
   text: string;
   structured: S;
   /** A webhook secret this result shows by design (create_webhook); the server hides it from every later output. */

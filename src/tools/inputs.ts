@@ -17,10 +17,7 @@ export function echo(value: string): string {
 }
 
 /** Values at fault, each rendered (quoted by default), until the echo budget is spent; the rest are counted. */
-export function echoList<T>(
-  values: readonly T[],
-  render: (value: T) => string = (value) => echo(String(value)),
-): string {
+function echoList<T>(values: readonly T[], render: (value: T) => string = (value) => echo(String(value))): string {
   const shown: string[] = [];
   let spent = 0;
   for (const value of values) {
@@ -160,7 +157,7 @@ export const cursor = z
 const EVENT_TYPE_MAX_CHARS = 100;
 
 /** One message for every wrong name at once, a few named (with "did you mean" where a valid type is close). */
-export function eventTypeMessage(wrong: readonly string[]): string {
+function eventTypeMessage(wrong: readonly string[]): string {
   const named = echoList(wrong, (input) => {
     const closest = closestEventType(input);
     return closest ? `${echo(input)} (did you mean "${closest}"?)` : echo(input);

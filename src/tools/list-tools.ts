@@ -12,7 +12,7 @@ const converted: Record<Io, WeakMap<z.ZodType, Record<string, unknown>>> = {
 };
 
 /** The JSON Schema a client reads for this zod schema, converted on first use and then shared. */
-export function toolJsonSchema(schema: z.ZodType, io: Io): Record<string, unknown> {
+function toolJsonSchema(schema: z.ZodType, io: Io): Record<string, unknown> {
   let json = converted[io].get(schema);
   if (!json) {
     json = compactJsonSchema(schema, io);
@@ -31,18 +31,10 @@ export function registeredSchema<S extends z.ZodType>(
   io: Io,
   describeIssues: (error: z.ZodError) => string = (error) => z.prettifyError(error),
 ): StandardSchemaWithJSON<z.input<S>, z.output<S>> {
-  const jsonSchema = () => toolJsonSchema(schema, io);
-  return {
-    "~standard": {
-      version: 1,
-      vendor: "exa-webhooks-mcp",
-      validate(value) {
-        const result = schema.safeParse(value);
-        return result.success ? { value: result.data } : { issues: [{ message: describeIssues(result.error) }] };
-      },
-      jsonSchema: { input: jsonSchema, output: jsonSchema },
-    },
-  };
+  return standardSchema<z.input<S>, z.output<S>>(schema, io, (value) => {
+    const result = schema.safeParse(value);
+    return result.success ? { value: result.data } : { issues: [{ message: describeIssues(result.error) }] };
+  });
 }
 
 /**
@@ -53,12 +45,20 @@ export function registeredSchema<S extends z.ZodType>(
  * SDK gets the arguments as sent, and tools/list still shows the real schema.
  */
 export function listedInputSchema<S extends z.ZodType>(schema: S): StandardSchemaWithJSON<unknown, unknown> {
-  const jsonSchema = () => toolJsonSchema(schema, "input");
+  return standardSchema(schema, "input", (value) => ({ value }));
+}
+
+function standardSchema<In, Out>(
+  schema: z.ZodType,
+  io: Io,
+  validate: StandardSchemaWithJSON<In, Out>["~standard"]["validate"],
+): StandardSchemaWithJSON<In, Out> {
+  const jsonSchema = () => toolJsonSchema(schema, io);
   return {
     "~standard": {
       version: 1,
       vendor: "exa-webhooks-mcp",
-      validate: (value) => ({ value }),
+      validate,
       jsonSchema: { input: jsonSchema, output: jsonSchema },
     },
   };
@@ -72,7 +72,7 @@ export function listedInputSchema<S extends z.ZodType>(schema: S): StandardSchem
  * `additionalProperties`: the tool text explains the data. Inputs keep `additionalProperties: false`: it tells a
  * model that unknown fields are refused.
  */
-export function compactJsonSchema(schema: z.ZodType, io: Io): Record<string, unknown> {
+function compactJsonSchema(schema: z.ZodType, io: Io): Record<string, unknown> {
   const json = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as Record<string, unknown>;
   delete json.$schema;
   return prune(json, io === "output") as Record<string, unknown>;

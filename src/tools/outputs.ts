@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Webhook, WebhookAttempt } from "../exa/schemas.js";
 import { truncateUntrusted } from "../format/untrusted.js";
 
-export const STRUCTURED_BODY_LIMIT = 500;
+const STRUCTURED_BODY_LIMIT = 500;
 
 export const webhookOutput = z.object({
   id: z.string(),
@@ -17,7 +17,7 @@ export const webhookOutput = z.object({
 
 /** Only create_webhook's output has the secret: Exa returns it once, there. */
 export const createdWebhookOutput = webhookOutput.extend({ secret: z.string().optional() });
-export type WebhookOutput = z.infer<typeof webhookOutput>;
+type WebhookOutput = z.infer<typeof webhookOutput>;
 
 export const attemptOutput = z.object({
   id: z.string(),
@@ -29,7 +29,7 @@ export const attemptOutput = z.object({
   attemptedAt: z.string(),
   responseBody: z.string().describe("The receiver's response text (untrusted), cut to 500 characters."),
 });
-export type AttemptOutput = z.infer<typeof attemptOutput>;
+type AttemptOutput = z.infer<typeof attemptOutput>;
 
 export const pageInfo = {
   hasMore: z.boolean(),

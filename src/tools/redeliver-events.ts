@@ -7,7 +7,6 @@ import { rethrowShort, ToolInputError } from "../format/tool-error.js";
 import type { SecretSource } from "../redeliver/render.js";
 import { redeliveryOutput } from "../redeliver/schema.js";
 import { WEBHOOK_SECRETS_VARIABLE } from "../redeliver/secrets.js";
-import { isLoopbackUrl } from "../sandbox/delivery/guard.js";
 import { defineTool } from "./define.js";
 import { sinceInput, strictInput, webhookId } from "./inputs.js";
 
@@ -85,18 +84,15 @@ export const redeliverEventsTool = defineTool({
         webhookUrl: webhook.url,
         targetUrl: input.targetUrl,
         sandbox: context.config.sandbox,
+        remoteCallers: context.config.remoteCallers,
       });
     } catch (error) {
       if (error instanceof redeliver.TargetRefusedError) throw new ToolInputError(`${error.message} Nothing was sent.`);
       throw error;
     }
-    // Served to other machines (--http), the server must not POST to its own host's loopback for a caller.
-    const hostRefusal = context.sandbox
-      ? context.sandbox.deliveryRefusal(target.url)
-      : context.config.remoteCallers && isLoopbackUrl(target.url)
-        ? `${target.url} is refused: this server is served to other machines, so it sends nothing to loopback addresses on its own host.`
-        : undefined;
-    if (hostRefusal) throw new ToolInputError(`${hostRefusal} Nothing was sent.`);
+    // On top, the sandbox's own guard: served to other machines, it sends only to its demo receivers.
+    const sandboxRefusal = context.sandbox?.deliveryRefusal(target.url);
+    if (sandboxRefusal) throw new ToolInputError(`${sandboxRefusal} Nothing was sent.`);
 
     const argumentSecret = input.secret;
     const configuredSecret = context.config.webhookSecrets.get(webhook.id);
@@ -120,13 +116,8 @@ export const redeliverEventsTool = defineTool({
       );
     }
 
-    let lastProgress = 0;
-    const progress = (value: number, total: number | undefined, message: string) => {
-      // Strictly increasing across both phases, as the MCP spec asks.
-      if (value <= lastProgress) return;
-      lastProgress = value;
-      void context.progress(value, total, message);
-    };
+    // Progress counts on across both phases: the sending phase starts where the search for events ended.
+    let scanned = 0;
 
     let eventIds: string[];
     let duplicates = 0;
@@ -152,7 +143,10 @@ export const redeliverEventsTool = defineTool({
         concurrency: context.config.maxConcurrency,
         deadline: started + context.config.diagnoseBudgetMs / 2,
         signal: context.signal,
-        onProgress: (scanned, message) => progress(scanned, undefined, message),
+        onProgress: (count, message) => {
+          scanned = Math.max(scanned, count);
+          void context.progress(count, undefined, message);
+        },
       });
       eventIds = missed.eventIds;
       discovery = {
@@ -164,7 +158,6 @@ export const redeliverEventsTool = defineTool({
       };
     }
 
-    const offset = lastProgress;
     context.log(
       "info",
       `${dryRun ? "planning" : "redelivering"} ${eventIds.length} events of ${webhook.id} to ${target.url}`,
@@ -180,7 +173,11 @@ export const redeliverEventsTool = defineTool({
       signal: context.signal,
       fetchEvent: (id, signal) => exa.getEventWithBody(id, signal),
       onProgress: (done, total) =>
-        progress(offset + done, offset + total, `${dryRun ? "Looked up" : "Redelivered"} ${done} of ${total} events`),
+        void context.progress(
+          scanned + done,
+          scanned + total,
+          `${dryRun ? "Looked up" : "Redelivered"} ${done} of ${total} events`,
+        ),
     });
 
     const structured = redeliver.summarizeRedelivery({

@@ -31,7 +31,7 @@ function verify(overrides: Partial<VerifyExaSignatureOptions>) {
   const result = verifyExaSignature(options);
   expect(VERIFY_REASONS).toContain(result.reason);
   expect(result.valid).toBe(result.reason === "valid");
-  expect(result.explanation.length).toBeGreaterThan(0);
+  expect(result.summary.length).toBeGreaterThan(0);
   expectNoSecret(result, options.secret);
   return result;
 }
@@ -101,7 +101,7 @@ describe("diagnosing a mismatch", () => {
     for (const indent of [2, 4, "\t"]) {
       const result = verify({ payload: JSON.stringify(event, null, indent) });
       expect(result.reason).toBe("payload_reserialized");
-      expect(result.explanation).toContain("raw");
+      expect(result.nextStep).toContain("raw");
     }
   });
 
@@ -168,7 +168,7 @@ describe("wrong schemes and timestamps", () => {
   ])("names %s as the split-header scheme", (_label, signatureHeader) => {
     const result = verify({ signatureHeader });
     expect(result.reason).toBe("wrong_scheme_split_headers");
-    expect(result.explanation).toContain("Exa-Signature");
+    expect(result.nextStep).toContain("Exa-Signature");
   });
 
   it.each([
@@ -179,7 +179,7 @@ describe("wrong schemes and timestamps", () => {
   ])("names %s as the Standard Webhooks scheme", (_label, signatureHeader) => {
     const result = verify({ signatureHeader });
     expect(result.reason).toBe("wrong_scheme_standard_webhooks");
-    expect(result.explanation).toContain("standardwebhooks");
+    expect(result.nextStep).toContain("standardwebhooks");
   });
 
   it("names a millisecond t, whether or not the signature matches", () => {

@@ -6,7 +6,7 @@ import type { EmulatorStore } from "../store.js";
 import { type DeliveryOutcome, postSignedEvent } from "./post.js";
 import { SANDBOX_DELIVERY_TIMEOUT_MS, SANDBOX_RETRY_DELAYS_MS } from "./schedule.js";
 
-export interface DeliveryEngineOptions {
+interface DeliveryEngineOptions {
   store: EmulatorStore;
   /** Stamps runtime attempts (ms epoch). */
   clock: () => number;
@@ -18,7 +18,7 @@ export interface DeliveryEngineOptions {
   onlyOrigins?: ReadonlySet<string>;
 }
 
-export interface VirtualDeliveryOptions {
+interface VirtualDeliveryOptions {
   /** Virtual attemptedAt of the first attempt; retries follow at the schedule's offsets. */
   startAt: number;
   /** Real time allowed per attempt (short, so seeding stays fast); undefined = wait for the answer. */

@@ -25,7 +25,7 @@ export function isLoopbackUrl(url: string): boolean {
 }
 
 /** What an attempt records when the sandbox serves remote callers and the URL is none of its demo receivers. */
-export const DEMO_RECEIVERS_ONLY_MESSAGE =
+const DEMO_RECEIVERS_ONLY_MESSAGE =
   "Not sent: this sandbox is served to other machines (--http on a host that is not loopback), so it delivers only to its own demo receivers, the URLs the seeded webhooks had. Point the webhook at one of those (get_webhook shows a demo webhook's URL), or run the sandbox on loopback to use your own receiver.";
 
 /**

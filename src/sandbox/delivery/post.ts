@@ -19,7 +19,7 @@ export interface DeliveryOutcome {
   timedOut: boolean;
 }
 
-export interface PostSignedEventOptions {
+interface PostSignedEventOptions {
   url: string;
   /** The serialized Event, signed and sent byte for byte. */
   rawBody: string;
@@ -34,7 +34,7 @@ export interface PostSignedEventOptions {
   onlyOrigins?: ReadonlySet<string> | undefined;
 }
 
-export class DeliveryCancelledError extends Error {
+class DeliveryCancelledError extends Error {
   constructor() {
     super("delivery cancelled: the sandbox is shutting down");
     this.name = "DeliveryCancelledError";

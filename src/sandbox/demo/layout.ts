@@ -7,7 +7,7 @@ import type { ReceiverBehavior } from "../handle.js";
 /** The healthy receivers' proxy fails 1 request in this many: a few recovered events, still "healthy". */
 const HEALTHY_BLIP_EVERY = 40;
 
-export interface DemoWebhookPlan {
+interface DemoWebhookPlan {
   receiver: ReceiverBehavior;
   /** The receiver's proxy fails 1 request in this many, until sandbox_set_receiver sets a behaviour. */
   proxyFailsEvery?: number;

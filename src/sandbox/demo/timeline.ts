@@ -4,7 +4,7 @@ import type { EventType } from "../../exa/event-types.js";
 import { eventData, type ResourceRefs } from "../event-data.js";
 import type { IdSource } from "../ids.js";
 
-export interface TimelineEvent {
+interface TimelineEvent {
   type: EventType;
   at: number;
   data: Record<string, unknown>;

@@ -12,7 +12,7 @@ const TOLERANCE_SECONDS = 300;
 /** Longer than the runtime delivery timeout (10 s), so deliveries to a slow receiver time out. */
 const SLOW_ANSWER_MS = 12_000;
 
-export interface AnswerContext {
+interface AnswerContext {
   /** The webhook's secret (undefined until the webhook exists). */
   secret: string | undefined;
   /** What a wrong_secret receiver checks instead. */

@@ -9,9 +9,9 @@ import { randomIds } from "../ids.js";
 import { answer, signatureValid } from "./behaviors.js";
 
 /** The path real receivers mount their Exa handler on; the demo webhooks point at it. */
-export const RECEIVER_PATH = "/webhooks/exa";
+const RECEIVER_PATH = "/webhooks/exa";
 /** The flaky behaviour's proxy fails 1 request in this many. */
-export const FLAKY_EVERY = 5;
+const FLAKY_EVERY = 5;
 /** Oldest entries are dropped past this, so a long session cannot grow the log without bound. */
 const MAX_LOG_ENTRIES = 10_000;
 
@@ -28,7 +28,7 @@ export interface SandboxReceiver {
   close(): Promise<void>;
 }
 
-export interface ReceiverOptions {
+interface ReceiverOptions {
   behavior: ReceiverBehavior;
   /** A proxy in front fails 1 request in this many with a 503 (the demo's healthy receiver blips). */
   failEvery?: number;
