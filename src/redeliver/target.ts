@@ -3,8 +3,9 @@
 // account's events anywhere else, so the check is on the parsed URL, before any request is made. Where the
 // server runs narrows it further: the sandbox sends only to loopback, and a server that other machines call
 // sends nothing to its own host's loopback.
+
+import { isLoopbackUrl } from "../exa/hosts.js";
 import { oneLine } from "../format/untrusted.js";
-import { isLoopbackUrl } from "../sandbox/delivery/guard.js";
 
 interface RedeliveryTarget {
   url: string;

@@ -1,6 +1,7 @@
 // The delivery guard: the sandbox sends to loopback only, decided from the URL text before any fetch.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { isLoopbackUrl, LOOPBACK_ONLY_MESSAGE } from "../../src/sandbox/delivery/guard.js";
+import { isLoopbackUrl } from "../../src/exa/hosts.js";
+import { LOOPBACK_ONLY_MESSAGE } from "../../src/sandbox/delivery/guard.js";
 import { type LaunchedSandbox, launchSandbox } from "../../src/sandbox/launch.js";
 
 describe("isLoopbackUrl", () => {

@@ -3,26 +3,11 @@
 // Served over HTTP to other machines, it keeps to its own demo receivers: a remote caller must not make the
 // server POST to, and read back, whatever else listens on the host's loopback.
 
-import { isLoopbackHost } from "../../exa/hosts.js";
+import { isLoopbackUrl } from "../../exa/hosts.js";
 
 /** What an attempt to a non-loopback URL records as its response body (with status 0). */
 export const LOOPBACK_ONLY_MESSAGE =
   "Not sent: the sandbox delivers only to loopback addresses (127.0.0.0/8, localhost, ::1). Point the webhook at a local receiver, e.g. http://127.0.0.1:3000/webhooks/exa.";
-
-// Four decimal octets, each 0-255, the first 127. The WHATWG URL parser already normalises shorthand forms
-// ("127.1", "0x7f.0.0.1") to this dotted form, and fetch connects to exactly what the parser produced.
-
-/** True when `url` is http(s) to 127.0.0.0/8, localhost or [::1]; false for anything else or unparsable. */
-export function isLoopbackUrl(url: string): boolean {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return false;
-  return isLoopbackHost(parsed.hostname);
-}
 
 /** What an attempt records when the sandbox serves remote callers and the URL is none of its demo receivers. */
 const DEMO_RECEIVERS_ONLY_MESSAGE =
