@@ -15,6 +15,9 @@ const DELIVERY_POLL = { timeout: 25_000, interval: 100 };
  * these waits only stop a hung child before the 30 s test timeout, so they are that long, minus a margin.
  */
 const START_AND_SEED_MS = 25_000;
+/** Node then logs each server it starts listening on stderr: the sandbox's emulator and its demo receivers. */
+const NODE_DEBUG_NET = { NODE_DEBUG: "net" };
+const LISTENING = /^NET \d+: setupListenHandle/m;
 
 describe("--sandbox over stdio", () => {
   it("needs no key, marks every text as simulated, and offers sandbox_emit_event", async () => {
@@ -175,15 +178,24 @@ describe("call", () => {
     expect(result.stdout).not.toContain("whsec_test");
   });
 
-  // Usage errors come from the arguments alone, in either mode: run without --sandbox, which seeds a demo
-  // account (about 2 s per run) before the arguments are read.
-  it("bad JSON arguments or an unknown tool are usage errors (exit 2)", () => {
-    const badJson = runBin(["call", "list_webhooks", "{nope"]);
+  it.each([
+    ["", []],
+    [" with --sandbox, refused before the sandbox starts", ["--sandbox"]],
+  ])("bad JSON arguments or an unknown tool are usage errors (exit 2)%s", (_, flags) => {
+    const badJson = runBin(["call", "list_webhooks", "{nope", ...flags], NODE_DEBUG_NET);
     expect(badJson.status).toBe(2);
     expect(badJson.stderr).toContain("must be a JSON object");
-    const unknown = runBin(["call", "no_such_tool"]);
+    expect(badJson.stderr).not.toMatch(LISTENING);
+    const unknown = runBin(["call", "no_such_tool", ...flags], NODE_DEBUG_NET);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('No tool "no_such_tool"');
+    expect(unknown.stderr).not.toMatch(LISTENING);
+  });
+
+  it("a call with good arguments does start the sandbox (what the usage errors above never get to)", () => {
+    const served = runBin(["call", "list_webhooks", '{"limit":1}', "--sandbox"], NODE_DEBUG_NET);
+    expect(served.status).toBe(0);
+    expect(served.stderr).toMatch(LISTENING);
   });
 });
 
