@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { type Browser, chromium, type Frame, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { callTool, type SpawnedServer, spawnBuiltServer } from "../helpers/harness.js";
+import { type ClientSession, spawnBuiltServer, type ToolAnswer } from "../helpers/harness.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const APPS = { extensions: { "io.modelcontextprotocol/ui": { mimeTypes: ["text/html;profile=mcp-app"] } } };
@@ -46,7 +46,7 @@ interface BridgeCall {
   uri?: string;
 }
 
-let server: SpawnedServer;
+let server: ClientSession;
 let receiver: Server;
 let browser: Browser;
 let hostScript: string;
@@ -157,10 +157,10 @@ async function host(result: unknown, options: { width: number; theme: "light" | 
 }
 
 describe("the health view in Chromium", () => {
-  let fleet: Awaited<ReturnType<typeof callTool>>;
+  let fleet: ToolAnswer;
 
   beforeAll(async () => {
-    fleet = await callTool(server.client, "diagnose_failures", {});
+    fleet = await server.call("diagnose_failures", {});
     expect(fleet.isError, fleet.text).toBe(false);
   }, 60_000);
 
@@ -212,23 +212,23 @@ describe("the health view in Chromium", () => {
   });
 
   it("shows receiver bodies and metadata names as text: nothing in them runs", async () => {
-    const created = await callTool(server.client, "create_webhook", {
+    const created = await server.call("create_webhook", {
       url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/exa`,
       events: ["webset.created"],
       metadata: { name: PAYLOAD },
     });
     expect(created.isError, created.text).toBe(false);
     const hostileId = (created.structured as { webhook: { id: string } }).webhook.id;
-    const emitted = await callTool(server.client, "sandbox_emit_event", {
+    const emitted = await server.call("sandbox_emit_event", {
       type: "webset.created",
       webhookId: hostileId,
     });
     expect(emitted.isError, emitted.text).toBe(false);
     await waitFor("the hostile receiver's failed attempt", async () => {
-      const attempts = await callTool(server.client, "list_webhook_attempts", { webhookId: hostileId, limit: 5 });
+      const attempts = await server.call("list_webhook_attempts", { webhookId: hostileId, limit: 5 });
       return (attempts.structured as { attempts: unknown[] }).attempts.length > 0 ? true : undefined;
     });
-    const diagnosis = await callTool(server.client, "diagnose_failures", {});
+    const diagnosis = await server.call("diagnose_failures", {});
     const report = diagnosis.structured as unknown as Report;
     const hostile = report.webhooks.find((w) => w.webhookId === hostileId) as Webhook;
     expect(hostile.name).toBe(PAYLOAD);
