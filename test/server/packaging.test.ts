@@ -122,7 +122,10 @@ describe("server.json (MCP Registry, schema 2025-12-11)", () => {
         transport: { type: "stdio" },
       }),
     ]);
-    expect(server.description.length).toBeLessThanOrEqual(100);
+    expect(
+      server.description.length,
+      "the Registry's schema refuses a description over 100 characters",
+    ).toBeLessThanOrEqual(100);
     expect(server.title).toBe(SERVER_INFO.title);
   });
 
