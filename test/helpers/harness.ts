@@ -7,11 +7,10 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import type { CallToolResult, ClientOptions, ReadResourceResult } from "@modelcontextprotocol/client";
 import { Client, InMemoryTransport, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
-import { createMcpHandler } from "@modelcontextprotocol/server";
 import { expect } from "vitest";
-import { type Config, loadConfig } from "../../src/config.js";
-import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
-import { createServer, type ServerDependencies } from "../../src/server.js";
+import type { Config } from "../../src/config.js";
+import type { Emulator } from "../../src/sandbox/emulator.js";
+import type { ServerDependencies } from "../../src/server.js";
 import { within } from "./wait.js";
 
 /** A distinctive key: any appearance of it in output is a leak. */
@@ -151,8 +150,17 @@ export interface HarnessOptions {
   client?: ClientOptions;
 }
 
-/** Server in process, client real, Exa = emulator over real HTTP on 127.0.0.1. */
+/**
+ * Server in process, client real, Exa = emulator over real HTTP on 127.0.0.1. (The server's modules load here,
+ * so a file that only spawns the bin does not pay for them.)
+ */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const [{ loadConfig }, { startEmulator }, { createServer }, { createMcpHandler }] = await Promise.all([
+    import("../../src/config.js"),
+    import("../../src/sandbox/emulator.js"),
+    import("../../src/server.js"),
+    import("@modelcontextprotocol/server"),
+  ]);
   const emulator = options.emulator ?? (await startEmulator());
   const config = loadConfig(
     {
