@@ -21,16 +21,19 @@ async function main(): Promise<number | undefined> {
       return undefined;
     }
     case "call": {
-      const { config, dependencies, close } = await prepare(command.flags);
-      const { runToolOnce } = await import("./cli/call.js");
+      const { readToolCall, runToolOnce } = await import("./cli/call.js");
+      const configured = configure(command.flags);
+      // Refused before the sandbox seeds its demo account (a second or more), not after.
+      const call = readToolCall(configured.config, command.tool, command.argsJson);
+      const { config, dependencies, close } = await prepare(configured);
       try {
-        return await runToolOnce(config, dependencies, command.tool, command.argsJson);
+        return await runToolOnce(config, dependencies, call);
       } finally {
         await close();
       }
     }
     case "serve": {
-      const { config, dependencies, close, hosting } = await prepare(command.flags);
+      const { config, dependencies, close, hosting } = await prepare(configure(command.flags));
       if (hosting) {
         const { serveHttp } = await import("./transports/http.js");
         const http = await serveHttp(config, dependencies, hosting);
@@ -94,25 +97,32 @@ async function main(): Promise<number | undefined> {
   }
 }
 
-interface Prepared {
+interface Configured {
   config: Config;
-  dependencies: ServerDependencies;
   /** With --http: who may call, where, and whose key a request uses. */
   hosting: HostingConfig | undefined;
+}
+
+interface Prepared extends Configured {
+  dependencies: ServerDependencies;
   close: () => Promise<void>;
 }
 
-/** Builds the config; with --sandbox, starts the in-process emulator and points the config at it. */
-async function prepare(flags: ServeFlags): Promise<Prepared> {
+/** Builds the config from the flags and env: every usage and config error, before anything starts. */
+function configure(flags: ServeFlags): Configured {
   const unknown = flags.tools?.filter((name) => !TOOL_NAMES.includes(name)) ?? [];
   if (unknown.length)
     throw new UsageError(`Unknown tool in --tools: ${unknown.join(", ")}. Tools: ${TOOL_NAMES.join(", ")}.`);
-  let config = loadConfig(process.env, flags, warnLine);
+  const config = loadConfig(process.env, flags, warnLine);
   const empty = emptySelectionText(config);
   if (empty) throw new UsageError(empty);
   const hosting = flags.http ? loadHostingConfig(process.env, flags, config, warnLine) : undefined;
-  if (hosting?.remoteCallers) config = { ...config, remoteCallers: true };
-  if (!flags.sandbox) return { config, dependencies: {}, hosting, close: async () => {} };
+  return { config: hosting?.remoteCallers ? { ...config, remoteCallers: true } : config, hosting };
+}
+
+/** With --sandbox, starts the in-process emulator and points the config at it. */
+async function prepare({ config, hosting }: Configured): Promise<Prepared> {
+  if (!config.sandbox) return { config, dependencies: {}, hosting, close: async () => {} };
   const { startSandbox } = await import("./sandbox/launch.js");
   const sandbox = await startSandbox({ demoReceiversOnly: hosting?.remoteCallers ?? false });
   return {

@@ -2,24 +2,35 @@
 import { Client, InMemoryTransport } from "@modelcontextprotocol/client";
 import type { Config } from "../config.js";
 import { createServer, type ServerDependencies } from "../server.js";
+import { selectTools } from "../tools/index.js";
 import { UsageError } from "./args.js";
+
+export interface ToolCall {
+  tool: string;
+  args: Record<string, unknown>;
+}
+
+/**
+ * The call's usage errors (arguments that are not a JSON object, a tool these flags do not serve), from the
+ * command line and flags alone: the bin checks them before it starts a sandbox.
+ */
+export function readToolCall(config: Config, tool: string, argsJson: string | undefined): ToolCall {
+  const args = parseToolArguments(argsJson);
+  const served = selectTools(config).map((candidate) => candidate.name);
+  if (!served.includes(tool)) throw new UsageError(`No tool "${tool}" here. Tools: ${served.join(", ")}.`);
+  return { tool, args };
+}
 
 export async function runToolOnce(
   config: Config,
   dependencies: ServerDependencies,
-  tool: string,
-  argsJson: string | undefined,
+  { tool, args }: ToolCall,
 ): Promise<number> {
-  const args = parseToolArguments(argsJson);
   const server = createServer(config, dependencies);
   const client = new Client({ name: "exa-webhooks-mcp-call", version: "1" });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);
   try {
-    const { tools } = await client.listTools();
-    if (!tools.some((candidate) => candidate.name === tool)) {
-      throw new UsageError(`No tool "${tool}" here. Tools: ${tools.map((candidate) => candidate.name).join(", ")}.`);
-    }
     const result = await client.callTool({ name: tool, arguments: args });
     const content = Array.isArray(result.content) ? result.content : [];
     const text = content

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { createAttemptAggregator, type ScanOptions, scanWebhookAttempts } from "../../src/diagnose/index.js";
 import { EVENT_TYPES } from "../../src/exa/event-types.js";
 import type { WebhookAttempt } from "../../src/exa/schemas.js";
+import { quietFor } from "../helpers/wait.js";
 import {
   at,
   attempt,
@@ -245,7 +246,7 @@ describe("scanWebhookAttempts", () => {
     expect(diagnosis.attemptsScanned).toBeGreaterThanOrEqual(400);
     expect(diagnosis.attemptsScanned).toBeLessThan(BIG.length);
     const callsAtStop = calls.length;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await quietFor(20);
     expect(calls.length).toBe(callsAtStop);
   });
 
@@ -276,7 +277,7 @@ describe("scanWebhookAttempts", () => {
     await expect(result).rejects.toMatchObject({ name: "AbortError" });
     expect(callsAtAbort).toBeGreaterThan(0);
     expect(calls.length).toBe(callsAtAbort);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await quietFor(30);
     expect(calls.length).toBe(callsAtAbort);
   });
 

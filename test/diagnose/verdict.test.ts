@@ -1,6 +1,6 @@
 // Each verdict rule, in its precedence order, and the fleet ranking built on them.
 import { describe, expect, it } from "vitest";
-import { FAILING_STREAK, judgeVerdict, rankDiagnoses, type WebhookDiagnosis } from "../../src/diagnose/index.js";
+import { judgeVerdict, rankDiagnoses, type WebhookDiagnosis } from "../../src/diagnose/index.js";
 import type { CutCause, Outcome } from "../../src/diagnose/types.js";
 import type { VerdictInput } from "../../src/diagnose/verdict.js";
 import { at } from "./fixtures.js";
@@ -59,7 +59,6 @@ describe("judgeVerdict", () => {
   it("failing when the newest attempt failed and at least 2 failures follow the newest success", () => {
     const streak = { failedAttempts: 2, failureRate: 0.02, lastSuccessAt: at(5), lastFailureAt: at(9) };
     const oneUndelivered = { total: 100, delivered: 99, recovered: 0, undelivered: 1, neverAttempted: 0 };
-    expect(FAILING_STREAK).toBe(2);
     expect(judgeVerdict(input({ ...streak, consecutiveFailures: 2, events: oneUndelivered }))).toBe("failing");
     expect(judgeVerdict(input({ ...streak, consecutiveFailures: 3, events: oneUndelivered }))).toBe("failing");
     // One newest failure after successes is a blip, not a broken receiver: degraded (an event is undelivered).

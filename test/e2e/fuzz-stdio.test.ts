@@ -4,13 +4,13 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
-import { callTool, type SpawnedServer, spawnBuiltServer, TEST_API_KEY } from "../helpers/harness.js";
+import { type ClientSession, spawnBuiltServer, TEST_API_KEY } from "../helpers/harness.js";
 
 const FIXTURE = "webhook_fuzz";
 const seed = Number(process.env.FUZZ_SEED ?? 20261201);
 
 let emulator: Emulator;
-let server: SpawnedServer;
+let server: ClientSession;
 beforeAll(async () => {
   emulator = await startEmulator();
   emulator.store.createWebhook({ url: "https://example.com/h", events: ["webset.idle"], id: FIXTURE });
@@ -46,14 +46,14 @@ describe("the built server under random arguments", () => {
         async (args) => {
           // The fixture is checked at the end: no generated call may delete it.
           fc.pre(!(tool.name === "delete_webhook" && args.webhookId === FIXTURE));
-          const answer = await callTool(server.client, tool.name, args);
+          const answer = await server.call(tool.name, args);
           expect(answer.text.length).toBeGreaterThan(0);
           if (!answer.isError) expect(answer.structured).toBeTypeOf("object");
         },
       );
       await assertWithSeed(tool.name, property);
     }
-    const fixture = await callTool(server.client, "get_webhook", { webhookId: FIXTURE });
+    const fixture = await server.call("get_webhook", { webhookId: FIXTURE });
     expect(fixture.isError, `FUZZ_SEED=${seed}: ${fixture.text}`).toBe(false);
     expect(server.stderr()).not.toContain(TEST_API_KEY);
   }, 120_000);

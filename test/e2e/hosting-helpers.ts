@@ -1,12 +1,12 @@
-// Peers for the hosting tests: the built bin over --http, an HTTP client that can come from another loopback
-// address (127.0.0.2 stands in for a remote machine), a proxy in front of the emulator that records which Exa
+// Peers for the hosting tests: the harness's HTTP client coming from another loopback address (127.0.0.2
+// stands in for a remote machine), the built bin run to a refusal, a proxy in front of the emulator that records which Exa
 // key each request carried, and a round-robin load balancer.
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from "node:http";
 import { connect, type Socket } from "node:net";
 import { Readable } from "node:stream";
-import { Client, type ClientOptions, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
-import { BIN_PATH } from "../helpers/harness.js";
+import type { ClientOptions } from "@modelcontextprotocol/client";
+import { BIN_PATH, type ClientSession, connectClient } from "../helpers/harness.js";
 
 /** Tokens and keys the tests use; none may appear in anything a server writes. */
 export const AUTH_TOKEN = "hosting-token-4c1d9e27b85f4a03";
@@ -14,56 +14,6 @@ export const CALLER_KEY_A = "caller-key-a-91f2c7d04e6b";
 export const CALLER_KEY_B = "caller-key-b-38e5a1f9c20d";
 export const REMOTE_ADDRESS = "127.0.0.2";
 export const RAW_SECRETS = [AUTH_TOKEN, CALLER_KEY_A, CALLER_KEY_B];
-
-export interface RunningBin {
-  url: string;
-  port: number;
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  stop(): Promise<void>;
-}
-
-/** Starts the built bin and waits for the URL it announces on stdout. */
-export async function startBin(args: string[], env: Record<string, string> = {}): Promise<RunningBin> {
-  const child = spawn(process.execPath, [BIN_PATH, ...args], {
-    env: { PATH: process.env.PATH ?? "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL announced; stderr: ${stderr}`)), 20_000);
-    child.stdout?.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const line = stdout.split("\n")[0];
-      if (stdout.includes("\n") && line) {
-        clearTimeout(timer);
-        resolve(line.trim());
-      }
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited ${code} before announcing; stderr: ${stderr}`));
-    });
-  });
-  return {
-    url,
-    port: Number(new URL(url).port),
-    child,
-    stdout: () => stdout,
-    stderr: () => stderr,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const closed = new Promise((resolve) => child.once("close", resolve));
-      child.kill("SIGTERM");
-      await closed;
-    },
-  };
-}
 
 /** Runs the bin to its exit (a refusal to start): code and stderr. */
 export async function runBinToExit(
@@ -128,12 +78,11 @@ export function rawRequest(url: string, options: RawRequestOptions = {}): Promis
 export const MCP_HEADERS = { "content-type": "application/json", accept: "application/json, text/event-stream" };
 export const TOOLS_LIST = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list", params: {} });
 
-/** A fetch for the SDK's client transport that sends from `localAddress`, with extra headers on every request. */
-export function fetchFrom(localAddress: string, extraHeaders: Record<string, string> = {}): typeof fetch {
+/** A fetch for the SDK's client transport that sends from `localAddress`. */
+export function fetchFrom(localAddress: string): typeof fetch {
   return (async (input: string | URL | Request, init?: RequestInit) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     const headers = new Headers(init?.headers);
-    for (const [name, value] of Object.entries(extraHeaders)) headers.set(name, value);
     const body = init?.body === undefined || init.body === null ? undefined : String(init.body);
     return new Promise<Response>((resolve, reject) => {
       const request = httpRequest(
@@ -162,25 +111,22 @@ export function fetchFrom(localAddress: string, extraHeaders: Record<string, str
   }) as typeof fetch;
 }
 
-export interface ConnectOptions {
+export interface HostedClientOptions {
   token?: string;
   exaKey?: string;
   localAddress?: string;
   client?: ClientOptions;
 }
 
-/** An SDK client over Streamable HTTP, from `localAddress` (127.0.0.2 by default), with token and key headers. */
-export async function connectClient(url: string, options: ConnectOptions = {}): Promise<Client> {
+/** The harness's client over Streamable HTTP, from `localAddress` (127.0.0.2 by default), with token and key headers. */
+export function connectHosted(url: string, options: HostedClientOptions = {}): Promise<ClientSession> {
   const headers: Record<string, string> = {};
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.exaKey) headers["x-exa-api-key"] = options.exaKey;
-  const client = new Client({ name: "hosting-e2e", version: "1" }, options.client ?? {});
-  await client.connect(
-    new StreamableHTTPClientTransport(new URL(url), {
-      fetch: fetchFrom(options.localAddress ?? REMOTE_ADDRESS, headers),
-    }),
-  );
-  return client;
+  return connectClient({
+    transport: { kind: "http", url, headers, fetch: fetchFrom(options.localAddress ?? REMOTE_ADDRESS) },
+    client: options.client ?? {},
+  });
 }
 
 export interface KeyRecorder {

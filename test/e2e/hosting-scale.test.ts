@@ -4,15 +4,13 @@
 import { LOG_LEVEL_META_KEY } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
-import { callTool } from "../helpers/harness.js";
+import { builtBin, type RunningBin, startBin } from "../helpers/harness.js";
 import {
   AUTH_TOKEN,
   CALLER_KEY_A,
-  connectClient,
+  connectHosted,
   RAW_SECRETS,
   type RoundRobin,
-  type RunningBin,
-  startBin,
   startRoundRobin,
 } from "./hosting-helpers.js";
 
@@ -35,7 +33,9 @@ beforeAll(async () => {
     );
   }
   const env = { EXA_BASE_URL: emulator.baseUrl, MCP_AUTH_TOKEN: AUTH_TOKEN };
-  replicas = await Promise.all([0, 1].map(() => startBin(["--http", "--host", "0.0.0.0", "--port", "0"], env)));
+  replicas = await Promise.all(
+    [0, 1].map(() => startBin(builtBin(["--http", "--host", "0.0.0.0", "--port", "0"], env))),
+  );
   balancer = await startRoundRobin(replicas.map((replica) => replica.url.replace("/mcp", "")));
 });
 
@@ -52,20 +52,21 @@ describe("two replicas behind a round-robin balancer", () => {
     ["2025-11-25", { supportedProtocolVersions: ["2025-11-25"] }],
   ])("serve a %s client a whole session", async (era, options) => {
     const before = [...balancer.served];
-    const client = await connectClient(balancer.url, { token: AUTH_TOKEN, exaKey: CALLER_KEY_A, client: options });
+    const session = await connectHosted(balancer.url, { token: AUTH_TOKEN, exaKey: CALLER_KEY_A, client: options });
+    const { client } = session;
     try {
       expect(client.getNegotiatedProtocolVersion()).toBe(era);
       const { tools } = await client.listTools();
       expect(tools.map((tool) => tool.name)).toContain("diagnose_failures");
 
-      const created = await callTool(client, "create_webhook", {
+      const created = await session.call("create_webhook", {
         url: "https://example.com/scaled",
         events: ["webset.idle"],
       });
       expect(created.isError).toBe(false);
       const webhookId = (created.structured as { webhook: { id: string } }).webhook.id;
       // Written through one replica, read through the other: the state is Exa's, not the server's.
-      expect((await callTool(client, "get_webhook", { webhookId })).text).toContain(webhookId);
+      expect((await session.call("get_webhook", { webhookId })).text).toContain(webhookId);
 
       if (era !== "2026-07-28") await client.setLoggingLevel("info");
       let logs = 0;
@@ -83,12 +84,12 @@ describe("two replicas behind a round-robin balancer", () => {
       expect(progress).toEqual([...progress].sort((a, b) => a - b));
       expect(logs).toBeGreaterThan(0);
 
-      expect((await callTool(client, "delete_webhook", { webhookId })).isError).toBe(false);
-      const gone = await callTool(client, "get_webhook", { webhookId });
+      expect((await session.call("delete_webhook", { webhookId })).isError).toBe(false);
+      const gone = await session.call("get_webhook", { webhookId });
       expect(gone.isError).toBe(true);
       expect(gone.text).toContain(webhookId);
     } finally {
-      await client.close();
+      await session.close();
     }
     const during = balancer.served.map((count, index) => count - (before[index] ?? 0));
     // Every replica took part of the session.

@@ -8,24 +8,23 @@ import { join } from "node:path";
 import { LOG_LEVEL_META_KEY } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
-import { callTool, spawnBuiltServer, TEST_API_KEY } from "../helpers/harness.js";
+import { builtBin, type RunningBin, spawnBuiltServer, startBin, TEST_API_KEY } from "../helpers/harness.js";
+import { quietFor } from "../helpers/wait.js";
 import {
   AUTH_TOKEN,
   CALLER_KEY_A,
   CALLER_KEY_B,
   closeServer,
-  connectClient,
+  connectHosted,
   type KeyRecorder,
   listen,
   MCP_HEADERS,
   openSocket,
   RAW_SECRETS,
   REMOTE_ADDRESS,
-  type RunningBin,
   rawRequest,
   readUntilClosed,
   runBinToExit,
-  startBin,
   startKeyRecorder,
   TOOLS_LIST,
 } from "./hosting-helpers.js";
@@ -36,15 +35,14 @@ let recorder: KeyRecorder;
 const bins: RunningBin[] = [];
 
 async function bin(args: string[], env: Record<string, string> = {}): Promise<RunningBin> {
-  const running = await startBin(["--http", ...args], { EXA_BASE_URL: recorder.baseUrl, ...env });
+  const running = await startBin(builtBin(["--http", ...args], { EXA_BASE_URL: recorder.baseUrl, ...env }));
   bins.push(running);
   return running;
 }
 
 /** stderr and stdout are separate pipes: a line written before the URL may still arrive after it. */
 async function waitForStderr(running: RunningBin, text: string): Promise<void> {
-  for (let i = 0; i < 100 && !running.stderr().includes(text); i++) await new Promise((r) => setTimeout(r, 20));
-  expect(running.stderr()).toContain(text);
+  await expect.poll(running.stderr, { timeout: 2_000, interval: 20 }).toContain(text);
 }
 
 const authorized = { ...MCP_HEADERS, authorization: `Bearer ${AUTH_TOKEN}` };
@@ -186,17 +184,17 @@ describe("one Exa key per caller", () => {
   });
 
   it("uses each request's X-Exa-Api-Key for that request only, and tells a request without one how to send it", async () => {
-    const first = await connectClient(hosted.url, { token: AUTH_TOKEN, exaKey: CALLER_KEY_A });
-    const second = await connectClient(hosted.url, { token: AUTH_TOKEN, exaKey: CALLER_KEY_B });
-    const keyless = await connectClient(hosted.url, { token: AUTH_TOKEN });
+    const first = await connectHosted(hosted.url, { token: AUTH_TOKEN, exaKey: CALLER_KEY_A });
+    const second = await connectHosted(hosted.url, { token: AUTH_TOKEN, exaKey: CALLER_KEY_B });
+    const keyless = await connectHosted(hosted.url, { token: AUTH_TOKEN });
     try {
       recorder.keys.length = 0;
-      expect((await callTool(first, "get_webhook", { webhookId: "webhook_hosted" })).isError).toBe(false);
+      expect((await first.call("get_webhook", { webhookId: "webhook_hosted" })).isError).toBe(false);
       expect(recorder.keys).toEqual([CALLER_KEY_A]);
-      expect((await callTool(second, "get_webhook", { webhookId: "webhook_hosted" })).isError).toBe(false);
+      expect((await second.call("get_webhook", { webhookId: "webhook_hosted" })).isError).toBe(false);
       expect(recorder.keys).toEqual([CALLER_KEY_A, CALLER_KEY_B]);
       // Nothing cached from the requests before: no key, no call to Exa.
-      const missing = await callTool(keyless, "get_webhook", { webhookId: "webhook_hosted" });
+      const missing = await keyless.call("get_webhook", { webhookId: "webhook_hosted" });
       expect(missing.isError).toBe(true);
       expect(missing.text).toContain("No Exa API key came with this request");
       expect(missing.text).toContain("X-Exa-Api-Key header");
@@ -207,14 +205,14 @@ describe("one Exa key per caller", () => {
   });
 
   it("redacts the request's key from that request's outputs, even when the upstream echoes it", async () => {
-    const client = await connectClient(hosted.url, { token: AUTH_TOKEN, exaKey: CALLER_KEY_A });
+    const client = await connectHosted(hosted.url, { token: AUTH_TOKEN, exaKey: CALLER_KEY_A });
     try {
-      const echoed = await callTool(client, "get_webhook", { webhookId: "webhook_echo" });
+      const echoed = await client.call("get_webhook", { webhookId: "webhook_echo" });
       expect(echoed.isError).toBe(true);
       expect(echoed.text).toContain("[redacted]");
       expect(JSON.stringify(echoed.raw)).not.toContain(CALLER_KEY_A);
       // The caller's own text, given back in a created webhook, is hidden too.
-      const created = await callTool(client, "create_webhook", {
+      const created = await client.call("create_webhook", {
         url: "https://example.com/own",
         events: ["webset.idle"],
         metadata: { note: `my key is ${CALLER_KEY_A}` },
@@ -260,9 +258,9 @@ describe("one Exa key per caller", () => {
       response.end("internal");
     });
     const internalUrl = `${await listen(internal)}/admin`;
-    const client = await connectClient(hosted.url, { token: AUTH_TOKEN, exaKey: CALLER_KEY_A });
+    const client = await connectHosted(hosted.url, { token: AUTH_TOKEN, exaKey: CALLER_KEY_A });
     try {
-      const answer = await callTool(client, "redeliver_events", {
+      const answer = await client.call("redeliver_events", {
         webhookId: "webhook_hosted",
         eventIds: ["event_x1"],
         targetUrl: internalUrl,
@@ -288,9 +286,9 @@ describe("one Exa key per caller", () => {
       [overriding, CALLER_KEY_B],
       [overriding, undefined],
     ] as const) {
-      const client = await connectClient(running.url, { localAddress: "127.0.0.1", ...(exaKey ? { exaKey } : {}) });
+      const client = await connectHosted(running.url, { localAddress: "127.0.0.1", ...(exaKey ? { exaKey } : {}) });
       try {
-        expect((await callTool(client, "get_webhook", { webhookId: "webhook_hosted" })).isError).toBe(false);
+        expect((await client.call("get_webhook", { webhookId: "webhook_hosted" })).isError).toBe(false);
       } finally {
         await client.close();
       }
@@ -318,21 +316,21 @@ describe("--sandbox over a non-loopback bind", () => {
   });
 
   it("delivers only to its demo receivers: nothing reaches another service on the host", async () => {
-    const client = await connectClient(sandbox.url, { token: AUTH_TOKEN });
+    const client = await connectHosted(sandbox.url, { token: AUTH_TOKEN });
     try {
-      const created = await callTool(client, "create_webhook", { url: internalUrl, events: ["webset.idle"] });
+      const created = await client.call("create_webhook", { url: internalUrl, events: ["webset.idle"] });
       expect(created.isError).toBe(false);
       const webhookId = (created.structured as { webhook: { id: string } }).webhook.id;
-      const emitted = await callTool(client, "sandbox_emit_event", { type: "webset.idle", webhookId });
+      const emitted = await client.call("sandbox_emit_event", { type: "webset.idle", webhookId });
       expect(emitted.isError).toBe(false);
-      const listAttempts = () => callTool(client, "list_webhook_attempts", { webhookId });
+      const listAttempts = () => client.call("list_webhook_attempts", { webhookId });
       await expect
         .poll(async () => (await listAttempts()).text, { timeout: 5_000, interval: 100 })
         .toContain("Not sent: this sandbox is served to other machines");
       const attempts = await listAttempts();
       expect(attempts.text).toContain("Not sent: this sandbox is served to other machines");
       expect(attempts.text).not.toContain("internal-service-reply");
-      const redelivered = await callTool(client, "redeliver_events", {
+      const redelivered = await client.call("redeliver_events", {
         webhookId,
         eventIds: [(emitted.structured as { eventId: string }).eventId],
         targetUrl: internalUrl,
@@ -345,12 +343,12 @@ describe("--sandbox over a non-loopback bind", () => {
       expect(internalHits).toBe(0);
 
       // The demo still works: a seeded webhook's own receiver gets the event.
-      const listed = await callTool(client, "list_webhooks", {});
+      const listed = await client.call("list_webhooks", {});
       const demo = (listed.structured as { webhooks: { id: string; url: string }[] }).webhooks.find((webhook) =>
         webhook.url.startsWith("http://127.0.0.1"),
       );
       expect(demo).toBeDefined();
-      const demoEmit = await callTool(client, "sandbox_emit_event", { type: "webset.idle", webhookId: demo?.id });
+      const demoEmit = await client.call("sandbox_emit_event", { type: "webset.idle", webhookId: demo?.id });
       expect(demoEmit.isError).toBe(false);
       expect(demoEmit.text).not.toContain("Not sent");
       await waitForStderr(sandbox, "The sandbox delivers only to its own demo receivers");
@@ -450,40 +448,34 @@ describe("transport hygiene", () => {
 
 describe("logging and progress over HTTP go on the request's own stream", () => {
   let sandbox: RunningBin;
+  /** How many log messages the same diagnosis sends over stdio, where they share the one stream. */
+  let stdioLogs: number;
   beforeAll(async () => {
     sandbox = await bin(["--sandbox", "--port", "0"]);
-  });
-
-  async function diagnoseOverStdio(): Promise<number> {
     const server = await spawnBuiltServer(["--sandbox"]);
     try {
       await server.client.setLoggingLevel("info");
-      let logs = 0;
-      server.client.setNotificationHandler("notifications/message", () => {
-        logs++;
-      });
-      await callTool(server.client, "diagnose_failures", {});
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      return logs;
+      await server.call("diagnose_failures", {});
+      await quietFor(100);
+      stdioLogs = server.logs.length;
     } finally {
       await server.close();
     }
-  }
+  });
 
   it.each([
     ["2025", { supportedProtocolVersions: ["2025-11-25"] }],
     ["2026-07-28", { versionNegotiation: { mode: "auto" as const } }],
   ])("a %s client gets the diagnosis' log messages and progress, before the result", async (era, options) => {
-    const stdioLogs = await diagnoseOverStdio();
     expect(stdioLogs).toBeGreaterThan(0);
-    const client = await connectClient(sandbox.url, { localAddress: "127.0.0.1", client: options });
+    const hosted = await connectHosted(sandbox.url, { localAddress: "127.0.0.1", client: options });
     try {
-      if (era === "2025") await client.setLoggingLevel("info");
+      if (era === "2025") await hosted.client.setLoggingLevel("info");
       const seen: string[] = [];
-      client.setNotificationHandler("notifications/message", () => {
+      hosted.client.setNotificationHandler("notifications/message", () => {
         seen.push("log");
       });
-      const result = await client.callTool(
+      const result = await hosted.client.callTool(
         {
           name: "diagnose_failures",
           arguments: {},
@@ -502,7 +494,7 @@ describe("logging and progress over HTTP go on the request's own stream", () => 
       expect(seen).toContain("progress");
       expect(seen.at(-1)).toBe("result");
     } finally {
-      await client.close();
+      await hosted.close();
     }
   });
 });

@@ -1,17 +1,21 @@
 // What `npx exa-webhooks-mcp` gets: the packed tarball installed into an empty project. One package, no
 // dependencies, a small footprint, and a bin that starts and speaks MCP without an API key.
 import { execFileSync } from "node:child_process";
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { Client } from "@modelcontextprotocol/client";
-import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectClient } from "../helpers/harness.js";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const NPM_TIMEOUT_MS = 45_000;
 // `env node` in the bin's shebang must find the node running these tests.
 const PATH = [dirname(process.execPath), process.env.PATH ?? ""].join(process.platform === "win32" ? ";" : ":");
+
+// The one pin of the tool list (test/server/manifest.test.ts holds it to the built server).
+const MANIFEST_TOOLS = (
+  JSON.parse(readFileSync(join(ROOT, "manifest.json"), "utf8")) as { tools: { name: string }[] }
+).tools.map((tool) => tool.name);
 
 let scratch: string;
 let project: string;
@@ -64,22 +68,18 @@ describe("npm install of the packed tarball", () => {
   });
 
   it("the bin starts without a key, lists the tools, and each Exa tool explains how to set the key", async () => {
-    const transport = new StdioClientTransport({ command: installedBin, args: [], env: { PATH }, stderr: "pipe" });
-    let stderr = "";
-    transport.stderr?.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
+    const installed = await connectClient({
+      transport: { kind: "stdio", command: installedBin, args: [], env: { PATH } },
     });
-    const client = new Client({ name: "packed-install-test", version: "1.0.0" });
-    await client.connect(transport);
     try {
-      const { tools } = await client.listTools();
-      expect(tools.length).toBeGreaterThanOrEqual(10);
-      const answer = await client.callTool({ name: "list_webhooks", arguments: {} });
+      const { tools } = await installed.client.listTools();
+      expect(tools.map((tool) => tool.name)).toEqual(MANIFEST_TOOLS);
+      const answer = await installed.call("list_webhooks");
       expect(answer.isError).toBe(true);
-      expect(JSON.stringify(answer.content)).toContain("EXA_API_KEY is not set");
-      expect(stderr).toContain("EXA_API_KEY is not set");
+      expect(JSON.stringify(answer.raw.content)).toContain("EXA_API_KEY is not set");
+      expect(installed.stderr()).toContain("EXA_API_KEY is not set");
     } finally {
-      await client.close();
+      await installed.close();
     }
   });
 });

@@ -1,12 +1,19 @@
 // The built bin answers a 2026-07-28 client natively (server/discover, stateless requests) and 2025 clients
 // (initialize, 2025-11-25 and 2025-06-18) alike, over stdio and Streamable HTTP, as the SDK's v2 client sees it.
 // CI runs this file under Node 20, 24 and 26 (process.execPath is the Node under test).
-import { type ChildProcess, spawn } from "node:child_process";
-import { Client, type ClientOptions, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import type { ClientOptions } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
 import { ALL_TOOLS } from "../../src/tools/index.js";
-import { BIN_PATH, callTool, spawnBuiltServer, TEST_API_KEY } from "../helpers/harness.js";
+import {
+  builtBin,
+  type ClientSession,
+  connectClient,
+  type RunningBin,
+  spawnBuiltServer,
+  startBin,
+  TEST_API_KEY,
+} from "../helpers/harness.js";
 
 const CLIENTS: [string, ClientOptions, "modern" | "legacy", string][] = [
   ["2026-07-28 (auto negotiation)", { versionNegotiation: { mode: "auto" } }, "modern", "2026-07-28"],
@@ -23,7 +30,8 @@ afterAll(async () => {
   await emulator.close();
 });
 
-async function expectServes(client: Client, era: string, version: string): Promise<void> {
+async function expectServes(session: ClientSession, era: string, version: string): Promise<void> {
+  const { client } = session;
   expect(client.getProtocolEra()).toBe(era);
   expect(client.getNegotiatedProtocolVersion()).toBe(version);
   expect(client.getServerVersion()?.title).toBe("Exa Websets Webhooks");
@@ -31,10 +39,10 @@ async function expectServes(client: Client, era: string, version: string): Promi
   expect(tools.map((tool) => tool.name)).toEqual(
     ALL_TOOLS.filter((tool) => !tool.sandboxOnly).map((tool) => tool.name),
   );
-  const answer = await callTool(client, "get_webhook", { webhookId: "webhook_eras" });
+  const answer = await session.call("get_webhook", { webhookId: "webhook_eras" });
   expect(answer.isError).toBe(false);
   expect(answer.text).toContain("webhook_eras");
-  const invalid = await callTool(client, "list_webhooks", { limit: 500 });
+  const invalid = await session.call("list_webhooks", { limit: 500 });
   expect(invalid.isError).toBe(true);
   expect(invalid.text).toContain("limit must be between 1 and 200");
 }
@@ -43,7 +51,7 @@ describe("stdio", () => {
   it.each(CLIENTS)("serves a %s client", async (_, options, era, version) => {
     const server = await spawnBuiltServer([], { EXA_API_KEY: TEST_API_KEY, EXA_BASE_URL: emulator.baseUrl }, options);
     try {
-      await expectServes(server.client, era, version);
+      await expectServes(server, era, version);
     } finally {
       await server.close();
     }
@@ -51,33 +59,22 @@ describe("stdio", () => {
 });
 
 describe("--http", () => {
-  let child: ChildProcess;
-  let url: string;
+  let server: RunningBin;
   beforeAll(async () => {
-    child = spawn(process.execPath, [BIN_PATH, "--http", "--port", "0"], {
-      env: { PATH: process.env.PATH ?? "", EXA_API_KEY: TEST_API_KEY, EXA_BASE_URL: emulator.baseUrl },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("no URL printed")), 15_000);
-      child.stdout?.once("data", (chunk: Buffer) => {
-        clearTimeout(timer);
-        resolve(chunk.toString().split("\n")[0]?.trim() ?? "");
-      });
-    });
+    server = await startBin(
+      builtBin(["--http", "--port", "0"], { EXA_API_KEY: TEST_API_KEY, EXA_BASE_URL: emulator.baseUrl }),
+    );
   });
   afterAll(async () => {
-    child.kill("SIGTERM");
-    await new Promise((resolve) => child.once("close", resolve));
+    await server.stop();
   });
 
   it.each(CLIENTS)("serves a %s client", async (_, options, era, version) => {
-    const client = new Client({ name: "http-e2e", version: "1" }, options);
-    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+    const session = await connectClient({ transport: { kind: "http", url: server.url }, client: options });
     try {
-      await expectServes(client, era, version);
+      await expectServes(session, era, version);
     } finally {
-      await client.close();
+      await session.close();
     }
   });
 });

@@ -4,6 +4,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
 import { BIN_PATH, TEST_API_KEY } from "../helpers/harness.js";
+import { within } from "../helpers/wait.js";
 
 interface RawServer {
   child: ChildProcessWithoutNullStreams;
@@ -119,10 +120,12 @@ describe("a line larger than the stdio transport accepts", () => {
       const oversized = await startRaw(args, { EXA_API_KEY: TEST_API_KEY, EXA_BASE_URL: emulator.baseUrl });
       const before = oversized.stderr();
       oversized.child.stdin.write(Buffer.alloc(11 * 1024 * 1024, "a"));
-      const deaf = new Promise<"deaf">((resolve) => setTimeout(() => resolve("deaf"), 15_000));
-      const outcome = await Promise.race([oversized.exited, deaf]);
-      if (outcome === "deaf") oversized.child.kill();
-      expect(outcome).not.toBe("deaf");
+      let outcome: number | null;
+      try {
+        outcome = await within(oversized.exited, 15_000, () => "the server went deaf instead of exiting");
+      } finally {
+        oversized.child.kill();
+      }
       expect(outcome).not.toBe(0);
       const said = oversized.stderr().slice(before.length).trim().split("\n");
       expect(said).toHaveLength(1);

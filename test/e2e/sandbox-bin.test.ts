@@ -1,9 +1,19 @@
 // The sandbox through the built bin: --sandbox over stdio, `call` for terminals and scripts, and the
-// standalone emulator command.
+// standalone emulator command. Each --sandbox process seeds its own demo account (a second or more): the tests
+// that only read share one, the ones that change it start their own.
 import { spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
-import { describe, expect, it } from "vitest";
-import { BIN_PATH, callTool, runBin, spawnBuiltServer } from "../helpers/harness.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  BIN_PATH,
+  builtBin,
+  type ClientSession,
+  connectClient,
+  runBin,
+  spawnBuiltServer,
+  startBin,
+} from "../helpers/harness.js";
+import { within } from "../helpers/wait.js";
 
 /**
  * A runtime delivery in the child ends within its 10 s timeout, but how soon depends on the machine's load:
@@ -12,46 +22,63 @@ import { BIN_PATH, callTool, runBin, spawnBuiltServer } from "../helpers/harness
 const DELIVERY_POLL = { timeout: 25_000, interval: 100 };
 /**
  * A child that starts and seeds the demo (about 1.3 s of CPU when idle) gets a fifth of a core at load 10:
- * these waits only stop a hung child before the 30 s test timeout, so they are that long, minus a margin.
+ * this wait only stops a hung child before the 30 s test timeout, so it is that long, minus a margin.
  */
 const START_AND_SEED_MS = 25_000;
+/** Node then logs each server it starts listening on stderr: the sandbox's emulator and its demo receivers. */
+const NODE_DEBUG_NET = { NODE_DEBUG: "net" };
+const LISTENING = /^NET \d+: setupListenHandle/m;
 
-describe("--sandbox over stdio", () => {
-  it("needs no key, marks every text as simulated, and offers sandbox_emit_event", async () => {
-    const server = await spawnBuiltServer(["--sandbox"]);
-    try {
-      expect(server.client.getInstructions()).toMatch(/SANDBOX mode/);
-      const { tools } = await server.client.listTools();
-      expect(tools.map((tool) => tool.name)).toContain("sandbox_emit_event");
-      const list = await callTool(server.client, "list_webhooks", {});
-      expect(list.isError).toBe(false);
-      expect(list.text.startsWith("[sandbox: simulated data]")).toBe(true);
-      const diagnosis = await callTool(server.client, "diagnose_failures", {});
-      const report = diagnosis.structured as { webhooks: { verdict: string; groups: { category: string }[] }[] };
-      const verdicts = new Set(report.webhooks.map((webhook) => webhook.verdict));
-      for (const verdict of ["healthy", "failing", "inactive"]) expect(verdicts).toContain(verdict);
-      const categories = new Set(report.webhooks.flatMap((webhook) => webhook.groups.map((group) => group.category)));
-      for (const category of ["unreachable", "timeout", "auth_rejected", "not_found", "redirect", "server_error"]) {
-        expect(categories).toContain(category);
-      }
-      const missing = await callTool(server.client, "get_webhook", { webhookId: "webhook_nope" });
-      expect(missing.isError).toBe(true);
-      expect(missing.text).toMatch(/^\[sandbox: simulated data\] No webhook webhook_nope/);
-    } finally {
-      await server.close();
+describe("--sandbox over stdio, reading the demo account", () => {
+  let demo: ClientSession;
+  beforeAll(async () => {
+    demo = await spawnBuiltServer(["--sandbox"]);
+  });
+  afterAll(async () => {
+    await demo.close();
+  });
+
+  it("needs no key, says it is the sandbox, and offers sandbox_emit_event", async () => {
+    expect(demo.client.getInstructions()).toMatch(/SANDBOX mode/);
+    const { tools } = await demo.client.listTools();
+    expect(tools.map((tool) => tool.name)).toContain("sandbox_emit_event");
+  });
+
+  it("marks every text as simulated", async () => {
+    const list = await demo.call("list_webhooks", {});
+    expect(list.isError).toBe(false);
+    expect(list.text.startsWith("[sandbox: simulated data]")).toBe(true);
+  });
+
+  it("diagnoses every verdict and failure category", async () => {
+    const diagnosis = await demo.call("diagnose_failures", {});
+    const report = diagnosis.structured as { webhooks: { verdict: string; groups: { category: string }[] }[] };
+    const verdicts = new Set(report.webhooks.map((webhook) => webhook.verdict));
+    for (const verdict of ["healthy", "failing", "inactive"]) expect(verdicts).toContain(verdict);
+    const categories = new Set(report.webhooks.flatMap((webhook) => webhook.groups.map((group) => group.category)));
+    for (const category of ["unreachable", "timeout", "auth_rejected", "not_found", "redirect", "server_error"]) {
+      expect(categories).toContain(category);
     }
   });
 
+  it("marks an error as simulated too", async () => {
+    const missing = await demo.call("get_webhook", { webhookId: "webhook_nope" });
+    expect(missing.isError).toBe(true);
+    expect(missing.text).toMatch(/^\[sandbox: simulated data\] No webhook webhook_nope/);
+  });
+});
+
+describe("--sandbox over stdio, changing the demo account (a sandbox each)", () => {
   it("sandbox_emit_event delivers to a webhook and the attempt shows up", async () => {
     const server = await spawnBuiltServer(["--sandbox"]);
     try {
-      const list = await callTool(server.client, "list_webhooks", { limit: 200 });
+      const list = await server.call("list_webhooks", { limit: 200 });
       const webhooks = (list.structured as { webhooks: { id: string; events: string[]; status: string }[] }).webhooks;
       const target = webhooks.find(
         (webhook) => webhook.status === "active" && webhook.events.includes("webset.item.created"),
       );
       if (!target) throw new Error("demo account has no active webhook for webset.item.created");
-      const emitted = await callTool(server.client, "sandbox_emit_event", {
+      const emitted = await server.call("sandbox_emit_event", {
         type: "webset.item.created",
         webhookId: target.id,
       });
@@ -59,7 +86,7 @@ describe("--sandbox over stdio", () => {
       const { eventId } = emitted.structured as { eventId: string };
       await expect
         .poll(async () => {
-          const attempts = await callTool(server.client, "list_webhook_attempts", { webhookId: target.id, limit: 10 });
+          const attempts = await server.call("list_webhook_attempts", { webhookId: target.id, limit: 10 });
           return (attempts.structured as { attempts: { eventId: string }[] }).attempts.some(
             (attempt) => attempt.eventId === eventId,
           );
@@ -69,29 +96,27 @@ describe("--sandbox over stdio", () => {
       await server.close();
     }
   });
-});
 
-describe("sandbox_set_receiver over stdio", () => {
-  it("fixes the crashing demo receiver, and the next delivery to it succeeds", async () => {
+  it("sandbox_set_receiver fixes the crashing demo receiver, and the next delivery to it succeeds", async () => {
     const server = await spawnBuiltServer(["--sandbox"]);
     try {
-      const list = await callTool(server.client, "list_webhooks", { limit: 200 });
+      const list = await server.call("list_webhooks", { limit: 200 });
       const webhooks = (list.structured as { webhooks: { id: string; metadata?: Record<string, string> }[] }).webhooks;
       const crm = webhooks.find((webhook) => webhook.metadata?.name === "crm-sync");
       if (!crm) throw new Error("demo account has no crm-sync webhook");
-      const fixed = await callTool(server.client, "sandbox_set_receiver", { webhookId: crm.id, behavior: "healthy" });
+      const fixed = await server.call("sandbox_set_receiver", { webhookId: crm.id, behavior: "healthy" });
       expect(fixed.isError).toBe(false);
       expect(fixed.text).toMatch(
         /^\[sandbox: simulated data\] The receiver of webhook_\w+ \(crm-sync\) .* was crashing, now healthy/,
       );
-      const emitted = await callTool(server.client, "sandbox_emit_event", {
+      const emitted = await server.call("sandbox_emit_event", {
         type: "webset.item.enriched",
         webhookId: crm.id,
       });
       const { eventId } = emitted.structured as { eventId: string };
       await expect
         .poll(async () => {
-          const attempts = await callTool(server.client, "list_webhook_attempts", { webhookId: crm.id, limit: 10 });
+          const attempts = await server.call("list_webhook_attempts", { webhookId: crm.id, limit: 10 });
           return (attempts.structured as { attempts: { eventId: string; successful: boolean }[] }).attempts.some(
             (attempt) => attempt.eventId === eventId && attempt.successful,
           );
@@ -117,22 +142,23 @@ describe("--sandbox lifecycle", () => {
     child.stdout.on("data", (chunk: Buffer) => {
       stdout += chunk.toString();
     });
-    const code = await Promise.race([
-      exited,
-      new Promise<"still running">((resolve) => setTimeout(() => resolve("still running"), START_AND_SEED_MS)),
-    ]);
-    if (code === "still running") child.kill("SIGKILL");
-    expect(code).toBe(0);
+    try {
+      expect(await within(exited, START_AND_SEED_MS, () => "the server did not exit once stdin closed")).toBe(0);
+    } finally {
+      child.kill("SIGKILL");
+    }
     expect(stdout).toContain('"serverInfo"');
   });
 });
 
 describe("call", () => {
   it("prints the tool's text and exits 0", () => {
-    const result = runBin(["call", "diagnose_failures", "--sandbox"]);
+    const result = runBin(["call", "diagnose_failures", "--sandbox"], NODE_DEBUG_NET);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^\[sandbox: simulated data\] 9 webhooks:/);
     expect(result.stdout).toContain("failing");
+    // The sandbox started, and the net log shows it: what the usage errors below must not get to.
+    expect(result.stderr).toMatch(LISTENING);
   });
 
   it("a demo webhook id copied from one run works in the next (the demo's ids are seeded)", () => {
@@ -175,38 +201,28 @@ describe("call", () => {
     expect(result.stdout).not.toContain("whsec_test");
   });
 
-  // Usage errors come from the arguments alone, in either mode: run without --sandbox, which seeds a demo
-  // account (about 2 s per run) before the arguments are read.
-  it("bad JSON arguments or an unknown tool are usage errors (exit 2)", () => {
-    const badJson = runBin(["call", "list_webhooks", "{nope"]);
+  // Refused before anything starts: no server listens (the first test here shows the log when one does).
+  it.each([
+    ["", []],
+    [" with --sandbox, refused before the sandbox starts", ["--sandbox"]],
+  ])("bad JSON arguments or an unknown tool are usage errors (exit 2)%s", (_, flags) => {
+    const badJson = runBin(["call", "list_webhooks", "{nope", ...flags], NODE_DEBUG_NET);
     expect(badJson.status).toBe(2);
     expect(badJson.stderr).toContain("must be a JSON object");
-    const unknown = runBin(["call", "no_such_tool"]);
+    expect(badJson.stderr).not.toMatch(LISTENING);
+    const unknown = runBin(["call", "no_such_tool", ...flags], NODE_DEBUG_NET);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('No tool "no_such_tool"');
+    expect(unknown.stderr).not.toMatch(LISTENING);
   });
 });
 
 describe("emulator command", () => {
   it("prints its base URL first, answers 401 without a key and serves the demo account with one", async () => {
-    const child = spawn(process.execPath, [BIN_PATH, "emulator", "--port", "0", "--seed", "demo"], {
-      env: { PATH: process.env.PATH ?? "" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const emulator = await startBin(builtBin(["emulator", "--port", "0", "--seed", "demo"]), { lines: 2 });
     try {
-      const firstLines = await new Promise<string[]>((resolve, reject) => {
-        let out = "";
-        const timer = setTimeout(() => reject(new Error(`no output; got ${out}`)), START_AND_SEED_MS);
-        child.stdout.on("data", (chunk: Buffer) => {
-          out += chunk.toString();
-          const lines = out.split("\n");
-          if (lines.length >= 3) {
-            clearTimeout(timer);
-            resolve(lines);
-          }
-        });
-      });
-      const baseUrl = firstLines[0] ?? "";
+      const firstLines = emulator.stdout().split("\n");
+      const baseUrl = emulator.url;
       expect(baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(firstLines[1]).toContain(`new Exa(`);
       const anonymous = await fetch(`${baseUrl}/websets/v0/webhooks`);
@@ -215,39 +231,24 @@ describe("emulator command", () => {
       expect(listed.status).toBe(200);
       expect(((await listed.json()) as { data: unknown[] }).data).toHaveLength(9);
     } finally {
-      child.kill("SIGTERM");
-      await new Promise((resolve) => child.on("close", resolve));
+      await emulator.stop();
     }
   });
 });
 
 describe("--http --sandbox", () => {
   it("prints the /mcp URL and serves the sandbox over Streamable HTTP", async () => {
-    const { Client, StreamableHTTPClientTransport } = await import("@modelcontextprotocol/client");
-    const child = spawn(process.execPath, [BIN_PATH, "--http", "--port", "0", "--sandbox"], {
-      env: { PATH: process.env.PATH ?? "" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const served = await startBin(builtBin(["--http", "--port", "0", "--sandbox"]));
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error("no URL printed")), START_AND_SEED_MS);
-        child.stdout.on("data", (chunk: Buffer) => {
-          const line = chunk.toString().split("\n")[0] ?? "";
-          clearTimeout(timer);
-          resolve(line.trim());
-        });
-      });
-      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
-      const client = new Client({ name: "http-e2e", version: "1" });
-      await client.connect(new StreamableHTTPClientTransport(new URL(url)));
-      const names = (await client.listTools()).tools.map((tool) => tool.name);
+      expect(served.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+      const session = await connectClient({ transport: { kind: "http", url: served.url } });
+      const names = (await session.client.listTools()).tools.map((tool) => tool.name);
       expect(names).toContain("sandbox_emit_event");
-      const answer = await callTool(client, "list_webhooks", {});
+      const answer = await session.call("list_webhooks", {});
       expect(answer.text.startsWith("[sandbox: simulated data]")).toBe(true);
-      await client.close();
+      await session.close();
     } finally {
-      child.kill("SIGTERM");
-      await new Promise((resolve) => child.on("close", resolve));
+      await served.stop();
     }
   });
 });

@@ -3,7 +3,7 @@
 import type { ServerResponse } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Harness, startHarness } from "../helpers/harness.js";
-import { UNTIL_TEST_TIMEOUT } from "../helpers/wait.js";
+import { quietFor, UNTIL_TEST_TIMEOUT, within } from "../helpers/wait.js";
 import { type Peer, startPeer } from "./peer.js";
 
 let peer: Peer | undefined;
@@ -107,8 +107,7 @@ describe("the per-request timeout covers the body", () => {
           outcomes.push("pending");
           const slot = outcomes.length - 1;
           const call = harness.call("get_webhook", { webhookId: "webhook_trickle" }).then((answer) => answer.text);
-          const watchdog = new Promise<string>((resolve) => setTimeout(() => resolve("NEVER ENDED"), 8000).unref());
-          outcomes[slot] = await Promise.race([call, watchdog]);
+          outcomes[slot] = await within(call, 8000, () => "the call never ended").catch(() => "NEVER ENDED");
         }
       }),
     );
@@ -138,7 +137,7 @@ describe("the per-request timeout covers the body", () => {
     controller.abort();
     await expect(pending).rejects.toThrow();
     await expect.poll(() => closed.length, UNTIL_TEST_TIMEOUT).toBeGreaterThan(0);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await quietFor(100);
     expect(peer.requests).toHaveLength(1);
   });
 

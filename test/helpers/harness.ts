@@ -1,27 +1,25 @@
-// Test harness: a real MCP client (the SDK's v2 client) talking to the server in memory (2025 protocol), in
-// process through the HTTP entry (either protocol generation), or to the built bin over stdio, with the
-// emulator as the real HTTP peer. Every tool result (text and structuredContent), resource read and logging
-// notification is checked for leaked API keys.
-import { spawnSync } from "node:child_process";
+// Test harness: a real MCP client (the SDK's v2 client) connected one of three ways — in memory or through the
+// HTTP entry in process (startHarness, with the emulator as the real HTTP peer), over stdio to a process (the
+// built bin, or any command), or over Streamable HTTP to a URL (connectClient) — and the built bin started
+// as a long-running server that announces its URL (startBin). Every tool result (text and structuredContent),
+// resource read, logging notification and a stdio server's stderr is checked for leaked API keys.
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import type { CallToolResult, ClientOptions, ReadResourceResult } from "@modelcontextprotocol/client";
 import { Client, InMemoryTransport, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
-import { createMcpHandler } from "@modelcontextprotocol/server";
 import { expect } from "vitest";
-import { type Config, loadConfig } from "../../src/config.js";
-import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
-import { createServer, type ServerDependencies } from "../../src/server.js";
+import type { Config } from "../../src/config.js";
+import type { Emulator } from "../../src/sandbox/emulator.js";
+import type { ServerDependencies } from "../../src/server.js";
+import { within } from "./wait.js";
 
 /** A distinctive key: any appearance of it in output is a leak. */
 export const TEST_API_KEY = "exa-test-key-7f3a9c2e51d84b06";
 export const BIN_PATH = new URL("../../dist/index.js", import.meta.url).pathname;
 
-export interface Harness {
+/** A client connected to a server, every answer checked for leaks. */
+export interface McpSession {
   client: Client;
-  emulator: Emulator;
-  config: Config;
-  /** Lines the server wrote to stderr (warnings). */
-  stderr: string[];
   call(name: string, args?: Record<string, unknown>, options?: { signal?: AbortSignal }): Promise<ToolAnswer>;
   /** Reads a resource; checked for leaks like a tool answer, and so is the error message of a failed read. */
   readResource(uri: string): Promise<ReadResourceResult>;
@@ -30,11 +28,112 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+export interface Harness extends McpSession {
+  emulator: Emulator;
+  config: Config;
+  /** Lines the server wrote to stderr (warnings). */
+  stderr: string[];
+}
+
+export interface ClientSession extends McpSession {
+  /** What the server process wrote to stderr so far (stdio; empty otherwise); checked for leaks at close. */
+  stderr(): string;
+}
+
 export interface ToolAnswer {
   text: string;
   isError: boolean;
   structured: Record<string, unknown> | undefined;
   raw: CallToolResult;
+}
+
+/** A process to run, with a clean environment: PATH (unless `env` sets its own) and `env`. */
+export interface Command {
+  command: string;
+  args: string[];
+  env?: Record<string, string>;
+  cwd?: string;
+}
+
+/** The built bin with these arguments and environment, run by the Node running the tests. */
+export function builtBin(args: string[] = [], env: Record<string, string> = {}): Command {
+  return { command: process.execPath, args: [BIN_PATH, ...args], env };
+}
+
+/** How connectClient reaches its server. */
+export type ClientTransportOptions =
+  | ({ kind: "stdio" } & Command)
+  | { kind: "http"; url: string; headers?: Record<string, string>; fetch?: typeof fetch }
+  /** The client half of a pair whose server half the caller connects (startHarness does). */
+  | { kind: "memory"; transport: InMemoryTransport };
+
+export interface ConnectOptions {
+  transport: ClientTransportOptions;
+  /** Client options, e.g. supportedProtocolVersions to pin a 2025 revision, or versionNegotiation. */
+  client?: ClientOptions;
+}
+
+/** A real client over stdio, Streamable HTTP or memory. The server it reaches is the caller's to stop. */
+export async function connectClient(options: ConnectOptions): Promise<ClientSession> {
+  const target = options.transport;
+  let stderr = "";
+  let transport: Parameters<Client["connect"]>[0];
+  if (target.kind === "stdio") {
+    const stdio = new StdioClientTransport({
+      command: target.command,
+      args: target.args,
+      env: processEnv(target.env),
+      ...(target.cwd ? { cwd: target.cwd } : {}),
+      stderr: "pipe",
+    });
+    stdio.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    transport = stdio;
+  } else if (target.kind === "http") {
+    transport = new StreamableHTTPClientTransport(new URL(target.url), {
+      ...(target.headers ? { requestInit: { headers: target.headers } } : {}),
+      ...(target.fetch ? { fetch: target.fetch } : {}),
+    });
+  } else {
+    transport = target.transport;
+  }
+  const client = new Client({ name: "test-client", version: "1.0.0" }, options.client ?? {});
+  await client.connect(transport);
+  const logs: unknown[] = [];
+  client.setNotificationHandler("notifications/message", (notification) => {
+    logs.push(notification.params);
+  });
+  return {
+    client,
+    logs,
+    stderr: () => stderr,
+    call: (name, args = {}, callOptions = {}) => callTool(client, name, args, callOptions.signal),
+    readResource: async (uri) => {
+      try {
+        const read = await client.readResource({ uri });
+        expectNoSecretLeak(JSON.stringify(read));
+        return read;
+      } catch (error) {
+        expectNoSecretLeak(String(error));
+        throw error;
+      }
+    },
+    close: async () => {
+      expectNoSecretLeak(JSON.stringify(logs));
+      await client.close();
+      expectNoSecretLeak(stderr);
+    },
+  };
+}
+
+/** The built bin over stdio, as Claude Desktop runs it. The client speaks 2025 unless `clientOptions` say. */
+export function spawnBuiltServer(
+  args: string[] = [],
+  env: Record<string, string> = {},
+  clientOptions: ClientOptions = {},
+): Promise<ClientSession> {
+  return connectClient({ transport: { kind: "stdio", ...builtBin(args, env) }, client: clientOptions });
 }
 
 export interface HarnessOptions {
@@ -51,8 +150,17 @@ export interface HarnessOptions {
   client?: ClientOptions;
 }
 
-/** Server in process, client real, Exa = emulator over real HTTP on 127.0.0.1. */
+/**
+ * Server in process, client real, Exa = emulator over real HTTP on 127.0.0.1. (The server's modules load here,
+ * so a file that only spawns the bin does not pay for them.)
+ */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const [{ loadConfig }, { startEmulator }, { createServer }, { createMcpHandler }] = await Promise.all([
+    import("../../src/config.js"),
+    import("../../src/sandbox/emulator.js"),
+    import("../../src/server.js"),
+    import("@modelcontextprotocol/server"),
+  ]);
   const emulator = options.emulator ?? (await startEmulator());
   const config = loadConfig(
     {
@@ -67,59 +175,45 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const stderr: string[] = [];
   const dependencies: ServerDependencies = { stderr: (line) => stderr.push(line), ...options.dependencies };
   const connection = options.connection ?? "memory";
-  const client = new Client(
-    { name: "test-client", version: "1.0.0" },
-    {
-      ...(connection === "http-auto" ? { versionNegotiation: { mode: "auto" as const } } : {}),
-      ...options.client,
-    },
-  );
+  let session: McpSession;
   let closeServer: () => Promise<void>;
   if (connection === "memory") {
     const server = createServer(config, dependencies);
     const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-    await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);
+    [, session] = await Promise.all([
+      server.connect(serverTransport),
+      connectClient({ transport: { kind: "memory", transport: clientTransport }, client: options.client }),
+    ]);
     closeServer = () => server.close();
   } else {
     const handler = createMcpHandler(({ era }) => createServer(config, dependencies, { era }));
-    await client.connect(
-      new StreamableHTTPClientTransport(new URL("http://in-process.test/mcp"), {
+    session = await connectClient({
+      transport: {
+        kind: "http",
+        url: "http://in-process.test/mcp",
         fetch: (url, init) => handler.fetch(new Request(url, init)),
-      }),
-    );
+      },
+      client: {
+        ...(connection === "http-auto" ? { versionNegotiation: { mode: "auto" as const } } : {}),
+        ...options.client,
+      },
+    });
     closeServer = () => handler.close();
   }
-  const logs: unknown[] = [];
-  client.setNotificationHandler("notifications/message", (notification) => {
-    logs.push(notification.params);
-  });
   return {
-    client,
+    ...session,
     emulator,
     config,
     stderr,
-    logs,
-    call: (name, args = {}, callOptions = {}) => callTool(client, name, args, callOptions.signal),
-    readResource: async (uri) => {
-      try {
-        const read = await client.readResource({ uri });
-        expectNoSecretLeak(JSON.stringify(read));
-        return read;
-      } catch (error) {
-        expectNoSecretLeak(String(error));
-        throw error;
-      }
-    },
     close: async () => {
-      expectNoSecretLeak(JSON.stringify(logs));
-      await client.close();
+      await session.close();
       await closeServer();
       if (!options.emulator) await emulator.close();
     },
   };
 }
 
-export async function callTool(
+async function callTool(
   client: Client,
   name: string,
   args: Record<string, unknown>,
@@ -150,36 +244,57 @@ export function runBin(args: string[], env: Record<string, string> = {}) {
   });
 }
 
-export interface SpawnedServer {
-  client: Client;
+/** Long enough for a child that starts (and seeds a sandbox) on a loaded machine, short of the 30 s test timeout. */
+const ANNOUNCE_MS = 25_000;
+
+export interface RunningBin {
+  /** The first line the process printed: the URL it serves (or, for the emulator command, its base URL). */
+  url: string;
+  port: number;
+  child: ChildProcess;
+  stdout: () => string;
   stderr: () => string;
-  close(): Promise<void>;
+  stop(): Promise<void>;
 }
 
 /**
- * The built bin over stdio, as Claude Desktop runs it. The client speaks 2025 by default, as most hosts do;
- * `{ versionNegotiation: { mode: "auto" } }` makes it a 2026-07-28 client.
+ * Starts a server process (usually `builtBin(["--http", ...])`) and waits until it has printed `lines` lines on
+ * stdout, the first of them its URL; rejects with its stderr if it exits first.
  */
-export async function spawnBuiltServer(
-  args: string[] = [],
-  env: Record<string, string> = {},
-  clientOptions: ClientOptions = {},
-): Promise<SpawnedServer> {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [BIN_PATH, ...args],
-    env: { PATH: process.env.PATH ?? "", ...env },
-    stderr: "pipe",
+export async function startBin(command: Command, { lines = 1 }: { lines?: number } = {}): Promise<RunningBin> {
+  const child = spawn(command.command, command.args, {
+    env: processEnv(command.env),
+    ...(command.cwd ? { cwd: command.cwd } : {}),
+    stdio: ["ignore", "pipe", "pipe"],
   });
+  let stdout = "";
   let stderr = "";
-  transport.stderr?.on("data", (chunk: Buffer) => {
+  child.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  const client = new Client({ name: "e2e-client", version: "1.0.0" }, clientOptions);
-  await client.connect(transport);
-  return {
-    client,
-    stderr: () => stderr,
-    close: () => client.close(),
+  const announced = new Promise<void>((resolve, reject) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (stdout.split("\n").length > lines) resolve();
+    });
+    child.once("exit", (code) => reject(new Error(`exited ${code} before announcing; stderr: ${stderr}`)));
+  });
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const closed = new Promise((resolve) => child.once("close", resolve));
+    child.kill("SIGTERM");
+    await closed;
   };
+  try {
+    await within(announced, ANNOUNCE_MS, () => `no URL announced; stderr: ${stderr}`);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const url = (stdout.split("\n")[0] ?? "").trim();
+  return { url, port: Number(new URL(url).port), child, stdout: () => stdout, stderr: () => stderr, stop };
+}
+
+function processEnv(env: Record<string, string> = {}): Record<string, string> {
+  return { PATH: process.env.PATH ?? "", ...env };
 }

@@ -2,7 +2,7 @@
 // receiver on 127.0.0.1 verifies Exa-Signature with its own HMAC code (test/redeliver/receiver.ts).
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
-import { callTool, spawnBuiltServer, TEST_API_KEY } from "../helpers/harness.js";
+import { spawnBuiltServer, TEST_API_KEY } from "../helpers/harness.js";
 import { type Receiver, startReceiver } from "./receiver.js";
 
 const SECRET = "whsec_bin_e2e_61f0c3a9b27d";
@@ -42,14 +42,14 @@ describe("redeliver_events through the built bin", () => {
     try {
       // The receiver verifies with the webhook's real secret.
       receiver.secret = webhook.secret as string;
-      const plan = await callTool(server.client, "redeliver_events", { webhookId: webhook.id, undelivered: true });
+      const plan = await server.call("redeliver_events", { webhookId: webhook.id, undelivered: true });
       expect(plan.isError, plan.text).toBe(false);
       expect(
         (plan.structured as { planned: { eventId: string }[] }).planned.map((event) => event.eventId).sort(),
       ).toEqual([...ids].sort());
       expect(receiver.received).toEqual([]);
 
-      const sent = await callTool(server.client, "redeliver_events", {
+      const sent = await server.call("redeliver_events", {
         webhookId: webhook.id,
         undelivered: true,
         dryRun: false,

@@ -603,7 +603,7 @@ describe("faults", () => {
     const local = await startEmulator();
     local.faults.add({ kind: "hang" });
     const pending = fetch(`${local.baseUrl}/websets/v0/webhooks`, { headers: KEY });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await expect.poll(() => local.requests.length).toBe(1);
     await local.close();
     await expect(pending).rejects.toThrow();
   });

@@ -65,7 +65,9 @@ describe("exa-js against the emulator", () => {
     const first = await emit({ type: "webset.item.created" });
     expect(first).toMatchObject({ status: 200, json: { deliveredTo: [{ webhookId: created.id, url: receiver.url }] } });
     await sandbox.engine.idle();
-    await new Promise((resolve) => setTimeout(resolve, 5)); // distinct attemptedAt, so newest-first is defined
+    // The next attempt gets a later attemptedAt, so newest-first is defined.
+    const firstDone = Date.now();
+    await expect.poll(() => Date.now()).toBeGreaterThan(firstDone);
     const second = await emit({ type: "import.created", webhookId: created.id });
     await sandbox.engine.idle();
     expect(receiver.received.map((delivery) => delivery.signatureValid)).toEqual([true, true]);

@@ -129,6 +129,8 @@ describe("demo seed on a stalled machine", () => {
     try {
       const { store } = stalled.emulator;
       const healthy = () => store.listWebhooks().find((w) => w.metadata?.name === "production-ingest");
+      // Checked on every turn of the event loop, not on expect.poll's timer: the stall must land while the
+      // other deliveries are still in flight, and they finish within a few milliseconds.
       while (store.listAttempts(healthy()?.id ?? "").length === 0)
         await new Promise((resolve) => setImmediate(resolve));
       // Deliveries are in flight: stop the whole thread (without spinning a core) for longer than any limit.

@@ -1,10 +1,9 @@
 // Streamable HTTP at /mcp: the same server over HTTP, loopback by default, Host/Origin checked.
-import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
 import { type RunningHttpServer, serveHttp } from "../../src/transports/http.js";
-import { callTool, TEST_API_KEY } from "../helpers/harness.js";
+import { connectClient, TEST_API_KEY } from "../helpers/harness.js";
 
 let emulator: Emulator;
 let http: RunningHttpServer;
@@ -28,16 +27,15 @@ describe("--http", () => {
   });
 
   it("serves tools to a Streamable HTTP client", async () => {
-    const client = new Client({ name: "http-test", version: "1" });
-    await client.connect(new StreamableHTTPClientTransport(new URL(http.url)));
+    const session = await connectClient({ transport: { kind: "http", url: http.url } });
     try {
-      const { tools } = await client.listTools();
+      const { tools } = await session.client.listTools();
       expect(tools.map((tool) => tool.name)).toContain("diagnose_failures");
-      const answer = await callTool(client, "get_webhook", { webhookId: "webhook_http" });
+      const answer = await session.call("get_webhook", { webhookId: "webhook_http" });
       expect(answer.isError).toBe(false);
       expect(answer.text).toContain("webhook_http");
     } finally {
-      await client.close();
+      await session.close();
     }
   });
 

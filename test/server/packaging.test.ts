@@ -1,13 +1,11 @@
 // Packaging facts a user relies on: smithery.yaml runs the image built out of a clean clone, whose command
 // serves the bin that package.json declares over HTTP with each caller's key; server.json (the MCP Registry entry) names this package at its version.
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { type AddressInfo, createServer as createNetServer } from "node:net";
-import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { describe, expect, it } from "vitest";
 import { startEmulator } from "../../src/sandbox/emulator.js";
 import { SERVER_INFO } from "../../src/server.js";
-import { callTool } from "../helpers/harness.js";
+import { connectClient, startBin } from "../helpers/harness.js";
 
 const root = new URL("../../", import.meta.url);
 const read = (file: string) => readFileSync(new URL(file, root), "utf8");
@@ -62,30 +60,34 @@ describe("smithery.yaml", () => {
     const port = (probe.address() as AddressInfo).port;
     await new Promise((resolve) => probe.close(resolve));
     const [command, ...args] = imageCommand(dockerfile);
-    const child = spawn(command === "node" ? process.execPath : (command as string), args, {
-      env: { PATH: process.env.PATH ?? "", PORT: String(port), EXA_BASE_URL: emulator.baseUrl },
+    const image = startBin({
+      command: command === "node" ? process.execPath : (command as string),
+      args,
+      env: { PORT: String(port), EXA_BASE_URL: emulator.baseUrl },
       cwd: root.pathname,
-      stdio: ["ignore", "pipe", "ignore"],
     });
     try {
-      await new Promise((resolve) => child.stdout?.once("data", resolve));
-      const client = new Client({ name: "smithery-test", version: "1" });
-      await client.connect(
-        new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`), {
-          requestInit: { headers: { "x-exa-api-key": "smithery-user-key" } },
-        }),
-      );
+      await image;
+      const session = await connectClient({
+        transport: {
+          kind: "http",
+          url: `http://127.0.0.1:${port}/mcp`,
+          headers: { "x-exa-api-key": "smithery-user-key" },
+        },
+      });
       try {
-        expect((await client.listTools()).tools.map((tool) => tool.name)).toContain("diagnose_failures");
-        const answer = await callTool(client, "get_webhook", { webhookId: "webhook_smithery" });
+        expect((await session.client.listTools()).tools.map((tool) => tool.name)).toContain("diagnose_failures");
+        const answer = await session.call("get_webhook", { webhookId: "webhook_smithery" });
         expect(answer.isError).toBe(false);
         expect(emulator.requests.at(-1)?.apiKey).toBe(true);
       } finally {
-        await client.close();
+        await session.close();
       }
     } finally {
-      child.kill("SIGTERM");
-      await new Promise((resolve) => child.once("close", resolve));
+      await image.then(
+        (running) => running.stop(),
+        () => {},
+      );
       await emulator.close();
     }
   });
@@ -120,7 +122,10 @@ describe("server.json (MCP Registry, schema 2025-12-11)", () => {
         transport: { type: "stdio" },
       }),
     ]);
-    expect(server.description.length).toBeLessThanOrEqual(100);
+    expect(
+      server.description.length,
+      "the Registry's schema refuses a description over 100 characters",
+    ).toBeLessThanOrEqual(100);
     expect(server.title).toBe(SERVER_INFO.title);
   });
 

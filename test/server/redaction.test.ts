@@ -136,9 +136,7 @@ describe("the API key is redacted in every channel", () => {
     harness.emulator.faults.add({ status: 503 });
     await harness.call("get_webhook", { webhookId });
     await harness.call("diagnose_failures", {});
-    for (let i = 0; i < 50 && !JSON.stringify(harness.logs).includes("diagnosed"); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await expect.poll(() => JSON.stringify(harness.logs), { timeout: 500, interval: 10 }).toContain("diagnosed");
     expect(JSON.stringify(harness.logs)).toContain("Retrying GET /webhooks/wh_[redacted]");
     expect(JSON.stringify(harness.logs)).toContain("diagnosed wh_[redacted]");
   });

@@ -36,7 +36,21 @@ describe("verify_webhook_signature", () => {
       idempotentHint: true,
       openWorldHint: false,
     });
-    expect(tool.description.length).toBeLessThanOrEqual(350);
+  });
+
+  // The description promises four findings: each one named there is a finding the tool makes.
+  it.each([
+    ["re-serialized JSON", { payload: JSON.stringify(JSON.parse(RAW), null, 2) }, "payload_reserialized"],
+    [
+      "wrong scheme",
+      { signatureHeader: "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=" },
+      "wrong_scheme_standard_webhooks",
+    ],
+    ["secret format", { secret: `${SECRET}\n` }, "secret_whitespace"],
+    ["stale timestamp", { now: NOW + 3600 }, "timestamp_outside_tolerance"],
+  ])("finds the %s its description names", async (named, input, reason) => {
+    expect(tool.description).toContain(named);
+    expect((await call(input)).structured.reason).toBe(reason);
   });
 
   it("leads with 'Signature valid' and returns the structured twin", async () => {

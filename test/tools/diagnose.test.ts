@@ -4,7 +4,7 @@ import type { DiagnosisReport, WebhookDiagnosis } from "../../src/diagnose/index
 import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
 import { type Harness, startHarness } from "../helpers/harness.js";
 import { type SeedHistory, seedHistory } from "../helpers/seed.js";
-import { UNTIL_TEST_TIMEOUT } from "../helpers/wait.js";
+import { quietFor, UNTIL_TEST_TIMEOUT } from "../helpers/wait.js";
 
 type Diagnosis = WebhookDiagnosis;
 type Report = DiagnosisReport;
@@ -283,9 +283,9 @@ describe("progress and cancellation", () => {
     await expect.poll(attemptRequests, UNTIL_TEST_TIMEOUT).toBeGreaterThanOrEqual(5);
     controller.abort();
     await expect(pending).rejects.toThrow();
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await quietFor(150);
     const settled = attemptRequests();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await quietFor(300);
     expect(attemptRequests()).toBe(settled);
     // 20 000 attempts need far more than this many pages: the scan really stopped early.
     expect(settled).toBeLessThan(40);

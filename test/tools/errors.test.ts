@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator } from "../../src/sandbox/emulator.js";
 import { type Harness, startHarness, TEST_API_KEY } from "../helpers/harness.js";
+import { quietFor } from "../helpers/wait.js";
 
 let harness: Harness;
 let webhookId: string;
@@ -214,7 +215,7 @@ describe("cancellation", () => {
     await expect(pending).rejects.toThrow();
     await expect.poll(() => requestsTo("/webhooks")[0]?.clientClosedAt, { timeout: 3_000, interval: 10 }).toBeDefined();
     // No retry follows a cancellation.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await quietFor(100);
     expect(requestsTo("/webhooks")).toHaveLength(1);
   });
 });

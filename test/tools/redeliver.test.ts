@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
 import { type Harness, startHarness } from "../helpers/harness.js";
-import { UNTIL_TEST_TIMEOUT } from "../helpers/wait.js";
+import { quietFor, UNTIL_TEST_TIMEOUT } from "../helpers/wait.js";
 import { type Receiver, startReceiver } from "../redeliver/receiver.js";
 
 const SECRET = "whsec_redeliver_test_4b7e19c2d8a05f";
@@ -446,9 +446,9 @@ describe("redeliver_events limits", () => {
     await expect.poll(() => receiver.received.length, UNTIL_TEST_TIMEOUT).toBeGreaterThanOrEqual(8);
     controller.abort();
     await expect(pending).rejects.toThrow();
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await quietFor(200);
     const settled = receiver.received.length;
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await quietFor(300);
     expect(receiver.received.length).toBe(settled);
     expect(settled).toBeLessThan(200);
     expect(updates.length).toBeGreaterThan(1);

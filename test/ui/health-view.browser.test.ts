@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { type Browser, chromium, type Frame, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { callTool, type SpawnedServer, spawnBuiltServer } from "../helpers/harness.js";
+import { type ClientSession, spawnBuiltServer, type ToolAnswer } from "../helpers/harness.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const APPS = { extensions: { "io.modelcontextprotocol/ui": { mimeTypes: ["text/html;profile=mcp-app"] } } };
@@ -46,7 +46,7 @@ interface BridgeCall {
   uri?: string;
 }
 
-let server: SpawnedServer;
+let server: ClientSession;
 let receiver: Server;
 let browser: Browser;
 let hostScript: string;
@@ -65,13 +65,9 @@ function startHostileReceiver(): Promise<Server> {
   return new Promise((resolve) => hostile.listen(0, "127.0.0.1", () => resolve(hostile)));
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 100; i++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+/** How long the page and the server get to do what a step waits for. */
+function waitingFor(message: string) {
+  return { timeout: 10_000, interval: 100, message };
 }
 
 beforeAll(async () => {
@@ -140,7 +136,9 @@ async function host(result: unknown, options: { width: number; theme: "light" | 
     theme: options.theme,
     width: options.width,
   });
-  const view = await waitFor("the view's frame", async () => page.frames().find((frame) => frame !== page.mainFrame()));
+  const viewFrame = () => page.frames().find((frame) => frame !== page.mainFrame());
+  await expect.poll(viewFrame, waitingFor("the view's frame")).toBeDefined();
+  const view = viewFrame() as Frame;
   await view.waitForSelector(".card");
   const rendered = await view.evaluate(() => {
     const mark = performance.getEntriesByName("exa-health:rendered")[0];
@@ -157,10 +155,10 @@ async function host(result: unknown, options: { width: number; theme: "light" | 
 }
 
 describe("the health view in Chromium", () => {
-  let fleet: Awaited<ReturnType<typeof callTool>>;
+  let fleet: ToolAnswer;
 
   beforeAll(async () => {
-    fleet = await callTool(server.client, "diagnose_failures", {});
+    fleet = await server.call("diagnose_failures", {});
     expect(fleet.isError, fleet.text).toBe(false);
   }, 60_000);
 
@@ -212,23 +210,25 @@ describe("the health view in Chromium", () => {
   });
 
   it("shows receiver bodies and metadata names as text: nothing in them runs", async () => {
-    const created = await callTool(server.client, "create_webhook", {
+    const created = await server.call("create_webhook", {
       url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/exa`,
       events: ["webset.created"],
       metadata: { name: PAYLOAD },
     });
     expect(created.isError, created.text).toBe(false);
     const hostileId = (created.structured as { webhook: { id: string } }).webhook.id;
-    const emitted = await callTool(server.client, "sandbox_emit_event", {
+    const emitted = await server.call("sandbox_emit_event", {
       type: "webset.created",
       webhookId: hostileId,
     });
     expect(emitted.isError, emitted.text).toBe(false);
-    await waitFor("the hostile receiver's failed attempt", async () => {
-      const attempts = await callTool(server.client, "list_webhook_attempts", { webhookId: hostileId, limit: 5 });
-      return (attempts.structured as { attempts: unknown[] }).attempts.length > 0 ? true : undefined;
-    });
-    const diagnosis = await callTool(server.client, "diagnose_failures", {});
+    await expect
+      .poll(async () => {
+        const attempts = await server.call("list_webhook_attempts", { webhookId: hostileId, limit: 5 });
+        return (attempts.structured as { attempts: unknown[] }).attempts.length;
+      }, waitingFor("the hostile receiver's failed attempt"))
+      .toBeGreaterThan(0);
+    const diagnosis = await server.call("diagnose_failures", {});
     const report = diagnosis.structured as unknown as Report;
     const hostile = report.webhooks.find((w) => w.webhookId === hostileId) as Webhook;
     expect(hostile.name).toBe(PAYLOAD);
@@ -258,7 +258,7 @@ describe("the health view in Chromium", () => {
     try {
       await view.click(`.card[data-webhook-id="${target.webhookId}"] .card-select`);
       await view.click(`button[data-key="diagnose:${target.webhookId}"]`);
-      await waitFor("the diagnose call", async () => (calls.length > 0 ? true : undefined));
+      await expect.poll(() => calls.length, waitingFor("the diagnose call")).toBeGreaterThan(0);
       expect(calls[0]).toEqual({
         method: "tools/call",
         name: "diagnose_failures",
@@ -290,9 +290,9 @@ describe("the health view in Chromium", () => {
 
       // The real redelivery: only on the user's click, with exactly the events the plan showed.
       await view.click(`button[data-key="send:${target.webhookId}"]`);
-      await waitFor("the send call", async () =>
-        calls.some((call) => call.arguments?.dryRun === false) ? true : undefined,
-      );
+      await expect
+        .poll(() => calls.some((call) => call.arguments?.dryRun === false), waitingFor("the send call"))
+        .toBe(true);
       const sent = calls.find((call) => call.arguments?.dryRun === false);
       expect(sent?.arguments?.webhookId).toBe(target.webhookId);
       // crm-sync misses fewer events than the plan lists (20), so the list shown is the whole plan.
