@@ -12,6 +12,7 @@ import {
 import type { Config } from "../config.js";
 import type { ExaClient } from "../exa/client.js";
 import { ExaApiError } from "../exa/errors.js";
+import { EVENT_TYPES } from "../exa/event-types.js";
 import { InvalidIdError } from "../exa/ids.js";
 import { toolErrorText } from "../format/tool-error.js";
 import type { Redactor } from "../redact.js";
@@ -63,7 +64,7 @@ export function registerResources(
       if (text === undefined) {
         throw new ResourceNotFoundError(
           uri.href,
-          `No event type ${uri.href.slice(EVENT_TYPES_URI.length + 1)}. Read ${EVENT_TYPES_URI} for the 19 valid types.`,
+          `No event type ${uri.href.slice(EVENT_TYPES_URI.length + 1)}. Read ${EVENT_TYPES_URI} for the ${EVENT_TYPES.length} valid types.`,
         );
       }
       return markdown(uri, text);

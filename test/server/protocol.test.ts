@@ -185,7 +185,7 @@ describe("resources", () => {
     const first = result.contents[0];
     expect(first && "text" in first ? first.text : "").toContain('"events": ["webset.item.created"]');
     await expect(harness.client.readResource({ uri: "exa-webhooks://event-types/webset.completed" })).rejects.toThrow(
-      /No event type webset\.completed/,
+      /No event type webset\.completed\. Read exa-webhooks:\/\/event-types for the 19 valid types\./,
     );
   });
 });
