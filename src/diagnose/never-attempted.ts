@@ -16,7 +16,7 @@
 // with its cursor over the newer half, and the older half becomes a slice of its own. Each event is kept
 // only inside the range its slice covers (checked here, so overlapping server answers cannot count it twice).
 import type { Page } from "../exa/schemas.js";
-import { errorMessage, type Job, unlessAborted } from "./pool.js";
+import { errorMessage, type Job, requestSignals, unlessAborted } from "./pool.js";
 import { timestampMillis } from "./timestamps.js";
 import type { CutCause } from "./types.js";
 
@@ -129,7 +129,7 @@ export function startEventListing(options: EventListingOptions): EventListing {
   const maxSlices = SLICES_PER_LANE * Math.max(1, Math.floor(options.concurrency));
   // Stops this listing's own requests when narrow() finds nothing left to judge.
   const stop = new AbortController();
-  const signal = AbortSignal.any([options.requestSignal, stop.signal]);
+  const openRequest = requestSignals(AbortSignal.any([options.requestSignal, stop.signal]));
   const head: Slice = newSlice(options.fromMs, options.toMs);
   const slices: Slice[] = [head];
   let headAsked = false;
@@ -194,14 +194,17 @@ export function startEventListing(options: EventListingOptions): EventListing {
       limit: EVENTS_PAGE_LIMIT,
     };
     const query = slice.cursor === undefined ? slice.query : { ...slice.query, cursor: slice.cursor };
+    const request = openRequest();
     try {
-      return await unlessAborted(options.source(query, signal), signal);
+      return await unlessAborted(options.source(query, request.signal), request.signal);
     } catch (error) {
       options.clientSignal.throwIfAborted();
       if (stop.signal.aborted) return undefined;
       if (options.budgetSignal.aborted) outOfTime = true;
       else failure ??= errorMessage(error);
       return undefined;
+    } finally {
+      request.release();
     }
   }
 

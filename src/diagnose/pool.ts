@@ -1,6 +1,6 @@
 // A minimal job pool: at most `limit` jobs in flight, the next one asked for whenever a slot frees. No
 // dependency for something this small, and the first rejection propagates (cancellation relies on that).
-// Also the one way a scan waits on a request it may have to abandon (unlessAborted).
+// Also the one way a scan waits on a request it may have to abandon (requestSignals, unlessAborted).
 
 /** One unit of work: in a scan, one request and what is done with its answer. */
 export type Job = () => Promise<void>;
@@ -53,6 +53,33 @@ export function runWithConcurrency<T>(
     const item = items[next++] as T;
     return () => worker(item);
   });
+}
+
+/** A signal for one request, and its release once the request has settled. */
+export interface RequestSignal {
+  signal: AbortSignal;
+  release(): void;
+}
+
+/**
+ * Hands each request a signal of its own that aborts with `parent`, through one listener on `parent` for
+ * them all. A listener per request on the scan-long signal would chain every request to the next: a removed
+ * entry of its listener list keeps pointing at the ones added after it until a full collection, so the
+ * answers those listeners' closures can reach (every page in flight) survive collection after collection
+ * and pile up in the old generation.
+ */
+export function requestSignals(parent: AbortSignal): () => RequestSignal {
+  const open = new Set<AbortController>();
+  parent.addEventListener("abort", () => {
+    for (const controller of open) controller.abort(parent.reason);
+    open.clear();
+  });
+  return () => {
+    const controller = new AbortController();
+    if (parent.aborted) controller.abort(parent.reason);
+    else open.add(controller);
+    return { signal: controller.signal, release: () => open.delete(controller) };
+  };
 }
 
 /**

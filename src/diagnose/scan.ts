@@ -17,7 +17,6 @@
 // then events), so the lanes a long chain leaves idle list events instead of waiting for it.
 //
 // What could not be read is returned as structured cut causes (types.ts); coverage.ts renders them.
-import { setMaxListeners } from "node:events";
 import { EVENT_TYPES } from "../exa/event-types.js";
 import type { Page, Webhook, WebhookAttempt } from "../exa/schemas.js";
 import { truncateUntrusted } from "../format/untrusted.js";
@@ -25,7 +24,7 @@ import { createAttemptAggregator } from "./aggregate.js";
 import { incompleteReason, sortCauses } from "./coverage.js";
 import { type EventListing, type EventPageSource, startEventListing } from "./never-attempted.js";
 import { belongsTo, type Partition, partitionLabel, SUCCESS_FLAGS, typedPartitions } from "./partitions.js";
-import { errorMessage, type Job, runPool, unlessAborted } from "./pool.js";
+import { errorMessage, type Job, requestSignals, runPool, unlessAborted } from "./pool.js";
 import { timestampMillis } from "./timestamps.js";
 import {
   type CutCause,
@@ -168,8 +167,7 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
   const nowMs = options.now ?? Date.now();
   const budget = deadlineSignal(options.deadline);
   const requestSignal = AbortSignal.any([clientSignal, budget.signal]);
-  // Each in-flight request listens on this one signal (here and in the source): that is not a leak.
-  setMaxListeners(Math.max(10, options.concurrency * 4 + 10), requestSignal);
+  const openRequest = requestSignals(requestSignal);
   const sinceMs = since?.getTime();
   const maxAttempts = Math.max(0, Math.floor(options.maxAttempts));
   const keep = Math.max(0, Math.floor(options.missedIdsLimit ?? MISSED_IDS_SHOWN));
@@ -266,13 +264,16 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
     };
     if (partition.eventType !== undefined) query.eventType = partition.eventType;
     if (cursor !== undefined) query.cursor = cursor;
+    const request = openRequest();
     try {
-      return await unlessAborted(source(query, requestSignal), requestSignal);
+      return await unlessAborted(source(query, request.signal), request.signal);
     } catch (error) {
       clientSignal.throwIfAborted();
       if (budget.signal.aborted) outOfTime = true;
       else failures.push({ partition, pagesRead: position.pagesRead, head, error: errorMessage(error) });
       return undefined;
+    } finally {
+      request.release();
     }
   }
 
