@@ -104,6 +104,31 @@ describe("scanWebhookAttempts", () => {
       expect(results[2]).toEqual(first);
     });
 
+    it("counts only the types read in full, though their events were listed before that was known", async () => {
+      const attempts = fakeAttemptsSource(BIG, {
+        failWhen: (q) =>
+          q.eventType === "webset.idle" && q.successful === true && q.cursor ? new Error("Exa API 503") : undefined,
+      });
+      const events = fakeEventsSource(EVENTS);
+      const diagnosis = await scanWebhookAttempts({
+        webhook: withCheck,
+        source: attempts.source,
+        events: events.source,
+        maxAttempts: 100_000,
+        concurrency: 4,
+        now: Date.parse(at(10_000)),
+      });
+      const judged = TYPES.filter((t) => t !== "webset.idle").sort();
+      expect(diagnosis.recovery?.neverAttempted).toMatchObject({
+        kind: "listed",
+        types: judged,
+        unjudgedTypes: ["webset.idle"],
+      });
+      const expected = missed.filter((e) => e.type !== "webset.idle").map((e) => e.id);
+      expect(diagnosis.missedEvents.neverAttempted).toEqual(expected.reverse());
+      expect(diagnosis.events.neverAttempted).toBe(expected.length);
+    });
+
     it("keeps every lane busy and never more: events fill the slots a long chain leaves idle", async () => {
       // One long chain (webset.idle, successful) and a few short ones: most lanes would idle behind it.
       const history = generateHistory(3000, 11, ["webset.idle"]);
