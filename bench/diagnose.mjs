@@ -1,10 +1,9 @@
 // Issue 3's bench: 100,000 attempts on one webhook behind 100 ms of latency. (a) the sequential cursor walk a
 // plain script would do, against (b) one diagnose_failures call through the built server over stdio. Run
 // for a realistic event-type mix and a uniform one: diagnose pages one cursor chain per (type × outcome),
-// so the largest chain bounds it. Issue 14: each run against its floor, max(longest chain, ⌈total pages ÷
-// concurrency⌉) round trips. Issue 12: the never-attempted check lists the events of the subscribed types
-// after the scan; its requests are counted apart, and its own floor (⌈event pages ÷ concurrency⌉ round
-// trips) is added to the run's. Also measures list_webhook_attempts text against Exa's raw JSON page.
+// so the largest chain bounds it. Issue 14: each run against its floor (floorRoundTrips below). Issue 12:
+// the never-attempted check lists the events of the subscribed types, in the slots the chains leave idle;
+// its requests are counted apart. Also measures list_webhook_attempts text against Exa's raw JSON page.
 import { fileURLToPath } from "node:url";
 import { SUBSCRIBED_TYPES, seedDeliveryHistory, TYPE_MIXES } from "./lib/history.mjs";
 import { callForBench, withBuiltServer } from "./lib/mcp.mjs";
@@ -40,8 +39,9 @@ export async function benchDiagnose(emulatorModule, log) {
         endMs,
         typeWeights: TYPE_MIXES[mix],
       });
-      const chains = chainPages(emulator.store, webhook.id);
-      const largestChain = Math.max(...chains);
+      const chains = chainSizes(emulator.store, webhook.id);
+      const largestChain = Math.max(...[...chains.values()].map(pagesOf));
+      const eventPages = pagesOf(seeded.events + seeded.neverAttempted);
       const env = { EXA_BASE_URL: emulator.baseUrl, EXA_API_KEY: API_KEY };
       emulator.faults.latencyMs = LATENCY_MS;
 
@@ -69,7 +69,7 @@ export async function benchDiagnose(emulatorModule, log) {
         );
         runs.push({ concurrency, ...measured });
       }
-      scenarios.push({ mix, seeded, chains, largestChain, walk, runs });
+      scenarios.push({ mix, seeded, chains, largestChain, eventPages, walk, runs });
 
       if (!listing) {
         emulator.faults.latencyMs = 0;
@@ -84,8 +84,9 @@ export async function benchDiagnose(emulatorModule, log) {
 }
 
 /**
- * Runs fn and counts the requests the emulator received meanwhile: all, and GET /events apart (the
- * never-attempted check), with the span of the events phase (first to last events request, plus one latency).
+ * Runs fn and counts the requests the emulator received meanwhile: all, GET /events apart (the
+ * never-attempted check) with the span of its phase (first to last events request, plus one latency), and
+ * the (type, outcome) chains the scan asked for.
  */
 async function countingRequests(emulator, fn) {
   emulator.requests.length = 0;
@@ -94,23 +95,39 @@ async function countingRequests(emulator, fn) {
   const eventsPhaseMs = events.length
     ? Math.max(...events.map((r) => r.at)) - Math.min(...events.map((r) => r.at)) + emulator.faults.latencyMs
     : 0;
-  return { ...result, requests: emulator.requests.length, eventRequests: events.length, eventsPhaseMs };
+  const typedChains = new Set();
+  for (const request of emulator.requests) {
+    const eventType = request.query.get("eventType");
+    if (request.path.endsWith("/attempts") && eventType)
+      typedChains.add(`${eventType}|${request.query.get("successful")}`);
+  }
+  return { ...result, requests: emulator.requests.length, eventRequests: events.length, eventsPhaseMs, typedChains };
 }
 
-/** Pages per (event type × outcome) cursor chain: the longest bounds diagnose's sequential requests. */
-function chainPages(store, webhookId) {
+const pagesOf = (items) => Math.ceil(items / 200);
+
+/** Attempts per (event type × outcome) cursor chain. */
+function chainSizes(store, webhookId) {
   const sizes = new Map();
   for (const attempt of store.listAttempts(webhookId)) {
     const key = `${attempt.eventType}|${attempt.successful}`;
     sizes.set(key, (sizes.get(key) ?? 0) + 1);
   }
-  return [...sizes.values()].map((size) => Math.ceil(size / 200));
+  return sizes;
 }
 
-/** The floor in round trips: the longest chain, or all pages spread evenly over the lanes. */
-function floorRoundTrips(chains, concurrency) {
-  const total = chains.reduce((sum, pages) => sum + pages, 0);
-  return Math.max(Math.max(...chains), Math.ceil(total / concurrency));
+/**
+ * The floor in round trips. One for the probe: the chains start from what its two pages show (and a small
+ * webhook needs nothing else), so it legitimately comes first. Then the longest chain (each cursor comes
+ * from the page before), or every page spread evenly over the lanes: each chain the scan asks for costs at
+ * least one page (an empty one too: a type with no attempts still has to be asked), and the events take the
+ * fewest pages that can list them. Not in it: GET /webhooks/{id} before the scan, and the extra partial
+ * pages of cutting the events into slices; those count against the run.
+ */
+function floorRoundTrips({ chains, largestChain, eventPages }, typedChains, concurrency) {
+  let pages = eventPages;
+  for (const chain of typedChains) pages += Math.max(1, pagesOf(chains.get(chain) ?? 0));
+  return 1 + Math.max(largestChain, Math.ceil(pages / concurrency));
 }
 
 async function measureListing(emulator, webhookId, env) {
@@ -140,7 +157,7 @@ function render(scenarios) {
       "mix",
       "run",
       "wall ms",
-      "of it, events ms",
+      "events phase ms",
       "floor ms",
       "wall ÷ floor",
       "requests (of them events)",
@@ -150,7 +167,8 @@ function render(scenarios) {
     ],
   ];
   const targets = [["mix", "target", "measured", ""]];
-  for (const { mix, seeded, chains, largestChain, walk, runs } of scenarios) {
+  for (const scenario of scenarios) {
+    const { mix, seeded, largestChain, walk, runs } = scenario;
     rows.push([
       mix,
       "(a) cursor walk: sequential GET /attempts?limit=200",
@@ -165,8 +183,7 @@ function render(scenarios) {
     ]);
     for (const run of runs) {
       const lanes = run.concurrency ?? DEFAULT_CONCURRENCY;
-      // The events phase follows the scan: its pages spread over the lanes add to the floor.
-      const floorMs = (floorRoundTrips(chains, lanes) + Math.ceil(run.eventRequests / lanes)) * LATENCY_MS;
+      const floorMs = floorRoundTrips(scenario, run.typedChains, lanes) * LATENCY_MS;
       const ratio = run.wallMs / floorMs;
       rows.push([
         mix,
@@ -215,11 +232,14 @@ function render(scenarios) {
       `of traffic; _uniform_: every type alike. Emulator latency ${LATENCY_MS} ms per request. Wall time excludes ` +
       "process start; peak RSS is VmHWM of the child process (the walk script, or the server) read just before " +
       "it exits. diagnose pages one cursor chain per (event type × outcome) concurrently, so the longest chain " +
-      "is a floor on its sequential requests; the floor of a run is max(longest chain, ⌈total pages ÷ " +
-      "concurrency⌉) round trips of the emulator's latency (the two probe pages and the one-page empty chains " +
-      "are not in it), plus ⌈events requests ÷ concurrency⌉ for the never-attempted check, which lists the " +
-      `events of the subscribed types (~${thousands(first.seeded.events)} stored, with small payloads, and ` +
-      `${first.seeded.neverAttempted} more that no attempt carries) after the scan, in concurrent time slices.`,
+      "is a floor on its sequential requests; the floor of a run is one round trip for the probe (the two " +
+      "unfiltered pages the chains are planned from), then max(longest chain, ⌈pages ÷ concurrency⌉) round " +
+      "trips of the emulator's latency, where the pages are every chain asked for (at least one page each, " +
+      "empty ones too) and the fewest pages that list the events of the never-attempted check " +
+      `(~${thousands(first.seeded.events)} stored, with small payloads, and ${first.seeded.neverAttempted} more ` +
+      "that no attempt carries). That check shares the scan's lanes: its pages fill the slots the chains leave " +
+      "idle, so the events phase overlaps the scan. GET /webhooks/{id} before the scan and the partial last " +
+      "page of each events slice are not in the floor.",
     "",
     markdownTable(rows),
     "",

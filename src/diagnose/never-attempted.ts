@@ -1,21 +1,31 @@
 // The never-attempted check: pages GET /v0/events for the webhook's subscribed types over a window and
 // counts the events no scanned attempt carries (the aggregate's per-event state answers "attempted?").
-// I/O only through the injected page source, under the scan's signals and concurrency cap.
+// I/O only through the injected page source. The listing hands its pages out as jobs for the pool the
+// scan shares with its attempt chains: one concurrency cap, one time budget, one cancellation.
+//
+// It runs beside the attempt scan, in slots the chains leave idle (a long chain alone keeps one lane busy
+// for its whole length), so it starts before anyone knows which types will be judged or where the scanned
+// window will begin. It lists the widest window the check can end up with, for every type that may be
+// judged; the scan narrows it once its attempts are read (narrow()), and result() counts only what the
+// final window and types hold. An event whose attempt has not been scanned yet is kept (id, type, instant)
+// and asked about again at the end; one already attempted is only counted.
 //
 // Events are account-wide and newest first, filtered by types and an inclusive createdAfter/createdBefore.
-// One cursor chain over a long window would be one request after another, so the first page (the newest
-// slice, also the whole answer for a quiet webhook) estimates how many pages the rest holds, and the rest of
-// the window is cut into disjoint time slices paged concurrently. Each event is kept only inside the range
-// its slice asked for (checked here too, so overlapping server answers cannot count an event twice).
+// The first page (the newest slice, also the whole answer for a quiet webhook) gives the window's density.
+// From then on a slot with nothing else to do splits the slice with the most left in two: the slice goes on
+// with its cursor over the newer half, and the older half becomes a slice of its own. Each event is kept
+// only inside the range its slice covers (checked here, so overlapping server answers cannot count it twice).
 import type { Page } from "../exa/schemas.js";
-import { errorMessage, runWithConcurrency, unlessAborted } from "./pool.js";
+import { errorMessage, type Job, requestSignals, unlessAborted } from "./pool.js";
 import { timestampMillis } from "./timestamps.js";
 import type { CutCause } from "./types.js";
 
 /** Exa's maximum page size. */
 export const EVENTS_PAGE_LIMIT = 200;
-/** Slices per lane at most: spare slices even out uneven density, each costs at most one extra request. */
-const SLICES_PER_LANE = 4;
+/** Slices per lane at most: each split costs at most one extra (partial) page. */
+const SLICES_PER_LANE = 8;
+/** A slice is split only when both halves are likely to fill a page. */
+const MIN_SPLIT_PAGES = 2;
 
 export interface EventsQuery {
   types: string[];
@@ -36,15 +46,16 @@ export interface ListedEvent {
 /** One page of GET /v0/events, newest first (the Exa client, with its own retries). */
 export type EventPageSource = (query: EventsQuery, signal: AbortSignal) => Promise<Page<ListedEvent>>;
 
-export interface NeverAttemptedOptions {
+export interface EventListingOptions {
   source: EventPageSource;
+  /** The types that may be judged. */
   types: readonly string[];
-  /** Inclusive epoch-ms bounds on createdAt. */
+  /** Inclusive epoch-ms bounds on createdAt: the widest window the check can end up with. */
   fromMs: number;
   toMs: number;
+  /** Lanes of the pool: bounds how many slices the window is cut into. */
   concurrency: number;
-  /** Ids kept, newest first. */
-  keep: number;
+  /** Some attempt scanned so far carries this event. */
   attempted(eventId: string, eventType: string): boolean;
   /** Aborts every request: the client's cancellation or the budget. */
   requestSignal: AbortSignal;
@@ -52,6 +63,20 @@ export interface NeverAttemptedOptions {
   budgetSignal: AbortSignal;
   /** The client's cancellation: rethrown. */
   clientSignal: AbortSignal;
+}
+
+export interface EventListing {
+  /** The first page while nobody has asked for it: the scan gives it a slot before its chains. */
+  headPage(): Job | undefined;
+  /** The next page to read: a slice between pages, else a new slice split off the one with the most left. */
+  nextPage(): Job | undefined;
+  /**
+   * The attempts are read: only `types`, from `fromMs` on, can still count, so nothing older is read and
+   * new slices ask for those types only. No types (or an empty window): the listing stops.
+   */
+  narrow(types: readonly string[], fromMs: number): void;
+  /** What the listing found of `types` from `fromMs` on, with at most `keep` ids. */
+  result(types: readonly string[], fromMs: number, keep: number): NeverAttemptedResult;
 }
 
 export interface NeverAttemptedResult {
@@ -66,122 +91,206 @@ export interface NeverAttemptedResult {
 }
 
 interface Slice {
+  /** Inclusive bounds of what the slice covers; a split raises fromMs (the older part is a slice of its own). */
   fromMs: number;
   toMs: number;
+  /** The query its cursor belongs to, fixed by its first page. */
+  query?: EventsQuery;
+  cursor?: string;
+  /** The oldest instant read so far (toMs before the first page): [fromMs, reachedMs] is what is left. */
+  reachedMs: number;
+  /** The newest instant read, and how many events were read down to reachedMs: the slice's own density. */
+  newestMs: number;
+  read: number;
+  /** Events per ms of the slice it was split from, until it has read some of its own. */
+  inheritedDensity: number;
+  inFlight: boolean;
+  done: boolean;
+}
+
+/** An event no attempt carried when it was listed; `type` indexes the listing's types. */
+interface Unmatched {
+  id: string;
+  type: number;
+  ms: number;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export async function listNeverAttempted(options: NeverAttemptedOptions): Promise<NeverAttemptedResult> {
-  const types = [...options.types];
-  const typeSet = new Set(types);
-  let listed = 0;
-  let count = 0;
-  let kept: { id: string; ms: number }[] = [];
+const byNewest = (a: Unmatched, b: Unmatched) => b.ms - a.ms || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+export function startEventListing(options: EventListingOptions): EventListing {
+  const types = [...new Set(options.types)];
+  const typeIndex = new Map(types.map((type, index) => [type, index]));
+  /** What new slices ask for; narrow() drops the types that cannot be judged. */
+  let queryTypes = types;
+  /** Per type index: still counted (narrow() turns the unjudged ones off). */
+  const counted = types.map(() => true);
+  const maxSlices = SLICES_PER_LANE * Math.max(1, Math.floor(options.concurrency));
+  // Stops this listing's own requests when narrow() finds nothing left to judge.
+  const stop = new AbortController();
+  const openRequest = requestSignals(AbortSignal.any([options.requestSignal, stop.signal]));
+  const head: Slice = newSlice(options.fromMs, options.toMs);
+  const slices: Slice[] = [head];
+  let headAsked = false;
+  // Every listed event of a counted type, in arrival order: its type index and instant.
+  const listedType: number[] = [];
+  const listedMs: number[] = [];
+  const unmatched: Unmatched[] = [];
   let outOfTime = false;
   let failure: string | undefined;
-  /** The first page's ids: the slice after it starts at its oldest instant, which it may repeat. */
-  const headIds = new Set<string>();
 
-  const byNewest = (a: { id: string; ms: number }, b: { id: string; ms: number }) =>
-    b.ms - a.ms || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-
-  function take(page: Page<ListedEvent>, slice: Slice, head: boolean): void {
-    for (const event of page.data) {
-      const ms = timestampMillis(event.createdAt);
-      if (ms < slice.fromMs || ms > slice.toMs || !typeSet.has(event.type)) continue;
-      if (head) headIds.add(event.id);
-      else if (headIds.has(event.id)) continue;
-      listed++;
-      if (options.attempted(event.id, event.type)) continue;
-      count++;
-      kept.push({ id: event.id, ms });
-      if (kept.length >= options.keep * 2 + 16) kept = kept.sort(byNewest).slice(0, options.keep);
-    }
+  function newSlice(fromMs: number, toMs: number, inheritedDensity = 0): Slice {
+    const done = fromMs > toMs;
+    return { fromMs, toMs, reachedMs: toMs, newestMs: toMs, read: 0, inheritedDensity, inFlight: false, done };
   }
 
-  async function fetchPage(slice: Slice, cursor: string | undefined): Promise<Page<ListedEvent> | undefined> {
+  /**
+   * Events per ms where the slice has read, over the span its events cover (a quiet stretch above them
+   * says nothing of the rest); inherited until then. Density varies over an account's history, so each
+   * slice goes by what it saw itself.
+   */
+  function densityOf(slice: Slice): number {
+    return slice.read > 0 ? slice.read / (slice.newestMs - slice.reachedMs + 1) : slice.inheritedDensity;
+  }
+
+  /** Pages the slice still holds, by its density. */
+  function pagesLeft(slice: Slice): number {
+    return ((slice.reachedMs - slice.fromMs + 1) * densityOf(slice)) / EVENTS_PAGE_LIMIT;
+  }
+
+  function take(page: Page<ListedEvent>, slice: Slice): void {
+    let older = false;
+    for (const event of page.data) {
+      const ms = timestampMillis(event.createdAt);
+      if (ms < slice.fromMs) {
+        older = true;
+        continue;
+      }
+      if (ms > slice.toMs) continue;
+      if (slice.read++ === 0) slice.newestMs = ms;
+      slice.reachedMs = Math.min(slice.reachedMs, ms);
+      const type = typeIndex.get(event.type);
+      if (type === undefined || !counted[type]) continue;
+      listedType.push(type);
+      listedMs.push(ms);
+      if (!options.attempted(event.id, event.type)) unmatched.push({ id: event.id, type, ms });
+    }
+    // Newest first: a page that reached below the slice holds the last of it.
+    slice.done ||= older || !page.hasMore || !page.nextCursor;
+    if (page.nextCursor) slice.cursor = page.nextCursor;
+  }
+
+  async function fetchPage(slice: Slice): Promise<Page<ListedEvent> | undefined> {
     options.clientSignal.throwIfAborted();
     if (options.budgetSignal.aborted) {
       outOfTime = true;
       return undefined;
     }
-    const query: EventsQuery = {
-      types,
+    slice.query ??= {
+      types: queryTypes,
       createdAfter: iso(slice.fromMs),
       createdBefore: iso(slice.toMs),
       limit: EVENTS_PAGE_LIMIT,
     };
-    if (cursor !== undefined) query.cursor = cursor;
+    const query = slice.cursor === undefined ? slice.query : { ...slice.query, cursor: slice.cursor };
+    const request = openRequest();
     try {
-      return await unlessAborted(options.source(query, options.requestSignal), options.requestSignal);
+      return await unlessAborted(options.source(query, request.signal), request.signal);
     } catch (error) {
       options.clientSignal.throwIfAborted();
+      if (stop.signal.aborted) return undefined;
       if (options.budgetSignal.aborted) outOfTime = true;
       else failure ??= errorMessage(error);
       return undefined;
+    } finally {
+      request.release();
     }
   }
 
-  /** Follows one slice's cursor chain to its end (or the first page that cannot be read). */
-  async function pageSlice(slice: Slice, cursor?: string): Promise<void> {
-    let next = cursor;
-    do {
-      const page = await fetchPage(slice, next);
-      if (!page) return;
-      take(page, slice, false);
-      next = page.hasMore && page.nextCursor ? page.nextCursor : undefined;
-    } while (next !== undefined);
+  function pageOf(slice: Slice): Job {
+    slice.inFlight = true;
+    return async () => {
+      const page = await fetchPage(slice);
+      slice.inFlight = false;
+      if (page) take(page, slice);
+      else slice.done = true;
+    };
   }
 
-  const window: Slice = { fromMs: options.fromMs, toMs: options.toMs };
-  const head = await fetchPage(window, undefined);
-  if (head) {
-    take(head, window, true);
-    if (head.hasMore && head.nextCursor) {
-      const shown = head.data.map((event) => timestampMillis(event.createdAt)).filter((ms) => ms >= window.fromMs);
-      if (shown.length === 0) {
-        // Nothing dated in the window on a full page: no estimate, so follow the one chain.
-        await pageSlice(window, head.nextCursor);
-      } else {
-        await runWithConcurrency(
-          restOfWindow(window, Math.min(...shown), shown.length, options.concurrency),
-          options.concurrency,
-          (slice) => pageSlice(slice),
-        );
-      }
-    }
+  /** Splits the slice with the most left: it keeps the newer half, the older half is returned. */
+  function split(): Slice | undefined {
+    if (slices.length >= maxSlices) return undefined;
+    let widest: Slice | undefined;
+    for (const slice of slices) if (!slice.done && (!widest || pagesLeft(slice) > pagesLeft(widest))) widest = slice;
+    if (!widest || pagesLeft(widest) < MIN_SPLIT_PAGES || widest.reachedMs <= widest.fromMs) return undefined;
+    const middleMs = widest.fromMs + Math.ceil((widest.reachedMs - widest.fromMs) / 2);
+    const older = newSlice(widest.fromMs, middleMs - 1, densityOf(widest));
+    widest.fromMs = middleMs;
+    slices.push(older);
+    return older;
   }
 
-  const causes: CutCause[] = [];
-  if (outOfTime) causes.push({ kind: "eventsCut", reason: "budget", listed });
-  if (failure !== undefined) causes.push({ kind: "eventsCut", reason: "failed", listed, error: failure });
+  function headPage(): Job | undefined {
+    if (headAsked) return undefined;
+    headAsked = true;
+    return pageOf(head);
+  }
+
   return {
-    listed,
-    count,
-    ids: kept
-      .sort(byNewest)
-      .slice(0, options.keep)
-      .map((event) => event.id),
-    causes,
-  };
-}
+    headPage,
 
-/**
- * The window older than the first page, as disjoint slices from newest to oldest: as many as its estimated
- * pages (the first page's density over its span), at most SLICES_PER_LANE per lane. The newest slice ends
- * at the first page's oldest instant, inclusive: events there may not all have fit on the page.
- */
-function restOfWindow(window: Slice, oldestShownMs: number, shown: number, concurrency: number): Slice[] {
-  const restMs = oldestShownMs - window.fromMs + 1;
-  const headMs = Math.max(1, window.toMs - oldestShownMs + 1);
-  const pages = Math.ceil((shown * restMs) / headMs / EVENTS_PAGE_LIMIT);
-  const count = Math.max(1, Math.min(pages, SLICES_PER_LANE * Math.max(1, Math.floor(concurrency)), restMs));
-  const slices: Slice[] = [];
-  for (let i = 0; i < count; i++) {
-    const toMs = oldestShownMs - Math.floor((i * restMs) / count);
-    const fromMs = oldestShownMs - Math.floor(((i + 1) * restMs) / count) + 1;
-    slices.push({ fromMs, toMs });
-  }
-  return slices;
+    nextPage() {
+      if (!headAsked) return headPage();
+      let ready: Slice | undefined;
+      for (const slice of slices) {
+        if (slice.done || slice.inFlight) continue;
+        if (!ready || pagesLeft(slice) > pagesLeft(ready)) ready = slice;
+      }
+      const slice = ready ?? split();
+      return slice ? pageOf(slice) : undefined;
+    },
+
+    narrow(judged, fromMs) {
+      const keep = new Set(judged);
+      if (keep.size === 0 || fromMs > options.toMs) {
+        for (const slice of slices) slice.done = true;
+        headAsked = true;
+        stop.abort();
+        return;
+      }
+      types.forEach((type, index) => {
+        counted[index] = keep.has(type);
+      });
+      queryTypes = types.filter((type) => keep.has(type));
+      for (const slice of slices) {
+        slice.fromMs = Math.max(slice.fromMs, fromMs);
+        if (slice.fromMs > slice.reachedMs) slice.done = true;
+      }
+    },
+
+    result(judged, fromMs, keep) {
+      const judgedIndex = types.map((type) => judged.includes(type));
+      let listed = 0;
+      for (let i = 0; i < listedType.length; i++) {
+        if (judgedIndex[listedType[i] as number] && (listedMs[i] as number) >= fromMs) listed++;
+      }
+      const missed = unmatched.filter(
+        (event) =>
+          judgedIndex[event.type] && event.ms >= fromMs && !options.attempted(event.id, types[event.type] as string),
+      );
+      const causes: CutCause[] = [];
+      if (outOfTime) causes.push({ kind: "eventsCut", reason: "budget", listed });
+      if (failure !== undefined) causes.push({ kind: "eventsCut", reason: "failed", listed, error: failure });
+      return {
+        listed,
+        count: missed.length,
+        ids: missed
+          .sort(byNewest)
+          .slice(0, keep)
+          .map((event) => event.id),
+        causes,
+      };
+    },
+  };
 }

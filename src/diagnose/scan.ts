@@ -1,5 +1,5 @@
 // Pages one webhook's delivery attempts through an injected page source and folds them into a diagnosis.
-// The only I/O of src/diagnose/ happens here, through `source`; everything else is pure.
+// The only I/O of src/diagnose/ happens here, through `source` (and `events`); everything else is pure.
 //
 // Partitioning: attempts are split into disjoint (eventType × successful) cursor chains paged concurrently.
 // The types are ALL 19 valid event types, not the webhook's current subscription: attempts of a type the
@@ -11,20 +11,20 @@
 // page the rest (any type outside the 19 that the probe shows gets one too) and skip what the probe folded.
 // With eventType given, that type's two chains are the heads and simply continue.
 //
-// Then the never-attempted check (never-attempted.ts): the events of the webhook's subscribed types over the
-// scanned window that no attempt carries, for the types whose attempts were read in full. It shares the
-// scan's time budget, concurrency cap and cancellation.
+// The never-attempted check (never-attempted.ts) lists the events of the webhook's subscribed types that no
+// attempt carries. It starts once the probe is folded and shares one pool with the chains: every page of
+// either is a job, a free slot takes the next one (the events' first page, then the chains longest first,
+// then events), so the lanes a long chain leaves idle list events instead of waiting for it.
 //
 // What could not be read is returned as structured cut causes (types.ts); coverage.ts renders them.
-import { setMaxListeners } from "node:events";
 import { EVENT_TYPES } from "../exa/event-types.js";
 import type { Page, Webhook, WebhookAttempt } from "../exa/schemas.js";
 import { truncateUntrusted } from "../format/untrusted.js";
 import { createAttemptAggregator } from "./aggregate.js";
 import { incompleteReason, sortCauses } from "./coverage.js";
-import { type EventPageSource, listNeverAttempted } from "./never-attempted.js";
+import { type EventListing, type EventPageSource, startEventListing } from "./never-attempted.js";
 import { belongsTo, type Partition, partitionLabel, SUCCESS_FLAGS, typedPartitions } from "./partitions.js";
-import { errorMessage, runWithConcurrency, unlessAborted } from "./pool.js";
+import { errorMessage, type Job, requestSignals, runPool, unlessAborted } from "./pool.js";
 import { timestampMillis } from "./timestamps.js";
 import {
   type CutCause,
@@ -70,17 +70,12 @@ export interface ScanOptions {
   since?: Date;
   /** Restrict the scan to one event type. */
   eventType?: string;
-  /**
-   * Extra types to partition over, on top of the 19 valid ones that are always covered (types outside
-   * those are found by the probe). Not needed for correctness; the webhook's `events` add nothing.
-   */
-  eventTypes?: readonly string[];
   /** Overall cap on attempts folded in, across partitions. */
   maxAttempts: number;
-  /** Pages in flight at once. */
+  /** Requests in flight at once, attempts and events together. */
   concurrency: number;
-  /** Time budget: an epoch-ms deadline or a signal that fires when time is up. */
-  deadline?: number | AbortSignal;
+  /** Time budget: the epoch ms at which the scan stops asking and returns what it has. */
+  deadline?: number;
   /** Client cancellation: stops requests promptly and rethrows the abort. */
   signal?: AbortSignal;
   onProgress?: (scanned: number, message: string) => void;
@@ -88,10 +83,9 @@ export interface ScanOptions {
   senderIsLocal?: boolean;
 }
 
-function deadlineSignal(deadline: number | AbortSignal | undefined): { signal: AbortSignal; dispose(): void } {
-  if (deadline === undefined) return { signal: new AbortController().signal, dispose() {} };
-  if (typeof deadline !== "number") return { signal: deadline, dispose() {} };
+function deadlineSignal(deadline: number | undefined): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
+  if (deadline === undefined) return { signal: controller.signal, dispose() {} };
   const remaining = deadline - Date.now();
   const expire = () => controller.abort(new Error("time budget exceeded"));
   // Already past: abort now, since even a 0 ms timer would let the first requests through.
@@ -107,10 +101,12 @@ interface ChainPosition {
   pagesRead: number;
 }
 
-/** A chain to follow: from its first page, or on from a cursor the head page gave. */
-interface WorkItem extends ChainPosition {
+/** A chain to follow, from its first page or on from a cursor the head page gave. */
+interface Chain extends ChainPosition {
   /** Estimated attempts per ms of history (from the head page's type mix and span); 0 = no sign of any. */
   rate: number;
+  inFlight: boolean;
+  ended: boolean;
 }
 
 interface PageFailure {
@@ -126,6 +122,21 @@ const chainKey = (eventType: string, successful: boolean) => `${eventType}\n${su
 /** Newest first; equal instants by attempt id, so the fold order never depends on arrival order. */
 function newestFirst(a: { attempt: WebhookAttempt; ms: number }, b: { attempt: WebhookAttempt; ms: number }) {
   return b.ms - a.ms || (a.attempt.id < b.attempt.id ? 1 : a.attempt.id > b.attempt.id ? -1 : 0);
+}
+
+/**
+ * Longest chains first: a chain is sequential (each cursor comes from the page before), so the scan
+ * cannot end before its longest chain, and one started last would run alone at the end while the other
+ * lanes sit idle. Ties (and chains with no estimate) in type order, failed first.
+ */
+function longestFirst(a: Chain, b: Chain): number {
+  const typeA = a.partition.eventType ?? "";
+  const typeB = b.partition.eventType ?? "";
+  return (
+    b.rate - a.rate ||
+    (typeA < typeB ? -1 : typeA > typeB ? 1 : 0) ||
+    Number(a.partition.successful) - Number(b.partition.successful)
+  );
 }
 
 /** Exa deletes events 60 days after they are created: older ones cannot be listed, fetched or replayed. */
@@ -153,19 +164,29 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
   const { webhook, source, since, onProgress } = options;
   const clientSignal = options.signal ?? new AbortController().signal;
   clientSignal.throwIfAborted();
-  const scanStartedMs = Date.now();
+  const nowMs = options.now ?? Date.now();
   const budget = deadlineSignal(options.deadline);
   const requestSignal = AbortSignal.any([clientSignal, budget.signal]);
-  // Each in-flight request listens on this one signal (here and in the source): that is not a leak.
-  setMaxListeners(Math.max(10, options.concurrency * 4 + 10), requestSignal);
+  const openRequest = requestSignals(requestSignal);
   const sinceMs = since?.getTime();
   const maxAttempts = Math.max(0, Math.floor(options.maxAttempts));
+  const keep = Math.max(0, Math.floor(options.missedIdsLimit ?? MISSED_IDS_SHOWN));
   const aggregator = createAttemptAggregator({
     webhookUrl: webhook.url,
     senderIsLocal: options.senderIsLocal ?? false,
   });
 
+  // The never-attempted check: the subscribed types (of the one eventType, if given) over a window that
+  // starts at since, else at the oldest scanned attempt, never before the webhook existed or Exa's retention.
+  const subscribed = [...new Set(webhook.events ?? [])].sort();
+  const candidates = options.eventType === undefined ? subscribed : subscribed.filter((t) => t === options.eventType);
+  const createdMs = webhook.createdAt === undefined ? Number.NEGATIVE_INFINITY : timestampMillis(webhook.createdAt);
+  const eventsToMs = nowMs - NEW_EVENT_GRACE_MS;
+  const eventsFromMs = (oldestScannedMs?: number) =>
+    Math.max(sinceMs ?? oldestScannedMs ?? createdMs, createdMs, nowMs - EVENT_RETENTION_MS);
+
   let scanned = 0;
+  let oldestScannedMs = Number.POSITIVE_INFINITY;
   let capped = false;
   let outOfTime = false;
   let olderThanSince = false;
@@ -178,6 +199,19 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
   const readThrough = new Set<string>();
   /** Attempts folded in from a probe page: the typed partitions that page them again skip them. */
   const fromProbe = new Set<string>();
+  const heads = SUCCESS_FLAGS.map((successful): Partition => {
+    return options.eventType === undefined ? { successful } : { eventType: options.eventType, successful };
+  });
+  const headsToAsk = [...heads];
+  const headPages = new Map<boolean, Page<WebhookAttempt> | undefined>();
+  /** The chains past the heads, longest first; planned once both head pages are in. */
+  let chains: Chain[] = [];
+  let attemptsRead = false;
+  let listing: EventListing | undefined;
+
+  const countEventsOf = (eventType: string) =>
+    SUCCESS_FLAGS.every((flag) => wholeOutcome.has(flag) || readThrough.has(chainKey(eventType, flag)));
+  const oldestScanned = () => (Number.isFinite(oldestScannedMs) ? oldestScannedMs : undefined);
 
   /** The cap is spent: any partition that still has pages in the window makes the scan incomplete. */
   function budgetSpent(): boolean {
@@ -193,6 +227,7 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
     }
     aggregator.add(attempt, ms);
     scanned++;
+    if (ms < oldestScannedMs) oldestScannedMs = ms;
     return true;
   }
 
@@ -215,13 +250,13 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
   }
 
   /** One request; undefined when the chain must end (time budget or a failed page, both recorded). */
-  async function fetchPage(item: ChainPosition, head: boolean): Promise<Page<WebhookAttempt> | undefined> {
+  async function fetchPage(position: ChainPosition, head: boolean): Promise<Page<WebhookAttempt> | undefined> {
     clientSignal.throwIfAborted();
     if (budget.signal.aborted) {
       outOfTime = true;
       return undefined;
     }
-    const { partition, cursor } = item;
+    const { partition, cursor } = position;
     const query: AttemptsQuery = {
       webhookId: webhook.id,
       limit: ATTEMPTS_PAGE_LIMIT,
@@ -229,13 +264,16 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
     };
     if (partition.eventType !== undefined) query.eventType = partition.eventType;
     if (cursor !== undefined) query.cursor = cursor;
+    const request = openRequest();
     try {
-      return await unlessAborted(source(query, requestSignal), requestSignal);
+      return await unlessAborted(source(query, request.signal), request.signal);
     } catch (error) {
       clientSignal.throwIfAborted();
       if (budget.signal.aborted) outOfTime = true;
-      else failures.push({ partition, pagesRead: item.pagesRead, head, error: errorMessage(error) });
+      else failures.push({ partition, pagesRead: position.pagesRead, head, error: errorMessage(error) });
       return undefined;
+    } finally {
+      request.release();
     }
   }
 
@@ -243,53 +281,38 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
     onProgress?.(scanned, `Scanned ${scanned} attempts of ${webhook.id} (${partitionLabel(partition)})`);
   }
 
-  /** Follows one typed cursor chain from where the item says. */
-  async function scanChain(item: WorkItem): Promise<void> {
-    const { partition } = item;
-    let cursor = item.cursor;
-    let pagesRead = item.pagesRead;
-    let page = await fetchPage(item, false);
-    while (page) {
-      pagesRead++;
-      const end = consume(partition, page.data);
-      reportProgress(partition);
-      if (end === "capped") return;
-      if (end === "since" || !page.hasMore || !page.nextCursor) {
-        readThrough.add(chainKey(partition.eventType ?? "", partition.successful));
-        return;
-      }
-      // More pages exist in the window; with the cap spent that is exactly an incomplete scan.
-      if (budgetSpent()) return;
-      cursor = page.nextCursor;
-      page = await fetchPage({ partition, cursor, pagesRead }, false);
-    }
+  /** One head page; the second one in plans the rest. */
+  function headJob(partition: Partition): Job {
+    return async () => {
+      headPages.set(partition.successful, await fetchPage({ partition, pagesRead: 0 }, true));
+      if (headPages.size === heads.length) planFromHeads();
+    };
   }
 
   /**
-   * The heads: the newest page of each outcome (unfiltered, or of the one eventType), fetched together and
-   * folded newest first across both. Returns the chains still to page.
+   * The heads are the newest page of each outcome (unfiltered, or of the one eventType), folded newest
+   * first across both. What they show plans the chains still to page and starts the events listing.
    */
-  async function readHeads(): Promise<WorkItem[]> {
-    const heads = SUCCESS_FLAGS.map((successful): Partition => {
-      return options.eventType === undefined ? { successful } : { eventType: options.eventType, successful };
-    });
-    const pages = new Map<boolean, Page<WebhookAttempt> | undefined>();
-    await runWithConcurrency(heads, options.concurrency, async (partition) => {
-      pages.set(partition.successful, await fetchPage({ partition, pagesRead: 0 }, true));
-    });
+  function planFromHeads(): void {
     // A type either probe shows gets a partition for both outcomes: its other outcome may be older than
     // the other probe's page.
-    const knownTypes = new Set<string>([...EVENT_TYPES, ...(options.eventTypes ?? [])]);
-    for (const page of pages.values()) for (const attempt of page?.data ?? []) knownTypes.add(attempt.eventType);
+    const knownTypes = new Set<string>(EVENT_TYPES);
+    for (const page of headPages.values()) for (const attempt of page?.data ?? []) knownTypes.add(attempt.eventType);
     const inWindow: { attempt: WebhookAttempt; ms: number; whole: boolean }[] = [];
-    const work: WorkItem[] = [];
+    const work: Chain[] = [];
+    const chain = (partition: Partition, rate: number, cursor?: string): Chain => ({
+      partition,
+      ...(cursor === undefined ? { pagesRead: 0 } : { cursor, pagesRead: 1 }),
+      rate,
+      inFlight: false,
+      ended: false,
+    });
     for (const partition of heads) {
-      const page = pages.get(partition.successful);
+      const page = headPages.get(partition.successful);
       if (!page) {
         // Without the probe, still page the known types: the recorded failure already says what is unknown.
         if (!outOfTime && options.eventType === undefined) {
-          for (const typed of typedPartitions(knownTypes, [partition.successful]))
-            work.push({ partition: typed, pagesRead: 0, rate: 0 });
+          for (const typed of typedPartitions(knownTypes, [partition.successful])) work.push(chain(typed, 0));
         }
         continue;
       }
@@ -320,17 +343,13 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
         wholeOutcome.add(partition.successful);
         for (const entry of inWindow) if (entry.attempt.successful === partition.successful) entry.whole = true;
       } else if (options.eventType !== undefined) {
-        work.push({
-          partition,
-          cursor: page.nextCursor as string,
-          pagesRead: 1,
-          rate: rateOf(partition.eventType ?? ""),
-        });
+        work.push(chain(partition, rateOf(options.eventType), page.nextCursor as string));
       } else {
         for (const typed of typedPartitions(knownTypes, [partition.successful]))
-          work.push({ partition: typed, pagesRead: 0, rate: rateOf(typed.eventType ?? "") });
+          work.push(chain(typed, rateOf(typed.eventType ?? "")));
       }
     }
+    headPages.clear();
     inWindow.sort(newestFirst);
     for (const { attempt, ms, whole } of inWindow) {
       if (!fold(attempt, ms)) {
@@ -342,35 +361,88 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
       if (!whole && options.eventType === undefined) fromProbe.add(attempt.id);
     }
     if (headRead.size > 0) reportProgress(heads[0] as Partition);
-    return work;
+    chains = work.sort(longestFirst);
+    startListing();
+    settleAttempts();
   }
 
   /**
-   * Longest chains first: a chain is sequential (each cursor comes from the page before), so the scan
-   * cannot end before its longest chain, and one started last would run alone at the end while the other
-   * lanes sit idle. Pool lanes take the next chain as soon as theirs ends, so every lane stays busy while
-   * any chain is left. Ties (and chains with no estimate) in type order, failed first.
+   * Starts the events listing when some candidate type can still be judged: each outcome either read in
+   * full by its head or still to be paged by a chain, and room left under the cap to page it.
    */
-  function plan(work: WorkItem[]): WorkItem[] {
-    const typeOf = (item: WorkItem) => item.partition.eventType ?? "";
-    return work.sort(
-      (a, b) =>
-        b.rate - a.rate ||
-        (typeOf(a) < typeOf(b) ? -1 : typeOf(a) > typeOf(b) ? 1 : 0) ||
-        Number(a.partition.successful) - Number(b.partition.successful),
+  function startListing(): void {
+    if (!options.events || eventsFromMs() > eventsToMs) return;
+    const planned = new Set(chains.map((c) => chainKey(c.partition.eventType ?? "", c.partition.successful)));
+    const roomLeft = scanned < maxAttempts;
+    const judgeable = candidates.filter((type) =>
+      SUCCESS_FLAGS.every((flag) => wholeOutcome.has(flag) || (roomLeft && planned.has(chainKey(type, flag)))),
     );
+    if (judgeable.length === 0) return;
+    listing = startEventListing({
+      source: options.events,
+      types: judgeable,
+      fromMs: eventsFromMs(),
+      toMs: eventsToMs,
+      concurrency: options.concurrency,
+      attempted: (eventId, eventType) => aggregator.attempted(eventId, eventType),
+      requestSignal,
+      budgetSignal: budget.signal,
+      clientSignal,
+    });
   }
 
-  // The budget's timer runs on through the never-attempted check; every way out below clears it.
+  /** Once no chain is left, the judged types and the window are known: the listing reads only those. */
+  function settleAttempts(): void {
+    if (attemptsRead || chains.some((c) => !c.ended)) return;
+    attemptsRead = true;
+    listing?.narrow(candidates.filter(countEventsOf), eventsFromMs(oldestScanned()));
+  }
+
+  /** The next page of the longest chain not waiting on one, if the cap leaves room for it. */
+  function nextChainPage(): Job | undefined {
+    const head = headsToAsk.shift();
+    if (head) return headJob(head);
+    const next = chains.find((c) => !c.inFlight && !c.ended);
+    if (!next) return undefined;
+    if (budgetSpent()) {
+      for (const c of chains) if (!c.inFlight) c.ended = true;
+      settleAttempts();
+      return undefined;
+    }
+    next.inFlight = true;
+    return async () => {
+      const page = await fetchPage(next, false);
+      next.inFlight = false;
+      if (page) readChainPage(next, page);
+      else next.ended = true;
+      settleAttempts();
+    };
+  }
+
+  function readChainPage(chain: Chain, page: Page<WebhookAttempt>): void {
+    const { partition } = chain;
+    chain.pagesRead++;
+    const end = consume(partition, page.data);
+    reportProgress(partition);
+    if (end === "capped") {
+      chain.ended = true;
+    } else if (end === "since" || !page.hasMore || !page.nextCursor) {
+      readThrough.add(chainKey(partition.eventType ?? "", partition.successful));
+      chain.ended = true;
+    } else if (budgetSpent()) {
+      // More pages exist in the window; with the cap spent that is exactly an incomplete scan.
+      chain.ended = true;
+    } else {
+      chain.cursor = page.nextCursor;
+    }
+  }
+
+  // The events' first page goes before the chains: the rest of the listing is planned from it.
   try {
-    const work = plan(await readHeads());
-    await runWithConcurrency(work, options.concurrency, async (item) => {
-      if (!budgetSpent()) await scanChain(item);
-    });
+    await runPool(options.concurrency, () => listing?.headPage() ?? nextChainPage() ?? listing?.nextPage());
     clientSignal.throwIfAborted();
-  } catch (error) {
+  } finally {
     budget.dispose();
-    throw error;
   }
 
   const causes: CutCause[] = [];
@@ -392,58 +464,33 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
   }
   if (olderThanSince && since) causes.push({ kind: "since", at: since.toISOString() });
 
-  const countEventsOf = (eventType: string) =>
-    SUCCESS_FLAGS.every((flag) => wholeOutcome.has(flag) || readThrough.has(chainKey(eventType, flag)));
   const summary = aggregator.result(countEventsOf);
-  const nowMs = options.now ?? scanStartedMs;
-  const keep = Math.max(0, Math.floor(options.missedIdsLimit ?? MISSED_IDS_SHOWN));
 
   // The never-attempted check, for the subscribed types whose attempts were read in full.
   let check: NeverAttemptedCheck = { kind: "off" };
   let neverAttemptedIds: string[] = [];
   if (options.events) {
-    const subscribed = [...new Set(webhook.events ?? [])].sort();
-    const candidates = options.eventType === undefined ? subscribed : subscribed.filter((t) => t === options.eventType);
     const judged = candidates.filter(countEventsOf);
     const unjudgedTypes = candidates.filter((type) => !countEventsOf(type));
-    const createdMs = webhook.createdAt === undefined ? Number.NEGATIVE_INFINITY : timestampMillis(webhook.createdAt);
-    const oldestScannedMs = summary.window.from === null ? undefined : timestampMillis(summary.window.from);
-    const fromMs = Math.max(sinceMs ?? oldestScannedMs ?? createdMs, createdMs, nowMs - EVENT_RETENTION_MS);
-    const toMs = nowMs - NEW_EVENT_GRACE_MS;
-    if (candidates.length === 0 || fromMs > toMs) check = { kind: "empty" };
-    else if (judged.length === 0) check = { kind: "unjudged", unjudgedTypes };
+    const fromMs = eventsFromMs(oldestScanned());
+    if (candidates.length === 0 || fromMs > eventsToMs) check = { kind: "empty" };
+    // No listing means startListing() saw that no type could be judged, and none was.
+    else if (judged.length === 0 || !listing) check = { kind: "unjudged", unjudgedTypes };
     else {
-      try {
-        const listing = await listNeverAttempted({
-          source: options.events,
-          types: judged,
-          fromMs,
-          toMs,
-          concurrency: options.concurrency,
-          keep,
-          attempted: (eventId, eventType) => aggregator.attempted(eventId, eventType),
-          requestSignal,
-          budgetSignal: budget.signal,
-          clientSignal,
-        });
-        summary.events.neverAttempted = listing.count;
-        neverAttemptedIds = listing.ids;
-        causes.push(...listing.causes);
-        check = {
-          kind: "listed",
-          from: new Date(fromMs).toISOString(),
-          to: new Date(toMs).toISOString(),
-          types: judged,
-          unjudgedTypes,
-          listed: listing.listed,
-        };
-      } finally {
-        budget.dispose();
-      }
+      const found = listing.result(judged, fromMs, keep);
+      summary.events.neverAttempted = found.count;
+      neverAttemptedIds = found.ids;
+      causes.push(...found.causes);
+      check = {
+        kind: "listed",
+        from: new Date(fromMs).toISOString(),
+        to: new Date(eventsToMs).toISOString(),
+        types: judged,
+        unjudgedTypes,
+        listed: found.listed,
+      };
     }
   }
-  budget.dispose();
-  clientSignal.throwIfAborted();
   const incompleteCauses = sortCauses(causes);
 
   const undelivered = aggregator.undelivered(countEventsOf, {
@@ -451,9 +498,11 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
     expiredBeforeMs: nowMs - EVENT_RETENTION_MS,
     recentFromMs: nowMs - RETRYING_MS,
   });
-  const oldestMs = summary.window.from === null ? Number.POSITIVE_INFINITY : timestampMillis(summary.window.from);
   const lookFromMs = Math.max(
-    Math.min(oldestMs - EVENT_LEAD_MS, check.kind === "listed" ? Date.parse(check.from) : Number.POSITIVE_INFINITY),
+    Math.min(
+      oldestScannedMs - EVENT_LEAD_MS,
+      check.kind === "listed" ? Date.parse(check.from) : Number.POSITIVE_INFINITY,
+    ),
     nowMs - EVENT_RETENTION_MS,
   );
   const recovery: RecoveryFacts = {

@@ -1,7 +1,7 @@
-// Test data for the diagnosis engine: attempt builders, a seeded generator, and an in-memory attempts
-// endpoint (the injected page source) that filters, pages newest first and counts its calls.
+// Test data for the diagnosis engine: attempt builders, a seeded generator, and in-memory attempts and
+// events endpoints (the injected page sources) that filter, page newest first and count their calls.
 
-import type { AttemptsQuery } from "../../src/diagnose/index.js";
+import type { AttemptsQuery, EventsQuery, ListedEvent } from "../../src/diagnose/index.js";
 import type { Page, WebhookAttempt } from "../../src/exa/schemas.js";
 
 export const WEBHOOK_URL = "https://hooks.example.com/exa/webhook";
@@ -92,6 +92,62 @@ export function generateHistory(eventCount: number, seed = 1, types = TYPES): We
   return attempts;
 }
 
+/** The event of each attempt in a history (created a minute before its first attempt), oldest first. */
+export function eventsOf(history: readonly WebhookAttempt[]): ListedEvent[] {
+  const byId = new Map<string, ListedEvent>();
+  for (const a of history) {
+    const createdAt = new Date(Date.parse(a.attemptedAt) - 60_000).toISOString();
+    const known = byId.get(a.eventId);
+    if (!known || createdAt < known.createdAt) byId.set(a.eventId, { id: a.eventId, type: a.eventType, createdAt });
+  }
+  return [...byId.values()].sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+}
+
+export interface FakeEventsOptions {
+  /** Ignore the date range (a server that filters nothing). */
+  sloppy?: boolean;
+  /** Every call after this many fails. */
+  failAfter?: number;
+  /** Milliseconds before answering a call. */
+  delayMs?: (query: EventsQuery, call: number) => number;
+}
+
+/** GET /v0/events in memory: newest first, filtered by types and the inclusive range, offset cursors. */
+export function fakeEventsSource(all: readonly ListedEvent[], options: FakeEventsOptions = {}) {
+  const calls: EventsQuery[] = [];
+  async function source(query: EventsQuery, signal: AbortSignal): Promise<Page<ListedEvent>> {
+    calls.push(query);
+    await delay(options.delayMs?.(query, calls.length) ?? 0, signal);
+    if (options.failAfter !== undefined && calls.length > options.failAfter) throw new Error("HTTP 500 from Exa");
+    const after = Date.parse(query.createdAfter);
+    const before = Date.parse(query.createdBefore);
+    const matching = all
+      .filter((e) => query.types.includes(e.type))
+      .filter((e) => options.sloppy || (Date.parse(e.createdAt) >= after && Date.parse(e.createdAt) <= before))
+      .reverse();
+    const offset = Number(query.cursor ?? 0);
+    const data = matching.slice(offset, offset + query.limit);
+    const hasMore = offset + query.limit < matching.length;
+    return { data, hasMore, nextCursor: hasMore ? String(offset + query.limit) : null };
+  }
+  return { source, calls };
+}
+
+function delay(ms: number, signal: AbortSignal, ignoreSignal = false): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    if (!ignoreSignal) signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
 export interface FakeSourceOptions {
   /** Throw for queries matching this predicate (after counting the call). */
   failWhen?: (query: AttemptsQuery) => Error | undefined;
@@ -109,20 +165,7 @@ export function fakeAttemptsSource(all: readonly WebhookAttempt[], options: Fake
   const calls: AttemptsQuery[] = [];
   async function source(query: AttemptsQuery, signal: AbortSignal): Promise<Page<WebhookAttempt>> {
     calls.push({ ...query });
-    const delay = options.delayMs?.(query, calls.length) ?? 0;
-    if (delay > 0) {
-      await new Promise<void>((resolve, reject) => {
-        const onAbort = () => {
-          clearTimeout(timer);
-          reject(signal.reason);
-        };
-        const timer = setTimeout(() => {
-          signal.removeEventListener("abort", onAbort);
-          resolve();
-        }, delay);
-        if (!options.ignoreSignal) signal.addEventListener("abort", onAbort, { once: true });
-      });
-    }
+    await delay(options.delayMs?.(query, calls.length) ?? 0, signal, options.ignoreSignal);
     if (!options.ignoreSignal) signal.throwIfAborted();
     const error = options.failWhen?.(query);
     if (error) throw error;
