@@ -1,4 +1,5 @@
 // Parses the `since` argument: what a person or model types ("24h", "7d") or an exact ISO timestamp.
+import { ToolInputError } from "../format/tool-error.js";
 
 const UNIT_MS: Record<string, number> = {
   s: 1_000,
@@ -14,7 +15,7 @@ const ISO_LIKE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|
 
 const EXPECTED = 'Use a span like "90s", "30m", "24h", "7d", "2w", or an ISO timestamp like "2026-01-31T12:00:00Z".';
 
-/** The instant `input` denotes, relative to `now` for spans. Throws an Error that says what is accepted. */
+/** The instant `input` denotes, relative to `now` for spans. Throws a ToolInputError that says what is accepted. */
 export function parseSince(input: string, now: Date): Date {
   const text = input.trim();
   const shown = JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
@@ -23,15 +24,16 @@ export function parseSince(input: string, now: Date): Date {
     const amount = Number(relative[1]);
     const unit = (relative[2] ?? "").toLowerCase();
     const unitMs = UNIT_MS[unit];
-    if (amount <= 0 || unitMs === undefined) throw new Error(`since ${shown} must be a positive span. ${EXPECTED}`);
+    if (amount <= 0 || unitMs === undefined)
+      throw new ToolInputError(`since ${shown} must be a positive span. ${EXPECTED}`);
     return new Date(now.getTime() - amount * unitMs);
   }
   if (ISO_LIKE.test(text)) {
     const ms = Date.parse(text);
-    if (Number.isNaN(ms)) throw new Error(`since ${shown} is not a valid date. ${EXPECTED}`);
+    if (Number.isNaN(ms)) throw new ToolInputError(`since ${shown} is not a valid date. ${EXPECTED}`);
     if (ms > now.getTime())
-      throw new Error(`since ${shown} is in the future (now is ${now.toISOString()}). ${EXPECTED}`);
+      throw new ToolInputError(`since ${shown} is in the future (now is ${now.toISOString()}). ${EXPECTED}`);
     return new Date(ms);
   }
-  throw new Error(`since ${shown} is not understood. ${EXPECTED}`);
+  throw new ToolInputError(`since ${shown} is not understood. ${EXPECTED}`);
 }

@@ -2,7 +2,7 @@
 // Input and output here; the fleet, the scan, classification and rendering live in src/diagnose/.
 import { z } from "zod";
 import { diagnosisReportSchema, withoutViewFields } from "../diagnose/types.js";
-import { rethrowShort, ToolInputError } from "../format/tool-error.js";
+import { rethrowShort } from "../format/tool-error.js";
 import { HEALTH_VIEW_URI } from "../resources/health-view.js";
 import { defineTool } from "./define.js";
 import { eventType, sinceInput, strictInput, webhookId } from "./inputs.js";
@@ -36,14 +36,7 @@ export const diagnoseFailuresTool = defineTool({
     // The engine loads on the first diagnosis, not at start: tools/list needs only the schemas above.
     const { diagnoseFleet, parseSince, renderDiagnosis, toStructuredReport } = await import("../diagnose/index.js");
     const now = new Date();
-    let since: Date | undefined;
-    if (input.since !== undefined) {
-      try {
-        since = parseSince(input.since, now);
-      } catch (error) {
-        throw new ToolInputError((error as Error).message);
-      }
-    }
+    const since = input.since === undefined ? undefined : parseSince(input.since, now);
     const exa = context.exa();
     const report = await diagnoseFleet({
       sources: {

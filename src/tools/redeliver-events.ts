@@ -62,14 +62,7 @@ export const redeliverEventsTool = defineTool({
     }
     if (input.since !== undefined && listed)
       throw new ToolInputError("since applies to undelivered:true only; drop it with eventIds.");
-    let since: Date | undefined;
-    if (input.since !== undefined) {
-      try {
-        since = parseSince(input.since, new Date());
-      } catch (error) {
-        throw new ToolInputError((error as Error).message);
-      }
-    }
+    const since = input.since === undefined ? undefined : parseSince(input.since, new Date());
     const dryRun = input.dryRun ?? true;
     const started = Date.now();
     const deadline = started + context.config.diagnoseBudgetMs;
