@@ -114,6 +114,23 @@ describe("zod's own issues in our words", () => {
   });
 });
 
+describe("since", () => {
+  it("a since that is no span or timestamp is refused by both tools that take it, saying what is accepted, before any read", async () => {
+    const before = harness.emulator.requests.length;
+    for (const [name, args] of [
+      ["diagnose_failures", { webhookId, since: "yesterday" }],
+      ["redeliver_events", { webhookId, undelivered: true, since: "yesterday" }],
+    ] as const) {
+      const answer = await harness.call(name, args);
+      expect(answer.isError).toBe(true);
+      expect(answer.text).toBe(
+        `Invalid input for ${name}: since "yesterday" is not understood. Use a span like "90s", "30m", "24h", "7d", "2w", or an ISO timestamp like "2026-01-31T12:00:00Z".`,
+      );
+    }
+    expect(harness.emulator.requests.length).toBe(before);
+  });
+});
+
 describe("keys JavaScript treats specially", () => {
   it('a metadata key "__proto__" is refused, naming it, and nothing is sent', async () => {
     const before = harness.emulator.requests.length;
