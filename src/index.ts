@@ -1,7 +1,8 @@
 // The bin: parse flags and env into a config, then connect a transport (or run the emulator / one tool call).
 // Everything else lives behind createServer; heavy modules load only in the modes that need them.
 import { parseCommand, type ServeFlags, USAGE, UsageError } from "./cli/args.js";
-import { type Config, ConfigError, type HostingConfig, loadConfig, loadHostingConfig } from "./config.js";
+import { type Config, type HostingConfig, loadConfig, loadHostingConfig } from "./config.js";
+import { ConfigError } from "./errors.js";
 import type { ServerDependencies } from "./server.js";
 import { emptySelectionText, TOOL_NAMES } from "./tools/index.js";
 import { VERSION } from "./version.js";

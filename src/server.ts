@@ -13,13 +13,14 @@ import {
   type StandardSchemaWithJSON,
 } from "@modelcontextprotocol/server";
 import type { Config } from "./config.js";
+import { ToolInputError } from "./errors.js";
 import { ExaClient } from "./exa/client.js";
 import { MissingApiKeyError } from "./exa/errors.js";
-import { inputIssuesText, ToolInputError, toolErrorText } from "./format/tool-error.js";
+import { inputIssuesText, toolErrorText } from "./format/tool-error.js";
 import { serverInstructions } from "./instructions.js";
 import { registerPrompts } from "./prompts/index.js";
-import { createRedactor, type Redactor } from "./redact.js";
 import { registerResources } from "./resources/index.js";
+import { createRedactor, type Redactor } from "./text/redact.js";
 import { guardToolCalls } from "./tools/call-guard.js";
 import type { ToolContext } from "./tools/define.js";
 import { type AnyToolDefinition, selectTools } from "./tools/index.js";

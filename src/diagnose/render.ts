@@ -2,8 +2,8 @@
 // failure group, recovery, and coverage. Bounded in bytes whatever the input, and receiver-written text is
 // fenced and labelled as data so it cannot pass for instructions.
 
-import { oneLine as inlineSafe, sanitizeResponseText } from "../format/untrusted.js";
-import { plural } from "../format/words.js";
+import { oneLine as inlineSafe, sanitizeResponseText } from "../text/untrusted.js";
+import { plural } from "../text/words.js";
 import {
   causeTexts,
   coveredWindow,

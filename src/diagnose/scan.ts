@@ -19,7 +19,7 @@
 // What could not be read is returned as structured cut causes (types.ts); coverage.ts renders them.
 import { EVENT_TYPES } from "../exa/event-types.js";
 import type { Page, Webhook, WebhookAttempt } from "../exa/schemas.js";
-import { truncateUntrusted } from "../format/untrusted.js";
+import { truncateUntrusted } from "../text/untrusted.js";
 import { createAttemptAggregator } from "./aggregate.js";
 import { incompleteReason, sortCauses } from "./coverage.js";
 import { type EventListing, type EventPageSource, startEventListing } from "./never-attempted.js";

@@ -1,6 +1,6 @@
 // Typed errors of the Exa client. Handlers just throw these; src/format/tool-error.ts turns them into
 // text a model can act on.
-import { htmlTitle, oneLine, sanitizeResponseText } from "../format/untrusted.js";
+import { htmlTitle, oneLine, sanitizeResponseText } from "../text/untrusted.js";
 
 export class MissingApiKeyError extends Error {
   /** `perRequest`: the server is hosted over HTTP and takes each caller's key from the X-Exa-Api-Key header. */

@@ -1,5 +1,7 @@
 // The one place that turns any thrown error into text a model can act on: what went wrong, with the id
 // or field, and what to do next. No stack traces, never the API key.
+
+import { ToolInputError } from "../errors.js";
 import {
   ExaApiError,
   type ExaFailure,
@@ -13,15 +15,7 @@ import {
   RequestCancelledError,
 } from "../exa/errors.js";
 import { InvalidIdError } from "../exa/ids.js";
-import { plural } from "./words.js";
-
-/** Thrown by handlers for input that passed the schema but still cannot be sent (e.g. nothing to change). */
-export class ToolInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ToolInputError";
-  }
-}
+import { plural } from "../text/words.js";
 
 /** The problems with a tool's input (src/tools/inputs.ts words them), one per line; a few, the rest counted. */
 export function inputIssuesText(issues: readonly string[]): string {

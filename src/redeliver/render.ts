@@ -1,7 +1,7 @@
 // redeliver_events' text for a model: the answer first (what would be / was sent where), then the
 // headers or the failures by cause, one line per event (capped), and the next call.
-import { oneLine, quoteUntrusted } from "../format/untrusted.js";
-import { plural } from "../format/words.js";
+import { oneLine, quoteUntrusted } from "../text/untrusted.js";
+import { plural } from "../text/words.js";
 import type { PlannedEvent, RedeliveryOutput, RedeliveryResult } from "./schema.js";
 import { WEBHOOK_SECRETS_VARIABLE } from "./secrets.js";
 import type { FailureGroup } from "./summary.js";

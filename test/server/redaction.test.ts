@@ -2,7 +2,8 @@
 // every field (webhook id/url/metadata, attempt bodies, event data, error bodies) gets "[redacted]" back in
 // tool text, structuredContent (keys and values), resources, resource errors and logging notifications.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../src/config.js";
+import { loadConfig } from "../../src/config.js";
+import { ConfigError } from "../../src/errors.js";
 import { type Harness, startHarness, TEST_API_KEY } from "../helpers/harness.js";
 
 const KEY = TEST_API_KEY;
