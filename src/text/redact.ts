@@ -57,21 +57,28 @@ function buildMatcher(secrets: readonly string[]): Matcher | undefined {
   if (!secrets.length) return undefined;
   // The probe reads the text with every spelling undone, so it looks for plain secrets only; the replacer is
   // then built for the few secrets found, and matches each of their characters in any spelling.
-  const plain = literalPattern(secrets.flatMap((secret) => [secret, ...base64Cores(secret)]));
-  const cut = literalPattern(secrets.flatMap(cutPieces));
+  const ownerOf = new Map<string, string>();
+  const cutOwnerOf = new Map<string, string>();
+  for (const secret of secrets) {
+    for (const form of [secret, ...base64Cores(secret)]) ownerOf.set(form, secret);
+    for (const piece of cutPieces(secret)) cutOwnerOf.set(piece, secret);
+  }
+  const plain = literalPattern([...ownerOf.keys()]);
+  const cut = literalPattern([...cutOwnerOf.keys()]);
   const probe = new RegExp(`${plain}${cut ? `|(?:${cut})${BEFORE_CUT}` : ""}`, "g");
+  // The last replacer, for the same secrets found again (a page that echoes one secret in many fields).
+  let last: { key: string; replace: Replacer } | undefined;
   return {
     find(text) {
-      const found = new Set<string>();
-      for (const [hit] of decodeSpellings(text).matchAll(probe)) found.add(hit);
-      if (!found.size) return undefined;
-      const hits = secrets.filter(
-        (secret) =>
-          found.has(secret) ||
-          base64Cores(secret).some((core) => found.has(core)) ||
-          cutPieces(secret).some((piece) => found.has(piece)),
-      );
-      return replacerFor(hits);
+      const hits = new Set<string>();
+      for (const [hit] of decodeSpellings(text).matchAll(probe)) {
+        const owner = ownerOf.get(hit) ?? cutOwnerOf.get(hit);
+        if (owner) hits.add(owner);
+      }
+      if (!hits.size) return undefined;
+      const key = [...hits].join("\u0000");
+      if (last?.key !== key) last = { key, replace: replacerFor([...hits]) };
+      return last.replace;
     },
   };
 }
