@@ -13,13 +13,15 @@ import {
   type StandardSchemaWithJSON,
 } from "@modelcontextprotocol/server";
 import type { Config } from "./config.js";
+import { ToolInputError } from "./errors.js";
 import { ExaClient } from "./exa/client.js";
 import { MissingApiKeyError } from "./exa/errors.js";
-import { inputIssuesText, ToolInputError, toolErrorText } from "./format/tool-error.js";
+import { inputIssuesText, toolErrorText } from "./format/tool-error.js";
 import { serverInstructions } from "./instructions.js";
 import { registerPrompts } from "./prompts/index.js";
-import { createRedactor, type Redactor } from "./redact.js";
 import { registerResources } from "./resources/index.js";
+import { createRedactor, type Redactor } from "./text/redact.js";
+import { cleanStructured } from "./text/untrusted.js";
 import { guardToolCalls } from "./tools/call-guard.js";
 import type { ToolContext } from "./tools/define.js";
 import { type AnyToolDefinition, selectTools } from "./tools/index.js";
@@ -215,7 +217,7 @@ function registerTool(
         const result = await tool.handler(input.data, context);
         const answer = redactor.redact({
           content: [{ type: "text" as const, text: withMarker(result.text, config) }],
-          structuredContent: result.structured as Record<string, unknown>,
+          structuredContent: cleanStructured(result.structured) as Record<string, unknown>,
         });
         // Shown this once (create_webhook), hidden from every later output.
         redactor.learn(result.secret);

@@ -10,7 +10,7 @@
 // attempts. Each attempt's timestamp is parsed once, by whoever read the attempt, and comes in with it.
 // The timeline (timeline.ts) holds at most 200 counters. The per-event map doubles as the set of attempted event ids (attempted()): the never-attempted check asks it.
 import type { WebhookAttempt } from "../exa/schemas.js";
-import { sanitizeResponseText } from "../format/untrusted.js";
+import { sanitizeResponseText } from "../text/untrusted.js";
 import { classifyAttempt } from "./classify.js";
 import { hintFor } from "./hints.js";
 import { createTimelineCounter } from "./timeline.js";

@@ -2,7 +2,7 @@
 // budget, and the ranked report. I/O only through the injected sources (the Exa client in production).
 
 import type { Page, Webhook } from "../exa/schemas.js";
-import { plural } from "../format/words.js";
+import { plural } from "../text/words.js";
 import type { EventPageSource } from "./never-attempted.js";
 import { rankDiagnoses } from "./rank.js";
 import { type AttemptPageSource, scanWebhookAttempts } from "./scan.js";

@@ -1,7 +1,7 @@
 // The "next check" line for each failure group: one concrete command or change, aimed at this webhook's
 // URL, so an agent can act without first working out which tool or flag applies.
 import { isValidHost } from "../exa/hosts.js";
-import { oneLine } from "../format/untrusted.js";
+import { oneLine } from "../text/untrusted.js";
 import { shows } from "./classify.js";
 import type { Category } from "./types.js";
 

@@ -18,8 +18,9 @@
 //
 // What could not be read is returned as structured cut causes (types.ts); coverage.ts renders them.
 import { EVENT_TYPES } from "../exa/event-types.js";
+import { EVENT_RETENTION_MS } from "../exa/retention.js";
 import type { Page, Webhook, WebhookAttempt } from "../exa/schemas.js";
-import { truncateUntrusted } from "../format/untrusted.js";
+import { truncateUntrusted } from "../text/untrusted.js";
 import { createAttemptAggregator } from "./aggregate.js";
 import { incompleteReason, sortCauses } from "./coverage.js";
 import { type EventListing, type EventPageSource, startEventListing } from "./never-attempted.js";
@@ -139,8 +140,6 @@ function longestFirst(a: Chain, b: Chain): number {
   );
 }
 
-/** Exa deletes events 60 days after they are created: older ones cannot be listed, fetched or replayed. */
-export const EVENT_RETENTION_MS = 60 * 86_400_000;
 /** A brand-new event may not have been attempted yet: the never-attempted window ends this long before now. */
 export const NEW_EVENT_GRACE_MS = 10 * 60_000;
 /** How far before the oldest scanned attempt a list_events look starts: events precede their first delivery. */

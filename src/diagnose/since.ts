@@ -1,5 +1,5 @@
 // Parses the `since` argument: what a person or model types ("24h", "7d") or an exact ISO timestamp.
-import { ToolInputError } from "../format/tool-error.js";
+import { ToolInputError } from "../errors.js";
 
 const UNIT_MS: Record<string, number> = {
   s: 1_000,

@@ -1,6 +1,6 @@
 // The Exa Websets webhooks API as typed methods. Builds paths from validated segments; never formats text.
 
-import { definedOnly } from "../objects.js";
+import { definedOnly } from "../text/objects.js";
 import { ExaApiError, ExaWriteUnconfirmedError } from "./errors.js";
 import {
   DEFAULT_MAX_BODY_BYTES,

@@ -7,7 +7,7 @@ import { coveredWindow } from "../diagnose/coverage.js";
 import { type EventPageSource, scanWebhookAttempts } from "../diagnose/index.js";
 import type { AttemptPageSource } from "../diagnose/scan.js";
 import type { Webhook } from "../exa/schemas.js";
-import { plural } from "../format/words.js";
+import { plural } from "../text/words.js";
 
 /** Attempts one discovery scans at most: the diagnosis default. */
 const MAX_ATTEMPTS_SCANNED = 10_000;

@@ -5,7 +5,7 @@
 // sends nothing to its own host's loopback.
 
 import { isLoopbackUrl } from "../exa/hosts.js";
-import { oneLine } from "../format/untrusted.js";
+import { oneLine } from "../text/untrusted.js";
 
 interface RedeliveryTarget {
   url: string;

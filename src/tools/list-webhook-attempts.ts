@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { renderAttemptLines } from "../format/attempts.js";
 import { nextPageLine } from "../format/lines.js";
-import { plural } from "../format/words.js";
+import { plural } from "../text/words.js";
 import { defineTool } from "./define.js";
 import { cursor, eventType, limit, strictInput, webhookId } from "./inputs.js";
 import { attemptOutput, pageInfo, toAttemptOutput } from "./outputs.js";

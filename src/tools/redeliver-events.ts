@@ -2,8 +2,9 @@
 // them. A dry run (the default) shows the plan; the work lives in src/redeliver/ and loads on first use.
 import { z } from "zod";
 import { parseSince } from "../diagnose/since.js";
+import { ToolInputError } from "../errors.js";
 import { isValidId } from "../exa/ids.js";
-import { rethrowShort, ToolInputError } from "../format/tool-error.js";
+import { rethrowShort } from "../format/tool-error.js";
 import type { SecretSource } from "../redeliver/render.js";
 import { redeliveryOutput } from "../redeliver/schema.js";
 import { WEBHOOK_SECRETS_VARIABLE } from "../redeliver/secrets.js";

@@ -3,8 +3,9 @@
 import type { z } from "zod";
 import type { DiagnosisGroup, diagnosisReportSchema, Verdict } from "../../diagnose/types.js";
 import type { RedeliveryOutput } from "../../redeliver/schema.js";
+import { plural } from "../../text/words.js";
 import { button, type Child, h, svg } from "./dom.js";
-import { type Bar, bars, bucketWord, percent, plural, utc, VERDICT_LOOK } from "./format.js";
+import { type Bar, bars, bucketWord, percent, utc, VERDICT_LOOK } from "./format.js";
 
 type StructuredReport = z.infer<typeof diagnosisReportSchema>;
 /** A webhook as the view reads it; `missedEvents` and `events.neverAttempted` come with the recovery check. */
