@@ -18,14 +18,13 @@
 //
 // What could not be read is returned as structured cut causes (types.ts); coverage.ts renders them.
 import { EVENT_TYPES } from "../exa/event-types.js";
-import { EVENT_RETENTION_MS } from "../exa/retention.js";
 import type { Page, Webhook, WebhookAttempt } from "../exa/schemas.js";
+import { errorMessage, type Job, requestSignals, runPool, unlessAborted } from "../net/pool.js";
 import { truncateUntrusted } from "../text/untrusted.js";
 import { createAttemptAggregator } from "./aggregate.js";
 import { incompleteReason, sortCauses } from "./coverage.js";
 import { type EventListing, type EventPageSource, startEventListing } from "./never-attempted.js";
 import { belongsTo, type Partition, partitionLabel, SUCCESS_FLAGS, typedPartitions } from "./partitions.js";
-import { errorMessage, type Job, requestSignals, runPool, unlessAborted } from "./pool.js";
 import { timestampMillis } from "./timestamps.js";
 import {
   type CutCause,
@@ -140,6 +139,8 @@ function longestFirst(a: Chain, b: Chain): number {
   );
 }
 
+/** Exa deletes events 60 days after they are created: older ones cannot be listed, fetched or replayed. */
+export const EVENT_RETENTION_MS = 60 * 86_400_000;
 /** A brand-new event may not have been attempted yet: the never-attempted window ends this long before now. */
 export const NEW_EVENT_GRACE_MS = 10 * 60_000;
 /** How far before the oldest scanned attempt a list_events look starts: events precede their first delivery. */
