@@ -120,10 +120,32 @@ function serverErrorHint(t: Target, status: number, lastSeen: string): string {
   return `The handler crashed: read the sample response (stack trace) and the app logs around ${lastSeen}.`;
 }
 
+/** The webhook's URL changed: the group's attempts went to an earlier URL than the one it has now. */
+export interface UrlChange {
+  currentUrl: string;
+  /** The newest scanned attempt at the earlier URL: the change came after it. */
+  lastAttemptAtEarlier: string;
+  /** The oldest scanned attempt at the current URL, when there is one: the change came before it. */
+  firstAttemptAtCurrent: string | null;
+}
+
+const URL_SHOWN_CHARS = 200;
+
+/** Said before the hint, so the hint's commands (aimed at the URL the attempts went to) are not misread. */
+function urlChangeNote(attemptUrl: string, change: UrlChange): string {
+  const when = change.firstAttemptAtCurrent
+    ? `between ${oneLine(change.lastAttemptAtEarlier)} and ${oneLine(change.firstAttemptAtCurrent)}`
+    : `after ${oneLine(change.lastAttemptAtEarlier)}`;
+  return `These attempts went to ${oneLine(attemptUrl, URL_SHOWN_CHARS)}, not to the webhook's current URL ${oneLine(change.currentUrl, URL_SHOWN_CHARS)} (changed ${when}): if the change was the fix, they are history; otherwise: `;
+}
+
 export interface HintInput {
   category: Category;
   statusCode: number;
+  /** The URL the group's attempts went to (`attempt.url`): every command in the hint is aimed at it. */
   webhookUrl: string;
+  /** Set when that URL is not the webhook's current one. */
+  urlChange?: UrlChange;
   /** The sanitized sample response: some hints depend on the error text (DNS vs refused, WAF vs signature). */
   sampleResponse: string;
   lastSeen: string;
@@ -131,8 +153,13 @@ export interface HintInput {
   senderIsLocal?: boolean;
 }
 
-/** One line, one next check, specific to the webhook's URL and the evidence. */
-export function hintFor({
+/** One line, one next check, specific to the URL the attempts went to and the evidence. */
+export function hintFor(input: HintInput): string {
+  const hint = hintForTarget(input);
+  return input.urlChange ? urlChangeNote(input.webhookUrl, input.urlChange) + hint : hint;
+}
+
+function hintForTarget({
   category,
   statusCode,
   webhookUrl,

@@ -1,6 +1,8 @@
 // The next-check line: specific to the webhook's host/URL and to the evidence in the sample.
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hintFor } from "../../src/diagnose/index.js";
+import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
+import { type ClientSession, spawnBuiltServer, TEST_API_KEY } from "../helpers/harness.js";
 import { seeded } from "./fixtures.js";
 
 const base = {
@@ -162,3 +164,49 @@ function shellWords(command: string): string[] {
   if (word !== undefined) words.push(word);
   return words;
 }
+
+// Through the built bin against the emulator: failures at the webhook's old URL, then update_webhook to a new
+// one. Before, the hint aimed its curl at the new URL ("Nothing is routed at /slack/exa: curl …new…").
+describe("after update_webhook changes the URL, through the bin", () => {
+  let emulator: Emulator;
+  let server: ClientSession;
+  beforeAll(async () => {
+    emulator = await startEmulator();
+    server = await spawnBuiltServer([], { EXA_API_KEY: TEST_API_KEY, EXA_BASE_URL: emulator.baseUrl });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await emulator?.close();
+  });
+
+  it("aims the hint at the URL the attempts went to and says when the URL changed", async () => {
+    const oldUrl = "http://localhost:3000/slack/exa";
+    const newUrl = "https://hooks.example.com/exa";
+    const { id } = emulator.store.createWebhook({ url: oldUrl, events: ["webset.idle"] });
+    const startMs = Date.now() - 5 * 3_600_000;
+    const attempt = (i: number, url: string, successful: boolean) => ({
+      webhookId: id,
+      eventId: `event_move_${i}`,
+      eventType: "webset.idle",
+      url,
+      successful,
+      responseStatusCode: successful ? 200 : 404,
+      responseBody: successful ? "ok" : "Cannot POST /slack/exa",
+      attempt: 1,
+      attemptedAt: startMs + i * 60_000,
+    });
+    emulator.store.addAttempts([
+      ...Array.from({ length: 6 }, (_, i) => attempt(i, oldUrl, false)),
+      ...Array.from({ length: 3 }, (_, i) => attempt(10 + i, newUrl, true)),
+    ]);
+    expect((await server.call("update_webhook", { webhookId: id, url: newUrl })).isError).toBe(false);
+
+    const answer = await server.call("diagnose_failures", { webhookId: id });
+    const at = (i: number) => new Date(startMs + i * 60_000).toISOString();
+    expect(answer.text).toContain(
+      `These attempts went to ${oldUrl}, not to the webhook's current URL ${newUrl} (changed between ${at(5)} and ${at(10)})`,
+    );
+    expect(answer.text).toContain(`Nothing is routed at /slack/exa: run \`curl -sv -X POST '${oldUrl}'\``);
+    expect(answer.text).not.toContain(`curl -sv -X POST '${newUrl}'`);
+  });
+});
