@@ -41,7 +41,7 @@ export function signsBodyAlone(digests: readonly Buffer[], payload: string, secr
 }
 
 const SIGN_T_DOT_BODY =
-  'Exa signs "<t>.<raw body>": read t from the same Exa-Signature header, compute HMAC-SHA256 of `${t}.${rawBody}` with the secret, and compare its hex to each v1= value.';
+  'Exa signs "<t>.<raw body>": read t from the same Exa-Signature header, compute HMAC-SHA256 of t + "." + the raw body with the secret, and compare its hex to each v1= value.';
 
 /** The body-only HMAC, found in a header shaped like Exa's (t=,v1=) or in a `sha256=<hex>`/bare digest. */
 export function bodyAloneFinding(shape: "exa" | "sha256_prefixed" | "bare_hex"): Finding {

@@ -76,8 +76,8 @@ describe("manifest.json", () => {
 
   it("takes the API key as an optional secret whose unset value reaches the server as empty", () => {
     expect(manifest.user_config.exa_api_key).toMatchObject({ type: "string", sensitive: true, required: false });
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: mcpb's placeholder syntax, not a JS template
     expect(manifest.server.mcp_config.env).toEqual({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: mcpb's placeholder syntax, not a JS template
       EXA_API_KEY: "${user_config.exa_api_key}",
       EXA_WEBHOOKS_MCP_BUNDLE: "mcpb",
     });
