@@ -56,7 +56,7 @@ export interface UndeliveredEvents {
   ids: string[];
   /** First attempt older than `expiredBeforeMs`. */
   expired: number;
-  /** A failed attempt at or after `recentFromMs`. */
+  /** A failed attempt at or after `recentFromMs` (and not after `recentUntilMs`, when given). */
   recent: number;
 }
 
@@ -67,7 +67,7 @@ export interface AttemptAggregator {
   attempted(eventId: string, eventType?: string): boolean;
   undelivered(
     countEventsOf: (eventType: string) => boolean,
-    options: { keep: number; expiredBeforeMs: number; recentFromMs: number },
+    options: { keep: number; expiredBeforeMs: number; recentFromMs: number; recentUntilMs?: number },
   ): UndeliveredEvents;
   /**
    * `countEventsOf` says which event types' events may be counted (both outcomes read in full); the others
@@ -81,6 +81,8 @@ export interface AttemptAggregatorOptions {
   webhookUrl?: string;
   /** The sender runs on this machine (the sandbox): loopback URLs are not a finding. */
   senderIsLocal?: boolean;
+  /** Now by Exa's clock, read when the result is built: hints name attempts dated after it as skewed. */
+  clock?: () => number;
 }
 
 /**
@@ -268,7 +270,7 @@ export function createAttemptAggregator(options: AttemptAggregatorOptions = {}):
       return false;
     },
 
-    undelivered(countEventsOf, { keep, expiredBeforeMs, recentFromMs }) {
+    undelivered(countEventsOf, { keep, expiredBeforeMs, recentFromMs, recentUntilMs = Number.POSITIVE_INFINITY }) {
       const found: { id: string; ms: number }[] = [];
       let expired = 0;
       let recent = 0;
@@ -279,7 +281,9 @@ export function createAttemptAggregator(options: AttemptAggregatorOptions = {}):
           if (!isUndelivered(packed)) return;
           const first = firstFailureMs.get(id) ?? Number.NEGATIVE_INFINITY;
           if (first < expiredBeforeMs) expired++;
-          if ((lastFailureMs.get(id) ?? Number.NEGATIVE_INFINITY) >= recentFromMs) recent++;
+          // Dated after recentUntilMs is skew, not a retry in progress.
+          const last = lastFailureMs.get(id) ?? Number.NEGATIVE_INFINITY;
+          if (last >= recentFromMs && last <= recentUntilMs) recent++;
           found.push({ id, ms: first });
         });
       }
@@ -289,6 +293,7 @@ export function createAttemptAggregator(options: AttemptAggregatorOptions = {}):
 
     result(countEventsOf = () => true) {
       const summaryGroups: DiagnosisGroup[] = [];
+      const judgedAt = options.clock?.();
       for (const group of [...groups.values()].sort(compareGroups)) {
         // Built field by field so the structured output keeps the contract's field order.
         summaryGroups.push({
@@ -310,6 +315,7 @@ export function createAttemptAggregator(options: AttemptAggregatorOptions = {}):
             sampleResponse: group.sampleResponse,
             lastSeen: group.lastSeen.text,
             senderIsLocal: options.senderIsLocal ?? false,
+            ...(judgedAt === undefined ? {} : { judgedAt }),
           }),
         });
       }
