@@ -25,7 +25,7 @@ async function main(): Promise<number | undefined> {
       const { readToolCall, runToolOnce } = await import("./cli/call.js");
       const configured = configure(command.flags);
       // Refused before the sandbox seeds its demo account (a second or more), not after.
-      const call = readToolCall(configured.config, command.tool, command.argsJson);
+      const call = readToolCall(configured.config, command);
       const { config, dependencies, close } = await prepare(configured);
       try {
         return await runToolOnce(config, dependencies, call);

@@ -5,6 +5,7 @@ import { ToolInputError } from "../errors.js";
 import type { ExaApiError, ExaError, ExaFailure, ExaWriteUnconfirmedError, LostAnswer } from "../exa/errors.js";
 import { isExaError } from "../exa/errors.js";
 import { InvalidIdError } from "../exa/ids.js";
+import { currentLaunch, type Launch } from "../launch.js";
 import { plural } from "../text/words.js";
 
 /** The problems with a tool's input (src/tools/inputs.ts words them), one per line; a few, the rest counted. */
@@ -22,14 +23,29 @@ interface ErrorContext {
   baseUrl: string;
 }
 
-const MISSING_KEY_TEXT = [
-  "EXA_API_KEY is not set, so this tool cannot reach Exa.",
-  "Create a key at https://dashboard.exa.ai/api-keys and give it to the server:",
-  '- Claude Desktop: add "env": { "EXA_API_KEY": "your-key" } to this server in claude_desktop_config.json, then restart.',
-  "- Claude Code: add the server again with the key: claude mcp add exa-webhooks -e EXA_API_KEY=your-key -- node /abs/path/dist/index.js (the command it runs now).",
-  "- Cursor: add the same env block to the server in .cursor/mcp.json.",
-  "To try every tool without a key, start the server with --sandbox.",
-].join("\n");
+/** Guidance for the setup this process runs in (src/launch.ts): the extension's settings, or its command. */
+function missingKeyText(launch: Launch): string {
+  if (launch.kind === "mcpb") {
+    return [
+      "EXA_API_KEY is not set, so this tool cannot reach Exa.",
+      'This server runs as the Claude Desktop extension "Exa Websets Webhooks": create a key at https://dashboard.exa.ai/api-keys, then open Settings > Extensions > Exa Websets Webhooks > Configure, paste it into "Exa API key", save, and turn the extension off and on.',
+    ].join("\n");
+  }
+  const command = launch.kind === "npx" ? "npx -y exa-webhooks-mcp" : `node ${shellWord(launch.binPath)}`;
+  return [
+    "EXA_API_KEY is not set, so this tool cannot reach Exa.",
+    "Create a key at https://dashboard.exa.ai/api-keys and give it to the server:",
+    '- Claude Desktop: add "env": { "EXA_API_KEY": "your-key" } to this server in claude_desktop_config.json, then restart.',
+    `- Claude Code: add the server again with the key: claude mcp add exa-webhooks -e EXA_API_KEY=your-key -- ${command}`,
+    "- Cursor: add the same env block to the server in .cursor/mcp.json.",
+    "To try every tool without a key, start the server with --sandbox.",
+  ].join("\n");
+}
+
+/** A path as one POSIX-shell word: bare when it is plain, else single-quoted. */
+function shellWord(text: string): string {
+  return /^[\w./@+-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
+}
 
 /** Over HTTP without a server key: each caller sends their own. */
 const MISSING_REQUEST_KEY_TEXT = [
@@ -52,7 +68,7 @@ export function toolErrorText(error: unknown, context: ErrorContext): string {
 function exaErrorText(error: ExaError, context: ErrorContext): string {
   switch (error.kind) {
     case "missing_key":
-      return error.perRequest ? MISSING_REQUEST_KEY_TEXT : MISSING_KEY_TEXT;
+      return error.perRequest ? MISSING_REQUEST_KEY_TEXT : missingKeyText(currentLaunch());
     case "cancelled":
       return `${context.tool} was cancelled before Exa answered.`;
     case "unconfirmed":

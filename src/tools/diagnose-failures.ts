@@ -54,6 +54,7 @@ export const diagnoseFailuresTool = defineTool({
       senderIsLocal: context.config.sandbox,
       signal: context.signal,
       now,
+      exaNow: () => exa.exaNow(),
       onProgress: (scanned, message) => void context.progress(scanned, undefined, message),
       log: (message) => context.log("info", message),
     });
