@@ -2,7 +2,7 @@
 import { Client, InMemoryTransport } from "@modelcontextprotocol/client";
 import type { Config } from "../config.js";
 import { createServer, type ServerDependencies } from "../server.js";
-import { selectTools } from "../tools/index.js";
+import { selectTools } from "../tools/catalog.js";
 import { UsageError } from "./args.js";
 
 export interface ToolCall {

@@ -8,16 +8,13 @@ import type { SecretSource } from "../redeliver/render.js";
 import { redeliveryOutput } from "../redeliver/schema.js";
 import { WEBHOOK_SECRETS_VARIABLE } from "../redeliver/secrets.js";
 import { defineTool } from "./define.js";
-import { sinceInput, strictInput, webhookId } from "./inputs.js";
+import { booleanLike, numberLike, sinceInput, strictInput, webhookId } from "./inputs.js";
 
 const MAX_LISTED = 500;
 const MAX_EVENTS = 1000;
 const DEFAULT_MAX_EVENTS = 100;
 
-// Models send "true" and "25" as strings; accept those where the meaning is unambiguous, refuse the rest.
-const booleanLike = z.preprocess((value) => (value === "true" ? true : value === "false" ? false : value), z.boolean());
-const maxEvents = z.preprocess(
-  (value) => (typeof value === "string" && /^\s*\d+\s*$/.test(value) ? Number(value) : value),
+const maxEvents = numberLike(
   z
     .number()
     .int("maxEvents must be a whole number")
