@@ -30,17 +30,14 @@ function echoList<T>(values: readonly T[], render: (value: T) => string = (value
   return rest ? `${shown.join(", ")} and ${rest} more` : shown.join(", ");
 }
 
-/** A strict object whose refusals name the fields that do exist: unknown ones, or arguments that are no object. */
+/**
+ * A strict object whose refusal of unknown fields names the fields that do exist. (Arguments that are no object
+ * never reach it: the SDK refuses such a request with the protocol's invalid-params error.)
+ */
 export function strictInput<T extends z.ZodRawShape>(shape: T) {
   const known = Object.keys(shape).join(", ") || "none";
   return z.strictObject(shape, {
-    error: (issue) => {
-      if (issue.code === "unrecognized_keys") return unknownFieldsText(issue.keys, known);
-      if (issue.code === "invalid_type") {
-        return `arguments must be a JSON object of named fields (${known}), not ${kindOf(issue.input)}.`;
-      }
-      return undefined;
-    },
+    error: (issue) => (issue.code === "unrecognized_keys" ? unknownFieldsText(issue.keys, known) : undefined),
   });
 }
 
