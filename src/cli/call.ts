@@ -5,7 +5,7 @@ import { resolve } from "node:path";
 import { Client, InMemoryTransport } from "@modelcontextprotocol/client";
 import type { Config } from "../config.js";
 import { createServer, type ServerDependencies } from "../server.js";
-import { selectTools } from "../tools/index.js";
+import { selectTools } from "../tools/catalog.js";
 import { type Command, UsageError } from "./args.js";
 
 export interface ToolCall {

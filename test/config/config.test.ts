@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_BASE_URL, loadConfig } from "../../src/config.js";
 import { ConfigError } from "../../src/errors.js";
-import { selectTools } from "../../src/tools/index.js";
+import { selectTools } from "../../src/tools/catalog.js";
 
 describe("loadConfig", () => {
   it("uses the documented defaults", () => {

@@ -1,10 +1,11 @@
-// The bin: parse flags and env into a config, then connect a transport (or run the emulator / one tool call).
-// Everything else lives behind createServer; heavy modules load only in the modes that need them.
+// The program (dist/main.js, loaded by the published bin src/bin.ts → dist/index.js): parse flags and env into
+// a config, then connect a transport (or run the emulator / one tool call). Everything else lives behind
+// createServer; heavy modules load only in the modes that need them.
 import { parseCommand, type ServeFlags, USAGE, UsageError } from "./cli/args.js";
 import { type Config, type HostingConfig, loadConfig, loadHostingConfig } from "./config.js";
 import { ConfigError } from "./errors.js";
 import type { ServerDependencies } from "./server.js";
-import { emptySelectionText, TOOL_NAMES } from "./tools/index.js";
+import { emptySelectionText, TOOL_NAMES } from "./tools/catalog.js";
 import { VERSION } from "./version.js";
 
 async function main(): Promise<number | undefined> {
@@ -68,7 +69,7 @@ async function main(): Promise<number | undefined> {
       process.stdin.once("end", () => void shutdown().finally(() => process.exit(0)));
       const fail = (reason: string) => {
         if (closing) return;
-        process.stderr.write(`exa-webhooks-mcp: stdio transport failed (${firstLine(reason)}); exiting.\n`);
+        process.stderr.write(`exa-webhooks-mcp: stdio transport failed (${firstLineOf(reason)}); exiting.\n`);
         void shutdown().finally(() => process.exit(1));
       };
       // A transport that gives up (a line over its buffer) closes right after its error: report the two as one
@@ -83,7 +84,7 @@ async function main(): Promise<number | undefined> {
           setImmediate(() => {
             if (lastError !== error || closing) return;
             lastError = undefined;
-            process.stderr.write(`exa-webhooks-mcp: ignored a message on stdin: ${firstLine(error.message)}\n`);
+            process.stderr.write(`exa-webhooks-mcp: ignored a message on stdin: ${firstLineOf(error.message)}\n`);
           });
         },
         onclose: () => fail(lastError?.message ?? "stdin was closed by the server"),
@@ -138,8 +139,8 @@ function warnLine(message: string): void {
   process.stderr.write(`exa-webhooks-mcp: ${message}\n`);
 }
 
-/** The first line of a message, cut: stderr gets one line per event, never a dump. */
-function firstLine(message: string): string {
+/** The first line of a message, cut: stderr gets one line per event, never a dump. (Not untrusted text: ours.) */
+function firstLineOf(message: string): string {
   const first = message.split("\n")[0] ?? "";
   return first.length > 200 ? `${first.slice(0, 200)}…` : first;
 }
