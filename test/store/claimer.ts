@@ -1,9 +1,11 @@
 // A second process for the store's concurrency tests: opens the store named in argv, claims events in a seeded
-// order, records each claim as accepted, and prints one JSON line: the ids it won. Bundled by bundle.ts.
+// order, records each claim as accepted, and prints one JSON line: the ids it won. With a fourth argument
+// "hang" it claims the first event, prints {"claimed": id} and waits, never recording (to be SIGKILLed).
+// Bundled by bundle.ts.
 import { openStore } from "../../src/store/open.js";
 import type { StoreSpec } from "../../src/store/types.js";
 
-const [specJson, countText, seedText] = process.argv.slice(2);
+const [specJson, countText, seedText, mode] = process.argv.slice(2);
 const spec = JSON.parse(String(specJson)) as StoreSpec;
 const count = Number(countText);
 let state = Number(seedText) >>> 0 || 1;
@@ -27,6 +29,13 @@ if (!opened.ok) {
 }
 const { store } = opened;
 const account = store.accountId("exa-key-shared");
+if (mode === "hang") {
+  const eventId = ids[0] as string;
+  await store.ledger.claim({ account, webhookId: "webhook_a", eventId, target: "http://127.0.0.1:9/hook" });
+  process.stdout.write(`${JSON.stringify({ claimed: eventId })}\n`);
+  setInterval(() => {}, 60_000);
+  await new Promise(() => {});
+}
 const won: string[] = [];
 for (const eventId of ids) {
   const claim = await store.ledger.claim({

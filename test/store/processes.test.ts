@@ -55,6 +55,39 @@ describe("two processes claiming the same events at once", () => {
   });
 });
 
+describe("a process killed between claim and record", () => {
+  it.each(["sqlite", "postgres"] as const)(
+    "on %s leaves the claim as outcome unknown, and the next claim does not resend it",
+    async (engine) => {
+      if (engine === "postgres" && !TEST_POSTGRES) throw new Error(NO_POSTGRES_MESSAGE);
+      const spec: StoreSpec =
+        engine === "sqlite"
+          ? { engine, path: join(tempDir(), "state.db") }
+          : { engine, url: await freshPostgresUrl(TEST_POSTGRES as string) };
+      const child = spawn(process.execPath, [await claimerScript(), JSON.stringify(spec), "5", "11", "hang"], {
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      const claimed = await new Promise<string>((resolve, reject) => {
+        child.stdout.once("data", (chunk) => resolve((JSON.parse(String(chunk)) as { claimed: string }).claimed));
+        child.once("exit", (code) => reject(new Error(`the claimer exited (${code}) before claiming`)));
+      });
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGKILL");
+      await exited;
+
+      const store = await mustOpen(spec);
+      const account = store.accountId("exa-key-shared");
+      const key = { account, webhookId: "webhook_a", eventId: claimed, target: "http://127.0.0.1:9/hook" };
+      expect(await store.ledger.unrecorded(account, "webhook_a")).toMatchObject([{ eventId: claimed }]);
+      const again = await store.ledger.claim(key);
+      expect(again.kind).toBe("outcome-unknown");
+      if (again.kind !== "outcome-unknown") throw new Error("unreachable");
+      expect(again.entry.holder).toMatch(/^pid \d+ on /);
+      expect((await store.ledger.claim(key, { force: true })).kind).toBe("claimed");
+    },
+  );
+});
+
 describe("PostgreSQL restarted mid-run", () => {
   // Its own cluster: restarting the shared one would fail the other test files using it at the same time.
   const port = String(56_000 + (process.pid % 1000));
