@@ -5,6 +5,8 @@ import { z } from "zod";
 import { ConfigError } from "./errors.js";
 import { isLoopbackHost } from "./exa/hosts.js";
 import { parseWebhookSecrets } from "./redeliver/secrets.js";
+import { resolveStoreSpec } from "./store/spec.js";
+import type { StoreSpec } from "./store/types.js";
 import { plural } from "./text/words.js";
 
 export const DEFAULT_BASE_URL = "https://api.exa.ai";
@@ -40,12 +42,15 @@ export interface Config {
   allowPrivateTargets?: boolean;
   /** EXA_WEBHOOK_SECRETS: webhook id → signing secret, for redeliver_events. A Map, so JSON.stringify shows none. */
   webhookSecrets: ReadonlyMap<string, string>;
+  /** Where memory lives (--store / EXA_WEBHOOKS_STORE; the sandbox: memory). Opened on first use, never here. */
+  store?: StoreSpec;
 }
 
 export interface ConfigFlags {
   readOnly?: boolean;
   tools?: string[];
   sandbox?: boolean;
+  store?: string | undefined;
 }
 
 /** A bad number does not stop the server: it falls back to the default and says so through `warn`. */
@@ -69,6 +74,7 @@ export function loadConfig(
     sandbox: flags.sandbox ?? false,
     webhookSecrets: webhookSecrets.secrets,
     allowPrivateTargets: env.EXA_WEBHOOKS_ALLOW_PRIVATE_TARGETS === "1",
+    store: resolveStoreSpec({ flag: flags.store, env, sandbox: flags.sandbox ?? false }),
   };
 }
 

@@ -22,6 +22,15 @@ async function main(): Promise<number | undefined> {
       await runEmulatorCommand(command.port, command.seed);
       return undefined;
     }
+    case "store": {
+      const { runStoreCommand } = await import("./store/command.js");
+      const { resolveStoreSpec } = await import("./store/spec.js");
+      const spec = resolveStoreSpec({ flag: command.store, env: process.env, sandbox: false });
+      return runStoreCommand(spec, command.pruneDays, {
+        write: (t) => process.stdout.write(t),
+        isTTY: process.stdout.isTTY === true,
+      });
+    }
     case "call": {
       const { readToolCall, runToolOnce } = await import("./cli/call.js");
       const configured = configure(command.flags);

@@ -10,6 +10,9 @@ export const USAGE = `Usage:
       only), also write the delivery health view with the result inlined to FILE: open it in any browser.
   exa-webhooks-mcp emulator [--port 8787] [--seed demo|empty]
       Run the Exa webhooks API emulator alone, for testing your own code with exa-js or curl.
+  exa-webhooks-mcp store [--store S] [--prune-days N]
+      Print where memory lives (engine, location, schema version, row counts); --prune-days N first
+      deletes rows older than N days (rows older than 90 days are pruned anyway).
 
 Flags:
   --sandbox        Use the built-in emulator with a seeded demo account (no key, simulated data).
@@ -23,6 +26,8 @@ Flags:
   --allow-unauthenticated  --http: serve a host that is not loopback without a token (warns on stderr).
   --per-request-keys       --http: an X-Exa-Api-Key request header wins over EXA_API_KEY.
   --seed S         Emulator seed: demo (default) or empty.
+  --store S        Where memory lives: a file path (SQLite), postgres://… or memory. Default:
+                   $XDG_STATE_HOME/exa-webhooks-mcp/state.db (~/.local/state/…); --sandbox: memory.
   --help, --version
 
 Environment:
@@ -35,6 +40,7 @@ Environment:
   EXA_DIAGNOSE_BUDGET_MS Time budget of one diagnose_failures or redeliver_events call (default 60000).
   EXA_RETRY_BASE_MS      Base of the backoff between retries (default 500).
   EXA_WEBHOOK_SECRETS    Signing secrets for redeliver_events: webhook_id=secret pairs, comma-separated.
+  EXA_WEBHOOKS_STORE     Same as --store (the flag wins).
   MCP_AUTH_TOKEN         --http: the bearer token every request must carry (16+ visible characters).
   MCP_ALLOWED_HOSTS      --http: extra Host names accepted (comma-separated).
   MCP_ALLOWED_ORIGINS    --http: extra browser origins accepted, as scheme://host:port (comma-separated).
@@ -46,7 +52,8 @@ export type Command =
   | { mode: "version" }
   | { mode: "serve"; flags: ServeFlags }
   | { mode: "call"; tool: string; argsJson: string | undefined; htmlFile: string | undefined; flags: ServeFlags }
-  | { mode: "emulator"; port: number; seed: "demo" | "empty" };
+  | { mode: "emulator"; port: number; seed: "demo" | "empty" }
+  | { mode: "store"; store: string | undefined; pruneDays: number | undefined };
 
 export interface ServeFlags {
   sandbox: boolean;
@@ -59,6 +66,7 @@ export interface ServeFlags {
   authTokenFile: string | undefined;
   allowUnauthenticated: boolean;
   perRequestKeys: boolean;
+  store: string | undefined;
 }
 
 export class UsageError extends Error {}
@@ -82,6 +90,11 @@ export function parseCommand(argv: string[]): Command {
     return { mode: "emulator", port: parsePort(values.port, 8787), seed };
   }
   if (values.seed !== undefined) throw new UsageError("--seed only applies to the emulator command.");
+  if (subcommand === "store") {
+    if (rest.length) throw new UsageError(`Unexpected argument "${rest[0]}" for store.`);
+    return { mode: "store", store: values.store, pruneDays: parsePruneDays(values["prune-days"]) };
+  }
+  if (values["prune-days"] !== undefined) throw new UsageError("--prune-days only applies to the store command.");
 
   const flags: ServeFlags = {
     sandbox: values.sandbox ?? false,
@@ -93,6 +106,7 @@ export function parseCommand(argv: string[]): Command {
     authTokenFile: values["auth-token-file"],
     allowUnauthenticated: values["allow-unauthenticated"] ?? false,
     perRequestKeys: values["per-request-keys"] ?? false,
+    store: values.store,
   };
   const hostingFlag = HOSTING_FLAGS.find((name) => values[name] !== undefined);
   if (!flags.http && hostingFlag) throw new UsageError(`--${hostingFlag} goes with --http.`);
@@ -133,6 +147,8 @@ function parseFlags(argv: string[]) {
       "per-request-keys": { type: "boolean" },
       seed: { type: "string" },
       html: { type: "string" },
+      store: { type: "string" },
+      "prune-days": { type: "string" },
     },
   });
 }
@@ -158,4 +174,12 @@ function parseToolList(raw: string | undefined): string[] | undefined {
     .filter(Boolean);
   if (!names.length) throw new UsageError("--tools needs at least one tool name.");
   return names;
+}
+
+function parsePruneDays(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const days = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || days < 1)
+    throw new UsageError(`--prune-days must be a whole number of days (1 or more), got "${raw}".`);
+  return days;
 }
