@@ -3,6 +3,7 @@
 // that only read share one, the ones that change it start their own.
 import { spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
+import { type AddressInfo, createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   BIN_PATH,
@@ -128,6 +129,41 @@ describe("--sandbox over stdio, changing the demo account (a sandbox each)", () 
   });
 });
 
+describe("--sandbox ids: only the seeded demo history repeats across runs", () => {
+  // A receiver that dedupes by event id (as the hints advise) dropped every event of a second session: webhooks
+  // created and events emitted after the seed drew from the demo's seeded source and repeated run after run.
+  it("gives a created webhook, its secret and an emitted event fresh ids in each fresh sandbox", async () => {
+    const session = async () => {
+      const server = await spawnBuiltServer(["--sandbox"]);
+      try {
+        const created = await server.call("create_webhook", {
+          url: "http://127.0.0.1:9/webhooks/exa",
+          events: ["webset.created"],
+        });
+        expect(created.isError).toBe(false);
+        const { id, secret } = (created.structured as { webhook: { id: string; secret: string } }).webhook;
+        const emitted = await server.call("sandbox_emit_event", { type: "webset.created", webhookId: id });
+        expect(emitted.isError).toBe(false);
+        const { eventId } = emitted.structured as { eventId: string };
+        const list = await server.call("list_webhooks", { limit: 200 });
+        const demo = (list.structured as { webhooks: { id: string; metadata?: Record<string, string> }[] }).webhooks
+          .filter((webhook) => webhook.id !== id)
+          .map((webhook) => [webhook.metadata?.name, webhook.id]);
+        return { id, secret, eventId, demo };
+      } finally {
+        await server.close();
+      }
+    };
+    const [first, second] = [await session(), await session()];
+    expect(second.demo).toEqual(first.demo);
+    expect(first.demo).toHaveLength(9);
+    expect(second.id).not.toBe(first.id);
+    expect(second.secret).not.toBe(first.secret);
+    expect(second.eventId).not.toBe(first.eventId);
+    expect(first.secret).toMatch(/^whsec_[0-9a-f]{32}$/);
+  });
+});
+
 describe("--sandbox lifecycle", () => {
   it("answers the handshake before the demo seed finishes, and exits when the client closes stdin", async () => {
     const child = spawn(process.execPath, [BIN_PATH, "--sandbox"], {
@@ -249,6 +285,36 @@ describe("--http --sandbox", () => {
       await session.close();
     } finally {
       await served.stop();
+    }
+  });
+
+  // The sandbox's emulator and demo receivers were already listening when the port turned out to be taken:
+  // the error was printed and the process then lived on with nothing to serve.
+  it("exits 1 with the error when its port is in use, as without --sandbox", async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
+    const { port } = holder.address() as AddressInfo;
+    try {
+      for (const flags of [[], ["--sandbox"]]) {
+        const child = spawn(process.execPath, [BIN_PATH, "--http", "--port", String(port), ...flags], {
+          env: { PATH: process.env.PATH ?? "" },
+          stdio: ["ignore", "ignore", "pipe"],
+        });
+        let stderr = "";
+        child.stderr.on("data", (chunk: Buffer) => {
+          stderr += chunk.toString();
+        });
+        const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+        try {
+          const code = await within(exited, START_AND_SEED_MS, () => `${flags.join(" ")} did not exit: ${stderr}`);
+          expect(code).toBe(1);
+        } finally {
+          child.kill("SIGKILL");
+        }
+        expect(stderr).toContain("EADDRINUSE");
+      }
+    } finally {
+      await new Promise<void>((resolve) => holder.close(() => resolve()));
     }
   });
 });
