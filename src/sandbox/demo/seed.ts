@@ -14,8 +14,8 @@ import { demoTimeline } from "./timeline.js";
 const HOUR = 3_600_000;
 /**
  * Real time a seeding attempt to the slow receiver may take, recorded as the runtime's 10 s. It holds its
- * answer for longer than that (12 s, timed from after the request arrived, in this process), so the sender's
- * timer always fires first: a timeout whatever the machine's load. Its five back-to-back attempts per event
+ * answer for longer than that (its answerAfterMs in receivers/catalog.ts, timed from after the request
+ * arrived, in this process), so the sender's timer always fires first: a timeout whatever the machine's load. Its five back-to-back attempts per event
  * set the floor of the seeding time. Every other receiver answers at once or refuses the connection, and is
  * waited for without a limit: on a loaded machine (or in a GC pause) the process can sit without CPU for
  * seconds, and then fires its expired timers before it reads the answers waiting on its sockets, so any limit
