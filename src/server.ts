@@ -154,7 +154,7 @@ export function createServer(
         const tool = tools.find((candidate) => candidate.name === name);
         const input = tool && parseToolInput(tool.inputSchema, args);
         if (!input || input.success) return undefined;
-        return errorResult(new ToolInputError(inputIssuesText(input.issues)), name, args, config, redactor);
+        return errorResult(new ToolInputError(inputIssuesText(input.issues)), name, args, config, redactor, tool);
       }),
     );
   return server;
@@ -214,14 +214,14 @@ function registerTool(
         if (!input.success) throw new ToolInputError(inputIssuesText(input.issues));
         const result = await tool.handler(input.data, context);
         const answer = redactor.redact({
-          content: [{ type: "text" as const, text: withMarker(result.text, config) }],
+          content: [{ type: "text" as const, text: withMarker(result.text, config, tool) }],
           structuredContent: result.structured as Record<string, unknown>,
         });
         // Shown this once (create_webhook), hidden from every later output.
         redactor.learn(result.secret);
         return answer;
       } catch (error) {
-        return errorResult(error, tool.name, args, config, redactor);
+        return errorResult(error, tool.name, args, config, redactor, tool);
       }
     },
   );
@@ -279,12 +279,24 @@ function progressReporter(ctx: ServerContext, redactor: Redactor): ToolContext["
   };
 }
 
-function errorResult(error: unknown, tool: string, args: unknown, config: Config, redactor: Redactor): CallToolResult {
+function errorResult(
+  error: unknown,
+  tool: string,
+  args: unknown,
+  config: Config,
+  redactor: Redactor,
+  definition: AnyToolDefinition | undefined,
+): CallToolResult {
   const named = args && typeof args === "object" && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
   const text = toolErrorText(error, { tool, args: named, baseUrl: config.baseUrl });
-  return { content: [{ type: "text", text: redactor.redact(withMarker(text, config)) }], isError: true };
+  return { content: [{ type: "text", text: redactor.redact(withMarker(text, config, definition)) }], isError: true };
 }
 
-function withMarker(text: string, config: Config): string {
-  return config.sandbox ? `${SANDBOX_MARKER} ${text}` : text;
+function withMarker(text: string, config: Config, tool: AnyToolDefinition | undefined): string {
+  return config.sandbox && readsSandbox(tool) ? `${SANDBOX_MARKER} ${text}` : text;
+}
+
+/** Every tool reads the sandbox's simulated data but one that reaches no world at all (the offline signature check). */
+function readsSandbox(tool: AnyToolDefinition | undefined): boolean {
+  return !tool || tool.sandboxOnly === true || tool.annotations.openWorldHint !== false;
 }

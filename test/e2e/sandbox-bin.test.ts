@@ -195,6 +195,22 @@ describe("call", () => {
     expect(result.stdout).toContain("failing");
     // The sandbox started, and the net log shows it: what the usage errors below must not get to.
     expect(result.stderr).toMatch(LISTENING);
+    // The hints hold curls to demo receivers that died with the call: say so, and give a command that keeps them.
+    expect(result.stderr).toContain("this sandbox and its receivers stopped with this call");
+    expect(result.stderr).toContain(`node ${BIN_PATH} --sandbox --http`);
+  });
+
+  it("verify_webhook_signature with --sandbox carries no sandbox marker: it checks offline, touching no sandbox data", () => {
+    const payload = '{"id":"event_1","object":"event"}';
+    const t = Math.floor(Date.now() / 1000);
+    const v1 = createHmac("sha256", "whsec_test").update(`${t}.${payload}`).digest("hex");
+    const args = JSON.stringify({ payload, signatureHeader: `t=${t},v1=${v1}`, secret: "whsec_test" });
+    const result = runBin(["call", "verify_webhook_signature", args, "--sandbox"]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^Signature valid/);
+    const wrong = runBin(["call", "verify_webhook_signature", JSON.stringify({ payload }), "--sandbox"]);
+    expect(wrong.status).toBe(1);
+    expect(wrong.stdout).not.toContain("[sandbox: simulated data]");
   });
 
   it("a demo webhook id copied from one run works in the next (the demo's ids are seeded)", () => {
