@@ -28,10 +28,12 @@ import { errorMessage, type Job, requestSignals, runPool, unlessAborted } from "
 import { timestampMillis } from "./timestamps.js";
 import {
   type CutCause,
+  type KnownRetrySchedule,
   MISSED_IDS_SHOWN,
   type NeverAttemptedCheck,
   type Outcome,
   type RecoveryFacts,
+  retryReachMs,
   type WebhookDiagnosis,
 } from "./types.js";
 import { judgeVerdict } from "./verdict.js";
@@ -81,6 +83,8 @@ export interface ScanOptions {
   onProgress?: (scanned: number, message: string) => void;
   /** The sender runs on this machine (the sandbox): loopback URLs are not a finding. */
   senderIsLocal?: boolean;
+  /** The sender's retry schedule, when known (the sandbox's): "may still be retried" then means what it says. */
+  retrySchedule?: KnownRetrySchedule;
 }
 
 function deadlineSignal(deadline: number | undefined): { signal: AbortSignal; dispose(): void } {
@@ -496,7 +500,7 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
   const undelivered = aggregator.undelivered(countEventsOf, {
     keep,
     expiredBeforeMs: nowMs - EVENT_RETENTION_MS,
-    recentFromMs: nowMs - RETRYING_MS,
+    recentFromMs: nowMs - (options.retrySchedule ? retryReachMs(options.retrySchedule) : RETRYING_MS),
   });
   const lookFromMs = Math.max(
     Math.min(
@@ -509,6 +513,7 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
     subscribedTypes: [...(webhook.events ?? [])],
     undeliveredExpired: undelivered.expired,
     undeliveredRecent: undelivered.recent,
+    ...(options.retrySchedule ? { retrySchedule: options.retrySchedule } : {}),
     neverAttempted: check,
     ...(Number.isFinite(lookFromMs) ? { listEventsFrom: new Date(lookFromMs).toISOString() } : {}),
     ...(since ? { since: since.toISOString() } : {}),

@@ -49,6 +49,8 @@ export interface SandboxHandle {
   webhookSecrets(): Promise<Record<string, string>>;
   /** Every POST the demo receiver behind a webhook got, oldest first; undefined when it has no demo receiver. */
   receiverLog(webhookId: string): Promise<readonly ReceivedDelivery[] | undefined>;
+  /** How the sandbox retries a failed delivery, so a diagnosis can say what is still being retried. */
+  readonly retrySchedule: { delaysMs: readonly number[]; timeoutMs: number };
   /** Why the sandbox would not POST to `url` (not loopback; not a demo receiver when served remotely), or undefined. */
   deliveryRefusal(url: string): string | undefined;
 }

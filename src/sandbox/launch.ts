@@ -125,6 +125,7 @@ export async function launchSandbox(options: LaunchSandboxOptions): Promise<Laun
       await seeded();
       return receivers.get(webhookId)?.log;
     },
+    retrySchedule: engine.retrySchedule,
     deliveryRefusal: (url) => deliveryRefusal(url, onlyOrigins),
   };
   return {

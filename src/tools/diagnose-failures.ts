@@ -52,6 +52,7 @@ export const diagnoseFailuresTool = defineTool({
       concurrency: context.config.maxConcurrency,
       budgetMs: context.config.diagnoseBudgetMs,
       senderIsLocal: context.config.sandbox,
+      retrySchedule: context.sandbox?.retrySchedule,
       signal: context.signal,
       now,
       onProgress: (scanned, message) => void context.progress(scanned, undefined, message),

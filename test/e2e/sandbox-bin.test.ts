@@ -129,6 +129,36 @@ describe("--sandbox over stdio, changing the demo account (a sandbox each)", () 
   });
 });
 
+describe("--sandbox retries, in diagnose_failures' words", () => {
+  // It said "Exa may still be retrying" for an hour, long after the sandbox's own five attempts were over.
+  it("names the sandbox's known schedule, not Exa's unknown one", async () => {
+    const server = await spawnBuiltServer(["--sandbox"]);
+    try {
+      const list = await server.call("list_webhooks", { limit: 200 });
+      const webhooks = (list.structured as { webhooks: { id: string; metadata?: Record<string, string> }[] }).webhooks;
+      const crm = webhooks.find((webhook) => webhook.metadata?.name === "crm-sync");
+      if (!crm) throw new Error("demo account has no crm-sync webhook");
+      const emitted = await server.call("sandbox_emit_event", { type: "webset.item.enriched", webhookId: crm.id });
+      const { eventId } = emitted.structured as { eventId: string };
+      await expect
+        .poll(async () => {
+          const attempts = await server.call("list_webhook_attempts", { webhookId: crm.id, limit: 10 });
+          return (attempts.structured as { attempts: { eventId: string }[] }).attempts.some(
+            (attempt) => attempt.eventId === eventId,
+          );
+        }, DELIVERY_POLL)
+        .toBe(true);
+      const diagnosis = await server.call("diagnose_failures", { webhookId: crm.id });
+      expect(diagnosis.text).toContain(
+        "newer than 18 s: the sandbox may still retry them (5 attempts in all, 1, 2, 4, 8 s apart)",
+      );
+      expect(diagnosis.text).not.toContain("Exa may still be retrying");
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe("--sandbox ids: only the seeded demo history repeats across runs", () => {
   // A receiver that dedupes by event id (as the hints advise) dropped every event of a second session: webhooks
   // created and events emitted after the seed drew from the demo's seeded source and repeated run after run.
