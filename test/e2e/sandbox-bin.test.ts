@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { type AddressInfo, createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EVENT_TYPES } from "../../src/exa/event-types.js";
 import {
   BIN_PATH,
   builtBin,
@@ -15,6 +16,7 @@ import {
   startBin,
 } from "../helpers/harness.js";
 import { within } from "../helpers/wait.js";
+import { exaEventCheck } from "../sandbox/exa-js-types.js";
 
 /**
  * A runtime delivery in the child ends within its 10 s timeout, but how soon depends on the machine's load:
@@ -300,7 +302,10 @@ describe("call", () => {
 });
 
 describe("emulator command", () => {
-  it("prints its base URL first, answers 401 without a key and serves the demo account with one", async () => {
+  // Seeding the demo and loading exa-js's types into the TypeScript checker each take seconds on a loaded machine.
+  it("prints its base URL first, answers 401 without a key and serves the demo account with one", {
+    timeout: 60_000,
+  }, async () => {
     const emulator = await startBin(builtBin(["emulator", "--port", "0", "--seed", "demo"]), { lines: 2 });
     try {
       const firstLines = emulator.stdout().split("\n");
@@ -312,6 +317,29 @@ describe("emulator command", () => {
       const listed = await fetch(`${baseUrl}/websets/v0/webhooks?limit=200`, { headers: { "x-api-key": "anything" } });
       expect(listed.status).toBe(200);
       expect(((await listed.json()) as { data: unknown[] }).data).toHaveLength(9);
+
+      // Every event it serves, seeded or emitted (one of each type), has the shape of exa-js's Event.
+      const key = { "x-api-key": "anything", "content-type": "application/json" };
+      for (const type of EVENT_TYPES) {
+        const emitted = await fetch(`${baseUrl}/_sandbox/events`, {
+          method: "POST",
+          headers: key,
+          body: JSON.stringify({ type }),
+        });
+        expect(emitted.status).toBe(200);
+      }
+      const served: { id: string; type: string }[] = [];
+      let cursor: string | null = null;
+      do {
+        const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
+        const page = await fetch(`${baseUrl}/websets/v0/events?limit=200${query}`, { headers: key });
+        const body = (await page.json()) as { data: { id: string; type: string }[]; nextCursor: string | null };
+        served.push(...body.data);
+        cursor = body.nextCursor;
+      } while (cursor);
+      expect(new Set(served.map((event) => event.type))).toEqual(new Set(EVENT_TYPES));
+      const { eventProblems } = exaEventCheck();
+      expect(served.flatMap((event) => eventProblems(event).map((problem) => `${event.type} ${problem}`))).toEqual([]);
     } finally {
       await emulator.stop();
     }
