@@ -32,6 +32,27 @@ const START_AND_SEED_MS = 25_000;
 const NODE_DEBUG_NET = { NODE_DEBUG: "net" };
 const LISTENING = /^NET \d+: setupListenHandle/m;
 
+/** The demo webhook named `name`, through list_webhooks. */
+async function demoWebhook(server: ClientSession, name: string): Promise<{ id: string }> {
+  const list = await server.call("list_webhooks", { limit: 200 });
+  const webhooks = (list.structured as { webhooks: { id: string; metadata?: Record<string, string> }[] }).webhooks;
+  const found = webhooks.find((webhook) => webhook.metadata?.name === name);
+  if (!found) throw new Error(`demo account has no ${name} webhook`);
+  return found;
+}
+
+/** Waits until list_webhook_attempts shows an attempt at `eventId` (a successful one, when asked). */
+async function untilAttempted(server: ClientSession, webhookId: string, eventId: string, successful?: true) {
+  await expect
+    .poll(async () => {
+      const attempts = await server.call("list_webhook_attempts", { webhookId, limit: 10 });
+      return (attempts.structured as { attempts: { eventId: string; successful: boolean }[] }).attempts.some(
+        (attempt) => attempt.eventId === eventId && (successful === undefined || attempt.successful),
+      );
+    }, DELIVERY_POLL)
+    .toBe(true);
+}
+
 describe("--sandbox over stdio, reading the demo account", () => {
   let demo: ClientSession;
   beforeAll(async () => {
@@ -87,14 +108,7 @@ describe("--sandbox over stdio, changing the demo account (a sandbox each)", () 
       });
       expect(emitted.isError).toBe(false);
       const { eventId } = emitted.structured as { eventId: string };
-      await expect
-        .poll(async () => {
-          const attempts = await server.call("list_webhook_attempts", { webhookId: target.id, limit: 10 });
-          return (attempts.structured as { attempts: { eventId: string }[] }).attempts.some(
-            (attempt) => attempt.eventId === eventId,
-          );
-        }, DELIVERY_POLL)
-        .toBe(true);
+      await untilAttempted(server, target.id, eventId);
     } finally {
       await server.close();
     }
@@ -103,10 +117,7 @@ describe("--sandbox over stdio, changing the demo account (a sandbox each)", () 
   it("sandbox_set_receiver fixes the crashing demo receiver, and the next delivery to it succeeds", async () => {
     const server = await spawnBuiltServer(["--sandbox"]);
     try {
-      const list = await server.call("list_webhooks", { limit: 200 });
-      const webhooks = (list.structured as { webhooks: { id: string; metadata?: Record<string, string> }[] }).webhooks;
-      const crm = webhooks.find((webhook) => webhook.metadata?.name === "crm-sync");
-      if (!crm) throw new Error("demo account has no crm-sync webhook");
+      const crm = await demoWebhook(server, "crm-sync");
       const fixed = await server.call("sandbox_set_receiver", { webhookId: crm.id, behavior: "healthy" });
       expect(fixed.isError).toBe(false);
       expect(fixed.text).toMatch(
@@ -117,14 +128,7 @@ describe("--sandbox over stdio, changing the demo account (a sandbox each)", () 
         webhookId: crm.id,
       });
       const { eventId } = emitted.structured as { eventId: string };
-      await expect
-        .poll(async () => {
-          const attempts = await server.call("list_webhook_attempts", { webhookId: crm.id, limit: 10 });
-          return (attempts.structured as { attempts: { eventId: string; successful: boolean }[] }).attempts.some(
-            (attempt) => attempt.eventId === eventId && attempt.successful,
-          );
-        }, DELIVERY_POLL)
-        .toBe(true);
+      await untilAttempted(server, crm.id, eventId, true);
     } finally {
       await server.close();
     }
@@ -136,20 +140,10 @@ describe("--sandbox retries, in diagnose_failures' words", () => {
   it("names the sandbox's known schedule, not Exa's unknown one", async () => {
     const server = await spawnBuiltServer(["--sandbox"]);
     try {
-      const list = await server.call("list_webhooks", { limit: 200 });
-      const webhooks = (list.structured as { webhooks: { id: string; metadata?: Record<string, string> }[] }).webhooks;
-      const crm = webhooks.find((webhook) => webhook.metadata?.name === "crm-sync");
-      if (!crm) throw new Error("demo account has no crm-sync webhook");
+      const crm = await demoWebhook(server, "crm-sync");
       const emitted = await server.call("sandbox_emit_event", { type: "webset.item.enriched", webhookId: crm.id });
       const { eventId } = emitted.structured as { eventId: string };
-      await expect
-        .poll(async () => {
-          const attempts = await server.call("list_webhook_attempts", { webhookId: crm.id, limit: 10 });
-          return (attempts.structured as { attempts: { eventId: string }[] }).attempts.some(
-            (attempt) => attempt.eventId === eventId,
-          );
-        }, DELIVERY_POLL)
-        .toBe(true);
+      await untilAttempted(server, crm.id, eventId);
       const diagnosis = await server.call("diagnose_failures", { webhookId: crm.id });
       expect(diagnosis.text).toContain(
         "newer than 18 s: the sandbox may still retry them (5 attempts in all, 1, 2, 4, 8 s apart)",
