@@ -181,7 +181,7 @@ function registerTool(
   redactor: Redactor,
   perRequest: RequestContext,
 ): void {
-  const refuse = (error: unknown, args: unknown) => errorResult(error, tool.name, args, config, redactor);
+  const refuse = (error: unknown, args: unknown) => errorResult(error, tool.name, args, config, redactor, tool);
   registrar(server, tool)(
     tool.name,
     {
@@ -204,7 +204,7 @@ function registerTool(
         const definition = await loadToolDefinition(tool.name);
         const result = await definition.handler(input, context);
         const answer = redactor.redact({
-          content: [{ type: "text" as const, text: withMarker(result.text, config) }],
+          content: [{ type: "text" as const, text: withMarker(result.text, config, tool) }],
           structuredContent: cleanStructured(result.structured) as Record<string, unknown>,
         });
         // Shown this once (create_webhook), hidden from every later output.
@@ -306,12 +306,24 @@ function progressReporter(ctx: ServerContext, redactor: Redactor): ToolContext["
   };
 }
 
-function errorResult(error: unknown, tool: string, args: unknown, config: Config, redactor: Redactor): CallToolResult {
+function errorResult(
+  error: unknown,
+  tool: string,
+  args: unknown,
+  config: Config,
+  redactor: Redactor,
+  definition: ToolListing | undefined,
+): CallToolResult {
   const named = args && typeof args === "object" && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
   const text = toolErrorText(error, { tool, args: named, baseUrl: config.baseUrl });
-  return { content: [{ type: "text", text: redactor.redact(withMarker(text, config)) }], isError: true };
+  return { content: [{ type: "text", text: redactor.redact(withMarker(text, config, definition)) }], isError: true };
 }
 
-function withMarker(text: string, config: Config): string {
-  return config.sandbox ? `${SANDBOX_MARKER} ${text}` : text;
+function withMarker(text: string, config: Config, tool: ToolListing | undefined): string {
+  return config.sandbox && readsSandbox(tool) ? `${SANDBOX_MARKER} ${text}` : text;
+}
+
+/** Every tool reads the sandbox's simulated data but one that reaches no world at all (the offline signature check). */
+function readsSandbox(tool: ToolListing | undefined): boolean {
+  return !tool || tool.sandboxOnly === true || tool.annotations.openWorldHint !== false;
 }

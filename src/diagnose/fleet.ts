@@ -6,7 +6,7 @@ import { plural } from "../text/words.js";
 import type { EventPageSource } from "./never-attempted.js";
 import { rankDiagnoses } from "./rank.js";
 import { type AttemptPageSource, scanWebhookAttempts } from "./scan.js";
-import type { DiagnosisReport, WebhookDiagnosis } from "./types.js";
+import type { DiagnosisReport, KnownRetrySchedule, WebhookDiagnosis } from "./types.js";
 
 /** Fleet mode reads at most this many webhooks; accounts rarely have more than a handful. */
 export const MAX_FLEET_WEBHOOKS = 1000;
@@ -32,6 +32,8 @@ export interface FleetOptions {
   /** Time for the whole call, shared across webhooks. */
   budgetMs: number;
   senderIsLocal: boolean;
+  /** The sender's retry schedule, when known (the sandbox's). */
+  retrySchedule?: KnownRetrySchedule | undefined;
   signal: AbortSignal;
   /** Default MAX_FLEET_WEBHOOKS. */
   maxWebhooks?: number;
@@ -89,6 +91,7 @@ export async function diagnoseFleet(options: FleetOptions): Promise<DiagnosisRep
       maxAttempts: options.maxAttempts,
       concurrency: options.concurrency,
       senderIsLocal: options.senderIsLocal,
+      ...(options.retrySchedule ? { retrySchedule: options.retrySchedule } : {}),
       deadline: Date.now() + share,
       signal,
       onProgress: (scanned, message) => {

@@ -29,10 +29,12 @@ import { belongsTo, type Partition, partitionLabel, SUCCESS_FLAGS, typedPartitio
 import { timestampMillis } from "./timestamps.js";
 import {
   type CutCause,
+  type KnownRetrySchedule,
   MISSED_IDS_SHOWN,
   type NeverAttemptedCheck,
   type Outcome,
   type RecoveryFacts,
+  retryReachMs,
   type WebhookDiagnosis,
 } from "./types.js";
 import { judgeVerdict } from "./verdict.js";
@@ -84,6 +86,8 @@ export interface ScanOptions {
   onProgress?: (scanned: number, message: string) => void;
   /** The sender runs on this machine (the sandbox): loopback URLs are not a finding. */
   senderIsLocal?: boolean;
+  /** The sender's retry schedule, when known (the sandbox's): "may still be retried" then means what it says. */
+  retrySchedule?: KnownRetrySchedule;
 }
 
 function deadlineSignal(deadline: number | undefined): { signal: AbortSignal; dispose(): void } {
@@ -503,7 +507,7 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
   const undelivered = aggregator.undelivered(countEventsOf, {
     keep,
     expiredBeforeMs: nowMs - EVENT_RETENTION_MS,
-    recentFromMs: judgedAt - RETRYING_MS,
+    recentFromMs: judgedAt - (options.retrySchedule ? retryReachMs(options.retrySchedule) : RETRYING_MS),
     recentUntilMs: judgedAt + CLOCK_SKEW_ALLOWANCE_MS,
   });
   const lookFromMs = Math.max(
@@ -517,6 +521,7 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
     subscribedTypes: [...(webhook.events ?? [])],
     undeliveredExpired: undelivered.expired,
     undeliveredRecent: undelivered.recent,
+    ...(options.retrySchedule ? { retrySchedule: options.retrySchedule } : {}),
     neverAttempted: check,
     ...(Number.isFinite(lookFromMs) ? { listEventsFrom: new Date(lookFromMs).toISOString() } : {}),
     ...(since ? { since: since.toISOString() } : {}),
