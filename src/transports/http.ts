@@ -2,7 +2,8 @@
 // the protocol generation that request speaks (2026-07-28 per request, or a 2025 client's initialize and its
 // follow-ups), so nothing leaks between clients and any number of replicas serve one client behind any load
 // balancer. In front of the handler, in this order: GET /healthz (no auth, no Exa), Host/Origin (DNS
-// rebinding), the bearer token, the method, the body size and the caller's X-Exa-Api-Key. Nothing here logs a
+// rebinding), the bearer token, the method, the body size and the caller's X-Exa-Api-Key (refused where the
+// operator's key serves every request). Nothing here logs a
 // request: a token or key can only reach stderr through the server's redactor (src/server.ts).
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -41,6 +42,8 @@ export const EXA_KEY_HEADER = "x-exa-api-key";
 const REQUEST_TIMEOUT_FACTOR = 3;
 const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 const LOOPBACK_NAMES = ["127.0.0.1", "localhost", "[::1]"];
+const OPERATOR_KEY_REFUSAL =
+  "Bad request: this server calls Exa with its operator's EXA_API_KEY and does not take an X-Exa-Api-Key header, so your key would not be used. Remove the header to use the operator's account, or ask the operator to start the server with --per-request-keys. Nothing was sent to Exa.";
 /** An Exa key as a header can carry it: visible ASCII without commas (repeated headers are joined by ", "). */
 const KEY_SHAPE = /^[\x21-\x2b\x2d-\x7e]{4,512}$/;
 
@@ -51,6 +54,7 @@ export async function serveHttp(
   announce: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
 ): Promise<RunningHttpServer> {
   const requestKeys = options.requestKeys ?? false;
+  const operatorKey = !requestKeys && !config.sandbox && config.apiKey !== undefined;
   const mcp = createMcpHandler(
     ({ era, requestInfo }) =>
       createServer(config, dependencies, {
@@ -122,6 +126,9 @@ export async function serveHttp(
     if (requestKeys) {
       const rejection = requestKeyRejection(request.headers[EXA_KEY_HEADER]);
       if (rejection) return sendJsonError(response, 400, rejection);
+    } else if (operatorKey && request.headers[EXA_KEY_HEADER] !== undefined) {
+      // Served anyway, the caller would act on the operator's account believing it their own.
+      return sendJsonError(response, 400, OPERATOR_KEY_REFUSAL);
     }
     await serveMcp(request, response);
   }
