@@ -421,7 +421,7 @@ describe("transport hygiene", () => {
     });
     expect(declared.status).toBe(413);
     expect(JSON.parse(declared.body).error.message).toContain("Payload too large");
-    // 100 MB: answered before it is read, and the client gets the answer, not a reset.
+    // 100 MB: read and discarded, then answered, so the client gets the answer, not EPIPE or a reset.
     const huge = await fetch(local.url, {
       method: "POST",
       headers: MCP_HEADERS,
