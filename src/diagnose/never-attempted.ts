@@ -75,11 +75,23 @@ export interface EventListing {
    * new slices ask for those types only. No types (or an empty window): the listing stops.
    */
   narrow(types: readonly string[], fromMs: number): void;
-  /** What the listing found of `types` from `fromMs` on, with at most `keep` ids. */
-  result(types: readonly string[], fromMs: number, keep: number): NeverAttemptedResult;
+  /**
+   * What the listing found of `types` from `window.fromMs` on, with at most `keep` ids. The window reaches
+   * back into [leadFromMs, fromMs) as far as the oldest event an attempt carries there: an event is created
+   * before its first attempt, so a window starting at the oldest attempt would leave that event out.
+   */
+  result(types: readonly string[], window: EventsWindow, keep: number): NeverAttemptedResult;
+}
+
+/** Epoch ms: the window starts at fromMs, or earlier, down to leadFromMs, for events that were attempted. */
+export interface EventsWindow {
+  fromMs: number;
+  leadFromMs: number;
 }
 
 export interface NeverAttemptedResult {
+  /** Where the window starts: fromMs, or the oldest attempted event before it. */
+  fromMs: number;
   /** Events of the types in the window (each once). */
   listed: number;
   /** Of those, the ones no attempt carries. */
@@ -113,6 +125,8 @@ interface Unmatched {
   id: string;
   type: number;
   ms: number;
+  /** Its index in the listed arrays. */
+  listed: number;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -136,6 +150,8 @@ export function startEventListing(options: EventListingOptions): EventListing {
   // Every listed event of a counted type, in arrival order: its type index and instant.
   const listedType: number[] = [];
   const listedMs: number[] = [];
+  /** Per listed event: no attempt carried it when listed (its Unmatched entry is asked again at the end). */
+  const listedUnmatched: boolean[] = [];
   const unmatched: Unmatched[] = [];
   let outOfTime = false;
   let failure: string | undefined;
@@ -172,9 +188,11 @@ export function startEventListing(options: EventListingOptions): EventListing {
       slice.reachedMs = Math.min(slice.reachedMs, ms);
       const type = typeIndex.get(event.type);
       if (type === undefined || !counted[type]) continue;
+      const unattempted = !options.attempted(event.id, event.type);
+      if (unattempted) unmatched.push({ id: event.id, type, ms, listed: listedType.length });
       listedType.push(type);
       listedMs.push(ms);
-      if (!options.attempted(event.id, event.type)) unmatched.push({ id: event.id, type, ms });
+      listedUnmatched.push(unattempted);
     }
     // Newest first: a page that reached below the slice holds the last of it.
     slice.done ||= older || !page.hasMore || !page.nextCursor;
@@ -269,20 +287,31 @@ export function startEventListing(options: EventListingOptions): EventListing {
       }
     },
 
-    result(judged, fromMs, keep) {
+    result(judged, window, keep) {
       const judgedIndex = types.map((type) => judged.includes(type));
+      // An event listed before the attempt that carries it was scanned: attempted after all.
+      const stillUnattempted: Unmatched[] = [];
+      const attemptedLate = new Set<number>();
+      for (const event of unmatched) {
+        if (options.attempted(event.id, types[event.type] as string)) attemptedLate.add(event.listed);
+        else stillUnattempted.push(event);
+      }
+      let fromMs = window.fromMs;
+      for (let i = 0; i < listedType.length; i++) {
+        const ms = listedMs[i] as number;
+        const attempted = !listedUnmatched[i] || attemptedLate.has(i);
+        if (attempted && ms < fromMs && ms >= window.leadFromMs && judgedIndex[listedType[i] as number]) fromMs = ms;
+      }
       let listed = 0;
       for (let i = 0; i < listedType.length; i++) {
         if (judgedIndex[listedType[i] as number] && (listedMs[i] as number) >= fromMs) listed++;
       }
-      const missed = unmatched.filter(
-        (event) =>
-          judgedIndex[event.type] && event.ms >= fromMs && !options.attempted(event.id, types[event.type] as string),
-      );
+      const missed = stillUnattempted.filter((event) => judgedIndex[event.type] && event.ms >= fromMs);
       const causes: CutCause[] = [];
       if (outOfTime) causes.push({ kind: "eventsCut", reason: "budget", listed });
       if (failure !== undefined) causes.push({ kind: "eventsCut", reason: "failed", listed, error: failure });
       return {
+        fromMs,
         listed,
         count: missed.length,
         ids: missed

@@ -182,8 +182,8 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
   const candidates = options.eventType === undefined ? subscribed : subscribed.filter((t) => t === options.eventType);
   const createdMs = webhook.createdAt === undefined ? Number.NEGATIVE_INFINITY : timestampMillis(webhook.createdAt);
   const eventsToMs = nowMs - NEW_EVENT_GRACE_MS;
-  const eventsFromMs = (oldestScannedMs?: number) =>
-    Math.max(sinceMs ?? oldestScannedMs ?? createdMs, createdMs, nowMs - EVENT_RETENTION_MS);
+  const eventsFromMs = (oldestScannedMs?: number, leadMs = 0) =>
+    Math.max((sinceMs ?? oldestScannedMs ?? createdMs) - leadMs, createdMs, nowMs - EVENT_RETENTION_MS);
 
   let scanned = 0;
   let oldestScannedMs = Number.POSITIVE_INFINITY;
@@ -381,7 +381,7 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
     listing = startEventListing({
       source: options.events,
       types: judgeable,
-      fromMs: eventsFromMs(),
+      fromMs: eventsFromMs(undefined, EVENT_LEAD_MS),
       toMs: eventsToMs,
       concurrency: options.concurrency,
       attempted: (eventId, eventType) => aggregator.attempted(eventId, eventType),
@@ -395,7 +395,8 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
   function settleAttempts(): void {
     if (attemptsRead || chains.some((c) => !c.ended)) return;
     attemptsRead = true;
-    listing?.narrow(candidates.filter(countEventsOf), eventsFromMs(oldestScanned()));
+    // From an hour before: the oldest attempted events were created before their first attempt.
+    listing?.narrow(candidates.filter(countEventsOf), eventsFromMs(oldestScanned(), EVENT_LEAD_MS));
   }
 
   /** The next page of the longest chain not waiting on one, if the cap leaves room for it. */
@@ -477,13 +478,14 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
     // No listing means startListing() saw that no type could be judged, and none was.
     else if (judged.length === 0 || !listing) check = { kind: "unjudged", unjudgedTypes };
     else {
-      const found = listing.result(judged, fromMs, keep);
+      const window = { fromMs, leadFromMs: eventsFromMs(oldestScanned(), EVENT_LEAD_MS) };
+      const found = listing.result(judged, window, keep);
       summary.events.neverAttempted = found.count;
       neverAttemptedIds = found.ids;
       causes.push(...found.causes);
       check = {
         kind: "listed",
-        from: new Date(fromMs).toISOString(),
+        from: new Date(found.fromMs).toISOString(),
         to: new Date(eventsToMs).toISOString(),
         types: judged,
         unjudgedTypes,
