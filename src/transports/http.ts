@@ -65,6 +65,8 @@ export async function serveHttp(
         requestKeys,
         // Checked in front (requestKeyRejection); read again here, where the SDK hands over the request.
         requestApiKey: requestKeys ? requestInfo?.headers.get(EXA_KEY_HEADER)?.trim() || undefined : undefined,
+        // Aborted by the adapter when the response closes before it ends: the client hung up.
+        connectionSignal: requestInfo?.signal,
       }),
     { maxRequestBodySize: MAX_BODY_BYTES },
   );
