@@ -1,20 +1,5 @@
-// The never-attempted check: pages GET /v0/events for the webhook's subscribed types over a window and
-// counts the events no scanned attempt carries (the aggregate's per-event state answers "attempted?").
-// I/O only through the injected page source. The listing hands its pages out as jobs for the pool the
-// scan shares with its attempt chains: one concurrency cap, one time budget, one cancellation.
-//
-// It runs beside the attempt scan, in slots the chains leave idle (a long chain alone keeps one lane busy
-// for its whole length), so it starts before anyone knows which types will be judged or where the scanned
-// window will begin. It lists the widest window the check can end up with, for every type that may be
-// judged; the scan narrows it once its attempts are read (narrow()), and result() counts only what the
-// final window and types hold. An event whose attempt has not been scanned yet is kept (id, type, instant)
-// and asked about again at the end; one already attempted is only counted.
-//
-// Events are account-wide and newest first, filtered by types and an inclusive createdAfter/createdBefore.
-// The first page (the newest slice, also the whole answer for a quiet webhook) gives the window's density.
-// From then on a slot with nothing else to do splits the slice with the most left in two: the slice goes on
-// with its cursor over the newer half, and the older half becomes a slice of its own. Each event is kept
-// only inside the range its slice covers (checked here, so overlapping server answers cannot count it twice).
+// The never-attempted check: pages GET /v0/events for the webhook's subscribed types over a window and counts
+// the events no scanned attempt carries. Design: docs/architecture.md, "Diagnosis engine".
 import type { Page } from "../exa/schemas.js";
 import { errorMessage, type Job, requestSignals, unlessAborted } from "./pool.js";
 import { timestampMillis } from "./timestamps.js";

@@ -1,22 +1,5 @@
 // Pages one webhook's delivery attempts through an injected page source and folds them into a diagnosis.
-// The only I/O of src/diagnose/ happens here, through `source` (and `events`); everything else is pure.
-//
-// Partitioning: attempts are split into disjoint (eventType × successful) cursor chains paged concurrently.
-// The types are ALL 19 valid event types, not the webhook's current subscription: attempts of a type the
-// webhook has since dropped are still history, and partitioning by the subscription would silently lose
-// them. An empty partition costs one request; that is the price of never missing a type. A probe runs
-// first: one unfiltered page per success flag, the newest attempts of each outcome, folded in at once (newest
-// first across both, so a small cap samples the newest). If that page holds the whole window for its flag,
-// it IS the result for that flag (the common small webhook costs 2 requests); otherwise typed partitions
-// page the rest (any type outside the 19 that the probe shows gets one too) and skip what the probe folded.
-// With eventType given, that type's two chains are the heads and simply continue.
-//
-// The never-attempted check (never-attempted.ts) lists the events of the webhook's subscribed types that no
-// attempt carries. It starts once the probe is folded and shares one pool with the chains: every page of
-// either is a job, a free slot takes the next one (the events' first page, then the chains longest first,
-// then events), so the lanes a long chain leaves idle list events instead of waiting for it.
-//
-// What could not be read is returned as structured cut causes (types.ts); coverage.ts renders them.
+// The only I/O of src/diagnose/, through `source` and `events`. Design: docs/architecture.md, "Diagnosis engine".
 import { EVENT_TYPES } from "../exa/event-types.js";
 import type { Page, Webhook, WebhookAttempt } from "../exa/schemas.js";
 import { truncateUntrusted } from "../format/untrusted.js";
