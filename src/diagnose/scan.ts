@@ -2,25 +2,13 @@
 // The only I/O of src/diagnose/, through `source` and `events`. Design: docs/architecture.md, "Diagnosis engine".
 import { EVENT_TYPES } from "../exa/event-types.js";
 import type { Page, Webhook, WebhookAttempt } from "../exa/schemas.js";
-import { truncateUntrusted } from "../format/untrusted.js";
 import { createAttemptAggregator } from "./aggregate.js";
-import { incompleteReason, sortCauses } from "./coverage.js";
+import { assembleDiagnosis, type NeverAttemptedFound, type PageFailure } from "./assemble.js";
 import { type EventListing, type EventPageSource, startEventListing } from "./never-attempted.js";
 import { belongsTo, type Partition, partitionLabel, SUCCESS_FLAGS, typedPartitions } from "./partitions.js";
 import { errorMessage, type Job, requestSignals, runPool, unlessAborted } from "./pool.js";
 import { timestampMillis } from "./timestamps.js";
-import {
-  type CutCause,
-  MISSED_IDS_SHOWN,
-  type NeverAttemptedCheck,
-  type Outcome,
-  type RecoveryFacts,
-  type WebhookDiagnosis,
-} from "./types.js";
-import { judgeVerdict } from "./verdict.js";
-
-/** Longest metadata.name carried to the health view. */
-const NAME_MAX_CHARS = 100;
+import { MISSED_IDS_SHOWN, type WebhookDiagnosis } from "./types.js";
 
 /** Exa's maximum page size: fewer round trips per partition. */
 export const ATTEMPTS_PAGE_LIMIT = 200;
@@ -92,14 +80,6 @@ interface Chain extends ChainPosition {
   ended: boolean;
 }
 
-interface PageFailure {
-  partition: Partition;
-  pagesRead: number;
-  head: boolean;
-  error: string;
-}
-
-const outcomeOf = (successful: boolean): Outcome => (successful ? "successful" : "failed");
 const chainKey = (eventType: string, successful: boolean) => `${eventType}\n${successful}`;
 
 /** Newest first; equal instants by attempt id, so the fold order never depends on arrival order. */
@@ -130,18 +110,6 @@ export const NEW_EVENT_GRACE_MS = 10 * 60_000;
 const EVENT_LEAD_MS = 3_600_000;
 /** Failures this recent may still be retried (Exa's schedule is undocumented). */
 export const RETRYING_MS = 3_600_000;
-
-const LABEL_KEYS = ["name", "label", "title"] as const;
-const LABEL_MAX_CHARS = 60;
-
-/** The webhook's name from its metadata (name, else label or title), when it has a short one. */
-export function webhookLabel(metadata: Webhook["metadata"]): string | undefined {
-  for (const key of LABEL_KEYS) {
-    const value = metadata?.[key]?.trim();
-    if (value && value.length <= LABEL_MAX_CHARS) return value;
-  }
-  return undefined;
-}
 
 export async function scanWebhookAttempts(options: ScanOptions): Promise<WebhookDiagnosis> {
   const { webhook, source, since, onProgress } = options;
@@ -429,108 +397,45 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
     budget.dispose();
   }
 
-  const causes: CutCause[] = [];
-  if (capped) causes.push({ kind: "maxAttempts", maxAttempts });
-  const headFailed = new Set(failures.filter((f) => f.head).map((f) => f.partition.successful));
-  if (outOfTime) {
-    const unreadOutcomes = SUCCESS_FLAGS.filter((flag) => !headRead.has(flag) && !headFailed.has(flag)).map(outcomeOf);
-    causes.push({ kind: "budget", scanned, unreadOutcomes });
-  }
-  for (const failure of failures) {
-    causes.push({
-      kind: "partitionFailed",
-      eventType: failure.head && options.eventType === undefined ? null : (failure.partition.eventType ?? null),
-      outcome: outcomeOf(failure.partition.successful),
-      pagesRead: failure.pagesRead,
-      outcomeUnread: failure.head,
-      error: failure.error,
-    });
-  }
-  if (olderThanSince && since) causes.push({ kind: "since", at: since.toISOString() });
-
   const summary = aggregator.result(countEventsOf);
+  return assembleDiagnosis({
+    webhook,
+    ...(since ? { since } : {}),
+    ...(options.eventType !== undefined ? { eventType: options.eventType } : {}),
+    cut: { capped, maxAttempts, outOfTime, scanned, headRead, failures, olderThanSince },
+    summary,
+    neverAttempted: neverAttemptedFound(),
+    undelivered: aggregator.undelivered(countEventsOf, {
+      keep,
+      expiredBeforeMs: nowMs - EVENT_RETENTION_MS,
+      recentFromMs: nowMs - RETRYING_MS,
+    }),
+    oldestScannedMs,
+    eventLeadMs: EVENT_LEAD_MS,
+    retainedFromMs: nowMs - EVENT_RETENTION_MS,
+  });
 
-  // The never-attempted check, for the subscribed types whose attempts were read in full.
-  let check: NeverAttemptedCheck = { kind: "off" };
-  let neverAttemptedIds: string[] = [];
-  if (options.events) {
+  /** The never-attempted check, for the subscribed types whose attempts were read in full. */
+  function neverAttemptedFound(): NeverAttemptedFound {
+    if (!options.events) return { check: { kind: "off" } };
     const judged = candidates.filter(countEventsOf);
     const unjudgedTypes = candidates.filter((type) => !countEventsOf(type));
     const fromMs = eventsFromMs(oldestScanned());
-    if (candidates.length === 0 || fromMs > eventsToMs) check = { kind: "empty" };
+    if (candidates.length === 0 || fromMs > eventsToMs) return { check: { kind: "empty" } };
     // No listing means startListing() saw that no type could be judged, and none was.
-    else if (judged.length === 0 || !listing) check = { kind: "unjudged", unjudgedTypes };
-    else {
-      const window = { fromMs, leadFromMs: eventsFromMs(oldestScanned(), EVENT_LEAD_MS) };
-      const found = listing.result(judged, window, keep);
-      summary.events.neverAttempted = found.count;
-      neverAttemptedIds = found.ids;
-      causes.push(...found.causes);
-      check = {
+    if (judged.length === 0 || !listing) return { check: { kind: "unjudged", unjudgedTypes } };
+    const window = { fromMs, leadFromMs: eventsFromMs(oldestScanned(), EVENT_LEAD_MS) };
+    const found = listing.result(judged, window, keep);
+    return {
+      check: {
         kind: "listed",
         from: new Date(found.fromMs).toISOString(),
         to: new Date(eventsToMs).toISOString(),
         types: judged,
         unjudgedTypes,
         listed: found.listed,
-      };
-    }
+      },
+      found,
+    };
   }
-  const incompleteCauses = sortCauses(causes);
-
-  const undelivered = aggregator.undelivered(countEventsOf, {
-    keep,
-    expiredBeforeMs: nowMs - EVENT_RETENTION_MS,
-    recentFromMs: nowMs - RETRYING_MS,
-  });
-  const lookFromMs = Math.max(
-    Math.min(
-      oldestScannedMs - EVENT_LEAD_MS,
-      check.kind === "listed" ? Date.parse(check.from) : Number.POSITIVE_INFINITY,
-    ),
-    nowMs - EVENT_RETENTION_MS,
-  );
-  const recovery: RecoveryFacts = {
-    subscribedTypes: [...(webhook.events ?? [])],
-    undeliveredExpired: undelivered.expired,
-    undeliveredRecent: undelivered.recent,
-    neverAttempted: check,
-    ...(Number.isFinite(lookFromMs) ? { listEventsFrom: new Date(lookFromMs).toISOString() } : {}),
-    ...(since ? { since: since.toISOString() } : {}),
-  };
-  const diagnosis: WebhookDiagnosis = {
-    webhookId: webhook.id,
-    url: webhook.url,
-    status: webhook.status,
-    verdict: judgeVerdict({ ...summary, status: webhook.status, causes: incompleteCauses }),
-    attemptsScanned: summary.attemptsScanned,
-    failedAttempts: summary.failedAttempts,
-    failureRate: summary.failureRate,
-    complete: incompleteCauses.length === 0,
-    window: summary.window,
-    events: summary.events,
-    missedEvents: {
-      undelivered: undelivered.ids,
-      neverAttempted: neverAttemptedIds,
-      truncated:
-        undelivered.ids.length < summary.events.undelivered || neverAttemptedIds.length < summary.events.neverAttempted,
-    },
-    groups: summary.groups,
-    lastSuccessAt: summary.lastSuccessAt,
-    lastFailureAt: summary.lastFailureAt,
-    consecutiveFailures: summary.consecutiveFailures,
-    timeline: summary.timeline,
-  };
-  const label = webhookLabel(webhook.metadata);
-  if (label !== undefined) diagnosis.label = label;
-  // The view has room for a longer name than a text line; a short label stands in when there is no name.
-  const name = truncateUntrusted(webhook.metadata?.name ?? label, NAME_MAX_CHARS);
-  if (name) diagnosis.name = name;
-  diagnosis.recovery = recovery;
-  const reason = incompleteReason(incompleteCauses);
-  if (reason !== undefined) {
-    diagnosis.incompleteReason = reason;
-    diagnosis.incompleteCauses = incompleteCauses;
-  }
-  return diagnosis;
 }
