@@ -60,6 +60,8 @@ export interface ServerOptions {
    * calls: those get info and above (or the level the call's own `_meta` names), on the call's own stream.
    */
   stateless?: boolean;
+  /** Over HTTP: aborts when the request's client hangs up, so every tool's work ends with its connection. */
+  connectionSignal?: AbortSignal | undefined;
 }
 
 /** What a 2025 client gets over stateless HTTP, where the level it set cannot outlive its own request. */
@@ -139,7 +141,10 @@ export function createServer(
   for (const tool of tools) {
     registerTool(server, tool, config, redactor, (ctx) => {
       const log = requestLog(ctx);
-      return { log, exa: requestExa(log), sandbox: dependencies.sandbox };
+      const signal = options.connectionSignal
+        ? AbortSignal.any([ctx.mcpReq.signal, options.connectionSignal])
+        : ctx.mcpReq.signal;
+      return { log, exa: requestExa(log), sandbox: dependencies.sandbox, signal };
     });
   }
   const exaFor = (ctx?: ServerContext) => requestExa(requestLog(ctx))();
@@ -167,7 +172,7 @@ function statelessLogLevel(ctx: ServerContext): LoggingLevel {
   return LEVELS.includes(asked as LoggingLevel) ? (asked as LoggingLevel) : STATELESS_LOG_LEVEL;
 }
 
-type RequestContext = (ctx: ServerContext) => Pick<ToolContext, "exa" | "log" | "sandbox">;
+type RequestContext = (ctx: ServerContext) => Pick<ToolContext, "exa" | "log" | "sandbox" | "signal">;
 
 /**
  * One tool, registered from its listing: the SDK lists the listing's JSON Schemas as they are, validates each
@@ -195,7 +200,6 @@ function registerTool(
       const context: ToolContext = {
         ...perRequest(ctx),
         config,
-        signal: ctx.mcpReq.signal,
         progress: progressReporter(ctx, redactor),
         showsViews: clientShowsViews(server, ctx),
         hideSecret: (secret) => redactor.learn(secret),

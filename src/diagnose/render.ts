@@ -310,6 +310,9 @@ function fleetEntry(d: WebhookDiagnosis): string {
   return lines.join("\n");
 }
 
+/** Ids of webhooks not reached named on the first line; the structured report has them all. */
+const NOT_REACHED_IDS_SHOWN = 10;
+
 /** "2 failing, 1 unknown, 1 healthy", in rank order. */
 function verdictCounts(ranked: readonly WebhookDiagnosis[]): string {
   const counts = new Map<Verdict, number>();
@@ -325,6 +328,13 @@ function fleetSummary(report: DiagnosisReport, ranked: readonly WebhookDiagnosis
   if (report.webhookLimit !== undefined) {
     parts.push(
       `Incomplete: the account has more than ${report.webhookLimit} webhooks and only the first ${report.webhookLimit} were diagnosed; diagnose others by webhookId.`,
+    );
+  }
+  if (report.notReached?.length) {
+    const shown = report.notReached.slice(0, NOT_REACHED_IDS_SHOWN).join(", ");
+    const more = report.notReached.length - NOT_REACHED_IDS_SHOWN;
+    parts.push(
+      `Not reached: the time budget ran out before ${plural(report.notReached.length, "webhook")} (${shown}${more > 0 ? ` and ${more} more` : ""}); diagnose them by webhookId, or raise EXA_DIAGNOSE_BUDGET_MS.`,
     );
   }
   return parts.join(" ");

@@ -215,6 +215,13 @@ export const diagnosisReportSchema = z.object({
     .number()
     .optional()
     .describe("Set when the account has more webhooks than one call reads: only the first this many were diagnosed."),
+  /** Webhooks the time budget ran out before: not scanned at all (the ones reached are in `webhooks`). */
+  notReached: z
+    .array(z.string())
+    .optional()
+    .describe(
+      "Webhook ids the time budget ran out before; diagnose them by webhookId or raise EXA_DIAGNOSE_BUDGET_MS.",
+    ),
 });
 export type DiagnosisReport = Omit<z.infer<typeof diagnosisReportSchema>, "webhooks"> & {
   webhooks: WebhookDiagnosis[];
