@@ -4,8 +4,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
 import { type Harness, startHarness } from "../helpers/harness.js";
+import { type Receiver, startReceiver } from "../helpers/receiver.js";
 import { quietFor, UNTIL_TEST_TIMEOUT } from "../helpers/wait.js";
-import { type Receiver, startReceiver } from "../redeliver/receiver.js";
 
 const SECRET = "whsec_redeliver_test_4b7e19c2d8a05f";
 const WEBHOOK_ID = "webhook_redeliver_test";
