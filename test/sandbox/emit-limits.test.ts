@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LaunchedSandbox } from "../../src/sandbox/launch.js";
 import type { Harness } from "../helpers/harness.js";
-import { type SandboxHarness, startSandboxHarness } from "./sandbox-harness.js";
+import { type SandboxHarness, startSandboxHarness } from "../helpers/sandbox-harness.js";
 
 let sandbox: LaunchedSandbox;
 let harness: Harness;

@@ -5,7 +5,7 @@ import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LaunchedSandbox } from "../../src/sandbox/launch.js";
 import { type Harness, startHarness } from "../helpers/harness.js";
-import { type SandboxHarness, startSandboxHarness } from "./sandbox-harness.js";
+import { type SandboxHarness, startSandboxHarness } from "../helpers/sandbox-harness.js";
 
 let sandbox: LaunchedSandbox;
 let harness: Harness;
