@@ -1,5 +1,5 @@
-// The vitest fixtures for what many test files need: `harness` (a real client on the server in process, the
-// emulator as Exa), `emulator` (the emulator alone), `receiver` (the tests' one webhook receiver), and through
+// The vitest fixtures for what many test files need: `emulator` (the emulator on 127.0.0.1), `harness` (a real
+// client on the server in process, that emulator as Exa), `receiver` (the tests' one webhook receiver), and through
 // sandboxTest(options) `sandbox` (a launched sandbox with a client on it, one per file). A test fixture is started
 // only for a test that names it and closed after it, so a file writes `it("…", async ({ harness }) => …)` instead
 // of copying beforeEach/afterEach blocks. Options: `test.override("harnessOptions", {...})` (or receiverSecret).
@@ -13,17 +13,18 @@ const noHarnessOptions: HarnessOptions = {};
 
 export const test = base
   .extend("harnessOptions", noHarnessOptions)
-  .extend("harness", async ({ harnessOptions }, { onCleanup }) => {
-    const harness = await startHarness(harnessOptions);
-    onCleanup(() => harness.close());
-    return harness;
-  })
   // biome-ignore lint/correctness/noEmptyPattern: vitest reads what a fixture depends on from this pattern: nothing.
   .extend("emulator", async ({}, { onCleanup }): Promise<Emulator> => {
     const { startEmulator } = await import("../../src/sandbox/emulator.js");
     const emulator = await startEmulator();
     onCleanup(() => emulator.close());
     return emulator;
+  })
+  /** On the test's `emulator` (closed after the harness), unless harnessOptions name another. */
+  .extend("harness", async ({ emulator, harnessOptions }, { onCleanup }) => {
+    const harness = await startHarness({ emulator, ...harnessOptions });
+    onCleanup(() => harness.close());
+    return harness;
   })
   /** The secret the receiver verifies Exa-Signature with (it answers 401 to a signature that fails the check). */
   .extend("receiverSecret", "")
