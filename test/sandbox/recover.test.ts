@@ -3,6 +3,8 @@
 // the receiver verifies each signature with the webhook's secret and accepts it. In --sandbox the secret
 // comes from the sandbox itself: no secret argument, no EXA_WEBHOOK_SECRETS.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { z } from "zod";
+import type { webhookDiagnosisSchema } from "../../src/diagnose/types.js";
 import type { LaunchedSandbox } from "../../src/sandbox/launch.js";
 import type { Harness } from "../helpers/harness.js";
 import { type SandboxHarness, startSandboxHarness } from "../helpers/sandbox-harness.js";
@@ -17,11 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => running.close());
 
-interface Missed {
-  verdict: string;
-  events: { undelivered: number; neverAttempted: number };
-  missedEvents: { undelivered: string[]; neverAttempted: string[]; truncated: boolean };
-}
+type Missed = z.infer<typeof webhookDiagnosisSchema>;
 
 describe("recover the demo's missed events", () => {
   it("diagnose → sandbox_set_receiver → redeliver_events dry run → send: every replay verified and accepted", async () => {

@@ -1,4 +1,7 @@
 // list_webhook_attempts: filters, pagination newest first, and receiver bodies kept short and quoted.
+
+import type { z } from "zod";
+import type { listWebhookAttemptsTool } from "../../src/tools/list-webhook-attempts.js";
 import { describe, expect, test } from "../helpers/fixtures.js";
 
 /** Every test's webhook: 30 attempts a minute apart, every other one a 500 with a stack trace. */
@@ -22,11 +25,7 @@ const it = test.extend("webhookId", { auto: true }, async ({ harness }) => {
   return webhookId;
 });
 
-type AttemptPage = {
-  attempts: { id: string; eventType: string; successful: boolean; attemptedAt: string; responseBody: string }[];
-  hasMore: boolean;
-  nextCursor: string | null;
-};
+type AttemptPage = z.infer<typeof listWebhookAttemptsTool.outputSchema>;
 
 describe("list_webhook_attempts", () => {
   it("lists newest first with status, event and quoted receiver text", async ({ harness, webhookId }) => {

@@ -1,4 +1,7 @@
 // list_events and get_event against the emulator: filters, pagination, 404, detailed payloads.
+
+import type { z } from "zod";
+import type { listEventsTool } from "../../src/tools/list-events.js";
 import { describe, expect, test } from "../helpers/fixtures.js";
 
 const base = Date.parse("2026-11-20T00:00:00Z");
@@ -16,11 +19,7 @@ const it = test.extend("seededEvents", { auto: true }, async ({ harness }) => {
   return harness.emulator.store.listEvents();
 });
 
-type EventPage = {
-  events: { id: string; type: string; createdAt: string; resourceId?: string }[];
-  hasMore: boolean;
-  nextCursor: string | null;
-};
+type EventPage = z.infer<typeof listEventsTool.outputSchema>;
 
 describe("list_events", () => {
   it("filters by several types and a time window, inclusive", async ({ harness }) => {

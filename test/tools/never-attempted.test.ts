@@ -4,10 +4,7 @@
 import type { DiagnosisReport, WebhookDiagnosis } from "../../src/diagnose/index.js";
 import { describe, expect, test } from "../helpers/fixtures.js";
 
-type Diagnosis = WebhookDiagnosis & {
-  events: { neverAttempted: number };
-  missedEvents: { undelivered: string[]; neverAttempted: string[]; truncated: boolean };
-};
+type Diagnosis = WebhookDiagnosis;
 
 const TYPES = ["webset.item.created", "webset.idle"];
 const MINUTE = 60_000;
