@@ -1,6 +1,6 @@
 // The vitest fixtures for what many test files need: `emulator` (the emulator on 127.0.0.1), `harness` (a real
 // client on the server in process, that emulator as Exa), `receiver` (the tests' one webhook receiver), and through
-// sandboxTest(options) `sandbox` (a launched sandbox with a client on it, one per file). A test fixture is started
+// sandboxTest(options) `launched` (a launched sandbox with a client on it, one per file). A test fixture is started
 // only for a test that names it and closed after it, so a file writes `it("…", async ({ harness }) => …)` instead
 // of copying beforeEach/afterEach blocks. Options: `test.override("harnessOptions", {...})` (or receiverSecret).
 import { test as base } from "vitest";
@@ -37,12 +37,12 @@ export const test = base
 export const it = test;
 
 /**
- * `test` with a `sandbox` fixture: one sandbox launched with `options` and a client on it, shared by the file's
+ * `test` with a `launched` fixture: one sandbox launched with `options` and a client on it, shared by the file's
  * tests (launching the demo seed makes real deliveries, too costly to repeat per test) and closed after them.
  */
 export function sandboxTest(options: LaunchSandboxOptions) {
   // biome-ignore lint/correctness/noEmptyPattern: vitest reads what a fixture depends on from this pattern: nothing.
-  return test.extend("sandbox", { scope: "file" }, async ({}, { onCleanup }) => {
+  return test.extend("launched", { scope: "file" }, async ({}, { onCleanup }) => {
     const { startSandboxHarness } = await import("./sandbox-harness.js");
     const sandbox = await startSandboxHarness(options);
     onCleanup(() => sandbox.close());
