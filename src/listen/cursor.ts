@@ -1,0 +1,74 @@
+// Where a listener is in the event log, taken only from events' own createdAt (never the local clock).
+// The watermark is the newest createdAt handled; `seen` holds the ids handled within `overlapMs` below it.
+// Each poll re-lists from watermark − overlap (createdAfter is inclusive), so an event that becomes
+// listable late, with an older createdAt, is still found; `seen` keeps the ones already handled out.
+
+export interface ListenCursor {
+  /** createdAt of the newest event handled, as Exa wrote it; undefined before any. */
+  watermark: string | undefined;
+  /** Ids handled (forwarded or found there at the start) with createdAt in [watermark − overlap, watermark]. */
+  seen: string[];
+}
+
+/** An event of a page: what ordering and the cursor need, and the bytes a forward sends. */
+export interface ListedEvent {
+  id: string;
+  type: string;
+  createdAt: string;
+  /** ms epoch of createdAt. */
+  at: number;
+  /** The event's JSON exactly as Exa returned it. */
+  raw: string;
+}
+
+/** How far below the watermark each poll looks again for events that became listable late. */
+export const DEFAULT_OVERLAP_MS = 60_000;
+
+/** Ascending (createdAt, id): the order events are forwarded in, whatever order the pages came in. */
+export function compareEvents(a: ListedEvent, b: ListedEvent): number {
+  return a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** The createdAfter of the next poll: watermark − overlap, or `floor` (the start) when nothing was handled yet. */
+export function pollFrom(cursor: ListenCursor, overlapMs: number, floor: string | undefined): string | undefined {
+  if (cursor.watermark === undefined) return floor;
+  return new Date(Date.parse(cursor.watermark) - overlapMs).toISOString();
+}
+
+/** The events of a listed window not handled yet, in forwarding order. */
+export function unseenInOrder(cursor: ListenCursor, window: readonly ListedEvent[]): ListedEvent[] {
+  const seen = new Set(cursor.seen);
+  const fresh = new Map<string, ListedEvent>();
+  // A page boundary moving under a live list can repeat an event; it is forwarded once.
+  for (const event of window) if (!seen.has(event.id)) fresh.set(event.id, event);
+  return [...fresh.values()].sort(compareEvents);
+}
+
+/**
+ * The cursor after handling `event`. The watermark never moves back: a late event older than it is
+ * remembered in `seen` only. Ids that fell below the overlap are dropped, using the createdAt known from
+ * `window` (the listing the event came from, which holds every seen id still above the old floor).
+ */
+export function advance(
+  cursor: ListenCursor,
+  event: ListedEvent,
+  window: ReadonlyMap<string, number>,
+  overlapMs: number,
+): ListenCursor {
+  const current = cursor.watermark === undefined ? Number.NEGATIVE_INFINITY : Date.parse(cursor.watermark);
+  const watermark = event.at > current ? event.createdAt : cursor.watermark;
+  const floor = Date.parse(watermark as string) - overlapMs;
+  const seen = cursor.seen.filter((id) => (window.get(id) ?? Number.NEGATIVE_INFINITY) >= floor);
+  if (event.at >= floor && !seen.includes(event.id)) seen.push(event.id);
+  return { watermark, seen };
+}
+
+/**
+ * A fresh cursor starting at `from`: the events already listed at or below it are marked seen, so the first
+ * polls' overlap does not forward what existed before the listener started.
+ */
+export function startAt(from: string, before: readonly ListedEvent[], overlapMs: number): ListenCursor {
+  const at = Date.parse(from);
+  const seen = before.filter((event) => event.at < at && event.at >= at - overlapMs).map((event) => event.id);
+  return { watermark: new Date(at - 1).toISOString(), seen };
+}
