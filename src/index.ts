@@ -20,6 +20,10 @@ async function main(): Promise<number | undefined> {
       await runEmulatorCommand(command.port, command.seed);
       return undefined;
     }
+    case "listen": {
+      const { runListenCommand } = await import("./listen/command.js");
+      return runListenCommand(command.listen, { env: process.env, stdout: process.stdout, stderr: process.stderr });
+    }
     case "call": {
       const { readToolCall, runToolOnce } = await import("./cli/call.js");
       const configured = configure(command.flags);

@@ -4,8 +4,8 @@
 // listable late, with an older createdAt, is still found; `seen` keeps the ones already handled out.
 
 export interface ListenCursor {
-  /** createdAt of the newest event handled, as Exa wrote it; undefined before any. */
-  watermark: string | undefined;
+  /** createdAt of the newest event handled, as Exa wrote it (or just below the start, before any). */
+  watermark: string;
   /** Ids handled (forwarded or found there at the start) with createdAt in [watermark − overlap, watermark]. */
   seen: string[];
 }
@@ -29,9 +29,8 @@ export function compareEvents(a: ListedEvent, b: ListedEvent): number {
   return a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-/** The createdAfter of the next poll: watermark − overlap, or `floor` (the start) when nothing was handled yet. */
-export function pollFrom(cursor: ListenCursor, overlapMs: number, floor: string | undefined): string | undefined {
-  if (cursor.watermark === undefined) return floor;
+/** The createdAfter of the next poll: the watermark less the overlap. */
+export function pollFrom(cursor: ListenCursor, overlapMs: number): string {
   return new Date(Date.parse(cursor.watermark) - overlapMs).toISOString();
 }
 
@@ -55,9 +54,8 @@ export function advance(
   window: ReadonlyMap<string, number>,
   overlapMs: number,
 ): ListenCursor {
-  const current = cursor.watermark === undefined ? Number.NEGATIVE_INFINITY : Date.parse(cursor.watermark);
-  const watermark = event.at > current ? event.createdAt : cursor.watermark;
-  const floor = Date.parse(watermark as string) - overlapMs;
+  const watermark = event.at > Date.parse(cursor.watermark) ? event.createdAt : cursor.watermark;
+  const floor = Date.parse(watermark) - overlapMs;
   const seen = cursor.seen.filter((id) => (window.get(id) ?? Number.NEGATIVE_INFINITY) >= floor);
   if (event.at >= floor && !seen.includes(event.id)) seen.push(event.id);
   return { watermark, seen };

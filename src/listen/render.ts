@@ -16,10 +16,12 @@ export interface RenderedLine {
 /** The lines of one report; none when the mode hides it. */
 export function renderReport(report: ListenReport, output: ListenOutput): RenderedLine[] {
   if (output === "json") return [{ stream: "stdout", text: JSON.stringify(jsonOf(report)) }];
-  const failure =
-    (report.kind === "result" && !report.accepted) || (report.kind === "notice" && report.level === "error");
-  if (output === "quiet" && !failure) return [];
-  return compactLines(report).map((text) => ({ stream: failure && output === "quiet" ? "stderr" : "stdout", text }));
+  const failedForward = report.kind === "result" && !report.accepted;
+  const problem = report.kind === "notice" && report.level !== "info";
+  if (output === "quiet" && !failedForward && !(problem && report.level === "error")) return [];
+  // Per-event lines stay together on stdout; warnings and errors about the listener itself go to stderr.
+  const stream = problem || (failedForward && output === "quiet") ? "stderr" : "stdout";
+  return compactLines(report).map((text) => ({ stream, text }));
 }
 
 const id = (value: string) => oneLine(value, 120);

@@ -1,9 +1,7 @@
 // Where a backfill starts: `--since 2h|ISO`, measured against Exa's clock (the Date of its answer), and cut
 // at the 60 days Exa keeps events, saying which part it has already deleted.
+import { EVENT_RETENTION_MS } from "../diagnose/scan.js";
 import { parseSince } from "../diagnose/since.js";
-
-/** "Events are retained for 60 days before being automatically deleted" (Exa's event-types page). */
-export const RETENTION_MS = 60 * 86_400_000;
 
 export interface BackfillStart {
   /** ISO instant the listener starts from. */
@@ -15,7 +13,7 @@ export interface BackfillStart {
 /** Throws the ToolInputError of parseSince for text it does not understand. */
 export function backfillStart(since: string, exaNow: Date): BackfillStart {
   const asked = parseSince(since, exaNow);
-  const oldest = new Date(exaNow.getTime() - RETENTION_MS);
+  const oldest = new Date(exaNow.getTime() - EVENT_RETENTION_MS);
   if (asked >= oldest) return { from: asked.toISOString() };
   return {
     from: oldest.toISOString(),

@@ -55,9 +55,9 @@ function simulate(log: { event: ListedEvent; visibleAtPoll: number }[], polls: n
   let cursor = start;
   const forwarded: string[] = [];
   for (let poll = 0; poll < polls; poll++) {
-    const from = pollFrom(cursor, DEFAULT_OVERLAP_MS, undefined);
+    const from = pollFrom(cursor, DEFAULT_OVERLAP_MS);
     const window = log
-      .filter((entry) => entry.visibleAtPoll <= poll && (from === undefined || entry.event.at >= Date.parse(from)))
+      .filter((entry) => entry.visibleAtPoll <= poll && entry.event.at >= Date.parse(from))
       .map((entry) => entry.event);
     const ats = new Map(window.map((listed) => [listed.id, listed.at]));
     for (const listed of unseenInOrder(cursor, window)) {
@@ -67,6 +67,9 @@ function simulate(log: { event: ListedEvent; visibleAtPoll: number }[], polls: n
   }
   return { forwarded, cursor };
 }
+
+/** A cursor from before every event of these tests. */
+const EMPTY: ListenCursor = { watermark: "2000-01-01T00:00:00.000Z", seen: [] };
 
 describe("the cursor", () => {
   it("forwards every event once, in (createdAt, id) order within a poll, when events show up to 59 s late", () => {
@@ -85,7 +88,7 @@ describe("the cursor", () => {
             event: event(`event_${String(i).padStart(3, "0")}`, base + spec.offset),
             visibleAtPoll: Math.floor(spec.offset / 10_000) + spec.lagPolls,
           }));
-          const { forwarded } = simulate(log, 70, { watermark: undefined, seen: [] });
+          const { forwarded } = simulate(log, 70, EMPTY);
           expect([...forwarded].sort()).toEqual(log.map((entry) => entry.event.id).sort());
           expect(new Set(forwarded).size).toBe(forwarded.length);
         },
@@ -97,7 +100,7 @@ describe("the cursor", () => {
   it("keeps ties at one createdAt apart by id, and sends an id repeated across pages once", () => {
     const at = Date.parse("2026-03-01T00:00:00Z");
     const window = [event("event_b", at), event("event_a", at), event("event_0", at - 5), event("event_b", at)];
-    expect(unseenInOrder({ watermark: undefined, seen: [] }, window).map((listed) => listed.id)).toEqual([
+    expect(unseenInOrder(EMPTY, window).map((listed) => listed.id)).toEqual([
       "event_0",
       "event_a",
       "event_b",
@@ -118,7 +121,7 @@ describe("the cursor", () => {
       event: event(`event_${i}`, base + i * 10_000),
       visibleAtPoll: i,
     }));
-    const { cursor } = simulate(log, 50, { watermark: undefined, seen: [] });
+    const { cursor } = simulate(log, 50, EMPTY);
     expect(cursor.watermark).toBe(new Date(base + 49 * 10_000).toISOString());
     expect(cursor.seen).toEqual(["event_43", "event_44", "event_45", "event_46", "event_47", "event_48", "event_49"]);
   });
