@@ -35,6 +35,8 @@ export interface Config {
   sandbox: boolean;
   /** --http on a host that is not loopback: callers on other machines, so nothing is sent to this host's loopback. */
   remoteCallers?: boolean;
+  /** EXA_WEBHOOKS_ALLOW_PRIVATE_TARGETS=1: a server on stdio or loopback may POST to private addresses (src/net/egress.ts). */
+  allowPrivateTargets?: boolean;
   /** EXA_WEBHOOK_SECRETS: webhook id → signing secret, for redeliver_events. A Map, so JSON.stringify shows none. */
   webhookSecrets: ReadonlyMap<string, string>;
 }
@@ -75,6 +77,7 @@ export function loadConfig(
     tools: flags.tools,
     sandbox: flags.sandbox ?? false,
     webhookSecrets: webhookSecrets.secrets,
+    allowPrivateTargets: env.EXA_WEBHOOKS_ALLOW_PRIVATE_TARGETS === "1",
   };
 }
 

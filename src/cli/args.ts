@@ -40,6 +40,7 @@ Flags:
 Environment:
   EXA_API_KEY            Your Exa API key (https://dashboard.exa.ai/api-keys).
   EXA_BASE_URL           API origin (default https://api.exa.ai).
+  EXA_WEBHOOKS_ALLOW_PRIVATE_TARGETS=1  Let a server on stdio or loopback POST to private addresses (redelivery).
   EXA_ALLOW_INSECURE_BASE_URL=1  Allow http:// to a host that is not loopback (the key travels in clear).
   EXA_TIMEOUT_MS         Per-request timeout (default 30000).
   EXA_MAX_CONCURRENCY    Parallel requests of diagnose_failures and redeliver_events (default 4).

@@ -16,7 +16,7 @@
 // with its cursor over the newer half, and the older half becomes a slice of its own. Each event is kept
 // only inside the range its slice covers (checked here, so overlapping server answers cannot count it twice).
 import type { Page } from "../exa/schemas.js";
-import { errorMessage, type Job, requestSignals, unlessAborted } from "./pool.js";
+import { errorMessage, type Job, requestSignals, unlessAborted } from "../net/pool.js";
 import { timestampMillis } from "./timestamps.js";
 import type { CutCause } from "./types.js";
 

@@ -20,11 +20,11 @@
 import { EVENT_TYPES } from "../exa/event-types.js";
 import type { Page, Webhook, WebhookAttempt } from "../exa/schemas.js";
 import { truncateUntrusted } from "../format/untrusted.js";
+import { errorMessage, type Job, requestSignals, runPool, unlessAborted } from "../net/pool.js";
 import { createAttemptAggregator } from "./aggregate.js";
 import { incompleteReason, sortCauses } from "./coverage.js";
 import { type EventListing, type EventPageSource, startEventListing } from "./never-attempted.js";
 import { belongsTo, type Partition, partitionLabel, SUCCESS_FLAGS, typedPartitions } from "./partitions.js";
-import { errorMessage, type Job, requestSignals, runPool, unlessAborted } from "./pool.js";
 import { timestampMillis } from "./timestamps.js";
 import {
   type CutCause,

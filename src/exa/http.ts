@@ -2,6 +2,7 @@
 // retries and typed errors, including writes whose outcome no answer confirms.
 // Everything above this file deals in parsed objects; nothing below it knows about MCP.
 import type { z } from "zod";
+import { fetchFailureText } from "../net/fetch-failure.js";
 import {
   type AnswerPhase,
   ExaApiError,
@@ -15,7 +16,6 @@ import {
   parseErrorBody,
   RequestCancelledError,
 } from "./errors.js";
-import { fetchFailureText } from "./fetch-failure.js";
 import {
   backoffDelay,
   isRetryable,

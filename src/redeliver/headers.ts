@@ -8,12 +8,17 @@ import { VERSION } from "../version.js";
 export const PLANNED_SIGNATURE =
   't=<unix seconds at send>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" keyed with the webhook secret>';
 
-/** The headers of each POST, `signature` being its Exa-Signature value (PLANNED_SIGNATURE in a plan). */
-export function redeliveryHeaders(signature: string): Record<string, string> {
+/** The headers of each POST but the signature, which the POST computes as it sends. */
+export function redeliveryHeaders(): Record<string, string> {
   return {
     "content-type": "application/json",
-    [EXA_SIGNATURE_HEADER]: signature,
     "Exa-Redelivery": "1",
     "user-agent": `exa-webhooks-mcp/${VERSION} (redelivery)`,
   };
+}
+
+/** The headers a plan shows, in the order a receiver gets them, the signature as its format. */
+export function plannedHeaders(): Record<string, string> {
+  const { "content-type": contentType, ...rest } = redeliveryHeaders();
+  return { "content-type": contentType as string, [EXA_SIGNATURE_HEADER]: PLANNED_SIGNATURE, ...rest };
 }

@@ -3,9 +3,10 @@
 // partitions, since, time budget and concurrency as diagnose_failures) and its missedEvents — undelivered
 // (failed attempts, none successful) and never attempted (events of its types that no attempt carries).
 
-import { coveredWindow } from "../diagnose/coverage.js";
+import { coveredWindow, incompleteReason } from "../diagnose/coverage.js";
 import { type EventPageSource, scanWebhookAttempts } from "../diagnose/index.js";
 import type { AttemptPageSource } from "../diagnose/scan.js";
+import type { CutCause } from "../diagnose/types.js";
 import type { Webhook } from "../exa/schemas.js";
 import { plural } from "../format/words.js";
 
@@ -35,7 +36,10 @@ export interface MissedEvents {
   truncated: number;
   /** False when the diagnosis could not read the whole window: some missed events may not be listed. */
   complete: boolean;
-  reason?: string;
+  /** What cut the diagnosis short (with since, when something else did too); empty when the window was read. */
+  gaps: CutCause[];
+  /** Event types whose never-attempted events could not be judged. */
+  unjudgedTypes: number;
   attemptsScanned: number;
 }
 
@@ -58,18 +62,25 @@ export async function findMissedEvents(query: MissedEventsQuery): Promise<Missed
   const undelivered = Math.min(missedEvents.undelivered.length, eventIds.length);
   const check = diagnosis.recovery?.neverAttempted;
   const unjudged = check?.kind === "listed" || check?.kind === "unjudged" ? check.unjudgedTypes : [];
-  const reasons: string[] = [];
-  if (!coveredWindow(diagnosis.incompleteCauses) && diagnosis.incompleteReason)
-    reasons.push(diagnosis.incompleteReason);
-  if (unjudged.length > 0)
-    reasons.push(`never-attempted events of ${plural(unjudged.length, "event type")} could not be judged`);
+  const gaps = coveredWindow(diagnosis.incompleteCauses) ? [] : [...(diagnosis.incompleteCauses ?? [])];
   return {
     eventIds,
     undelivered,
     neverAttempted: eventIds.length - undelivered,
     truncated: Math.max(0, events.undelivered + events.neverAttempted - eventIds.length),
-    complete: reasons.length === 0,
-    ...(reasons.length ? { reason: reasons.join("; ") } : {}),
+    complete: gaps.length === 0 && unjudged.length === 0,
+    gaps,
+    unjudgedTypes: unjudged.length,
     attemptsScanned: diagnosis.attemptsScanned,
   };
+}
+
+/** Why the search may have missed some events, in words; undefined when it read everything. */
+export function missedEventsGap(missed: Pick<MissedEvents, "gaps" | "unjudgedTypes">): string | undefined {
+  const reasons: string[] = [];
+  const cut = incompleteReason(missed.gaps);
+  if (cut) reasons.push(cut);
+  if (missed.unjudgedTypes > 0)
+    reasons.push(`never-attempted events of ${plural(missed.unjudgedTypes, "event type")} could not be judged`);
+  return reasons.length ? `the search for missed events was cut short (${reasons.join("; ")})` : undefined;
 }

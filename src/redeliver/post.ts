@@ -1,8 +1,8 @@
-// One redelivery POST and what came of it. No redirects followed, one timer over the whole exchange
-// (connect, headers AND body, so a receiver trickling its answer cannot hold a lane), and the response
-// read up to a cap: the receiver's text is evidence to show, cut short, not data to keep.
-import { fetchFailureText } from "../exa/fetch-failure.js";
-import { readTextPrefix } from "../response-text.js";
+// One redelivery POST and what came of it, through the one guarded POST (src/net/post.ts): the egress
+// guard, no redirects, one deadline over the whole exchange and a capped read. What is added here is the
+// redelivery's own record of it: a timeout says whether the receiver had answered, a refusal says why.
+import type { EgressPolicy, EgressRefusal, Resolver } from "../net/egress.js";
+import { postGuarded } from "../net/post.js";
 
 /** Characters of the receiver's answer kept; results show at most 300 of them. */
 const RESPONSE_CHAR_CAP = 2000;
@@ -11,7 +11,11 @@ export interface PostInput {
   url: string;
   body: string;
   headers: Record<string, string>;
+  /** Signs the body as it is sent; absent in tests of the transport alone. */
+  signature?: { header: string; sign(body: string, unixSeconds: number): string };
   timeoutMs: number;
+  policy: EgressPolicy;
+  resolve?: Resolver;
   /** Cancellation of the whole run: aborts this POST too. */
   signal: AbortSignal;
 }
@@ -20,47 +24,26 @@ export interface PostOutcome {
   /** HTTP status; 0 when the receiver gave no complete HTTP answer (refused, reset, timed out). */
   statusCode: number;
   durationMs: number;
-  /** The receiver's body (cut), or for status 0 the transport error text: untrusted either way. */
+  /** The receiver's body (cut), or for status 0 what happened instead: untrusted either way. */
   responseText: string;
+  /** The deadline ended the exchange. */
+  timedOut: boolean;
+  /** The egress guard refused the target at send time: nothing was sent. */
+  refusal?: EgressRefusal;
 }
 
 export async function postRedelivery(input: PostInput): Promise<PostOutcome> {
-  const started = performance.now();
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, input.timeoutMs);
-  const onCancel = () => controller.abort();
-  input.signal.addEventListener("abort", onCancel, { once: true });
-  let answeredStatus: number | undefined;
-  try {
-    const response = await fetch(input.url, {
-      method: "POST",
-      headers: input.headers,
-      body: input.body,
-      redirect: "manual",
-      signal: controller.signal,
-    });
-    answeredStatus = response.status;
-    const responseText = await readTextPrefix(response, RESPONSE_CHAR_CAP);
-    return { statusCode: response.status, durationMs: elapsed(started), responseText };
-  } catch (error) {
-    input.signal.throwIfAborted();
-    const durationMs = elapsed(started);
-    if (timedOut) {
-      const what =
-        answeredStatus === undefined ? "no answer" : `it answered HTTP ${answeredStatus} but the body did not finish`;
-      return { statusCode: 0, durationMs, responseText: `timeout of ${input.timeoutMs} ms exceeded (${what})` };
-    }
-    return { statusCode: 0, durationMs, responseText: fetchFailureText(error) };
-  } finally {
-    clearTimeout(timer);
-    input.signal.removeEventListener("abort", onCancel);
+  const outcome = await postGuarded({ ...input, maxResponseChars: RESPONSE_CHAR_CAP });
+  const { statusCode, durationMs, timedOut, refusal } = outcome;
+  // A name that does not resolve is the receiver's DNS failing, recorded as Node words it, not a refusal.
+  if (refusal?.reason === "unresolved") return { statusCode: 0, durationMs, responseText: refusal.message, timedOut };
+  if (refusal) return { statusCode: 0, durationMs, responseText: `Not sent: ${refusal.message}`, timedOut, refusal };
+  if (timedOut) {
+    const what =
+      outcome.answeredStatus === undefined
+        ? "no answer"
+        : `it answered HTTP ${outcome.answeredStatus} but the body did not finish`;
+    return { statusCode: 0, durationMs, timedOut, responseText: `timeout of ${input.timeoutMs} ms exceeded (${what})` };
   }
-}
-
-function elapsed(started: number): number {
-  return Math.round(performance.now() - started);
+  return { statusCode, durationMs, timedOut, responseText: outcome.responseText };
 }

@@ -4,11 +4,15 @@
 // stops everything. Returns structure; the tool renders it.
 import { classifyAttempt } from "../diagnose/classify.js";
 import { EVENT_RETENTION_MS } from "../diagnose/scan.js";
+import type { Category } from "../diagnose/types.js";
 import { ExaApiError, RequestCancelledError } from "../exa/errors.js";
 import type { ExaEvent, Webhook } from "../exa/schemas.js";
 import { shortErrorText } from "../format/tool-error.js";
 import { sanitizeResponseText } from "../format/untrusted.js";
-import { signExaPayload } from "../signature/sign.js";
+import type { EgressPolicy } from "../net/egress.js";
+import { runPool } from "../net/pool.js";
+import { createRedactor } from "../redact.js";
+import { EXA_SIGNATURE_HEADER, signExaPayload } from "../signature/sign.js";
 import { redeliveryHeaders } from "./headers.js";
 import { type PostInput, type PostOutcome, postRedelivery } from "./post.js";
 import type { PlannedEvent, RedeliveryResult } from "./schema.js";
@@ -20,6 +24,8 @@ interface RedeliveryRun {
   webhook: Pick<Webhook, "id" | "events">;
   eventIds: readonly string[];
   targetUrl: string;
+  /** Where this server may POST: checked again before every POST (src/net/egress.ts). */
+  policy: EgressPolicy;
   /** Required unless dryRun. Never copied into anything returned. */
   secret: string | undefined;
   dryRun: boolean;
@@ -86,37 +92,38 @@ export async function runRedelivery(run: RedeliveryRun): Promise<RedeliveryRunOu
     if (expired || run.dryRun) return { kind: "planned", planned };
     // The read took time: a POST starts only while the budget lasts.
     if (!timeLeft()) return { kind: "not_reached", planned };
-    const signature = signExaPayload(body, run.secret as string, Math.floor(now() / 1000));
+    const secret = run.secret as string;
     let outcome: PostOutcome;
     try {
       outcome = await post({
         url: run.targetUrl,
         body,
-        headers: redeliveryHeaders(signature),
+        headers: redeliveryHeaders(),
+        signature: {
+          header: EXA_SIGNATURE_HEADER,
+          sign: (raw, unixSeconds) => signExaPayload(raw, secret, unixSeconds),
+        },
         timeoutMs: run.postTimeoutMs ?? POST_TIMEOUT_MS,
+        policy: run.policy,
         signal: run.signal,
       });
     } catch (error) {
       if (run.signal.aborted) throw new RequestCancelledError();
       throw error;
     }
-    return { kind: "planned", planned, result: toResult(eventId, outcome, run.secret as string) };
+    return { kind: "planned", planned, result: toResult(eventId, outcome, secret) };
   }
 
-  async function lane(): Promise<void> {
-    while (next < run.eventIds.length) {
-      if (run.signal.aborted) throw new RequestCancelledError();
-      if (!timeLeft()) return;
-      // Claimed before the first await: no two lanes ever take the same index.
-      const index = next++;
+  // One pass over the ids: each index is claimed once, and none is started after the budget or a cancel.
+  await runPool(run.concurrency, () => {
+    if (next >= run.eventIds.length || run.signal.aborted || !timeLeft()) return undefined;
+    const index = next++;
+    return async () => {
       outcomes[index] = await handle(run.eventIds[index] as string);
       done++;
       run.onProgress?.(done, run.eventIds.length);
-    }
-  }
-
-  const lanes = Math.max(1, Math.min(Math.floor(run.concurrency) || 1, run.eventIds.length));
-  await Promise.all(Array.from({ length: lanes }, lane));
+    };
+  });
   if (run.signal.aborted) throw new RequestCancelledError();
 
   const planned: PlannedEvent[] = [];
@@ -143,14 +150,21 @@ function unread(eventId: string, skipped: "not_found" | "exa_error"): PlannedEve
 
 function toResult(eventId: string, outcome: PostOutcome, secret: string): RedeliveryResult {
   const ok = outcome.statusCode >= 200 && outcome.statusCode < 300;
-  // The receiver knows the secret; whatever it echoes back, the secret is not repeated to the model.
-  const text = outcome.responseText.split(secret).join("[redacted]");
+  // The receiver knows the secret; whatever it echoes back, in whatever encoding, is not repeated to the model.
+  const text = createRedactor(secret).redact(outcome.responseText);
   return {
     eventId,
     statusCode: outcome.statusCode,
     ok,
-    category: ok ? null : classifyAttempt({ responseStatusCode: outcome.statusCode, responseBody: text }),
+    category: ok ? null : categoryOf(outcome, text),
     durationMs: outcome.durationMs,
     response: sanitizeResponseText(text),
   };
+}
+
+/** A timeout and a refusal are known from the outcome's structure; the rest from the receiver's answer. */
+function categoryOf(outcome: PostOutcome, text: string): Category {
+  if (outcome.timedOut) return "timeout";
+  if (outcome.refusal) return "unreachable";
+  return classifyAttempt({ responseStatusCode: outcome.statusCode, responseBody: text });
 }

@@ -3,6 +3,12 @@
 // cause (with hints) are in the text; they follow from `results`.
 import { z } from "zod";
 
+/** Listed event ids one call takes at most. */
+export const MAX_LISTED = 500;
+/** Events one call sends at most (maxEvents' ceiling). */
+export const MAX_EVENTS = 1000;
+export const DEFAULT_MAX_EVENTS = 100;
+
 const plannedEventOutput = z.object({
   eventId: z.string(),
   /** Null when the event was not read: unknown to Exa, or the time budget ran out first. */

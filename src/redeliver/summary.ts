@@ -2,7 +2,8 @@
 // by category with the diagnose hint for the target (a 401/403 also points at the secret given here).
 import { hintFor } from "../diagnose/hints.js";
 import type { Category } from "../diagnose/types.js";
-import { PLANNED_SIGNATURE, redeliveryHeaders } from "./headers.js";
+import { plannedHeaders } from "./headers.js";
+import type { SecretSource } from "./render.js";
 import type { RedeliveryRunOutcome } from "./run.js";
 import type { RedeliveryOutput, RedeliveryResult } from "./schema.js";
 
@@ -43,16 +44,26 @@ export function summarizeRedelivery(input: SummaryInput): RedeliveryOutput {
     failed: run.results.length - delivered,
     skipped: run.planned.filter((event) => event.skipped !== undefined).length,
     notSent: run.notSent,
-    headers: redeliveryHeaders(PLANNED_SIGNATURE),
+    headers: plannedHeaders(),
     complete: reasons.length === 0,
     ...(reasons.length ? { incompleteReason: reasons.join("; ") } : {}),
   };
 }
 
-const SECRET_HINT =
-  "The receiver rejected the redelivery: if it checks Exa-Signature, the secret given here (EXA_WEBHOOK_SECRETS or secret) may not be the one it verifies with.";
+/** Where the secret came from names what to check: in --sandbox no EXA_WEBHOOK_SECRETS is used. */
+function secretHint(secretFrom: SecretSource): string {
+  const which =
+    secretFrom === "sandbox"
+      ? "the sandbox's secret for this webhook"
+      : "the secret given here (EXA_WEBHOOK_SECRETS or secret)";
+  return `The receiver rejected the redelivery: if it checks Exa-Signature, ${which} may not be the one it verifies with.`;
+}
 
-export function groupFailures(results: readonly RedeliveryResult[], targetUrl: string): FailureGroup[] {
+export function groupFailures(
+  results: readonly RedeliveryResult[],
+  targetUrl: string,
+  secretFrom: SecretSource,
+): FailureGroup[] {
   const groups = new Map<Category, { count: number; statusCodes: Set<number>; sample: RedeliveryResult }>();
   for (const result of results) {
     if (result.ok || result.category === null) continue;
@@ -81,7 +92,7 @@ export function groupFailures(results: readonly RedeliveryResult[], targetUrl: s
         category,
         count: group.count,
         statusCodes: [...group.statusCodes].sort((a, b) => a - b),
-        hint: category === "auth_rejected" ? `${SECRET_HINT} ${hint}` : hint,
+        hint: category === "auth_rejected" ? `${secretHint(secretFrom)} ${hint}` : hint,
       };
     })
     .sort((a, b) => b.count - a.count || (a.category < b.category ? -1 : 1));

@@ -1,11 +1,12 @@
 // Where a redelivery may go. Event data leaves this machine only for the webhook's own URL or its origin;
 // otherwise only loopback (a local dev server). A prompt-injected model must not be able to send the
-// account's events anywhere else, so the check is on the parsed URL, before any request is made. Where the
-// server runs narrows it further: the sandbox sends only to loopback, and a server that other machines call
-// sends nothing to its own host's loopback.
+// account's events anywhere else, so the choice is made on the parsed URL, before any request. Whether this
+// server may POST there at all (where it runs, what the host resolves to) is the egress guard's decision
+// (src/net/egress.ts): its literal part here, its DNS part before the first POST and again at every POST.
 
 import { isLoopbackUrl } from "../exa/hosts.js";
 import { oneLine } from "../format/untrusted.js";
+import { egressPolicyFor, egressRefusalBeforeLookup } from "../net/egress.js";
 
 interface RedeliveryTarget {
   url: string;
@@ -28,22 +29,14 @@ interface TargetInput {
   sandbox: boolean;
   /** Served to other machines (--http): nothing goes to this host's own loopback for a caller. */
   remoteCallers?: boolean | undefined;
+  allowPrivateTargets?: boolean | undefined;
 }
 
 export function resolveRedeliveryTarget(input: TargetInput): RedeliveryTarget {
   const target = chooseTarget(input);
-  const loopback = isLoopbackUrl(target.url);
-  if (input.sandbox && !loopback) {
-    throw new TargetRefusedError(
-      `${target.url} is not a loopback address, and the sandbox sends only to 127.0.0.0/8, localhost or [::1]. Give a local targetUrl, e.g. http://127.0.0.1:3000/webhooks/exa.`,
-    );
-  }
-  // The sandbox serving remote callers keeps to its demo receivers instead (SandboxHandle.deliveryRefusal).
-  if (!input.sandbox && input.remoteCallers && loopback) {
-    throw new TargetRefusedError(
-      `${target.url} is refused: this server is served to other machines, so it sends nothing to loopback addresses on its own host.`,
-    );
-  }
+  // The sandbox serving remote callers keeps to its demo receivers on top (SandboxHandle.deliveryRefusal).
+  const refusal = egressRefusalBeforeLookup(target.url, egressPolicyFor(input));
+  if (refusal) throw new TargetRefusedError(refusal.message);
   return target;
 }
 

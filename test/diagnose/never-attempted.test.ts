@@ -3,7 +3,7 @@
 // asked range, and cuts as structure.
 import { describe, expect, it } from "vitest";
 import { type ListedEvent, startEventListing } from "../../src/diagnose/never-attempted.js";
-import { runPool } from "../../src/diagnose/pool.js";
+import { runPool } from "../../src/net/pool.js";
 import { fakeEventsSource } from "./fixtures.js";
 
 const START = Date.parse("2026-03-01T00:00:00.000Z");

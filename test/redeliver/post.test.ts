@@ -28,6 +28,7 @@ function post(url: string, options: { timeoutMs?: number; signal?: AbortSignal }
     headers: { "content-type": "application/json" },
     timeoutMs: options.timeoutMs ?? 2000,
     signal: options.signal ?? new AbortController().signal,
+    policy: { scope: "local", allowPrivateTargets: false },
   });
 }
 

@@ -1,11 +1,12 @@
-// One real delivery attempt: POST the event JSON, signed with the webhook's secret, and turn whatever
-// happens (an HTTP answer, a refused connection, a timeout) into the facts an Exa attempt record holds.
+// One real delivery attempt: POST the event JSON, signed with the webhook's secret, through the one guarded
+// POST (src/net/post.ts), and turn whatever happens (an HTTP answer, a refused connection, a timeout) into
+// the facts an Exa attempt record holds.
 
-import { fetchFailureText } from "../../exa/fetch-failure.js";
-import { readTextPrefix } from "../../response-text.js";
+import type { EgressPolicy } from "../../net/egress.js";
+import { type GuardedPostOutcome, postGuarded } from "../../net/post.js";
 import { EXA_SIGNATURE_HEADER, signExaPayload } from "../../signature/sign.js";
 import { VERSION } from "../../version.js";
-import { deliveryRefusal } from "./guard.js";
+import { deliveryRefusal, LOOPBACK_ONLY_MESSAGE } from "./guard.js";
 import { MAX_RECORDED_BODY_CHARS } from "./schedule.js";
 
 export interface DeliveryOutcome {
@@ -45,42 +46,42 @@ export async function postSignedEvent(options: PostSignedEventOptions): Promise<
   // The guard comes before anything touches the network, so a non-loopback webhook costs no packet at all.
   const refusal = deliveryRefusal(options.url, options.onlyOrigins);
   if (refusal) return transportFailure(refusal);
-  const timeout = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
-  const signals = [timeout, options.signal].filter((signal): signal is AbortSignal => signal !== undefined);
-  const signal = signals.length > 0 ? AbortSignal.any(signals) : undefined;
-  const signature = signExaPayload(options.rawBody, options.secret, Math.floor(Date.now() / 1000));
+  let outcome: GuardedPostOutcome;
   try {
-    const response = await fetch(options.url, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "user-agent": `exa-webhooks-mcp-sandbox/${VERSION}`,
-        [EXA_SIGNATURE_HEADER]: signature,
-      },
+    outcome = await postGuarded({
+      url: options.url,
       body: options.rawBody,
-      // Webhook senders do not follow redirects; a 301 is the receiver's answer and is recorded as such.
-      redirect: "manual",
-      signal,
+      headers: { "content-type": "application/json", "user-agent": `exa-webhooks-mcp-sandbox/${VERSION}` },
+      signature: {
+        header: EXA_SIGNATURE_HEADER,
+        sign: (raw, unixSeconds) => signExaPayload(raw, options.secret, unixSeconds),
+      },
+      timeoutMs: options.timeoutMs,
+      maxResponseChars: MAX_RECORDED_BODY_CHARS,
+      // Loopback only, checked again on what the name resolves to and pinned to it.
+      policy: SANDBOX_EGRESS,
+      signal: options.signal,
     });
-    const responseHeaders: Record<string, string> = {};
-    response.headers.forEach((value, name) => {
-      responseHeaders[name] = value;
-    });
-    return {
-      statusCode: response.status,
-      successful: response.status >= 200 && response.status < 300,
-      responseHeaders,
-      responseBody: await readTextPrefix(response, MAX_RECORDED_BODY_CHARS),
-      timedOut: false,
-    };
   } catch (error) {
     if (options.signal?.aborted) throw new DeliveryCancelledError();
-    if (timeout?.aborted) {
-      return transportFailure(`timeout of ${options.reportedTimeoutMs ?? options.timeoutMs} ms exceeded`, true);
-    }
-    return transportFailure(fetchFailureText(error));
+    throw error;
   }
+  if (outcome.refusal)
+    return transportFailure(outcome.refusal.reason === "address" ? LOOPBACK_ONLY_MESSAGE : outcome.refusal.message);
+  if (outcome.timedOut) {
+    return transportFailure(`timeout of ${options.reportedTimeoutMs ?? options.timeoutMs} ms exceeded`, true);
+  }
+  if (outcome.statusCode === 0) return transportFailure(outcome.responseText);
+  return {
+    statusCode: outcome.statusCode,
+    successful: outcome.statusCode >= 200 && outcome.statusCode < 300,
+    responseHeaders: outcome.responseHeaders,
+    responseBody: outcome.responseText,
+    timedOut: false,
+  };
 }
+
+const SANDBOX_EGRESS: EgressPolicy = { scope: "sandbox", allowPrivateTargets: false };
 
 function transportFailure(text: string, timedOut = false): DeliveryOutcome {
   return { statusCode: 0, successful: false, responseHeaders: {}, responseBody: text, timedOut };

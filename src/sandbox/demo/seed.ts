@@ -1,7 +1,7 @@
 // Seeds the demo account from real deliveries: creates the layout's webhooks, stores the timeline's events
 // and POSTs each to every webhook subscribed at that moment, through the real delivery path, in parallel.
 // Only the timestamps are virtual; retries run back to back instead of waiting out their backoff.
-import { runWithConcurrency } from "../../diagnose/pool.js";
+import { runWithConcurrency } from "../../net/pool.js";
 import type { SandboxClock } from "../clock.js";
 import type { DeliveryEngine } from "../delivery/engine.js";
 import { SANDBOX_DELIVERY_TIMEOUT_MS } from "../delivery/schedule.js";

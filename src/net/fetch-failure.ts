@@ -1,4 +1,4 @@
-// Why a fetch failed, in words: shared by the Exa client and the sandbox's delivery sender.
+// Why a fetch or a request failed, in words: shared by the Exa client and the one outgoing POST (net/post.ts).
 
 /**
  * Node's fetch reports "fetch failed" and hides the reason in `cause` (e.g. `connect ECONNREFUSED

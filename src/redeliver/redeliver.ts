@@ -1,0 +1,199 @@
+// redeliver_events' engine: which events (listed, or found missed by a fresh diagnosis), where to (the
+// target rule and the egress guard), signed with which secret, then the run, its summary and its text.
+// The tool file only hands over its input and the call's context.
+import type { Config } from "../config.js";
+import { parseSince } from "../diagnose/since.js";
+import type { ExaClient } from "../exa/client.js";
+import { rethrowShort, ToolInputError } from "../format/tool-error.js";
+import { checkEgress, egressPolicyFor } from "../net/egress.js";
+import type { SandboxHandle } from "../sandbox/handle.js";
+import { findMissedEvents, missedEventsGap } from "./missed.js";
+import { renderRedelivery, type SecretSource } from "./render.js";
+import { runRedelivery } from "./run.js";
+import { DEFAULT_MAX_EVENTS, type RedeliveryOutput } from "./schema.js";
+import { WEBHOOK_SECRETS_VARIABLE } from "./secrets.js";
+import { groupFailures, summarizeRedelivery } from "./summary.js";
+import { resolveRedeliveryTarget, TargetRefusedError } from "./target.js";
+
+export interface RedeliveryRequest {
+  webhookId: string;
+  eventIds?: string[] | undefined;
+  undelivered?: boolean | undefined;
+  since?: string | undefined;
+  targetUrl?: string | undefined;
+  secret?: string | undefined;
+  dryRun?: boolean | undefined;
+  maxEvents?: number | undefined;
+}
+
+/** What a redelivery needs of the call it runs in (a tool call's context has all of it). */
+export interface RedeliveryContext {
+  exa(): Pick<ExaClient, "getWebhook" | "listAttempts" | "listEvents" | "getEventWithBody">;
+  config: Pick<Config, "diagnoseBudgetMs" | "maxConcurrency" | "sandbox" | "remoteCallers" | "webhookSecrets"> & {
+    allowPrivateTargets?: boolean | undefined;
+  };
+  signal: AbortSignal;
+  progress(progress: number, total?: number, message?: string): Promise<void>;
+  log(level: "info", message: string): void;
+  sandbox: Pick<SandboxHandle, "webhookSecret" | "deliveryRefusal"> | undefined;
+  hideSecret(secret: string): void;
+}
+
+export async function redeliverEvents(
+  input: RedeliveryRequest,
+  context: RedeliveryContext,
+): Promise<{ text: string; structured: RedeliveryOutput }> {
+  const listed = input.eventIds !== undefined;
+  if (listed === (input.undelivered === true)) {
+    throw new ToolInputError(
+      listed
+        ? "give either eventIds or undelivered:true, not both."
+        : 'say which events: eventIds ["event_..."] (from list_events or diagnose_failures), or undelivered:true for the undelivered events of a fresh diagnosis.',
+    );
+  }
+  if (input.since !== undefined && listed)
+    throw new ToolInputError("since applies to undelivered:true only; drop it with eventIds.");
+  const since = input.since === undefined ? undefined : parseSince(input.since, new Date());
+  const dryRun = input.dryRun ?? true;
+  const started = Date.now();
+  const deadline = started + context.config.diagnoseBudgetMs;
+  const exa = context.exa();
+  const webhook = await exa.getWebhook(input.webhookId, context.signal);
+
+  const where = context.config;
+  const policy = egressPolicyFor(where);
+  let target: { url: string };
+  try {
+    target = resolveRedeliveryTarget({
+      webhookId: webhook.id,
+      webhookUrl: webhook.url,
+      targetUrl: input.targetUrl,
+      ...where,
+    });
+  } catch (error) {
+    if (error instanceof TargetRefusedError) throw new ToolInputError(`${error.message} Nothing was sent.`);
+    throw error;
+  }
+  // On top, the sandbox's own guard: served to other machines, it sends only to its demo receivers.
+  const sandboxRefusal = context.sandbox?.deliveryRefusal(target.url);
+  if (sandboxRefusal) throw new ToolInputError(`${sandboxRefusal} Nothing was sent.`);
+  // What the name resolves to now, before any event is read: each POST checks again (and connects to what
+  // it checked), so this only spares the reads when the target is refused anyway.
+  if (!dryRun) {
+    const decision = await checkEgress(target.url, policy);
+    if (!decision.ok && decision.refusal.reason !== "unresolved")
+      throw new ToolInputError(`${decision.refusal.message} Nothing was sent.`);
+  }
+
+  const argumentSecret = input.secret;
+  const configuredSecret = context.config.webhookSecrets.get(webhook.id);
+  // --sandbox knows the secret of each of its webhooks: the demo story needs no secret argument.
+  const sandboxSecret =
+    argumentSecret === undefined && configuredSecret === undefined
+      ? await context.sandbox?.webhookSecret(webhook.id)
+      : undefined;
+  const secret = argumentSecret ?? configuredSecret ?? sandboxSecret;
+  if (secret) context.hideSecret(secret);
+  const secretFrom: SecretSource = argumentSecret
+    ? "argument"
+    : configuredSecret
+      ? WEBHOOK_SECRETS_VARIABLE
+      : sandboxSecret
+        ? "sandbox"
+        : "none";
+  if (!dryRun && !secret) {
+    throw new ToolInputError(
+      `no signing secret for webhook ${webhook.id}, so nothing was sent: a receiver checking Exa-Signature would reject unsigned events. Pass "secret", or set ${WEBHOOK_SECRETS_VARIABLE}=${webhook.id}=<secret> in the server's environment and restart.`,
+    );
+  }
+
+  // Progress counts on across both phases: the sending phase starts where the search for events ended.
+  let scanned = 0;
+
+  let eventIds: string[];
+  let duplicates = 0;
+  let overCap = 0;
+  let discovery:
+    | { attemptsScanned: number; undelivered: number; neverAttempted: number; truncated: number; gap?: string }
+    | undefined;
+  if (input.eventIds) {
+    eventIds = [...new Set(input.eventIds)];
+    duplicates = input.eventIds.length - eventIds.length;
+    const cap = input.maxEvents ?? eventIds.length;
+    overCap = Math.max(0, eventIds.length - cap);
+    eventIds = eventIds.slice(0, cap);
+  } else {
+    context.log("info", `looking for missed events of ${webhook.id}`);
+    // Half the budget at most for finding the events: the rest is for reading and sending them.
+    const missed = await findMissedEvents({
+      webhook,
+      source: (query, signal) => exa.listAttempts(query.webhookId, query, signal).catch(rethrowShort),
+      events: (query, signal) => exa.listEvents(query, signal).catch(rethrowShort),
+      since,
+      maxEvents: input.maxEvents ?? DEFAULT_MAX_EVENTS,
+      concurrency: context.config.maxConcurrency,
+      deadline: started + context.config.diagnoseBudgetMs / 2,
+      signal: context.signal,
+      onProgress: (count, message) => {
+        scanned = Math.max(scanned, count);
+        void context.progress(count, undefined, message);
+      },
+    });
+    eventIds = missed.eventIds;
+    const gap = missedEventsGap(missed);
+    discovery = {
+      attemptsScanned: missed.attemptsScanned,
+      undelivered: missed.undelivered,
+      neverAttempted: missed.neverAttempted,
+      truncated: missed.truncated,
+      ...(gap ? { gap } : {}),
+    };
+  }
+
+  context.log(
+    "info",
+    `${dryRun ? "planning" : "redelivering"} ${eventIds.length} events of ${webhook.id} to ${target.url}`,
+  );
+  const run = await runRedelivery({
+    webhook,
+    eventIds,
+    targetUrl: target.url,
+    policy,
+    secret,
+    dryRun,
+    concurrency: context.config.maxConcurrency,
+    deadline,
+    signal: context.signal,
+    fetchEvent: (id, signal) => exa.getEventWithBody(id, signal),
+    onProgress: (done, total) =>
+      void context.progress(
+        scanned + done,
+        scanned + total,
+        `${dryRun ? "Looked up" : "Redelivered"} ${done} of ${total} events`,
+      ),
+  });
+
+  const structured = summarizeRedelivery({
+    webhookId: webhook.id,
+    targetUrl: target.url,
+    dryRun,
+    run,
+    discoveryGap: discovery?.gap,
+  });
+  const nextArgs: Record<string, unknown> = {
+    webhookId: webhook.id,
+    ...(input.eventIds ? { eventIds } : { undelivered: true }),
+    ...(input.since ? { since: input.since } : {}),
+    ...(input.targetUrl ? { targetUrl: input.targetUrl } : {}),
+    ...(input.maxEvents ? { maxEvents: input.maxEvents } : {}),
+  };
+  const text = renderRedelivery(structured, {
+    source: discovery ? { kind: "undelivered", ...discovery } : { kind: "listed", duplicates },
+    overCap,
+    readErrors: run.readErrors,
+    nextArgs,
+    secretFrom,
+    failures: groupFailures(run.results, target.url, secretFrom),
+  });
+  return { text, structured };
+}
