@@ -5,6 +5,8 @@ import { z } from "zod";
 import { isLoopbackHost } from "./exa/hosts.js";
 import { plural } from "./format/words.js";
 import { parseWebhookSecrets } from "./redeliver/secrets.js";
+import { resolveStoreSpec } from "./store/spec.js";
+import type { StoreSpec } from "./store/types.js";
 
 export const DEFAULT_BASE_URL = "https://api.exa.ai";
 
@@ -39,12 +41,15 @@ export interface Config {
   allowPrivateTargets?: boolean;
   /** EXA_WEBHOOK_SECRETS: webhook id → signing secret, for redeliver_events. A Map, so JSON.stringify shows none. */
   webhookSecrets: ReadonlyMap<string, string>;
+  /** Where memory lives (--store / EXA_WEBHOOKS_STORE; the sandbox: memory). Opened on first use, never here. */
+  store?: StoreSpec;
 }
 
 export interface ConfigFlags {
   readOnly?: boolean;
   tools?: string[];
   sandbox?: boolean;
+  store?: string | undefined;
 }
 
 /** A setting the server cannot start with; `exitCode` 2 when it is a refusal to serve as asked (hosting). */
@@ -78,6 +83,7 @@ export function loadConfig(
     sandbox: flags.sandbox ?? false,
     webhookSecrets: webhookSecrets.secrets,
     allowPrivateTargets: env.EXA_WEBHOOKS_ALLOW_PRIVATE_TARGETS === "1",
+    store: resolveStoreSpec({ flag: flags.store, env, sandbox: flags.sandbox ?? false }),
   };
 }
 

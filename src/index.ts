@@ -24,6 +24,15 @@ async function main(): Promise<number | undefined> {
       const { runListenCommand } = await import("./listen/command.js");
       return runListenCommand(command.listen, { env: process.env, stdout: process.stdout, stderr: process.stderr });
     }
+    case "store": {
+      const { runStoreCommand } = await import("./store/command.js");
+      const { resolveStoreSpec } = await import("./store/spec.js");
+      const spec = resolveStoreSpec({ flag: command.store, env: process.env, sandbox: false });
+      return runStoreCommand(spec, command.pruneDays, {
+        write: (t) => process.stdout.write(t),
+        isTTY: process.stdout.isTTY === true,
+      });
+    }
     case "call": {
       const { readToolCall, runToolOnce } = await import("./cli/call.js");
       const configured = configure(command.flags);

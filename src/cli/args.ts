@@ -14,6 +14,9 @@ export const USAGE = `Usage:
       stopped (the cursor lives in the store); --since backfills (Exa keeps 60 days). At-least-once.
   exa-webhooks-mcp emulator [--port 8787] [--seed demo|empty]
       Run the Exa webhooks API emulator alone, for testing your own code with exa-js or curl.
+  exa-webhooks-mcp store [--store S] [--prune-days N]
+      Print where memory lives (engine, location, schema version, row counts); --prune-days N first
+      deletes rows older than N days (rows older than 90 days are pruned anyway).
 
 Flags:
   --sandbox        Use the built-in emulator with a seeded demo account (no key, simulated data).
@@ -35,6 +38,7 @@ Flags:
   --output O       listen: compact (default on a terminal), json (one object per line; default otherwise), quiet.
   --replay ID      listen: send this one event again, then exit.
   --secret S       listen: sign with this secret (the webhook's, from create_webhook) instead of EXA_WEBHOOK_SECRETS.
+                   $XDG_STATE_HOME/exa-webhooks-mcp/state.db (~/.local/state/…); --sandbox: memory.
   --help, --version
 
 Environment:
@@ -48,6 +52,7 @@ Environment:
   EXA_RETRY_BASE_MS      Base of the backoff between retries (default 500).
   EXA_WEBHOOK_SECRETS    Signing secrets for redeliver_events and listen: webhook_id=secret pairs, comma-separated.
   EXA_LISTEN_POLL_MS     listen: the poll interval while events flow (default 2000; idle waits grow to 10×).
+  EXA_WEBHOOKS_STORE     Same as --store (the flag wins).
   MCP_AUTH_TOKEN         --http: the bearer token every request must carry (16+ visible characters).
   MCP_ALLOWED_HOSTS      --http: extra Host names accepted (comma-separated).
   MCP_ALLOWED_ORIGINS    --http: extra browser origins accepted, as scheme://host:port (comma-separated).
@@ -60,7 +65,8 @@ export type Command =
   | { mode: "serve"; flags: ServeFlags }
   | { mode: "call"; tool: string; argsJson: string | undefined; flags: ServeFlags }
   | { mode: "emulator"; port: number; seed: "demo" | "empty" }
-  | { mode: "listen"; listen: ListenFlags };
+  | { mode: "listen"; listen: ListenFlags }
+  | { mode: "store"; store: string | undefined; pruneDays: number | undefined };
 
 export interface ServeFlags {
   sandbox: boolean;
@@ -73,6 +79,7 @@ export interface ServeFlags {
   authTokenFile: string | undefined;
   allowUnauthenticated: boolean;
   perRequestKeys: boolean;
+  store: string | undefined;
 }
 
 export class UsageError extends Error {}
@@ -91,7 +98,7 @@ export function parseCommand(argv: string[]): Command {
   const [subcommand, ...rest] = positionals;
   if (subcommand === "listen") {
     if (rest.length) throw new UsageError(`Unexpected argument "${rest[0]}" for listen.`);
-    const other = ["read-only", "tools", "http", "port", "host", "seed", ...HOSTING_FLAGS].find(
+    const other = ["read-only", "tools", "http", "port", "host", "seed", "prune-days", ...HOSTING_FLAGS].find(
       (name) => values[name as keyof typeof values] !== undefined,
     );
     if (other) throw new UsageError(`--${other} does not apply to listen.`);
@@ -106,6 +113,11 @@ export function parseCommand(argv: string[]): Command {
     return { mode: "emulator", port: parsePort(values.port, 8787), seed };
   }
   if (values.seed !== undefined) throw new UsageError("--seed only applies to the emulator command.");
+  if (subcommand === "store") {
+    if (rest.length) throw new UsageError(`Unexpected argument "${rest[0]}" for store.`);
+    return { mode: "store", store: values.store, pruneDays: parsePruneDays(values["prune-days"]) };
+  }
+  if (values["prune-days"] !== undefined) throw new UsageError("--prune-days only applies to the store command.");
 
   const flags: ServeFlags = {
     sandbox: values.sandbox ?? false,
@@ -117,6 +129,7 @@ export function parseCommand(argv: string[]): Command {
     authTokenFile: values["auth-token-file"],
     allowUnauthenticated: values["allow-unauthenticated"] ?? false,
     perRequestKeys: values["per-request-keys"] ?? false,
+    store: values.store,
   };
   const hostingFlag = HOSTING_FLAGS.find((name) => values[name] !== undefined);
   if (!flags.http && hostingFlag) throw new UsageError(`--${hostingFlag} goes with --http.`);
@@ -160,6 +173,7 @@ function parseFlags(argv: string[]) {
       secret: { type: "string" },
       "allow-remote-target": { type: "boolean" },
       store: { type: "string" },
+      "prune-days": { type: "string" },
     },
   });
 }
@@ -182,4 +196,12 @@ function parseToolList(raw: string | undefined): string[] | undefined {
     .filter(Boolean);
   if (!names.length) throw new UsageError("--tools needs at least one tool name.");
   return names;
+}
+
+function parsePruneDays(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const days = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || days < 1)
+    throw new UsageError(`--prune-days must be a whole number of days (1 or more), got "${raw}".`);
+  return days;
 }

@@ -48,7 +48,8 @@ export const LISTEN_ONLY_FLAGS = [
 
 export function parseListenFlags(values: ListenFlagValues, fail: (message: string) => Error): ListenFlags {
   const forwardTo = values["forward-to"];
-  if (!forwardTo) throw fail("listen needs --forward-to URL, e.g. listen --forward-to http://localhost:3000/webhooks/exa.");
+  if (!forwardTo)
+    throw fail("listen needs --forward-to URL, e.g. listen --forward-to http://localhost:3000/webhooks/exa.");
   const webhookId = values.webhook?.trim() || undefined;
   if (webhookId !== undefined && !isValidId(webhookId))
     throw fail(`--webhook ${JSON.stringify(webhookId.slice(0, 80))} is not a webhook id; list_webhooks shows them.`);
@@ -76,7 +77,14 @@ export function parseListenFlags(values: ListenFlagValues, fail: (message: strin
 }
 
 function parseEventList(raw: string, fail: (message: string) => Error): string[] {
-  const types = [...new Set(raw.split(",").map((type) => type.trim()).filter(Boolean))];
+  const types = [
+    ...new Set(
+      raw
+        .split(",")
+        .map((type) => type.trim())
+        .filter(Boolean),
+    ),
+  ];
   if (!types.length) throw fail("--events needs at least one event type, e.g. --events webset.item.created.");
   const unknown = types.filter((type) => !isEventType(type));
   if (unknown.length)

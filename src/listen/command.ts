@@ -9,12 +9,12 @@ import { ExaClient } from "../exa/client.js";
 import { EVENT_TYPES } from "../exa/event-types.js";
 import { createStoreAccess, notRememberedBecause, resolveStoreSpec, type Store } from "../store/index.js";
 import { VERSION } from "../version.js";
-import { listenSettings } from "./settings.js";
 import { DEFAULT_OVERLAP_MS, type ListenCursor } from "./cursor.js";
 import { FORWARD_TIMEOUT_MS, type Forwarder, forwardEvent } from "./forward.js";
 import { runListener } from "./listener.js";
 import { type ListenOutput, renderReport } from "./render.js";
 import type { ListenReport, SecretSource } from "./report.js";
+import { listenSettings } from "./settings.js";
 import { resolveListenTarget, TargetRefusedError } from "./target.js";
 
 interface CommandIo {
@@ -29,7 +29,8 @@ const SANDBOX_SINCE = "60d";
 export async function runListenCommand(flags: ListenFlags, io: CommandIo): Promise<number> {
   const output: ListenOutput = flags.output ?? (io.stdout.isTTY ? "compact" : "json");
   const report = (item: ListenReport) => {
-    for (const line of renderReport(item, output)) (line.stream === "stdout" ? io.stdout : io.stderr).write(`${line.text}\n`);
+    for (const line of renderReport(item, output))
+      (line.stream === "stdout" ? io.stdout : io.stderr).write(`${line.text}\n`);
   };
   const refuse = (message: string, code: number) => {
     report({ kind: "notice", level: "error", message });
@@ -120,16 +121,19 @@ export async function runListenCommand(flags: ListenFlags, io: CommandIo): Promi
       );
     const stop = new AbortController();
     let lostLease = false;
-    const renew = setInterval(() => {
-      store.leases.renew(account, leaseName, lease.token, settings.leaseMs).then(
-        (held) => {
-          if (held) return;
-          lostLease = true;
-          stop.abort();
-        },
-        () => {},
-      );
-    }, Math.max(50, Math.floor(settings.leaseMs / 3)));
+    const renew = setInterval(
+      () => {
+        store.leases.renew(account, leaseName, lease.token, settings.leaseMs).then(
+          (held) => {
+            if (held) return;
+            lostLease = true;
+            stop.abort();
+          },
+          () => {},
+        );
+      },
+      Math.max(50, Math.floor(settings.leaseMs / 3)),
+    );
     closers.unshift(async () => {
       clearInterval(renew);
       await store.leases.release(account, leaseName, lease.token).catch(() => {});
@@ -188,7 +192,13 @@ async function replay(
 ): Promise<number> {
   const { event, body } = await client.getEventWithBody(eventId);
   report({ kind: "event", eventId: event.id, type: event.type, createdAt: event.createdAt });
-  const listed = { id: event.id, type: event.type, createdAt: event.createdAt, at: Date.parse(event.createdAt), raw: body };
+  const listed = {
+    id: event.id,
+    type: event.type,
+    createdAt: event.createdAt,
+    at: Date.parse(event.createdAt),
+    raw: body,
+  };
   const sent = await forwardEvent(forwarder, listed, { force: true });
   if (sent.kind === "refused") {
     report({ kind: "notice", level: "error", message: `the target was refused at delivery: ${sent.message}` });
@@ -206,7 +216,8 @@ function storeCursors(store: Store, key: { account: string; types: readonly stri
       const saved = await store.cursors.get(key);
       return saved ? { watermark: saved.watermark, seen: [...saved.idsAtWatermark] } : undefined;
     },
-    save: (cursor: ListenCursor) => store.cursors.save(key, { watermark: cursor.watermark, idsAtWatermark: cursor.seen }),
+    save: (cursor: ListenCursor) =>
+      store.cursors.save(key, { watermark: cursor.watermark, idsAtWatermark: cursor.seen }),
   };
 }
 

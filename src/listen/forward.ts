@@ -46,7 +46,12 @@ export async function forwardEvent(
   event: ListedEvent,
   options: { force?: boolean; signal?: AbortSignal | undefined } = {},
 ): Promise<ForwardOutcome> {
-  const key = { account: forwarder.account, webhookId: forwarder.webhookId, eventId: event.id, target: forwarder.target.url };
+  const key = {
+    account: forwarder.account,
+    webhookId: forwarder.webhookId,
+    eventId: event.id,
+    target: forwarder.target.url,
+  };
   let claimId: string | undefined;
   if (forwarder.ledger) {
     let claim = await forwarder.ledger.claim(key, { holder: forwarder.holder, force: options.force ?? false });
@@ -54,7 +59,8 @@ export async function forwardEvent(
       return { kind: "skipped", acceptedAt: claim.entry.recordedAt?.toISOString() };
     }
     // Claimed and never recorded: the sender died mid-POST. At-least-once: send it again.
-    if (claim.kind === "outcome-unknown") claim = await forwarder.ledger.claim(key, { holder: forwarder.holder, force: true });
+    if (claim.kind === "outcome-unknown")
+      claim = await forwarder.ledger.claim(key, { holder: forwarder.holder, force: true });
     if (claim.kind !== "claimed") return { kind: "skipped", acceptedAt: undefined };
     claimId = claim.claimId;
   }

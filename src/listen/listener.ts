@@ -1,8 +1,9 @@
 // The listener: find where to start (a saved cursor, --since, or Exa's "now"), then poll the event log and
 // forward what is new in (createdAt, id) order, saving the cursor after every event. A stop request lets the
 // POST in flight finish; a cancellation (a tool call cancelled) aborts it. Emits reports; renders nothing.
-import { ExaApiError, RequestCancelledError } from "../exa/errors.js";
+
 import type { ExaClient } from "../exa/client.js";
+import { ExaApiError, RequestCancelledError } from "../exa/errors.js";
 import { sleep } from "../exa/retry.js";
 import { shortErrorText } from "../format/tool-error.js";
 import { advance, type ListenCursor, pollFrom, startAt, unseenInOrder } from "./cursor.js";
@@ -51,18 +52,17 @@ export async function runListener(run: ListenerRun): Promise<ListenerOutcome> {
   const halt = anySignal([run.stop, run.cancel]);
   const results: ForwardResult[] = [];
   let skipped = 0;
-  let cursor = await run.cursors.load();
-  const resumedAfter = cursor?.watermark;
-  let startsAt: string | undefined;
-  let expired: ListenBanner["expired"];
-  if (!cursor) {
-    const start = await freshStart(run, halt);
-    cursor = start.cursor;
-    startsAt = start.from;
-    expired = start.expired;
-    await run.cursors.save(cursor);
-  }
-  run.report({ kind: "banner", ...run.banner, resumedAfter, startsAt, expired });
+  const saved = await run.cursors.load();
+  const start = saved ? undefined : await freshStart(run, halt);
+  let cursor = saved ?? (start?.cursor as ListenCursor);
+  if (start) await run.cursors.save(cursor);
+  run.report({
+    kind: "banner",
+    ...run.banner,
+    resumedAfter: saved?.watermark,
+    startsAt: start?.from,
+    expired: start?.expired,
+  });
   const outcome = (fatal?: string): ListenerOutcome => ({ results, skipped, fatal, watermark: cursor.watermark });
 
   if (!(await waitForTarget(run, halt, "start"))) return outcome();

@@ -1,6 +1,6 @@
-// The lazy store handle: nothing opens at start; the first caller that needs memory opens it (once, shared by
-// concurrent callers), and a failure to open is kept as the answer (StoreUnavailable), never thrown.
-import { openStore } from "./open.js";
+// The lazy store handle: nothing opens at start (the engines and SQL load on the first open), the first caller
+// that needs memory opens it, once, shared by concurrent callers; a failure to open is kept as the answer
+// (a StoreUnavailable), never thrown.
 import type { StoreAccess, StoreOpening, StoreSpec } from "./types.js";
 
 export function createStoreAccess(spec: StoreSpec): StoreAccess {
@@ -8,7 +8,7 @@ export function createStoreAccess(spec: StoreSpec): StoreAccess {
   return {
     spec,
     open() {
-      opening ??= openStore(spec);
+      opening ??= import("./open.js").then(({ openStore }) => openStore(spec));
       return opening;
     },
     async close() {

@@ -133,7 +133,7 @@ export type LeaseResult =
   | { acquired: false; heldBy: LeaseHeld };
 
 export interface Leases {
-  /** Takes the lease when free or expired (or already ours by token). */
+  /** Takes the lease when free or expired; a holder renews with its token instead of acquiring again. */
   acquire(account: string, name: string, holder: string, ttlMs: number): Promise<LeaseResult>;
   /** Extends a lease we hold; false when it was lost (expired and taken). */
   renew(account: string, name: string, token: string, ttlMs: number): Promise<boolean>;

@@ -100,11 +100,7 @@ describe("the cursor", () => {
   it("keeps ties at one createdAt apart by id, and sends an id repeated across pages once", () => {
     const at = Date.parse("2026-03-01T00:00:00Z");
     const window = [event("event_b", at), event("event_a", at), event("event_0", at - 5), event("event_b", at)];
-    expect(unseenInOrder(EMPTY, window).map((listed) => listed.id)).toEqual([
-      "event_0",
-      "event_a",
-      "event_b",
-    ]);
+    expect(unseenInOrder(EMPTY, window).map((listed) => listed.id)).toEqual(["event_0", "event_a", "event_b"]);
   });
 
   it("a fresh cursor does not forward what existed before its start, even inside the overlap", () => {

@@ -36,6 +36,8 @@ export async function startReceiver(
     request.signatureValid
       ? { kind: "answer", status: 200, body: "ok" }
       : { kind: "answer", status: 401, body: "invalid signature" },
+  /** A fixed port (a receiver coming back where it was); any free one by default. */
+  port = 0,
 ): Promise<Receiver> {
   const received: Received[] = [];
   const state = { secret };
@@ -81,7 +83,7 @@ export async function startReceiver(
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/exa`,
     received,
