@@ -141,14 +141,9 @@ export async function runListenCommand(flags: ListenFlags, io: CommandIo): Promi
     const stopOnSignal = onceOnSignals(() => stop.abort());
     closers.unshift(async () => stopOnSignal());
 
-    if (sandbox) {
-      const { CONTROL_EVENTS_PATH } = await import("../sandbox/control.js");
-      report({
-        kind: "notice",
-        level: "info",
-        message: `Sandbox: emit an event with sandbox_emit_event, or: curl -X POST ${baseUrl}${CONTROL_EVENTS_PATH} -H "x-api-key: ${apiKey}" -H "content-type: application/json" -d '{"type":"webset.item.created"}'`,
-      });
-    }
+    const sandboxEmit = sandbox
+      ? `curl -X POST ${baseUrl}${(await import("../sandbox/control.js")).CONTROL_EVENTS_PATH} -H "x-api-key: ${apiKey}" -H "content-type: application/json" -d '{"type":"webset.item.created"}'`
+      : undefined;
     const outcome = await runListener({
       client,
       types,
@@ -163,7 +158,8 @@ export async function runListenCommand(flags: ListenFlags, io: CommandIo): Promi
         target: target.url,
         secretSource: realSecret?.source ?? "local",
         localSecret: realSecret ? undefined : secret,
-        store: `${store.engine} ${store.location}`,
+        store: store.location === store.engine ? store.engine : `${store.engine} ${store.location}`,
+        sandboxEmit,
       },
       report,
       stop: stop.signal,

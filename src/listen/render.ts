@@ -1,6 +1,7 @@
 // A listener's reports as terminal lines: a banner then `-->` / `<--` per event for people (compact), one
 // JSON object per line for programs (json, the default when stdout is not a TTY), or only errors (quiet).
 // Ids and types come from Exa and reasons from the receiver: they pass through the untrusted-text cleaner.
+import { EVENT_TYPES } from "../exa/event-types.js";
 import { oneLine } from "../format/untrusted.js";
 import type { ListenBanner, ListenReport } from "./report.js";
 
@@ -52,7 +53,7 @@ function compactLines(report: ListenReport): string[] {
 function bannerLines(banner: ListenBanner): string[] {
   const lines = [
     `Forwarding ${banner.webhookId ? `webhook ${banner.webhookId}'s events` : "events"} to ${banner.target}`,
-    `  types: ${banner.types.join(", ")}`,
+    `  types: ${banner.types.length === EVENT_TYPES.length ? `all ${EVENT_TYPES.length} event types` : banner.types.join(", ")}`,
     `  from: ${
       banner.resumedAfter
         ? `where the last run stopped (after ${banner.resumedAfter})`
@@ -68,6 +69,7 @@ function bannerLines(banner: ListenBanner): string[] {
   }
   lines.push(`  signed with: ${secretLine(banner)}`);
   lines.push(`  state: ${banner.store}`);
+  if (banner.sandboxEmit) lines.push(`  emit a sandbox event: ${banner.sandboxEmit} (or the sandbox_emit_event tool)`);
   lines.push(
     "  Delivery is at-least-once: an event in flight when the listener stopped may come again, with the same id (dedupe on event.id). Ctrl+C to stop.",
   );

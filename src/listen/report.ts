@@ -28,6 +28,8 @@ export interface ListenBanner {
   expired: { from: string; until: string } | undefined;
   /** Where the cursor and ledger live, e.g. "sqlite /home/me/.local/state/…" or "memory". */
   store: string;
+  /** --sandbox: how to emit an event into the running sandbox (a curl command line). */
+  sandboxEmit: string | undefined;
 }
 
 export interface ForwardStarted {

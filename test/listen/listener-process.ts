@@ -13,7 +13,7 @@ export interface ListenLine {
 
 export interface ListenerProcess {
   child: ChildProcess;
-  /** stdout's JSON lines so far. */
+  /** stdout's JSON lines so far (none with --output compact). */
   lines: ListenLine[];
   stdout(): string;
   stderr(): string;
@@ -36,10 +36,13 @@ export function startListener(args: string[], env: Record<string, string>): List
   let stdout = "";
   let stderr = "";
   const lines: ListenLine[] = [];
+  let read = 0;
   child.stdout?.on("data", (chunk: Buffer) => {
     stdout += chunk.toString();
     const complete = stdout.split("\n").slice(0, -1);
-    for (const text of complete.slice(lines.length)) lines.push(JSON.parse(text) as ListenLine);
+    // --output compact prints text: only JSON lines are parsed (tests of compact read stdout()).
+    for (const text of complete.slice(read)) if (text.startsWith("{")) lines.push(JSON.parse(text) as ListenLine);
+    read = complete.length;
   });
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();
