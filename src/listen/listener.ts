@@ -6,6 +6,8 @@ import type { ExaClient } from "../exa/client.js";
 import { ExaApiError, RequestCancelledError } from "../exa/errors.js";
 import { sleep } from "../exa/retry.js";
 import { shortErrorText } from "../format/tool-error.js";
+import { oneLine } from "../format/untrusted.js";
+import { StoreOperationError } from "../store/index.js";
 import { advance, type ListenCursor, pollFrom, startAt, unseenInOrder } from "./cursor.js";
 import { type Forwarder, forwardEvent } from "./forward.js";
 import { nextPollDelay, type PollPolicy } from "./poll-policy.js";
@@ -56,6 +58,7 @@ export async function runListener(run: ListenerRun): Promise<ListenerOutcome> {
   const start = saved ? undefined : await freshStart(run, halt);
   let cursor = saved ?? (start?.cursor as ListenCursor);
   if (start) await run.cursors.save(cursor);
+  // (The fresh cursor is written at once: a restart must not take a new "now" and skip what came between.)
   run.report({
     kind: "banner",
     ...run.banner,
@@ -63,7 +66,11 @@ export async function runListener(run: ListenerRun): Promise<ListenerOutcome> {
     startsAt: start?.from,
     expired: start?.expired,
   });
-  const outcome = (fatal?: string): ListenerOutcome => ({ results, skipped, fatal, watermark: cursor.watermark });
+  const saves = batchedSaves(run.cursors);
+  const outcome = async (fatal?: string): Promise<ListenerOutcome> => {
+    await saves.flush(cursor);
+    return { results, skipped, fatal, watermark: cursor.watermark };
+  };
 
   if (!(await waitForTarget(run, halt, "start"))) return outcome();
   let idleStreak = 0;
@@ -94,11 +101,14 @@ export async function runListener(run: ListenerRun): Promise<ListenerOutcome> {
           run.report(sent.result);
         }
         cursor = advance(cursor, event, ats, run.overlapMs);
-        await run.cursors.save(cursor);
+        await saves.due(cursor);
         if (run.maxEvents !== undefined && results.length >= run.maxEvents) return outcome();
-        if (sent.kind === "sent" && sent.connectionFailed && !(await waitForTarget(run, halt, "failure")))
-          return outcome();
+        if (sent.kind === "sent" && sent.connectionFailed) {
+          await saves.flush(cursor);
+          if (!(await waitForTarget(run, halt, "failure"))) return outcome();
+        }
       }
+      await saves.flush(cursor);
     } catch (error) {
       if (halt.aborted || error instanceof RequestCancelledError) break;
       if (error instanceof ExaApiError && (error.status === 401 || error.status === 403))
@@ -106,10 +116,14 @@ export async function runListener(run: ListenerRun): Promise<ListenerOutcome> {
       retryAfterMs = error instanceof ExaApiError ? error.retryAfterMs : undefined;
       if (!failing) {
         failing = true;
+        const what =
+          error instanceof StoreOperationError
+            ? `The store failed (${oneLine(error.message, 200)}): the event it could not claim was not sent`
+            : `Listing events failed: ${shortErrorText(error)}`;
         run.report({
           kind: "notice",
           level: "error",
-          message: `Listing events failed: ${shortErrorText(error)}. The listener keeps its place and tries again${retryAfterMs ? ` after Exa's Retry-After (${Math.ceil(retryAfterMs / 1000)} s)` : ""}.`,
+          message: `${what}. The listener keeps its place and tries again${retryAfterMs ? ` after Exa's Retry-After (${Math.ceil(retryAfterMs / 1000)} s)` : ""}.`,
         });
       }
     }
@@ -120,8 +134,34 @@ export async function runListener(run: ListenerRun): Promise<ListenerOutcome> {
       break;
     }
   }
-  if (run.cancel?.aborted) throw new RequestCancelledError();
+  if (run.cancel?.aborted) {
+    await saves.flush(cursor);
+    throw new RequestCancelledError();
+  }
   return outcome();
+}
+
+/** How often a moving cursor is written while events flow; every stop, pause and end of a poll writes it too. */
+const SAVE_EVERY_MS = 250;
+
+/**
+ * Cursor writes, at most one per SAVE_EVERY_MS while a backfill runs (a write per event would cost a commit
+ * each). A kill loses at most that much cursor; the ledger still knows those events were accepted, so a
+ * restart skips them instead of sending them again.
+ */
+function batchedSaves(keeper: CursorKeeper) {
+  let written: ListenCursor | undefined;
+  let lastWrite = performance.now();
+  const write = async (cursor: ListenCursor) => {
+    if (cursor === written) return;
+    await keeper.save(cursor);
+    written = cursor;
+    lastWrite = performance.now();
+  };
+  return {
+    due: (cursor: ListenCursor) => (performance.now() - lastWrite >= SAVE_EVERY_MS ? write(cursor) : undefined),
+    flush: write,
+  };
 }
 
 /** A fresh cursor: from --since (cut at retention) or from Exa's "now", the events just before it marked seen. */
