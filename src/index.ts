@@ -21,7 +21,7 @@ async function main(): Promise<number | undefined> {
       return undefined;
     }
     case "listen": {
-      const { runListenCommand } = await import("./listen/command.js");
+      const { runListenCommand } = await import("./cli/listen.js");
       return runListenCommand(command.listen, { env: process.env, stdout: process.stdout, stderr: process.stderr });
     }
     case "store": {

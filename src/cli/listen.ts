@@ -3,19 +3,19 @@
 // lines. Returns the exit code: 0 stopped, 1 failed, 2 refused (a bad target, another listener holds the cursor).
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import type { ListenFlags } from "../cli/listen-args.js";
 import { ConfigError, loadConfig } from "../config.js";
 import { ExaClient } from "../exa/client.js";
 import { EVENT_TYPES } from "../exa/event-types.js";
+import { DEFAULT_OVERLAP_MS, type ListenCursor } from "../listen/cursor.js";
+import { FORWARD_TIMEOUT_MS, type Forwarder, forwardEvent } from "../listen/forward.js";
+import { runListener } from "../listen/listener.js";
+import { type ListenOutput, renderReport } from "../listen/render.js";
+import type { ListenReport, SecretSource } from "../listen/report.js";
+import { listenSettings } from "../listen/settings.js";
+import { resolveListenTarget, TargetRefusedError } from "../listen/target.js";
 import { createStoreAccess, notRememberedBecause, resolveStoreSpec, type Store } from "../store/index.js";
 import { VERSION } from "../version.js";
-import { DEFAULT_OVERLAP_MS, type ListenCursor } from "./cursor.js";
-import { FORWARD_TIMEOUT_MS, type Forwarder, forwardEvent } from "./forward.js";
-import { runListener } from "./listener.js";
-import { type ListenOutput, renderReport } from "./render.js";
-import type { ListenReport, SecretSource } from "./report.js";
-import { listenSettings } from "./settings.js";
-import { resolveListenTarget, TargetRefusedError } from "./target.js";
+import type { ListenFlags } from "./listen-args.js";
 
 interface CommandIo {
   env: NodeJS.ProcessEnv;
