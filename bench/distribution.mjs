@@ -71,7 +71,7 @@ async function prepareOurs() {
   };
 }
 
-async function prepareTheirs() {
+export async function prepareTheirs() {
   const dir = benchDir(`${THEIRS.name}-${THEIRS.version}`);
   const installed = join(dir, "install/node_modules", THEIRS.name);
   const packInfo = join(dir, "pack.json");

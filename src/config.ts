@@ -2,11 +2,12 @@
 
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { ConfigError } from "./errors.js";
 import { isLoopbackHost } from "./exa/hosts.js";
-import { plural } from "./format/words.js";
 import { parseWebhookSecrets } from "./redeliver/secrets.js";
 import { resolveStoreSpec } from "./store/spec.js";
 import type { StoreSpec } from "./store/types.js";
+import { plural } from "./text/words.js";
 
 export const DEFAULT_BASE_URL = "https://api.exa.ai";
 
@@ -50,16 +51,6 @@ export interface ConfigFlags {
   tools?: string[];
   sandbox?: boolean;
   store?: string | undefined;
-}
-
-/** A setting the server cannot start with; `exitCode` 2 when it is a refusal to serve as asked (hosting). */
-export class ConfigError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: 1 | 2 = 1,
-  ) {
-    super(message);
-  }
 }
 
 /** A bad number does not stop the server: it falls back to the default and says so through `warn`. */

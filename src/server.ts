@@ -13,18 +13,17 @@ import {
   type StandardSchemaWithJSON,
 } from "@modelcontextprotocol/server";
 import type { Config } from "./config.js";
+import { ToolInputError } from "./errors.js";
 import { ExaClient } from "./exa/client.js";
 import { MissingApiKeyError } from "./exa/errors.js";
-import { inputIssuesText, ToolInputError, toolErrorText } from "./format/tool-error.js";
+import { inputIssuesText, toolErrorText } from "./format/tool-error.js";
 import { serverInstructions } from "./instructions.js";
 import { registerPrompts } from "./prompts/index.js";
-import { createRedactor, type Redactor } from "./redact.js";
 import { registerResources } from "./resources/index.js";
-import { guardToolCalls } from "./tools/call-guard.js";
-import type { ToolContext } from "./tools/define.js";
-import { type AnyToolDefinition, selectTools } from "./tools/index.js";
-import { parseToolInput } from "./tools/inputs.js";
-import { listedInputSchema, registeredSchema } from "./tools/list-tools.js";
+import { createRedactor, type Redactor } from "./text/redact.js";
+import { cleanStructured } from "./text/untrusted.js";
+import { loadToolDefinition, outputProblems, parseToolArguments, selectTools } from "./tools/catalog.js";
+import type { ToolContext, ToolListing } from "./tools/define.js";
 import { VERSION } from "./version.js";
 
 export const SANDBOX_MARKER = "[sandbox: simulated data]";
@@ -146,17 +145,6 @@ export function createServer(
   const exaFor = (ctx?: ServerContext) => requestExa(requestLog(ctx))();
   registerResources(server, config, exaFor, redactor);
   registerPrompts(server, exaFor);
-  // Arguments the SDK would refuse with a raw zod dump (or strip) are answered like every other bad input.
-  const connect = server.connect.bind(server);
-  server.connect = (transport) =>
-    connect(
-      guardToolCalls(transport, (name, args) => {
-        const tool = tools.find((candidate) => candidate.name === name);
-        const input = tool && parseToolInput(tool.inputSchema, args);
-        if (!input || input.success) return undefined;
-        return errorResult(new ToolInputError(inputIssuesText(input.issues)), name, args, config, redactor);
-      }),
-    );
   return server;
 }
 
@@ -181,26 +169,29 @@ function statelessLogLevel(ctx: ServerContext): LoggingLevel {
 
 type RequestContext = (ctx: ServerContext) => Pick<ToolContext, "exa" | "log" | "sandbox">;
 
+/**
+ * One tool, registered from its listing: the SDK lists the listing's JSON Schemas as they are, validates each
+ * call's arguments with the tool's zod input schema (`toolInput`) and each result with its output schema, and
+ * calls the handler with the parsed arguments. The tool's module (zod schemas, handler) loads on its first call.
+ */
 function registerTool(
   server: McpServer,
-  tool: AnyToolDefinition,
+  tool: ToolListing,
   config: Config,
   redactor: Redactor,
   perRequest: RequestContext,
 ): void {
+  const refuse = (error: unknown, args: unknown) => errorResult(error, tool.name, args, config, redactor);
   registrar(server, tool)(
     tool.name,
     {
       title: tool.title,
       description: tool.description,
-      // tools/list shows the tool's real input schema; the arguments are validated once, below, by that schema,
-      // because the SDK's own validation would put its prefix before our wording and no sandbox marker
-      // (src/tools/list-tools.ts says more). Results are validated by the SDK against the output schema.
-      inputSchema: listedInputSchema(tool.inputSchema),
-      outputSchema: registeredSchema(tool.outputSchema, "output"),
+      inputSchema: toolInput(tool, refuse),
+      outputSchema: toolOutput(tool),
       annotations: tool.annotations,
     },
-    async (args: unknown, ctx: ServerContext): Promise<CallToolResult> => {
+    async (input: unknown, ctx: ServerContext): Promise<CallToolResult> => {
       const context: ToolContext = {
         ...perRequest(ctx),
         config,
@@ -210,21 +201,57 @@ function registerTool(
         hideSecret: (secret) => redactor.learn(secret),
       };
       try {
-        const input = parseToolInput(tool.inputSchema, args);
-        if (!input.success) throw new ToolInputError(inputIssuesText(input.issues));
-        const result = await tool.handler(input.data, context);
+        const definition = await loadToolDefinition(tool.name);
+        const result = await definition.handler(input, context);
         const answer = redactor.redact({
           content: [{ type: "text" as const, text: withMarker(result.text, config) }],
-          structuredContent: result.structured as Record<string, unknown>,
+          structuredContent: cleanStructured(result.structured) as Record<string, unknown>,
         });
         // Shown this once (create_webhook), hidden from every later output.
         redactor.learn(result.secret);
         return answer;
       } catch (error) {
-        return errorResult(error, tool.name, args, config, redactor);
+        return refuse(error, input);
       }
     },
   );
+}
+
+/**
+ * A tool's input schema as the SDK takes it (Standard Schema with JSON Schema): tools/list shows the listing's
+ * JSON Schema; validation is `parseToolInput` with the tool's zod schema, loaded on the first call. The SDK
+ * would word a list of issues as "Input validation error: Invalid arguments for tool …" without the sandbox
+ * marker; an error thrown by validation reaches the model as its message, so a refusal throws the tool error
+ * every other bad input gets.
+ */
+function toolInput(
+  tool: ToolListing,
+  refuse: (error: unknown, args: unknown) => CallToolResult,
+): StandardSchemaWithJSON<unknown, unknown> {
+  return standardSchema(tool.inputSchema, async (args) => {
+    const input = await parseToolArguments(tool.name, args);
+    if (input.success) return { value: input.data };
+    const refusal = refuse(new ToolInputError(inputIssuesText(input.issues)), args);
+    throw new Error(refusal.content.map((part) => (part.type === "text" ? part.text : "")).join(""));
+  });
+}
+
+/** A tool's output schema as the SDK takes it: listed as converted, results checked by zod before they leave. */
+function toolOutput(tool: ToolListing): StandardSchemaWithJSON {
+  return standardSchema(tool.outputSchema, async (value) => {
+    const problems = await outputProblems(tool.name, value);
+    return problems === undefined ? { value } : { issues: [{ message: problems }] };
+  });
+}
+
+function standardSchema<In, Out>(
+  jsonSchema: Record<string, unknown>,
+  validate: StandardSchemaWithJSON<In, Out>["~standard"]["validate"],
+): StandardSchemaWithJSON<In, Out> {
+  const listed = () => jsonSchema;
+  return {
+    "~standard": { version: 1, vendor: "exa-webhooks-mcp", validate, jsonSchema: { input: listed, output: listed } },
+  };
 }
 
 type ToolRegistration = {
@@ -232,12 +259,12 @@ type ToolRegistration = {
   description: string;
   inputSchema: StandardSchemaWithJSON<unknown, unknown>;
   outputSchema: StandardSchemaWithJSON;
-  annotations: AnyToolDefinition["annotations"];
+  annotations: ToolListing["annotations"];
 };
 type ToolCallHandler = (args: unknown, ctx: ServerContext) => Promise<CallToolResult>;
 
 /** A tool with a view registers through ext-apps' helper, which also writes the key older hosts read. */
-function registrar(server: McpServer, tool: AnyToolDefinition) {
+function registrar(server: McpServer, tool: ToolListing) {
   const meta = tool._meta;
   return (name: string, registration: ToolRegistration, handler: ToolCallHandler): void => {
     if (meta) registerAppTool(server, name, { ...registration, _meta: meta }, handler);

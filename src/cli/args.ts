@@ -6,8 +6,9 @@ export const USAGE = `Usage:
   exa-webhooks-mcp [--sandbox] [--read-only] [--tools a,b] [--http [--port N] [--host H] [hosting flags]]
       Run the MCP server (stdio by default). Needs EXA_API_KEY unless --sandbox (or, over --http, each
       request brings its own key in X-Exa-Api-Key).
-  exa-webhooks-mcp call <tool> [json-args] [--sandbox] [--read-only]
-      Run one tool once and print its text (exit 1 when the tool reports an error).
+  exa-webhooks-mcp call <tool> [json-args] [--sandbox] [--read-only] [--html FILE]
+      Run one tool once and print its text (exit 1 when the tool reports an error). With --html (diagnose_failures
+      only), also write the delivery health view with the result inlined to FILE: open it in any browser.
   exa-webhooks-mcp listen --forward-to URL [--webhook ID | --events t1,t2] [--since 2h|ISO]
       [--output compact|json|quiet] [--replay EVENT_ID] [--secret S] [--allow-remote-target] [--sandbox] [--store S]
       Forward real Exa events to a local receiver by polling the event log: no tunnel. Resumes where it
@@ -63,7 +64,7 @@ export type Command =
   | { mode: "help" }
   | { mode: "version" }
   | { mode: "serve"; flags: ServeFlags }
-  | { mode: "call"; tool: string; argsJson: string | undefined; flags: ServeFlags }
+  | { mode: "call"; tool: string; argsJson: string | undefined; htmlFile: string | undefined; flags: ServeFlags }
   | { mode: "emulator"; port: number; seed: "demo" | "empty" }
   | { mode: "listen"; listen: ListenFlags }
   | { mode: "store"; store: string | undefined; pruneDays: number | undefined };
@@ -98,7 +99,7 @@ export function parseCommand(argv: string[]): Command {
   const [subcommand, ...rest] = positionals;
   if (subcommand === "listen") {
     if (rest.length) throw new UsageError(`Unexpected argument "${rest[0]}" for listen.`);
-    const other = ["read-only", "tools", "http", "port", "host", "seed", "prune-days", ...HOSTING_FLAGS].find(
+    const other = ["read-only", "tools", "http", "port", "host", "seed", "prune-days", "html", ...HOSTING_FLAGS].find(
       (name) => values[name as keyof typeof values] !== undefined,
     );
     if (other) throw new UsageError(`--${other} does not apply to listen.`);
@@ -137,8 +138,13 @@ export function parseCommand(argv: string[]): Command {
     const [tool, argsJson, extra] = rest;
     if (!tool) throw new UsageError("call needs a tool name, e.g. call list_webhooks '{}'.");
     if (extra !== undefined) throw new UsageError(`Unexpected argument "${extra}" for call.`);
-    return { mode: "call", tool, argsJson, flags };
+    const htmlFile = values.html;
+    if (htmlFile !== undefined && tool !== HTML_TOOL)
+      throw new UsageError(`--html writes the health view of ${HTML_TOOL}; ${tool} has none.`);
+    if (htmlFile !== undefined && htmlFile.trim() === "") throw new UsageError("--html needs a file path.");
+    return { mode: "call", tool, argsJson, htmlFile, flags };
   }
+  if (values.html !== undefined) throw new UsageError(`--html goes with call ${HTML_TOOL}.`);
   if (subcommand !== undefined) throw new UsageError(`Unknown command "${subcommand}".`);
   if (!flags.http && (values.port !== undefined || values.host !== undefined)) {
     throw new UsageError("--port and --host go with --http (or the emulator command).");
@@ -174,9 +180,13 @@ function parseFlags(argv: string[]) {
       "allow-remote-target": { type: "boolean" },
       store: { type: "string" },
       "prune-days": { type: "string" },
+      html: { type: "string" },
     },
   });
 }
+
+/** The one tool with a view to write. */
+const HTML_TOOL = "diagnose_failures";
 
 const HOSTING_FLAGS = ["auth-token-file", "allow-unauthenticated", "per-request-keys"] as const;
 

@@ -1,30 +1,38 @@
-// `exa-webhooks-mcp call <tool> [json]`: one tool call through a real MCP client, its text on stdout.
+// `exa-webhooks-mcp call <tool> [json] [--html FILE]`: one tool call through a real MCP client, its text on
+// stdout; with --html, the health view with the call's structured result inlined, written to FILE.
+import { writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { Client, InMemoryTransport } from "@modelcontextprotocol/client";
 import type { Config } from "../config.js";
 import { createServer, type ServerDependencies } from "../server.js";
-import { selectTools } from "../tools/index.js";
-import { UsageError } from "./args.js";
+import { selectTools } from "../tools/catalog.js";
+import { type Command, UsageError } from "./args.js";
 
 export interface ToolCall {
   tool: string;
   args: Record<string, unknown>;
+  /** Where to write the health view with the result inlined (--html). */
+  htmlFile?: string;
 }
 
 /**
  * The call's usage errors (arguments that are not a JSON object, a tool these flags do not serve), from the
  * command line and flags alone: the bin checks them before it starts a sandbox.
  */
-export function readToolCall(config: Config, tool: string, argsJson: string | undefined): ToolCall {
+export function readToolCall(
+  config: Config,
+  { tool, argsJson, htmlFile }: Extract<Command, { mode: "call" }>,
+): ToolCall {
   const args = parseToolArguments(argsJson);
   const served = selectTools(config).map((candidate) => candidate.name);
   if (!served.includes(tool)) throw new UsageError(`No tool "${tool}" here. Tools: ${served.join(", ")}.`);
-  return { tool, args };
+  return htmlFile === undefined ? { tool, args } : { tool, args, htmlFile: resolve(htmlFile) };
 }
 
 export async function runToolOnce(
   config: Config,
   dependencies: ServerDependencies,
-  { tool, args }: ToolCall,
+  { tool, args, htmlFile }: ToolCall,
 ): Promise<number> {
   const server = createServer(config, dependencies);
   const client = new Client({ name: "exa-webhooks-mcp-call", version: "1" });
@@ -37,11 +45,23 @@ export async function runToolOnce(
       .map((part) => (part && typeof part === "object" && "text" in part ? String(part.text) : ""))
       .join("\n");
     process.stdout.write(`${text}\n`);
-    return result.isError ? 1 : 0;
+    if (result.isError) return 1;
+    if (htmlFile !== undefined) await writeHealthView(htmlFile, result.structuredContent);
+    return 0;
   } finally {
     await client.close();
     await server.close();
   }
+}
+
+/** The view, self-contained and offline, with the result it shows; a note on stderr says where it is. */
+async function writeHealthView(file: string, structured: unknown): Promise<void> {
+  const [{ healthViewHtml }, { standaloneHealthView }] = await Promise.all([
+    import("../ui/html.js"),
+    import("../ui/standalone.js"),
+  ]);
+  await writeFile(file, standaloneHealthView(await healthViewHtml(), structured));
+  process.stderr.write(`Wrote the delivery health view to ${file}: open it in any browser (it needs no network).\n`);
 }
 
 function parseToolArguments(argsJson: string | undefined): Record<string, unknown> {

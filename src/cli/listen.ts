@@ -3,7 +3,8 @@
 // lines. Returns the exit code: 0 stopped, 1 failed, 2 refused (a bad target, another listener holds the cursor).
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import { ConfigError, loadConfig } from "../config.js";
+import { loadConfig } from "../config.js";
+import { ConfigError } from "../errors.js";
 import { ExaClient } from "../exa/client.js";
 import { EVENT_TYPES } from "../exa/event-types.js";
 import { DEFAULT_OVERLAP_MS, type ListenCursor } from "../listen/cursor.js";

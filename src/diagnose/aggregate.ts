@@ -8,11 +8,11 @@
 // newer than the newest success seen so far (needed for consecutiveFailures when attempts arrive out of
 // order; tiny for a healthy webhook, bounded by the scan's maxAttempts for a failing one). Never a list of
 // attempts. Each attempt's timestamp is parsed once, by whoever read the attempt, and comes in with it.
-// The timeline (timeline.ts) holds at most 200 counters. The per-event map doubles as the set of attempted event ids (attempted()): the never-attempted check asks it.
+// The timeline (timeline.ts) holds at most 200 counters, and each URL attempted (at most 16) its oldest and newest attempt. The per-event map doubles as the set of attempted event ids (attempted()): the never-attempted check asks it.
 import type { WebhookAttempt } from "../exa/schemas.js";
-import { sanitizeResponseText } from "../format/untrusted.js";
+import { sanitizeResponseText } from "../text/untrusted.js";
 import { classifyAttempt } from "./classify.js";
-import { hintFor } from "./hints.js";
+import { hintFor, type UrlChange } from "./hints.js";
 import { createTimelineCounter } from "./timeline.js";
 import { compareInstants, type Instant, instant, newerOf, olderOf, timestampMillis } from "./timestamps.js";
 import type { AttemptSummary, Category, DiagnosisGroup, EventOutcomes } from "./types.js";
@@ -56,7 +56,7 @@ export interface UndeliveredEvents {
   ids: string[];
   /** First attempt older than `expiredBeforeMs`. */
   expired: number;
-  /** A failed attempt at or after `recentFromMs`. */
+  /** A failed attempt at or after `recentFromMs` (and not after `recentUntilMs`, when given). */
   recent: number;
 }
 
@@ -67,7 +67,7 @@ export interface AttemptAggregator {
   attempted(eventId: string, eventType?: string): boolean;
   undelivered(
     countEventsOf: (eventType: string) => boolean,
-    options: { keep: number; expiredBeforeMs: number; recentFromMs: number },
+    options: { keep: number; expiredBeforeMs: number; recentFromMs: number; recentUntilMs?: number },
   ): UndeliveredEvents;
   /**
    * `countEventsOf` says which event types' events may be counted (both outcomes read in full); the others
@@ -77,10 +77,12 @@ export interface AttemptAggregator {
 }
 
 export interface AttemptAggregatorOptions {
-  /** The webhook's current URL, for hints; defaults to the URL recorded on the newest attempt of a group. */
+  /** The webhook's current URL: a group whose attempts went elsewhere says the URL changed, and when. */
   webhookUrl?: string;
   /** The sender runs on this machine (the sandbox): loopback URLs are not a finding. */
   senderIsLocal?: boolean;
+  /** Now by Exa's clock, read when the result is built: hints name attempts dated after it as skewed. */
+  clock?: () => number;
 }
 
 /**
@@ -141,6 +143,11 @@ function countEventOutcomes(
   return outcomes;
 }
 
+/** URLs dated per aggregator: a webhook has had a handful; a hostile history of distinct URLs stays bounded. */
+const MAX_URLS_TRACKED = 16;
+
+const withUrlChange = (urlChange: UrlChange | undefined) => (urlChange ? { urlChange } : {});
+
 const isUndelivered = (packed: number) => packed % (FIELD_MAX + 1) === 0;
 
 export function createAttemptAggregator(options: AttemptAggregatorOptions = {}): AttemptAggregator {
@@ -160,6 +167,28 @@ export function createAttemptAggregator(options: AttemptAggregatorOptions = {}):
   let recentFailureMs: number[] = [];
   let pruneAt = 64;
   const timeline = createTimelineCounter();
+  /** Per URL attempted (at most MAX_URLS_TRACKED): its oldest and newest attempt, to date a URL change. */
+  const urlSpans = new Map<string, { first: Instant; last: Instant }>();
+
+  function recordUrl(url: string, at: Instant): void {
+    const span = urlSpans.get(url);
+    if (span) {
+      span.first = olderOf(span.first, at);
+      span.last = newerOf(span.last, at);
+    } else if (urlSpans.size < MAX_URLS_TRACKED) urlSpans.set(url, { first: at, last: at });
+  }
+
+  /** The change from the URL a group's attempts went to, to the webhook's current one; undefined if none. */
+  function urlChangeFrom(attemptUrl: string): UrlChange | undefined {
+    const currentUrl = options.webhookUrl;
+    const earlier = urlSpans.get(attemptUrl);
+    if (currentUrl === undefined || attemptUrl === currentUrl || !earlier) return undefined;
+    return {
+      currentUrl,
+      lastAttemptAtEarlier: earlier.last.text,
+      firstAttemptAtCurrent: urlSpans.get(currentUrl)?.first.text ?? null,
+    };
+  }
 
   function recordEvent(attempt: WebhookAttempt): void {
     let events = eventsByType.get(attempt.eventType);
@@ -227,6 +256,7 @@ export function createAttemptAggregator(options: AttemptAggregatorOptions = {}):
       windowFrom = olderOf(windowFrom, at);
       windowTo = newerOf(windowTo, at);
       recordEvent(attempt);
+      recordUrl(attempt.url, at);
       timeline.add(at.ms, attempt.successful);
       if (attempt.successful) recordSuccess(at);
       else recordFailure(attempt, at);
@@ -240,7 +270,7 @@ export function createAttemptAggregator(options: AttemptAggregatorOptions = {}):
       return false;
     },
 
-    undelivered(countEventsOf, { keep, expiredBeforeMs, recentFromMs }) {
+    undelivered(countEventsOf, { keep, expiredBeforeMs, recentFromMs, recentUntilMs = Number.POSITIVE_INFINITY }) {
       const found: { id: string; ms: number }[] = [];
       let expired = 0;
       let recent = 0;
@@ -251,7 +281,9 @@ export function createAttemptAggregator(options: AttemptAggregatorOptions = {}):
           if (!isUndelivered(packed)) return;
           const first = firstFailureMs.get(id) ?? Number.NEGATIVE_INFINITY;
           if (first < expiredBeforeMs) expired++;
-          if ((lastFailureMs.get(id) ?? Number.NEGATIVE_INFINITY) >= recentFromMs) recent++;
+          // Dated after recentUntilMs is skew, not a retry in progress.
+          const last = lastFailureMs.get(id) ?? Number.NEGATIVE_INFINITY;
+          if (last >= recentFromMs && last <= recentUntilMs) recent++;
           found.push({ id, ms: first });
         });
       }
@@ -261,6 +293,7 @@ export function createAttemptAggregator(options: AttemptAggregatorOptions = {}):
 
     result(countEventsOf = () => true) {
       const summaryGroups: DiagnosisGroup[] = [];
+      const judgedAt = options.clock?.();
       for (const group of [...groups.values()].sort(compareGroups)) {
         // Built field by field so the structured output keeps the contract's field order.
         summaryGroups.push({
@@ -276,10 +309,13 @@ export function createAttemptAggregator(options: AttemptAggregatorOptions = {}):
           hint: hintFor({
             category: group.category,
             statusCode: group.statusCode,
-            webhookUrl: options.webhookUrl ?? group.sampleUrl,
+            // The URL the attempts went to, not the current one: after update_webhook they differ.
+            webhookUrl: group.sampleUrl,
+            ...withUrlChange(urlChangeFrom(group.sampleUrl)),
             sampleResponse: group.sampleResponse,
             lastSeen: group.lastSeen.text,
             senderIsLocal: options.senderIsLocal ?? false,
+            ...(judgedAt === undefined ? {} : { judgedAt }),
           }),
         });
       }

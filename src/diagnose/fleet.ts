@@ -2,7 +2,7 @@
 // budget, and the ranked report. I/O only through the injected sources (the Exa client in production).
 
 import type { Page, Webhook } from "../exa/schemas.js";
-import { plural } from "../format/words.js";
+import { plural } from "../text/words.js";
 import type { EventPageSource } from "./never-attempted.js";
 import { rankDiagnoses } from "./rank.js";
 import { type AttemptPageSource, scanWebhookAttempts } from "./scan.js";
@@ -36,6 +36,8 @@ export interface FleetOptions {
   /** Default MAX_FLEET_WEBHOOKS. */
   maxWebhooks?: number;
   now: Date;
+  /** Now by Exa's clock (the Exa client's exaNow), for what counts as recent; default `now`. */
+  exaNow?: () => number;
   /** Attempts scanned so far in the whole call, and what is being scanned. */
   onProgress?: (scanned: number, message: string) => void;
   log?: (message: string) => void;
@@ -81,6 +83,7 @@ export async function diagnoseFleet(options: FleetOptions): Promise<DiagnosisRep
       source: sources.attempts,
       events: sources.events,
       now: options.now.getTime(),
+      ...(options.exaNow ? { exaNow: options.exaNow } : {}),
       ...(options.since ? { since: options.since } : {}),
       ...(options.eventType ? { eventType: options.eventType } : {}),
       maxAttempts: options.maxAttempts,

@@ -1,7 +1,7 @@
 // The "next check" line for each failure group: one concrete command or change, aimed at this webhook's
 // URL, so an agent can act without first working out which tool or flag applies.
 import { isValidHost } from "../exa/hosts.js";
-import { oneLine } from "../format/untrusted.js";
+import { oneLine } from "../text/untrusted.js";
 import { shows } from "./classify.js";
 import type { Category } from "./types.js";
 
@@ -110,38 +110,81 @@ function authHint(t: Target, sample: string): string {
   return `Check the signature code: verify with verify_webhook_signature against the RAW body and this webhook's secret; exempt ${t.path} from session auth/CSRF and NTP-sync the clock.`;
 }
 
-function serverErrorHint(t: Target, status: number, lastSeen: string): string {
+/** `lastSeen` is undefined when it cannot be a time to look at (dated after Exa's own clock). */
+function serverErrorHint(t: Target, status: number, lastSeen: string | undefined): string {
+  const when = lastSeen ? `around ${lastSeen}` : "when these requests failed (their dates are skewed)";
   if (status === 504 || status === 524) {
     return `The proxy in front of ${t.host || "the receiver"} gave up waiting: answer 2xx before slow work and queue it; make the handler idempotent on the event id.`;
   }
   if (status === 502 || status === 503 || (status >= 520 && status <= 530)) {
-    return `The proxy at ${t.host || "the receiver"} could not reach the app: check the app process behind it and the deploy timeline around ${lastSeen}.`;
+    return `The proxy at ${t.host || "the receiver"} could not reach the app: check the app process behind it and the deploy timeline ${when}.`;
   }
-  return `The handler crashed: read the sample response (stack trace) and the app logs around ${lastSeen}.`;
+  return `The handler crashed: read the sample response (stack trace) and the app logs ${when}.`;
+}
+
+/**
+ * How far after Exa's clock an attempt may be dated before its date is called skewed: Date headers have whole
+ * seconds and answers take a while, so a little is noise; hours (or 9999-12-31) are not.
+ */
+export const CLOCK_SKEW_ALLOWANCE_MS = 5 * 60_000;
+
+function skewNote(lastSeen: string, judgedAt: number): string {
+  return `Exa dates these attempts up to ${oneLine(lastSeen, 40)}, after its own clock (${new Date(judgedAt).toISOString()}): their timestamps are skewed, so read times here with care. `;
+}
+
+/** The webhook's URL changed: the group's attempts went to an earlier URL than the one it has now. */
+export interface UrlChange {
+  currentUrl: string;
+  /** The newest scanned attempt at the earlier URL: the change came after it. */
+  lastAttemptAtEarlier: string;
+  /** The oldest scanned attempt at the current URL, when there is one: the change came before it. */
+  firstAttemptAtCurrent: string | null;
+}
+
+const URL_SHOWN_CHARS = 200;
+
+/** Said before the hint, so the hint's commands (aimed at the URL the attempts went to) are not misread. */
+function urlChangeNote(attemptUrl: string, change: UrlChange): string {
+  const when = change.firstAttemptAtCurrent
+    ? `between ${oneLine(change.lastAttemptAtEarlier)} and ${oneLine(change.firstAttemptAtCurrent)}`
+    : `after ${oneLine(change.lastAttemptAtEarlier)}`;
+  return `These attempts went to ${oneLine(attemptUrl, URL_SHOWN_CHARS)}, not to the webhook's current URL ${oneLine(change.currentUrl, URL_SHOWN_CHARS)} (changed ${when}): if the change was the fix, they are history; otherwise: `;
 }
 
 export interface HintInput {
   category: Category;
   statusCode: number;
+  /** The URL the group's attempts went to (`attempt.url`): every command in the hint is aimed at it. */
   webhookUrl: string;
+  /** Set when that URL is not the webhook's current one. */
+  urlChange?: UrlChange;
   /** The sanitized sample response: some hints depend on the error text (DNS vs refused, WAF vs signature). */
   sampleResponse: string;
   lastSeen: string;
   /** The sender runs on this machine (the sandbox), so loopback and private URLs are reachable. */
   senderIsLocal?: boolean;
+  /** Now by Exa's clock (ms): a lastSeen after it (beyond CLOCK_SKEW_ALLOWANCE_MS) is named as skew. */
+  judgedAt?: number;
 }
 
-/** One line, one next check, specific to the webhook's URL and the evidence. */
-export function hintFor({
-  category,
-  statusCode,
-  webhookUrl,
-  sampleResponse,
-  lastSeen: lastSeenAt,
-  senderIsLocal,
-}: HintInput): string {
+/** One line, one next check, specific to the URL the attempts went to and the evidence. */
+export function hintFor(input: HintInput): string {
+  const lastSeenMs = Date.parse(input.lastSeen);
+  const skewed = input.judgedAt !== undefined && lastSeenMs > input.judgedAt + CLOCK_SKEW_ALLOWANCE_MS;
+  const hint = hintForTarget(input, skewed);
+  const notes = [
+    input.urlChange ? urlChangeNote(input.webhookUrl, input.urlChange) : "",
+    skewed && input.judgedAt !== undefined ? skewNote(input.lastSeen, input.judgedAt) : "",
+  ];
+  return notes.join("") + hint;
+}
+
+function hintForTarget(
+  { category, statusCode, webhookUrl, sampleResponse, lastSeen: lastSeenAt, senderIsLocal }: HintInput,
+  skewed: boolean,
+): string {
   const target = describeTarget(webhookUrl, senderIsLocal ?? false);
-  const lastSeen = oneLine(lastSeenAt);
+  const lastSeen = skewed ? undefined : oneLine(lastSeenAt);
   switch (category) {
     case "unreachable":
       return unreachableHint(target, sampleResponse);

@@ -16,7 +16,6 @@ export {
   ATTEMPTS_PAGE_LIMIT,
   type AttemptPageSource,
   type AttemptsQuery,
-  EVENT_RETENTION_MS,
   NEW_EVENT_GRACE_MS,
   type ScanOptions,
   scanWebhookAttempts,

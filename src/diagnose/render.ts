@@ -1,9 +1,10 @@
 // The text a model reads for diagnose_failures: answer first (one line per webhook), then evidence per
 // failure group, recovery, and coverage. Bounded in bytes whatever the input, and receiver-written text is
+import { EVENT_RETENTION_DAYS } from "../exa/retention.js";
 // fenced and labelled as data so it cannot pass for instructions.
 
-import { oneLine as inlineSafe, sanitizeResponseText } from "../format/untrusted.js";
-import { plural } from "../format/words.js";
+import { oneLine as inlineSafe, sanitizeResponseText } from "../text/untrusted.js";
+import { plural } from "../text/words.js";
 import {
   causeTexts,
   coveredWindow,
@@ -209,7 +210,9 @@ function recoveryText(d: WebhookDiagnosis): string | undefined {
     const facts = d.recovery;
     const notes: string[] = [];
     if (facts?.undeliveredExpired)
-      notes.push(`${facts.undeliveredExpired} of them older than 60 days: Exa has deleted them, they are gone`);
+      notes.push(
+        `${facts.undeliveredExpired} of them older than ${EVENT_RETENTION_DAYS} days: Exa has deleted them, they are gone`,
+      );
     if (facts?.undeliveredRecent)
       notes.push(`${plural(facts.undeliveredRecent, "failure")} newer than one hour: Exa may still be retrying`);
     const listArgs: Record<string, unknown> = {};

@@ -19,10 +19,11 @@
 // What could not be read is returned as structured cut causes (types.ts); coverage.ts renders them.
 import { EVENT_TYPES } from "../exa/event-types.js";
 import type { Page, Webhook, WebhookAttempt } from "../exa/schemas.js";
-import { truncateUntrusted } from "../format/untrusted.js";
 import { errorMessage, type Job, requestSignals, runPool, unlessAborted } from "../net/pool.js";
+import { truncateUntrusted } from "../text/untrusted.js";
 import { createAttemptAggregator } from "./aggregate.js";
 import { incompleteReason, sortCauses } from "./coverage.js";
+import { CLOCK_SKEW_ALLOWANCE_MS } from "./hints.js";
 import { type EventListing, type EventPageSource, startEventListing } from "./never-attempted.js";
 import { belongsTo, type Partition, partitionLabel, SUCCESS_FLAGS, typedPartitions } from "./partitions.js";
 import { timestampMillis } from "./timestamps.js";
@@ -63,6 +64,8 @@ export interface ScanOptions {
   missedIdsLimit?: number;
   /** Epoch ms the windows are measured from (default: when the scan starts). */
   now?: number;
+  /** Now by Exa's clock (its Date header), read at the end: what is "recent" (default: `now`). */
+  exaNow?: () => number;
   /**
    * Inclusive lower bound on attemptedAt. Reaching it ends a partition; when older attempts exist the
    * diagnosis is incomplete (the window was read in full, the history was not).
@@ -171,9 +174,11 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
   const sinceMs = since?.getTime();
   const maxAttempts = Math.max(0, Math.floor(options.maxAttempts));
   const keep = Math.max(0, Math.floor(options.missedIdsLimit ?? MISSED_IDS_SHOWN));
+  const exaNow = options.exaNow ?? (() => nowMs);
   const aggregator = createAttemptAggregator({
     webhookUrl: webhook.url,
     senderIsLocal: options.senderIsLocal ?? false,
+    clock: exaNow,
   });
 
   // The never-attempted check: the subscribed types (of the one eventType, if given) over a window that
@@ -493,10 +498,13 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
   }
   const incompleteCauses = sortCauses(causes);
 
+  // Attempt times are Exa's: recent means within RETRYING_MS before Exa's clock, not ours, and not after it.
+  const judgedAt = exaNow();
   const undelivered = aggregator.undelivered(countEventsOf, {
     keep,
     expiredBeforeMs: nowMs - EVENT_RETENTION_MS,
-    recentFromMs: nowMs - RETRYING_MS,
+    recentFromMs: judgedAt - RETRYING_MS,
+    recentUntilMs: judgedAt + CLOCK_SKEW_ALLOWANCE_MS,
   });
   const lookFromMs = Math.max(
     Math.min(

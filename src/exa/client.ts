@@ -1,6 +1,6 @@
 // The Exa Websets webhooks API as typed methods. Builds paths from validated segments; never formats text.
 
-import { definedOnly } from "../objects.js";
+import { definedOnly } from "../text/objects.js";
 import { ExaApiError, ExaWriteUnconfirmedError } from "./errors.js";
 import {
   DEFAULT_MAX_BODY_BYTES,
@@ -84,6 +84,8 @@ const eventPage = pageSchema(eventSchema);
 
 export class ExaClient {
   private readonly http: ExaHttpOptions;
+  /** Exa's clock minus ours, from the newest answer's Date header; undefined before one arrives. */
+  private clockOffsetMs: number | undefined;
 
   constructor(options: ExaClientOptions) {
     this.http = {
@@ -94,7 +96,19 @@ export class ExaClient {
       userAgent: options.userAgent ?? "exa-webhooks-mcp",
       maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+      onDate: (date) => {
+        const ms = date === null ? Number.NaN : Date.parse(date);
+        if (Number.isFinite(ms)) this.clockOffsetMs = ms - Date.now();
+      },
     };
+  }
+
+  /**
+   * Now by Exa's clock (its last Date header, to the second), else ours: attempt times are Exa's, so "recent"
+   * is judged against Exa, and a local clock that is off does not make old failures look like retries.
+   */
+  exaNow(): number {
+    return Date.now() + (this.clockOffsetMs ?? 0);
   }
 
   async listWebhooks(params: PageParams, signal?: AbortSignal): Promise<Page<Webhook>> {

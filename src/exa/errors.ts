@@ -1,8 +1,9 @@
 // Typed errors of the Exa client. Handlers just throw these; src/format/tool-error.ts turns them into
 // text a model can act on.
-import { htmlTitle, oneLine, sanitizeResponseText } from "../format/untrusted.js";
+import { htmlTitle, oneLine, sanitizeResponseText } from "../text/untrusted.js";
 
 export class MissingApiKeyError extends Error {
+  readonly kind = "missing_key";
   /** `perRequest`: the server is hosted over HTTP and takes each caller's key from the X-Exa-Api-Key header. */
   constructor(readonly perRequest = false) {
     super(perRequest ? "No X-Exa-Api-Key header came with the request." : "EXA_API_KEY is not set.");
@@ -12,6 +13,7 @@ export class MissingApiKeyError extends Error {
 
 /** Exa answered with a non-2xx status. */
 export class ExaApiError extends Error {
+  readonly kind = "api";
   readonly status: number;
   readonly code: string | undefined;
   readonly requestId: string | undefined;
@@ -48,6 +50,7 @@ export type AnswerPhase = "headers" | "body";
 
 /** The request got no complete HTTP answer: DNS, refused connection, reset, TLS, a body cut off. */
 export class ExaNetworkError extends Error {
+  readonly kind = "network";
   readonly host: string;
   readonly attempts: number;
   readonly phase: AnswerPhase;
@@ -62,6 +65,7 @@ export class ExaNetworkError extends Error {
 
 /** No complete answer within the per-request timeout (the deadline covers the body too). */
 export class ExaTimeoutError extends Error {
+  readonly kind = "timeout";
   readonly host: string;
   readonly timeoutMs: number;
   readonly attempts: number;
@@ -82,6 +86,7 @@ export class ExaTimeoutError extends Error {
 
 /** A 2xx body larger than the client reads (declared by content-length or counted while streaming). */
 export class ExaResponseTooLargeError extends Error {
+  readonly kind = "too_large";
   readonly limitBytes: number;
   readonly status: number;
   readonly requestId: string | undefined;
@@ -110,6 +115,7 @@ export type ExaFailure = ExaApiError | ExaNetworkError | ExaTimeoutError | ExaRe
  * the last attempt ended (the same failure as `lost` when there was no retry); a read settles the outcome.
  */
 export class ExaWriteUnconfirmedError extends Error {
+  readonly kind = "unconfirmed";
   readonly method: string;
   readonly path: string;
   readonly lost: LostAnswer;
@@ -142,6 +148,7 @@ export class ExaWriteUnconfirmedError extends Error {
 
 /** Exa answered 2xx but the body is not what the contract says. */
 export class ExaResponseError extends Error {
+  readonly kind = "response";
   readonly requestId: string | undefined;
   /** What is wrong with the body, as a short phrase ("not JSON"), for messages that embed it. */
   readonly problem: string;
@@ -155,10 +162,29 @@ export class ExaResponseError extends Error {
 
 /** The MCP client cancelled the request. */
 export class RequestCancelledError extends Error {
+  readonly kind = "cancelled";
   constructor() {
     super("The request was cancelled.");
     this.name = "RequestCancelledError";
   }
+}
+
+/** Every error the Exa client throws; `kind` tells them apart, so a switch over it names each one. */
+export type ExaError = MissingApiKeyError | ExaFailure | ExaWriteUnconfirmedError | RequestCancelledError;
+
+const EXA_ERRORS = [
+  MissingApiKeyError,
+  ExaApiError,
+  ExaNetworkError,
+  ExaTimeoutError,
+  ExaResponseTooLargeError,
+  ExaWriteUnconfirmedError,
+  ExaResponseError,
+  RequestCancelledError,
+];
+
+export function isExaError(error: unknown): error is ExaError {
+  return EXA_ERRORS.some((type) => error instanceof type);
 }
 
 export interface ParsedErrorBody {

@@ -1,7 +1,8 @@
 // Which hosts a webhook URL may name: a DNS name, an IPv4 literal or a bracketed IPv6 literal. Anything else
 // (a WHATWG URL also accepts `$`, `'`, `;`, backticks... in a host) is refused at create/update and never
-// interpolated into a suggested shell command. And which hosts are loopback: the one place that decides what
-// stays on this machine.
+// interpolated into a suggested shell command. And which host names are spelled as loopback (the bind check,
+// the insecure-base-URL check, the redelivery target choice). Where a POST may connect, whatever the spelling
+// or the DNS answer, is the egress guard's decision (src/net/egress.ts).
 
 const LABEL = /^(?!-)[a-z0-9_-]{1,63}(?<!-)$/i;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
@@ -9,7 +10,7 @@ const IPV6 = /^\[[0-9a-f:.]+\]$/i;
 
 /**
  * 127.0.0.0/8, ::1 (bare or in brackets, as URL writes it) and localhost: an address only this machine reaches.
- * The one definition of loopback: the insecure-base-URL check, the bind check and the sandbox's guard use it.
+ * The literal spelling only: the insecure-base-URL check, the bind check and the sandbox's guard use it.
  */
 export function isLoopbackHost(host: string): boolean {
   const bare = host.toLowerCase().replace(/^\[(.*)\]$/, "$1");

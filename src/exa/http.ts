@@ -45,6 +45,8 @@ export interface ExaHttpOptions {
   /** Largest body read from one answer; a 2xx past it fails, an error body is cut there. */
   maxBodyBytes: number;
   onRetry?: (notice: RetryNotice) => void;
+  /** Each answer's `Date` header (null without one): Exa's clock, which judges how recent its attempts are. */
+  onDate?: (date: string | null) => void;
 }
 
 /** 8 MB: a full page of 200 attempts is about 80 KB, so this is only ever reached by something wrong. */
@@ -112,6 +114,7 @@ export async function exaRequestWithBody<S extends z.ZodType>(
     if (outcome.kind === "response") {
       const { response, body } = outcome;
       const requestId = response.headers.get("x-request-id") ?? undefined;
+      options.onDate?.(response.headers.get("date"));
       if (response.ok) {
         try {
           if (body.overCap) {

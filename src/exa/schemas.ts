@@ -3,8 +3,22 @@
 // Only fields the tools use are kept (attempts' responseHeaders are not): a 100k-attempt diagnosis copies
 // every kept field of every attempt.
 import { z } from "zod";
+import { untrustedTimestamp } from "../text/untrusted.js";
 
 const metadata = z.record(z.string(), z.string()).nullish();
+
+/**
+ * An RFC 3339 date-time on one line, the only shape Exa sends. Checked here, once, so nothing above prints a
+ * timestamp that could start a line of its own.
+ */
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:[Zz]|[+-]\d{2}:?\d{2})$/;
+
+/** A timestamp kept as Exa wrote it, or, when it is not one, as the quoted untrusted text it is. */
+function checkedTimestamp(value: string): string {
+  return TIMESTAMP.test(value) ? value : untrustedTimestamp(value);
+}
+
+const timestamp = z.string().transform(checkedTimestamp);
 
 export const webhookSchema = z.object({
   id: z.string(),
@@ -14,8 +28,8 @@ export const webhookSchema = z.object({
   url: z.string(),
   secret: z.string().nullish(),
   metadata,
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
 });
 export type Webhook = z.infer<typeof webhookSchema>;
 
@@ -39,12 +53,18 @@ export type WebhookAttempt = z.infer<typeof webhookAttemptFields>;
  * with the same rules instead of copied by a zod object (which allocates per field); a wire field no tool uses
  * (responseHeaders) stays on it and goes with the page. Only a failing attempt goes through zod, for the message.
  */
-export const webhookAttemptSchema = z.custom<WebhookAttempt>(isWebhookAttempt, {
-  error: (issue) => {
-    const first = webhookAttemptFields.safeParse(issue.input).error?.issues[0];
-    return first ? `${first.message}${first.path.length ? ` at ${first.path.join(".")}` : ""}` : "invalid attempt";
-  },
-});
+export const webhookAttemptSchema = z
+  .custom<WebhookAttempt>(isWebhookAttempt, {
+    error: (issue) => {
+      const first = webhookAttemptFields.safeParse(issue.input).error?.issues[0];
+      return first ? `${first.message}${first.path.length ? ` at ${first.path.join(".")}` : ""}` : "invalid attempt";
+    },
+  })
+  // Copied only when its timestamp is not one: the hot path keeps the attempt it was given.
+  .transform((attempt) => {
+    const attemptedAt = checkedTimestamp(attempt.attemptedAt);
+    return attemptedAt === attempt.attemptedAt ? attempt : { ...attempt, attemptedAt };
+  });
 
 function isWebhookAttempt(value: unknown): value is WebhookAttempt {
   if (!value || typeof value !== "object" || Array.isArray(value)) return false;
@@ -75,7 +95,7 @@ export const eventSchema = z.object({
   object: z.string().optional(),
   type: z.string(),
   data: z.unknown(),
-  createdAt: z.string(),
+  createdAt: timestamp,
 });
 export type ExaEvent = z.infer<typeof eventSchema>;
 

@@ -2,7 +2,7 @@
 // response once, quoted, in a legend below (failures repeat the same body; printing it per line would
 // bury the list).
 import type { WebhookAttempt } from "../exa/schemas.js";
-import { oneLine, quoteUntrusted } from "./untrusted.js";
+import { oneLine, quoteUntrusted } from "../text/untrusted.js";
 
 const TEXT_BODY_LIMIT = 100;
 const MAX_DISTINCT_BODIES = 8;

@@ -1,7 +1,7 @@
 // How events read to a model: one line each, with the resource id and status their data carries.
 import type { ExaEvent } from "../exa/schemas.js";
-import { definedOnly } from "../objects.js";
-import { oneLine } from "./untrusted.js";
+import { definedOnly } from "../text/objects.js";
+import { oneLine } from "../text/untrusted.js";
 
 interface EventSummary {
   resourceObject?: string;

@@ -1,8 +1,8 @@
 // One-line renderings of Exa objects and the "next page" hint, shared by every tool's text. Every field
 // comes from upstream, so each passes through oneLine: one item stays one line.
 import type { Webhook } from "../exa/schemas.js";
-import { definedOnly } from "../objects.js";
-import { oneLine } from "./untrusted.js";
+import { definedOnly } from "../text/objects.js";
+import { oneLine } from "../text/untrusted.js";
 
 function metadataText(metadata: Webhook["metadata"]): string | undefined {
   return metadata && Object.keys(metadata).length ? oneLine(JSON.stringify(metadata)) : undefined;

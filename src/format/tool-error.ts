@@ -1,27 +1,12 @@
 // The one place that turns any thrown error into text a model can act on: what went wrong, with the id
 // or field, and what to do next. No stack traces, never the API key.
-import {
-  ExaApiError,
-  type ExaFailure,
-  ExaNetworkError,
-  ExaResponseError,
-  ExaResponseTooLargeError,
-  ExaTimeoutError,
-  ExaWriteUnconfirmedError,
-  type LostAnswer,
-  MissingApiKeyError,
-  RequestCancelledError,
-} from "../exa/errors.js";
-import { InvalidIdError } from "../exa/ids.js";
-import { plural } from "./words.js";
 
-/** Thrown by handlers for input that passed the schema but still cannot be sent (e.g. nothing to change). */
-export class ToolInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ToolInputError";
-  }
-}
+import { ToolInputError } from "../errors.js";
+import type { ExaApiError, ExaError, ExaFailure, ExaWriteUnconfirmedError, LostAnswer } from "../exa/errors.js";
+import { isExaError } from "../exa/errors.js";
+import { InvalidIdError } from "../exa/ids.js";
+import { currentLaunch, type Launch } from "../launch.js";
+import { plural } from "../text/words.js";
 
 /** The problems with a tool's input (src/tools/inputs.ts words them), one per line; a few, the rest counted. */
 export function inputIssuesText(issues: readonly string[]): string {
@@ -38,14 +23,29 @@ interface ErrorContext {
   baseUrl: string;
 }
 
-const MISSING_KEY_TEXT = [
-  "EXA_API_KEY is not set, so this tool cannot reach Exa.",
-  "Create a key at https://dashboard.exa.ai/api-keys and give it to the server:",
-  '- Claude Desktop: add "env": { "EXA_API_KEY": "your-key" } to this server in claude_desktop_config.json, then restart.',
-  "- Claude Code: add the server again with the key: claude mcp add exa-webhooks -e EXA_API_KEY=your-key -- node /abs/path/dist/index.js (the command it runs now).",
-  "- Cursor: add the same env block to the server in .cursor/mcp.json.",
-  "To try every tool without a key, start the server with --sandbox.",
-].join("\n");
+/** Guidance for the setup this process runs in (src/launch.ts): the extension's settings, or its command. */
+function missingKeyText(launch: Launch): string {
+  if (launch.kind === "mcpb") {
+    return [
+      "EXA_API_KEY is not set, so this tool cannot reach Exa.",
+      'This server runs as the Claude Desktop extension "Exa Websets Webhooks": create a key at https://dashboard.exa.ai/api-keys, then open Settings > Extensions > Exa Websets Webhooks > Configure, paste it into "Exa API key", save, and turn the extension off and on.',
+    ].join("\n");
+  }
+  const command = launch.kind === "npx" ? "npx -y exa-webhooks-mcp" : `node ${shellWord(launch.binPath)}`;
+  return [
+    "EXA_API_KEY is not set, so this tool cannot reach Exa.",
+    "Create a key at https://dashboard.exa.ai/api-keys and give it to the server:",
+    '- Claude Desktop: add "env": { "EXA_API_KEY": "your-key" } to this server in claude_desktop_config.json, then restart.',
+    `- Claude Code: add the server again with the key: claude mcp add exa-webhooks -e EXA_API_KEY=your-key -- ${command}`,
+    "- Cursor: add the same env block to the server in .cursor/mcp.json.",
+    "To try every tool without a key, start the server with --sandbox.",
+  ].join("\n");
+}
+
+/** A path as one POSIX-shell word: bare when it is plain, else single-quoted. */
+function shellWord(text: string): string {
+  return /^[\w./@+-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
+}
 
 /** Over HTTP without a server key: each caller sends their own. */
 const MISSING_REQUEST_KEY_TEXT = [
@@ -55,30 +55,38 @@ const MISSING_REQUEST_KEY_TEXT = [
 ].join("\n");
 
 export function toolErrorText(error: unknown, context: ErrorContext): string {
-  if (error instanceof MissingApiKeyError) return error.perRequest ? MISSING_REQUEST_KEY_TEXT : MISSING_KEY_TEXT;
+  if (isExaError(error)) return exaErrorText(error, context);
   if (error instanceof ToolInputError) return `Invalid input for ${context.tool}: ${error.message}`;
   if (error instanceof InvalidIdError) {
     return `${error.message} Call ${listToolFor(error.field)} to see valid ids.`;
   }
-  if (error instanceof RequestCancelledError) return `${context.tool} was cancelled before Exa answered.`;
-  if (error instanceof ExaWriteUnconfirmedError) return unconfirmedWriteText(error, context);
-  if (error instanceof ExaApiError) return apiErrorText(error, context);
-  if (error instanceof ExaTimeoutError) {
-    return `${timeoutProblem(error, context)} Exa may be slow or down: retry in a minute, or raise EXA_TIMEOUT_MS.`;
-  }
-  if (error instanceof ExaNetworkError) {
-    return `${networkProblem(error, context)} Check the network connection and EXA_BASE_URL (now ${context.baseUrl}).`;
-  }
-  if (error instanceof ExaResponseTooLargeError) {
-    const pages = context.tool.startsWith("list_") || "limit" in context.args;
-    const retry = pages ? `Call ${context.tool} again with a smaller limit; if` : "If";
-    return `${tooLargeProblem(error, context)} ${retry} it persists, check EXA_BASE_URL (now ${context.baseUrl}): whatever answers there sends far more than Exa does.${requestIdSuffix(error.requestId)}`;
-  }
-  if (error instanceof ExaResponseError) {
-    return `${error.message} This does not match Exa's documented API; retry, and report it with the request id if it persists.${requestIdSuffix(error.requestId)}`;
-  }
   const message = error instanceof Error ? error.message : String(error);
   return `${context.tool} failed unexpectedly: ${message.split("\n")[0]?.slice(0, 300)}`;
+}
+
+/** One case per kind of Exa error: a new kind does not compile until it has its words. */
+function exaErrorText(error: ExaError, context: ErrorContext): string {
+  switch (error.kind) {
+    case "missing_key":
+      return error.perRequest ? MISSING_REQUEST_KEY_TEXT : missingKeyText(currentLaunch());
+    case "cancelled":
+      return `${context.tool} was cancelled before Exa answered.`;
+    case "unconfirmed":
+      return unconfirmedWriteText(error, context);
+    case "api":
+      return apiErrorText(error, context);
+    case "timeout":
+      return `${timeoutProblem(error, context)} Exa may be slow or down: retry in a minute, or raise EXA_TIMEOUT_MS.`;
+    case "network":
+      return `${networkProblem(error, context)} Check the network connection and EXA_BASE_URL (now ${context.baseUrl}).`;
+    case "too_large": {
+      const pages = context.tool.startsWith("list_") || "limit" in context.args;
+      const retry = pages ? `Call ${context.tool} again with a smaller limit; if` : "If";
+      return `${tooLargeProblem(error, context)} ${retry} it persists, check EXA_BASE_URL (now ${context.baseUrl}): whatever answers there sends far more than Exa does.${requestIdSuffix(error.requestId)}`;
+    }
+    case "response":
+      return `${error.message} This does not match Exa's documented API; retry, and report it with the request id if it persists.${requestIdSuffix(error.requestId)}`;
+  }
 }
 
 function apiErrorText(error: ExaApiError, context: ErrorContext): string {
@@ -105,21 +113,21 @@ function apiErrorText(error: ExaApiError, context: ErrorContext): string {
   }
 }
 
-function timeoutProblem(error: ExaTimeoutError, context: ErrorContext): string {
+function timeoutProblem(error: Extract<ExaError, { kind: "timeout" }>, context: ErrorContext): string {
   const tries = plural(error.attempts, "attempt");
   return error.phase === "body"
     ? `Exa started answering ${context.tool} but did not finish within ${error.timeoutMs} ms (${tries}).`
     : `Exa did not answer ${context.tool} within ${error.timeoutMs} ms (${tries}).`;
 }
 
-function networkProblem(error: ExaNetworkError, context: ErrorContext): string {
+function networkProblem(error: Extract<ExaError, { kind: "network" }>, context: ErrorContext): string {
   const detail = `${error.message}; ${plural(error.attempts, "attempt")}`;
   return error.phase === "body"
     ? `The connection to the Exa API at ${error.host} broke while Exa was answering ${context.tool} (${detail}).`
     : `Cannot reach the Exa API at ${error.host} (${detail}).`;
 }
 
-function tooLargeProblem(error: ExaResponseTooLargeError, context: ErrorContext): string {
+function tooLargeProblem(error: Extract<ExaError, { kind: "too_large" }>, context: ErrorContext): string {
   return `Exa's answer to ${context.tool} was larger than ${megabytes(error.limitBytes)} MB, so it was not read (a full page of 200 attempts is about 80 KB).`;
 }
 
@@ -154,20 +162,20 @@ function lostAnswerText(lost: LostAnswer, final: ExaFailure): string {
 }
 
 function unreadableReason(final: ExaFailure): string {
-  if (final instanceof ExaResponseTooLargeError) return `larger than ${megabytes(final.limitBytes)} MB`;
-  if (final instanceof ExaResponseError) return final.problem;
+  if (final.kind === "too_large") return `larger than ${megabytes(final.limitBytes)} MB`;
+  if (final.kind === "response") return final.problem;
   return final.message;
 }
 
 /** How the last attempt ended, when it adds something to the first lost answer. */
 function lastFailureText(lost: LostAnswer, final: ExaFailure): string | undefined {
   if (lost.kind === "unreadable") return undefined;
-  if (final instanceof ExaApiError) {
+  if (final.kind === "api") {
     if (lost.kind === "status" && lost.status === final.status) return undefined;
     return `HTTP ${final.status}: ${final.message}`;
   }
-  if (final instanceof ExaTimeoutError) return lost.kind === "timeout" ? undefined : "no answer in time";
-  if (final instanceof ExaNetworkError) return lost.kind === "network" ? undefined : final.message;
+  if (final.kind === "timeout") return lost.kind === "timeout" ? undefined : "no answer in time";
+  if (final.kind === "network") return lost.kind === "network" ? undefined : final.message;
   return final.message;
 }
 
@@ -211,21 +219,24 @@ function megabytes(bytes: number): number {
  * names it in one line; cancellation passes through as itself.
  */
 export function rethrowShort(error: unknown): never {
-  if (error instanceof RequestCancelledError) throw error;
+  if (isExaError(error) && error.kind === "cancelled") throw error;
   throw new Error(shortErrorText(error));
 }
 
 /** A one-line description of an Exa failure, for places that report it inline (e.g. a partial diagnosis). */
 export function shortErrorText(error: unknown): string {
-  if (error instanceof ExaApiError) {
-    const requestId = error.requestId ? ` (request id ${error.requestId})` : "";
-    return `HTTP ${error.status} after ${plural(error.attempts, "attempt")}: ${error.message}${requestId}`;
+  if (!isExaError(error)) return error instanceof Error ? error.message : String(error);
+  switch (error.kind) {
+    case "api": {
+      const requestId = error.requestId ? ` (request id ${error.requestId})` : "";
+      return `HTTP ${error.status} after ${plural(error.attempts, "attempt")}: ${error.message}${requestId}`;
+    }
+    case "timeout":
+    case "network":
+      return `${error.message} (${plural(error.attempts, "attempt")})`;
+    case "too_large":
+      return `an answer larger than ${megabytes(error.limitBytes)} MB was not read${error.requestId ? ` (request id ${error.requestId})` : ""}`;
+    default:
+      return error.message;
   }
-  if (error instanceof ExaTimeoutError || error instanceof ExaNetworkError) {
-    return `${error.message} (${plural(error.attempts, "attempt")})`;
-  }
-  if (error instanceof ExaResponseTooLargeError) {
-    return `an answer larger than ${megabytes(error.limitBytes)} MB was not read${error.requestId ? ` (request id ${error.requestId})` : ""}`;
-  }
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,7 +1,7 @@
 // What forward_events tells a model: the answer first (how many forwarded, how many accepted), one line per
 // event with status and latency, the secret the handler must verify with, and the next step.
-import { oneLine } from "../format/untrusted.js";
-import { plural } from "../format/words.js";
+import { oneLine } from "../text/untrusted.js";
+import { plural } from "../text/words.js";
 import type { ForwardEventsOutcome } from "./forward-events.js";
 
 const SHOWN = 50;

@@ -3,9 +3,9 @@
 // notification per event; then what was forwarded, with status and latency. The cursor lives only for the
 // call; the ledger, when the server has a store, is the one listen and redeliver_events share.
 import { randomBytes } from "node:crypto";
+import { ToolInputError } from "../errors.js";
 import type { ExaClient } from "../exa/client.js";
 import { EVENT_TYPES } from "../exa/event-types.js";
-import { ToolInputError } from "../format/tool-error.js";
 import type { Ledger } from "../store/index.js";
 import { DEFAULT_OVERLAP_MS, type ListenCursor } from "./cursor.js";
 import { FORWARD_TIMEOUT_MS } from "./forward.js";

@@ -3,10 +3,10 @@
 // target is not sent again; one whose earlier send has no recorded outcome (the process died mid-POST) is
 // sent again: delivery is at-least-once.
 import { classifyAttempt } from "../diagnose/classify.js";
-import { sanitizeResponseText } from "../format/untrusted.js";
 import { postGuarded } from "../net/post.js";
 import { EXA_SIGNATURE_HEADER, signExaPayload } from "../signature/sign.js";
 import type { Ledger } from "../store/index.js";
+import { sanitizeResponseText } from "../text/untrusted.js";
 import { VERSION } from "../version.js";
 import type { ListedEvent } from "./cursor.js";
 import type { ForwardResult } from "./report.js";

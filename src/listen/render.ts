@@ -2,7 +2,8 @@
 // JSON object per line for programs (json, the default when stdout is not a TTY), or only errors (quiet).
 // Ids and types come from Exa and reasons from the receiver: they pass through the untrusted-text cleaner.
 import { EVENT_TYPES } from "../exa/event-types.js";
-import { oneLine } from "../format/untrusted.js";
+import { EVENT_RETENTION_DAYS } from "../exa/retention.js";
+import { oneLine } from "../text/untrusted.js";
 import type { ListenBanner, ListenReport } from "./report.js";
 
 export type ListenOutput = "compact" | "json" | "quiet";
@@ -64,7 +65,7 @@ function bannerLines(banner: ListenBanner): string[] {
   ];
   if (banner.expired) {
     lines.push(
-      `  Exa keeps events 60 days: ${banner.expired.from} to ${banner.expired.until} is already deleted and cannot be forwarded.`,
+      `  Exa keeps events ${EVENT_RETENTION_DAYS} days: ${banner.expired.from} to ${banner.expired.until} is already deleted and cannot be forwarded.`,
     );
   }
   lines.push(`  signed with: ${secretLine(banner)}`);

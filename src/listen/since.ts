@@ -1,7 +1,8 @@
 // Where a backfill starts: `--since 2h|ISO`, measured against Exa's clock (the Date of its answer), and cut
 // at the 60 days Exa keeps events, saying which part it has already deleted.
-import { EVENT_RETENTION_MS } from "../diagnose/scan.js";
+
 import { parseSince } from "../diagnose/since.js";
+import { EVENT_RETENTION_MS } from "../exa/retention.js";
 
 export interface BackfillStart {
   /** ISO instant the listener starts from. */

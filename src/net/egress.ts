@@ -169,7 +169,8 @@ function allowed(kind: AddressClass, policy: EgressPolicy): boolean {
   }
 }
 
-function parseHttpUrl(value: string): URL | undefined {
+/** `value` parsed, when it is an absolute http(s) URL with a host; undefined otherwise. */
+export function parseHttpUrl(value: string): URL | undefined {
   try {
     const url = new URL(value);
     return (url.protocol === "http:" || url.protocol === "https:") && url.hostname ? url : undefined;

@@ -8,7 +8,7 @@ import { type EventPageSource, scanWebhookAttempts } from "../diagnose/index.js"
 import type { AttemptPageSource } from "../diagnose/scan.js";
 import type { CutCause } from "../diagnose/types.js";
 import type { Webhook } from "../exa/schemas.js";
-import { plural } from "../format/words.js";
+import { plural } from "../text/words.js";
 
 /** Attempts one discovery scans at most: the diagnosis default. */
 const MAX_ATTEMPTS_SCANNED = 10_000;

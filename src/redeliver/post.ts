@@ -28,16 +28,18 @@ export interface PostOutcome {
   responseText: string;
   /** The deadline ended the exchange. */
   timedOut: boolean;
-  /** The egress guard refused the target at send time: nothing was sent. */
+  /** The egress guard refused the target at send time, or its name did not resolve: nothing was sent. */
   refusal?: EgressRefusal;
 }
 
 export async function postRedelivery(input: PostInput): Promise<PostOutcome> {
   const outcome = await postGuarded({ ...input, maxResponseChars: RESPONSE_CHAR_CAP });
   const { statusCode, durationMs, timedOut, refusal } = outcome;
-  // A name that does not resolve is the receiver's DNS failing, recorded as Node words it, not a refusal.
-  if (refusal?.reason === "unresolved") return { statusCode: 0, durationMs, responseText: refusal.message, timedOut };
-  if (refusal) return { statusCode: 0, durationMs, responseText: `Not sent: ${refusal.message}`, timedOut, refusal };
+  if (refusal) {
+    // A name that does not resolve is the receiver's DNS failing, worded as Node words it; the rest are refusals.
+    const responseText = refusal.reason === "unresolved" ? refusal.message : `Not sent: ${refusal.message}`;
+    return { statusCode: 0, durationMs, responseText, timedOut, refusal };
+  }
   if (timedOut) {
     const what =
       outcome.answeredStatus === undefined

@@ -1,12 +1,11 @@
 // redeliver_events' engine: which events (listed, or found missed by a fresh diagnosis), where to (the
 // target rule and the egress guard), signed with which secret, then the run, its summary and its text.
 // The tool file only hands over its input and the call's context.
-import type { Config } from "../config.js";
 import { parseSince } from "../diagnose/since.js";
+import { ToolInputError } from "../errors.js";
 import type { ExaClient } from "../exa/client.js";
-import { rethrowShort, ToolInputError } from "../format/tool-error.js";
+import { rethrowShort } from "../format/tool-error.js";
 import { checkEgress, egressPolicyFor } from "../net/egress.js";
-import type { SandboxHandle } from "../sandbox/handle.js";
 import { findMissedEvents, missedEventsGap } from "./missed.js";
 import { renderRedelivery, type SecretSource } from "./render.js";
 import { runRedelivery } from "./run.js";
@@ -26,16 +25,30 @@ export interface RedeliveryRequest {
   maxEvents?: number | undefined;
 }
 
+/** The settings a redelivery reads (the server's config has them); declared here so data flows down to this floor. */
+interface RedeliverySettings {
+  diagnoseBudgetMs: number;
+  maxConcurrency: number;
+  sandbox: boolean;
+  remoteCallers?: boolean | undefined;
+  webhookSecrets: ReadonlyMap<string, string>;
+  allowPrivateTargets?: boolean | undefined;
+}
+
+/** What a redelivery asks of the sandbox it may run in: its webhooks' secrets and its own delivery guard. */
+interface SandboxDelivery {
+  webhookSecret(webhookId: string): Promise<string | undefined>;
+  deliveryRefusal(url: string): string | undefined;
+}
+
 /** What a redelivery needs of the call it runs in (a tool call's context has all of it). */
 export interface RedeliveryContext {
   exa(): Pick<ExaClient, "getWebhook" | "listAttempts" | "listEvents" | "getEventWithBody">;
-  config: Pick<Config, "diagnoseBudgetMs" | "maxConcurrency" | "sandbox" | "remoteCallers" | "webhookSecrets"> & {
-    allowPrivateTargets?: boolean | undefined;
-  };
+  config: RedeliverySettings;
   signal: AbortSignal;
   progress(progress: number, total?: number, message?: string): Promise<void>;
   log(level: "info", message: string): void;
-  sandbox: Pick<SandboxHandle, "webhookSecret" | "deliveryRefusal"> | undefined;
+  sandbox: SandboxDelivery | undefined;
   hideSecret(secret: string): void;
 }
 

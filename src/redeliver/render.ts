@@ -1,7 +1,8 @@
 // redeliver_events' text for a model: the answer first (what would be / was sent where), then the
 // headers or the failures by cause, one line per event (capped), and the next call.
-import { oneLine, quoteUntrusted } from "../format/untrusted.js";
-import { plural } from "../format/words.js";
+import { EVENT_RETENTION_DAYS } from "../exa/retention.js";
+import { oneLine, quoteUntrusted } from "../text/untrusted.js";
+import { plural } from "../text/words.js";
 import type { PlannedEvent, RedeliveryOutput, RedeliveryResult } from "./schema.js";
 import { WEBHOOK_SECRETS_VARIABLE } from "./secrets.js";
 import type { FailureGroup } from "./summary.js";
@@ -148,14 +149,14 @@ function secretAgain(context: RenderContext): string {
 
 function plannedLine(event: PlannedEvent, context: RenderContext): string {
   if (event.skipped === "not_found") {
-    return `- ${event.eventId} · not found: expired (Exa deletes events after 60 days) or never existed · skipped`;
+    return `- ${event.eventId} · not found: expired (Exa deletes events after ${EVENT_RETENTION_DAYS} days) or never existed · skipped`;
   }
   if (event.skipped === "exa_error") {
     return `- ${event.eventId} · could not be read from Exa (${context.readErrors.get(event.eventId) ?? "error"}) · skipped`;
   }
   if (event.type === null) return `- ${event.eventId} · not looked up (time budget)`;
   const note = event.expired
-    ? " · older than 60 days: expired, skipped"
+    ? ` · older than ${EVENT_RETENTION_DAYS} days: expired, skipped`
     : event.subscribed === false
       ? " · not a subscribed type"
       : "";

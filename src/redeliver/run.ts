@@ -3,16 +3,16 @@
 // twice, a failed POST is reported, not retried), no new POST after the time budget, and cancellation
 // stops everything. Returns structure; the tool renders it.
 import { classifyAttempt } from "../diagnose/classify.js";
-import { EVENT_RETENTION_MS } from "../diagnose/scan.js";
 import type { Category } from "../diagnose/types.js";
 import { ExaApiError, RequestCancelledError } from "../exa/errors.js";
+import { EVENT_RETENTION_MS } from "../exa/retention.js";
 import type { ExaEvent, Webhook } from "../exa/schemas.js";
 import { shortErrorText } from "../format/tool-error.js";
-import { sanitizeResponseText } from "../format/untrusted.js";
 import type { EgressPolicy } from "../net/egress.js";
 import { runPool } from "../net/pool.js";
-import { createRedactor } from "../redact.js";
 import { EXA_SIGNATURE_HEADER, signExaPayload } from "../signature/sign.js";
+import { createRedactor } from "../text/redact.js";
+import { sanitizeResponseText } from "../text/untrusted.js";
 import { redeliveryHeaders } from "./headers.js";
 import { type PostInput, type PostOutcome, postRedelivery } from "./post.js";
 import type { PlannedEvent, RedeliveryResult } from "./schema.js";

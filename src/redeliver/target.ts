@@ -5,8 +5,8 @@
 // (src/net/egress.ts): its literal part here, its DNS part before the first POST and again at every POST.
 
 import { isLoopbackUrl } from "../exa/hosts.js";
-import { oneLine } from "../format/untrusted.js";
-import { egressPolicyFor, egressRefusalBeforeLookup } from "../net/egress.js";
+import { egressPolicyFor, egressRefusalBeforeLookup, parseHttpUrl } from "../net/egress.js";
+import { oneLine } from "../text/untrusted.js";
 
 interface RedeliveryTarget {
   url: string;
@@ -58,13 +58,4 @@ function chooseTarget({ webhookId, webhookUrl, targetUrl }: TargetInput): Redeli
   throw new TargetRefusedError(
     `targetUrl ${url.origin} is refused: events can be redelivered only to the webhook's own origin (${own?.origin ?? oneLine(webhookUrl, 200)}) or to a loopback address (http://localhost:3000/..., 127.0.0.1, [::1]). Omit targetUrl to use the webhook's URL.`,
   );
-}
-
-function parseHttpUrl(value: string): URL | undefined {
-  try {
-    const url = new URL(value);
-    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname ? url : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -15,7 +15,7 @@ import { ExaApiError } from "../exa/errors.js";
 import { EVENT_TYPES } from "../exa/event-types.js";
 import { InvalidIdError } from "../exa/ids.js";
 import { toolErrorText } from "../format/tool-error.js";
-import type { Redactor } from "../redact.js";
+import type { Redactor } from "../text/redact.js";
 import { completeEventType, completeWebhookId } from "./complete.js";
 import { EVENT_TYPE_URI_TEMPLATE, EVENT_TYPES_URI, renderEventType, renderEventTypes } from "./event-types.js";
 import { registerHealthView } from "./health-view.js";

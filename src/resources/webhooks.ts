@@ -3,7 +3,7 @@
 import type { ExaClient } from "../exa/client.js";
 import type { WebhookAttempt } from "../exa/schemas.js";
 import { webhookDetail, webhookLine } from "../format/lines.js";
-import { oneLine, quoteUntrusted } from "../format/untrusted.js";
+import { oneLine, quoteUntrusted } from "../text/untrusted.js";
 
 export const WEBHOOKS_URI = "exa-webhooks://webhooks";
 export const WEBHOOK_URI_TEMPLATE = "exa-webhooks://webhooks/{webhookId}";

@@ -1,7 +1,7 @@
 // What sandbox-only tools (and in-process tests) may touch of the running sandbox. Filled in by launch.ts.
 // Kept free of sandbox imports so the tool registry can name it without loading the sandbox (http servers,
 // crypto); its one import is the error type every tool already loads.
-import { ToolInputError } from "../format/tool-error.js";
+import { ToolInputError } from "../errors.js";
 
 /** How a demo receiver answers, as sandbox_set_receiver offers it; the value says what a sender sees. */
 export const RECEIVER_BEHAVIORS = {

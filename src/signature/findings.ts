@@ -3,8 +3,8 @@
 import type { ParsedSignatureHeader } from "./header.js";
 import type { Finding } from "./reasons.js";
 
-export function headerFinding(kind: Exclude<ParsedSignatureHeader["kind"], "exa">): Finding {
-  switch (kind) {
+export function headerFinding(header: Exclude<ParsedSignatureHeader, { kind: "exa" }>): Finding {
+  switch (header.kind) {
     case "empty":
       return {
         reason: "missing_header",
@@ -22,8 +22,9 @@ export function headerFinding(kind: Exclude<ParsedSignatureHeader["kind"], "exa"
     case "split_headers":
       return {
         reason: "wrong_scheme_split_headers",
-        summary:
-          "the header is a bare hex digest with no t=, the shape used by x-exa-signature + x-exa-timestamp code.",
+        summary: header.sha256Prefixed
+          ? "the header is sha256=<hex>, the GitHub-style shape (X-Hub-Signature-256), with no t= and no v1=."
+          : "the header is a bare hex digest with no t=, the shape used by x-exa-signature + x-exa-timestamp code.",
         nextStep:
           'Exa sends no such headers: read the single Exa-Signature header (t=<seconds>,v1=<hex>) and sign "<t>.<raw body>" with the t from that same header.',
       };

@@ -4,7 +4,7 @@
 export type ParsedSignatureHeader =
   | { kind: "empty" }
   | { kind: "standard_webhooks" }
-  | { kind: "split_headers" }
+  | { kind: "split_headers"; digests: string[]; sha256Prefixed: boolean }
   | { kind: "unrecognized" }
   | { kind: "exa"; timestamps: string[]; signatures: string[] };
 
@@ -12,8 +12,9 @@ const HEADER_LINE = /^([A-Za-z][A-Za-z0-9_-]*)\s*:\s*(.*)$/s;
 // Standard Webhooks / Svix: space-separated `v1,<base64>` (or `v1a,<base64>` for asymmetric keys).
 const STANDARD_WEBHOOKS_VALUE = /^v1a?,[A-Za-z0-9+/_-]+={0,2}(\s+v1a?,[A-Za-z0-9+/_-]+={0,2})*$/;
 const STANDARD_WEBHOOKS_NAMES = new Set(["webhook-signature", "svix-signature"]);
-// A hex digest with no `t=` next to it: the signature of a scheme that carries the timestamp elsewhere.
-const BARE_HEX_DIGEST = /^(?:sha256=)?[0-9a-f]{64}$/i;
+// A hex digest with no `t=` next to it: the signature of a scheme that carries the timestamp elsewhere,
+// bare or GitHub-style `sha256=<hex>` (X-Hub-Signature-256), which home-made signers often copy.
+const HEX_DIGEST = /^(sha256=)?([0-9a-f]{64})$/i;
 
 interface HeaderLine {
   name: string | null;
@@ -54,7 +55,8 @@ export function parseSignatureHeader(header: string): ParsedSignatureHeader {
 
   const timestamps: string[] = [];
   const signatures: string[] = [];
-  let sawBareHex = false;
+  const digests: string[] = [];
+  let sha256Prefixed = false;
   for (const part of value.split(",")) {
     const field = part.trim();
     const equals = field.indexOf("=");
@@ -62,10 +64,16 @@ export function parseSignatureHeader(header: string): ParsedSignatureHeader {
     const fieldValue = equals === -1 ? field : field.slice(equals + 1).trim();
     if (key === "t") timestamps.push(fieldValue);
     else if (key === "v1") signatures.push(fieldValue);
-    else if (BARE_HEX_DIGEST.test(field) || BARE_HEX_DIGEST.test(fieldValue)) sawBareHex = true;
+    else {
+      const digest = HEX_DIGEST.exec(field) ?? HEX_DIGEST.exec(fieldValue);
+      if (digest) {
+        digests.push(digest[2] ?? "");
+        sha256Prefixed ||= digest[1] !== undefined;
+      }
+    }
   }
 
   if (timestamps.length > 0 || signatures.length > 0) return { kind: "exa", timestamps, signatures };
-  if (sawBareHex || name === "x-exa-signature") return { kind: "split_headers" };
+  if (digests.length > 0 || name === "x-exa-signature") return { kind: "split_headers", digests, sha256Prefixed };
   return { kind: "unrecognized" };
 }

@@ -1,7 +1,7 @@
 // Names the cause once no v1 signature matches. Every check here recomputes the HMAC under a plausible
 // mistake (trimmed or re-prefixed secret, re-serialized body) and reports the one that matches; none of
 // them can make the signature valid, they only say what the caller got wrong.
-import { timingSafeEqual } from "node:crypto";
+import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Finding } from "./reasons.js";
 import type { BodyCandidate } from "./reserialize.js";
 import { reserializationCandidates } from "./reserialize.js";
@@ -29,6 +29,39 @@ export function matchingDigestIndex(digests: readonly Buffer[], payload: string,
     if (digest.length === expected.length && timingSafeEqual(digest, expected) && matched === -1) matched = index;
   });
   return matched;
+}
+
+/**
+ * Whether a digest is HMAC-SHA256 of the body alone, keyed by the secret: the commonest home-made verifier,
+ * which leaves out the `<t>.` Exa puts in front of the body. Only ever a diagnosis, never a valid signature.
+ */
+export function signsBodyAlone(digests: readonly Buffer[], payload: string, secret: string): boolean {
+  const bodyOnly = createHmac("sha256", secret).update(payload, "utf8").digest();
+  return digests.some((digest) => digest.length === bodyOnly.length && timingSafeEqual(digest, bodyOnly));
+}
+
+const SIGN_T_DOT_BODY =
+  'Exa signs "<t>.<raw body>": read t from the same Exa-Signature header, compute HMAC-SHA256 of t + "." + the raw body with the secret, and compare its hex to each v1= value.';
+
+/** The body-only HMAC, found in a header shaped like Exa's (t=,v1=) or in a `sha256=<hex>`/bare digest. */
+export function bodyAloneFinding(shape: "exa" | "sha256_prefixed" | "bare_hex"): Finding {
+  const bodyOnly = 'the digest is HMAC-SHA256 of the body alone, without the "<t>." prefix Exa signs';
+  if (shape === "exa") {
+    return {
+      reason: "timestamp_not_signed",
+      summary: `${bodyOnly}; the secret is right.`,
+      nextStep: SIGN_T_DOT_BODY,
+    };
+  }
+  const form =
+    shape === "sha256_prefixed"
+      ? "it is written as sha256=<hex> (GitHub's X-Hub-Signature-256 form)"
+      : "it is a bare hex digest";
+  return {
+    reason: "timestamp_not_signed",
+    summary: `two mistakes, and the secret is right: ${bodyOnly}, and ${form} where Exa sends t=<seconds>,v1=<hex>.`,
+    nextStep: `${SIGN_T_DOT_BODY} There is no sha256= prefix and no separate timestamp header.`,
+  };
 }
 
 function matches(delivery: SignedDelivery, overrides: { payload?: string; secret?: string }): boolean {
@@ -98,12 +131,13 @@ function diagnosePayload(delivery: SignedDelivery): Finding | null {
 }
 
 export function diagnoseMismatch(delivery: SignedDelivery): Finding {
+  if (signsBodyAlone(delivery.digests, delivery.payload, delivery.secret)) return bodyAloneFinding("exa");
   const found = diagnoseSecret(delivery) ?? diagnosePayload(delivery);
   if (found) return found;
   const count = delivery.digests.length;
   return {
     reason: "signature_mismatch",
-    summary: `no v1 signature (${count} checked) matches HMAC-SHA256 of "<t>.<payload>" with this secret, nor any common variant (trimmed or whsec_-prefixed secret, re-serialized JSON, changed newlines).`,
+    summary: `no v1 signature (${count} checked) matches HMAC-SHA256 of "<t>.<payload>" with this secret, nor any common variant (body signed without "<t>.", trimmed or whsec_-prefixed secret, re-serialized JSON, changed newlines).`,
     nextStep:
       "Most likely the secret belongs to another webhook (each has its own, shown once by create_webhook) or the body was altered before verification; check both, using the raw body bytes.",
   };

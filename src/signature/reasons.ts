@@ -16,6 +16,7 @@ export const VERIFY_REASONS = [
   "wrong_scheme_split_headers",
   "secret_whitespace",
   "secret_prefix",
+  "timestamp_not_signed",
 ] as const;
 
 export type VerifyReason = (typeof VERIFY_REASONS)[number];

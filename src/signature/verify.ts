@@ -10,7 +10,13 @@ import {
   malformedTimestamp,
 } from "./findings.js";
 import { parseSignatureHeader } from "./header.js";
-import { diagnoseMismatch, matchingDigestIndex, type SignedDelivery } from "./mismatch.js";
+import {
+  bodyAloneFinding,
+  diagnoseMismatch,
+  matchingDigestIndex,
+  type SignedDelivery,
+  signsBodyAlone,
+} from "./mismatch.js";
 import { DEFAULT_TOLERANCE_SECONDS, type Finding, type VerifyReason } from "./reasons.js";
 import { describeWhen, timeProblem, toSeconds } from "./timing.js";
 
@@ -95,7 +101,13 @@ export function verifyExaSignature(options: VerifyExaSignatureOptions): VerifyEx
   const now = options.now ?? Math.floor(Date.now() / 1000);
 
   const header = parseSignatureHeader(options.signatureHeader);
-  if (header.kind !== "exa") return verdict(headerFinding(header.kind), NO_CLOCK);
+  if (header.kind === "split_headers" && secret.trim() !== "") {
+    const digests = header.digests.map((hex) => Buffer.from(hex, "hex"));
+    // A home-made signer's output pasted to check it: say what it got wrong rather than only "wrong scheme".
+    if (signsBodyAlone(digests, payload, secret))
+      return verdict(bodyAloneFinding(header.sha256Prefixed ? "sha256_prefixed" : "bare_hex"), NO_CLOCK);
+  }
+  if (header.kind !== "exa") return verdict(headerFinding(header), NO_CLOCK);
   if (secret.trim() === "") return verdict(MISSING_SECRET, NO_CLOCK);
 
   const [t, ...extraTimestamps] = header.timestamps;

@@ -54,6 +54,21 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
   handler(input: z.infer<I>, context: ToolContext): Promise<ToolResult<z.infer<O>>>;
 }
 
+/**
+ * A tool as tools/list shows it, without its zod schemas or handler: the JSON Schemas are converted from them
+ * (src/tools/listings.ts), so the server can register and list a tool before loading its module.
+ */
+export interface ToolListing {
+  name: string;
+  title: string;
+  description: string;
+  sandboxOnly?: true;
+  annotations: ToolAnnotations;
+  _meta?: { ui: { resourceUri: string } };
+  inputSchema: Record<string, unknown>;
+  outputSchema: Record<string, unknown>;
+}
+
 /** Identity helper that keeps the input/output types of one definition tied together. */
 export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
   definition: ToolDefinition<I, O>,

@@ -5,7 +5,7 @@ import { diagnosisReportSchema, withoutViewFields } from "../diagnose/types.js";
 import { rethrowShort } from "../format/tool-error.js";
 import { HEALTH_VIEW_URI } from "../resources/health-view.js";
 import { defineTool } from "./define.js";
-import { eventType, sinceInput, strictInput, webhookId } from "./inputs.js";
+import { eventType, numberLike, sinceInput, strictInput, webhookId } from "./inputs.js";
 
 const DEFAULT_MAX_ATTEMPTS = 10_000;
 const MAX_MAX_ATTEMPTS = 200_000;
@@ -21,11 +21,13 @@ export const diagnoseFailuresTool = defineTool({
       .optional()
       .describe('ISO timestamp or span ("30m", "24h", "7d"); default: all retained attempts.'),
     eventType: eventType.optional().describe("Only attempts of this event type."),
-    maxAttempts: z
-      .number()
-      .int("maxAttempts must be a whole number")
-      .min(1, `maxAttempts must be between 1 and ${MAX_MAX_ATTEMPTS}`)
-      .max(MAX_MAX_ATTEMPTS, `maxAttempts must be between 1 and ${MAX_MAX_ATTEMPTS}`)
+    maxAttempts: numberLike(
+      z
+        .number()
+        .int("maxAttempts must be a whole number")
+        .min(1, `maxAttempts must be between 1 and ${MAX_MAX_ATTEMPTS}`)
+        .max(MAX_MAX_ATTEMPTS, `maxAttempts must be between 1 and ${MAX_MAX_ATTEMPTS}`),
+    )
       .optional()
       .describe(`Attempts to scan per webhook (default ${DEFAULT_MAX_ATTEMPTS}, max ${MAX_MAX_ATTEMPTS}).`),
   }),
@@ -54,6 +56,7 @@ export const diagnoseFailuresTool = defineTool({
       senderIsLocal: context.config.sandbox,
       signal: context.signal,
       now,
+      exaNow: () => exa.exaNow(),
       onProgress: (scanned, message) => void context.progress(scanned, undefined, message),
       log: (message) => context.log("info", message),
     });

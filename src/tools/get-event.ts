@@ -1,7 +1,7 @@
 // get_event: one event — a summary of the resource it carries, or its full JSON (capped) on request.
 import { z } from "zod";
 import { summarizeEventData } from "../format/events.js";
-import { oneLine, untrustedJsonBlock } from "../format/untrusted.js";
+import { oneLine, untrustedJsonBlock } from "../text/untrusted.js";
 import { defineTool } from "./define.js";
 import { eventId, strictInput } from "./inputs.js";
 

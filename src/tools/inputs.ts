@@ -30,21 +30,20 @@ function echoList<T>(values: readonly T[], render: (value: T) => string = (value
   return rest ? `${shown.join(", ")} and ${rest} more` : shown.join(", ");
 }
 
-/** A strict object whose refusals name the fields that do exist: unknown ones, or arguments that are no object. */
+/**
+ * A strict object whose refusal of unknown fields names the fields that do exist. (Arguments that are no object
+ * never reach it: the SDK refuses such a request with the protocol's invalid-params error.)
+ */
 export function strictInput<T extends z.ZodRawShape>(shape: T) {
   const known = Object.keys(shape).join(", ") || "none";
   return z.strictObject(shape, {
-    error: (issue) => {
-      if (issue.code === "unrecognized_keys") return unknownFieldsText(issue.keys, known);
-      if (issue.code === "invalid_type") {
-        return `arguments must be a JSON object of named fields (${known}), not ${kindOf(issue.input)}.`;
-      }
-      return undefined;
-    },
+    error: (issue) => (issue.code === "unrecognized_keys" ? unknownFieldsText(issue.keys, known) : undefined),
   });
 }
 
-type ParsedInput<S extends z.ZodType> = { success: true; data: z.output<S> } | { success: false; issues: string[] };
+export type ParsedInput<S extends z.ZodType> =
+  | { success: true; data: z.output<S> }
+  | { success: false; issues: string[] };
 
 /** A tool's arguments through its schema, with every message in our words (see `inputErrors`). */
 export function parseToolInput<S extends z.ZodType>(schema: S, args: unknown): ParsedInput<S> {
@@ -139,12 +138,31 @@ export const eventId = z
   .refine(isValidId, "eventId must be an Exa event id, as returned by list_events or an attempt's eventId")
   .describe("Event id (an attempt's eventId, or from list_events).");
 
-export const limit = z
-  .number()
-  .int("limit must be a whole number")
-  .min(1, "limit must be between 1 and 200")
-  .max(200, "limit must be between 1 and 200")
-  .describe("Default 25.");
+// Models send "true" and "25" as strings. Every tool accepts those where the meaning is unambiguous (exactly
+// "true"/"false"; a decimal number), and refuses the rest with the field's own message: never a silent guess.
+const NUMERIC_TEXT = /^\s*-?\d+(\.\d+)?\s*$/;
+
+/** A boolean field that also takes the strings "true" and "false". */
+export const booleanLike = z.preprocess(
+  (value) => (value === "true" ? true : value === "false" ? false : value),
+  z.boolean(),
+);
+
+/** A number field that also takes a number written as a string ("25"); its bounds then apply as to 25. */
+export function numberLike(schema: z.ZodNumber) {
+  return z.preprocess(
+    (value) => (typeof value === "string" && NUMERIC_TEXT.test(value) ? Number(value) : value),
+    schema,
+  );
+}
+
+export const limit = numberLike(
+  z
+    .number()
+    .int("limit must be a whole number")
+    .min(1, "limit must be between 1 and 200")
+    .max(200, "limit must be between 1 and 200"),
+).describe("Default 25.");
 
 export const cursor = z
   .string()

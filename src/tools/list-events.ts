@@ -1,10 +1,10 @@
 // list_events: the account's events, newest first — what was (or should have been) delivered, and how
 // to recover events a broken receiver missed.
 import { z } from "zod";
+import { ToolInputError } from "../errors.js";
 import { eventLine, summarizeEventData } from "../format/events.js";
 import { nextPageLine } from "../format/lines.js";
-import { ToolInputError } from "../format/tool-error.js";
-import { plural } from "../format/words.js";
+import { plural } from "../text/words.js";
 import { defineTool } from "./define.js";
 import { cursor, eventTypeList, isoTimestamp, limit, strictInput } from "./inputs.js";
 import { eventOutput, pageInfo } from "./outputs.js";

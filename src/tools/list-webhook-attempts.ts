@@ -2,9 +2,9 @@
 import { z } from "zod";
 import { renderAttemptLines } from "../format/attempts.js";
 import { nextPageLine } from "../format/lines.js";
-import { plural } from "../format/words.js";
+import { plural } from "../text/words.js";
 import { defineTool } from "./define.js";
-import { cursor, eventType, limit, strictInput, webhookId } from "./inputs.js";
+import { booleanLike, cursor, eventType, limit, strictInput, webhookId } from "./inputs.js";
 import { attemptOutput, pageInfo, toAttemptOutput } from "./outputs.js";
 
 export const listWebhookAttemptsTool = defineTool({
@@ -14,7 +14,7 @@ export const listWebhookAttemptsTool = defineTool({
   inputSchema: strictInput({
     webhookId,
     eventType: eventType.optional(),
-    successful: z.boolean().optional().describe("true: only successful attempts; false: only failed ones."),
+    successful: booleanLike.optional().describe("true: only successful attempts; false: only failed ones."),
     limit: limit.optional(),
     cursor: cursor.optional(),
   }),

@@ -1,7 +1,7 @@
 // list_webhooks: the account's webhooks, one line each, with the exact call for the next page.
 import { z } from "zod";
 import { nextPageLine, webhookLine } from "../format/lines.js";
-import { plural } from "../format/words.js";
+import { plural } from "../text/words.js";
 import { defineTool } from "./define.js";
 import { cursor, limit, strictInput } from "./inputs.js";
 import { pageInfo, toWebhookOutput, webhookOutput } from "./outputs.js";

@@ -1,7 +1,7 @@
 // Output schemas (the structuredContent contract) and the conversions from Exa objects into them.
 import { z } from "zod";
 import type { Webhook, WebhookAttempt } from "../exa/schemas.js";
-import { truncateUntrusted } from "../format/untrusted.js";
+import { truncateUntrusted } from "../text/untrusted.js";
 
 const STRUCTURED_BODY_LIMIT = 500;
 

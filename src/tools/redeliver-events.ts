@@ -5,12 +5,9 @@ import { isValidId } from "../exa/ids.js";
 import { DEFAULT_MAX_EVENTS, MAX_EVENTS, MAX_LISTED, redeliveryOutput } from "../redeliver/schema.js";
 import { WEBHOOK_SECRETS_VARIABLE } from "../redeliver/secrets.js";
 import { defineTool } from "./define.js";
-import { sinceInput, strictInput, webhookId } from "./inputs.js";
+import { booleanLike, numberLike, sinceInput, strictInput, webhookId } from "./inputs.js";
 
-// Models send "true" and "25" as strings; accept those where the meaning is unambiguous, refuse the rest.
-const booleanLike = z.preprocess((value) => (value === "true" ? true : value === "false" ? false : value), z.boolean());
-const maxEvents = z.preprocess(
-  (value) => (typeof value === "string" && /^\s*\d+\s*$/.test(value) ? Number(value) : value),
+const maxEvents = numberLike(
   z
     .number()
     .int("maxEvents must be a whole number")

@@ -1,9 +1,9 @@
 // sandbox_emit_event (only with --sandbox): fires an event at the sandbox's webhooks through real signed
 // HTTP deliveries, so a user can watch their own local receiver get, verify and answer it.
 import { z } from "zod";
-import { ToolInputError } from "../format/tool-error.js";
-import { plural } from "../format/words.js";
+import { ToolInputError } from "../errors.js";
 import { SANDBOX_RETRY_DELAYS_MS } from "../sandbox/delivery/schedule.js";
+import { plural } from "../text/words.js";
 import { defineTool } from "./define.js";
 import { eventType, strictInput, webhookId } from "./inputs.js";
 

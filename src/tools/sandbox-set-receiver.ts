@@ -1,7 +1,7 @@
 // sandbox_set_receiver (only with --sandbox): changes how the demo receiver behind a webhook answers, so a
 // user can "fix" a broken receiver and replay what it missed, or break a healthy one to see a failure.
 import { z } from "zod";
-import { ToolInputError } from "../format/tool-error.js";
+import { ToolInputError } from "../errors.js";
 import { RECEIVER_BEHAVIORS, type ReceiverBehavior } from "../sandbox/handle.js";
 import { defineTool } from "./define.js";
 import { strictInput, webhookId } from "./inputs.js";

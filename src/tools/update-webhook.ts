@@ -1,10 +1,10 @@
 // update_webhook: change a webhook's URL, events or metadata (status cannot be changed through Exa's API).
 // Exa's answer is checked against what was asked: a 200 that shows the old value is not reported as done.
 import { z } from "zod";
+import { ToolInputError } from "../errors.js";
 import type { WebhookChanges } from "../exa/client.js";
 import type { Webhook } from "../exa/schemas.js";
 import { webhookDetail } from "../format/lines.js";
-import { ToolInputError } from "../format/tool-error.js";
 import { defineTool } from "./define.js";
 import { eventTypeList, metadata, strictInput, webhookId, webhookUrl } from "./inputs.js";
 import { toWebhookOutput, webhookOutput } from "./outputs.js";

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { DEFAULT_TOLERANCE_SECONDS } from "../signature/reasons.js";
 import { defineTool } from "./define.js";
+import { numberLike } from "./inputs.js";
 
 // A week: enough for a slow queue; older captured deliveries should be checked with `now` instead.
 const MAX_TOLERANCE_SECONDS = 604_800;
@@ -13,17 +14,10 @@ const inputSchema = z
     payload: z.string().describe("Raw request body as received (not re-serialized JSON)."),
     signatureHeader: z.string().describe('Exa-Signature value, "t=<unix>,v1=<hex>".'),
     secret: z.string().describe("The webhook's secret; never echoed."),
-    toleranceSeconds: z
-      .number()
-      .int()
-      .min(0)
-      .max(MAX_TOLERANCE_SECONDS)
+    toleranceSeconds: numberLike(z.number().int().min(0).max(MAX_TOLERANCE_SECONDS))
       .optional()
       .describe(`Max age of t in seconds, default ${DEFAULT_TOLERANCE_SECONDS}.`),
-    now: z
-      .number()
-      .int()
-      .positive()
+    now: numberLike(z.number().int().positive())
       .refine((value) => value < 1e11, "now is in unix seconds, not milliseconds")
       .optional()
       .describe("Unix seconds to check at (old deliveries)."),

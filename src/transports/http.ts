@@ -10,8 +10,8 @@ import type { Duplex } from "node:stream";
 import { toNodeHandler } from "@modelcontextprotocol/node";
 import { createMcpHandler } from "@modelcontextprotocol/server";
 import type { Config } from "../config.js";
-import { plural } from "../format/words.js";
 import { createServer, type ServerDependencies } from "../server.js";
+import { plural } from "../text/words.js";
 
 export interface HttpOptions {
   host: string;

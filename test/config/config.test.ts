@@ -1,7 +1,8 @@
 // Configuration from env: defaults, bounds, and warnings that do not stop the server.
 import { describe, expect, it } from "vitest";
-import { ConfigError, DEFAULT_BASE_URL, loadConfig } from "../../src/config.js";
-import { selectTools } from "../../src/tools/index.js";
+import { DEFAULT_BASE_URL, loadConfig } from "../../src/config.js";
+import { ConfigError } from "../../src/errors.js";
+import { selectTools } from "../../src/tools/catalog.js";
 
 describe("loadConfig", () => {
   it("uses the documented defaults", () => {

@@ -35,7 +35,7 @@ afterEach(async () => {
 });
 
 async function receiver(behave?: (n: number) => Behaviour, port = 0): Promise<Receiver> {
-  const started = await startReceiver(SECRET, behave ? (_request, n) => behave(n) : undefined, port);
+  const started = await startReceiver(SECRET, behave ? (_request, n) => behave(n) : undefined, { port });
   receivers.push(started);
   return started;
 }

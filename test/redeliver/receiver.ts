@@ -1,4 +1,4 @@
-// A webhook receiver on 127.0.0.1 written the way a user would write one: node:http, the raw body, and its
+// A webhook receiver on 127.0.0.1 (or another address of lo inside `unshare -n`) written the way a user would write one: node:http, the raw body, and its
 // own HMAC-SHA256 check of Exa-Signature with a timing-safe compare (not the project's signing code).
 // Each request's answer comes from `behave`, so one helper can be healthy, slow, redirecting or hostile.
 import { createHmac, timingSafeEqual } from "node:crypto";
@@ -25,6 +25,8 @@ export type Behaviour =
 export interface Receiver {
   url: string;
   received: Received[];
+  /** TCP connections accepted: every connect() that reached this receiver, whether or not it sent a request. */
+  readonly connections: number;
   /** The secret this receiver verifies with; may be set later (a webhook's secret comes from create). */
   secret: string;
   close(): Promise<void>;
@@ -36,10 +38,11 @@ export async function startReceiver(
     request.signatureValid
       ? { kind: "answer", status: 200, body: "ok" }
       : { kind: "answer", status: 401, body: "invalid signature" },
-  /** A fixed port (a receiver coming back where it was); any free one by default. */
-  port = 0,
+  /** Where to listen: 127.0.0.1 on a free port unless told; inside `unshare -n`, any address added to lo. */
+  at: { host?: string; port?: number } = {},
 ): Promise<Receiver> {
   const received: Received[] = [];
+  let connections = 0;
   const state = { secret };
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
@@ -80,13 +83,22 @@ export async function startReceiver(
     });
   });
   server.on("connection", (socket) => {
+    connections++;
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  const host = at.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(at.port ?? 0, host, resolve);
+  });
+  const shownHost = host.includes(":") ? `[${host}]` : host;
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/exa`,
+    url: `http://${shownHost}:${(server.address() as AddressInfo).port}/webhooks/exa`,
     received,
+    get connections() {
+      return connections;
+    },
     get secret() {
       return state.secret;
     },

@@ -76,8 +76,11 @@ describe("manifest.json", () => {
 
   it("takes the API key as an optional secret whose unset value reaches the server as empty", () => {
     expect(manifest.user_config.exa_api_key).toMatchObject({ type: "string", sensitive: true, required: false });
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: mcpb's placeholder syntax, not a JS template
-    expect(manifest.server.mcp_config.env).toEqual({ EXA_API_KEY: "${user_config.exa_api_key}" });
+    expect(manifest.server.mcp_config.env).toEqual({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: mcpb's placeholder syntax, not a JS template
+      EXA_API_KEY: "${user_config.exa_api_key}",
+      EXA_WEBHOOKS_MCP_BUNDLE: "mcpb",
+    });
     // Without a default, an unset key would reach the server as the literal "${user_config.exa_api_key}".
     expect(substitute(manifest.server.mcp_config, "/ext").env.EXA_API_KEY).toBe("");
     expect(substitute(manifest.server.mcp_config, "/ext", { exa_api_key: "k" }).env.EXA_API_KEY).toBe("k");
@@ -156,6 +159,6 @@ describe.runIf(mcpb)("with @anthropic-ai/mcpb", () => {
       pathSeparator: "/",
     });
     expect(resolved?.args).toEqual(substitute(manifest.server.mcp_config, "/ext").args);
-    expect(resolved?.env).toEqual({ EXA_API_KEY: "" });
+    expect(resolved?.env).toEqual({ EXA_API_KEY: "", EXA_WEBHOOKS_MCP_BUNDLE: "mcpb" });
   });
 });

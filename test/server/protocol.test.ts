@@ -4,7 +4,7 @@
 // schemas a client can validate with, resource-not-found, completions.
 import { LOG_LEVEL_META_KEY, ProtocolError } from "@modelcontextprotocol/client";
 import { afterEach, describe, expect, it } from "vitest";
-import { TOOL_NAMES } from "../../src/tools/index.js";
+import { TOOL_NAMES } from "../../src/tools/catalog.js";
 import { type Harness, type HarnessOptions, startHarness } from "../helpers/harness.js";
 
 const harnesses: Harness[] = [];
@@ -69,16 +69,20 @@ describe("one server, both protocol generations (Streamable HTTP in process)", (
     expect(answer.text).toBe("[sandbox: simulated data] Invalid input for create_webhook: url is required");
   });
 
-  it.each(CLIENTS)("answers arguments that are no object with a tool error, for %s", async (_, options) => {
+  // The SDK validates tools/call requests before any tool does: arguments that are no JSON object are a
+  // malformed request, the protocol's invalid-params error (a real client's callTool cannot send one).
+  it.each(CLIENTS)("refuses arguments that are no object with the protocol's -32602, for %s", async (_, options) => {
     const harness = await open(options);
-    const raw = await harness.client.request({
-      method: "tools/call",
-      params: { name: "get_webhook", arguments: "webhook_1" as unknown as Record<string, unknown> },
-    });
-    expect(raw).toMatchObject({
-      isError: true,
-      content: [{ type: "text", text: expect.stringContaining("arguments must be a JSON object") }],
-    });
+    const error = await harness.client
+      .request({
+        method: "tools/call",
+        params: { name: "get_webhook", arguments: "webhook_1" as unknown as Record<string, unknown> },
+      })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect((error as ProtocolError).code).toBe(-32602);
+    expect((error as ProtocolError).message).toContain("arguments");
+    expect(harness.emulator.requests).toHaveLength(0);
   });
 });
 

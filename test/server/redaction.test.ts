@@ -2,7 +2,8 @@
 // every field (webhook id/url/metadata, attempt bodies, event data, error bodies) gets "[redacted]" back in
 // tool text, structuredContent (keys and values), resources, resource errors and logging notifications.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../src/config.js";
+import { loadConfig } from "../../src/config.js";
+import { ConfigError } from "../../src/errors.js";
 import { type Harness, startHarness, TEST_API_KEY } from "../helpers/harness.js";
 
 const KEY = TEST_API_KEY;
@@ -168,6 +169,44 @@ describe("webhook secrets appear only in create_webhook's response", () => {
     }
     expectNoKey(await readResource(`exa-webhooks://webhooks/${id}`), secret);
     expectNoKey(harness.logs, secret);
+  });
+});
+
+describe("a signing secret echoed back in another spelling", () => {
+  it("lower-case percent, JSON \\/, HTML entities and base64 are redacted in text and structuredContent", async () => {
+    const secret = "whsec_Q1/r+Zz9w/Kk8pL2mN==";
+    const own = await startHarness({ env: { EXA_WEBHOOK_SECRETS: `wh_echo=${secret}` } });
+    try {
+      const hex = (c: string) => (c.codePointAt(0) ?? 0).toString(16).padStart(2, "0");
+      const echoes = {
+        percent: [...secret].map((c) => `%${hex(c)}`).join(""),
+        json: JSON.stringify({ secret }).replace(/\//g, "\\/"),
+        entities: [...secret].map((c) => `&#${c.codePointAt(0)};`).join(""),
+        base64: `Basic ${Buffer.from(`user:${secret}`).toString("base64")}`,
+      };
+      const store = own.emulator.store;
+      store.createWebhook({ id: "wh_echo", url: "https://example.com/hook", events: ["webset.idle"] });
+      for (const [index, body] of Object.values(echoes).entries()) {
+        store.addAttempt({
+          webhookId: "wh_echo",
+          eventType: "webset.idle",
+          responseStatusCode: 400 + index,
+          responseBody: body,
+        });
+      }
+      const answers = [
+        await own.call("list_webhook_attempts", { webhookId: "wh_echo" }),
+        await own.call("diagnose_failures", { webhookId: "wh_echo" }),
+      ];
+      for (const answer of answers) {
+        expect(answer.isError, answer.text).toBe(false);
+        const sent = JSON.stringify(answer.raw);
+        for (const echo of Object.values(echoes)) expect(sent).not.toContain(echo.slice(-12));
+        expect(sent).toContain("[redacted]");
+      }
+    } finally {
+      await own.close();
+    }
   });
 });
 

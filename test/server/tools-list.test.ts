@@ -1,8 +1,12 @@
 // What a model sees in tools/list: what every tool must carry (title, strict and described inputs, an output
 // schema, annotations) and what it costs. The list itself (names, order, descriptions) is pinned once, by
 // manifest.json, which test/server/manifest.test.ts checks against the built server.
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Harness, startHarness } from "../helpers/harness.js";
+import { ALL_TOOLS } from "../../src/tools/index.js";
+import { toolJsonSchema } from "../../src/tools/list-tools.js";
+import { BIN_PATH, builtBin, connectClient, type Harness, startHarness } from "../helpers/harness.js";
 
 let harness: Harness;
 let sandbox: Harness;
@@ -125,3 +129,45 @@ describe("tools/list", () => {
     expect(Buffer.byteLength(JSON.stringify(withSandbox))).toBeLessThan(20.5 * 1024);
   });
 });
+
+// The bin lists tools from JSON Schema converted at build time (scripts/tool-listings.mjs); zod stays the one
+// source, and the conversion the server runs from source is the one the build ran.
+describe("the built bin's tools/list", () => {
+  it("shows, for every tool, exactly the JSON Schemas zod's converter gives at run time", async () => {
+    const bin = await connectClient({ transport: { kind: "stdio", ...builtBin(["--sandbox"]) } });
+    try {
+      const { tools } = await bin.client.listTools();
+      expect(tools.map((tool) => tool.name)).toEqual(ALL_TOOLS.map((tool) => tool.name));
+      for (const tool of ALL_TOOLS) {
+        const listed = tools.find((candidate) => candidate.name === tool.name);
+        expect(listed?.inputSchema, tool.name).toEqual(toolJsonSchema(tool.inputSchema, "input"));
+        expect(listed?.outputSchema, tool.name).toEqual(toolJsonSchema(tool.outputSchema, "output"));
+      }
+    } finally {
+      await bin.close();
+    }
+  });
+
+  it("loads no tool's zod schemas to serve stdio: they sit in a chunk only a call imports", () => {
+    // A message only src/tools/inputs.ts's zod code holds (no JSON Schema shows it).
+    const zodOnly = "cursor must not be empty";
+    const main = join(dirname(BIN_PATH), "main.js");
+    const server = readFileSync(main, "utf8").match(/import\("\.\/(chunks\/stdio-[^"]+)"\)/)?.[1];
+    expect(server, "main.js imports the stdio transport on demand").toBeDefined();
+    const loaded = staticImports(join(dirname(BIN_PATH), server as string));
+    expect(loaded.length).toBeGreaterThan(1);
+    for (const file of [main, ...loaded]) expect(readFileSync(file, "utf8"), file).not.toContain(zodOnly);
+  });
+});
+
+/** `file` and every module it imports statically (an ESM bundle's `import … from "./x.js"`), transitively. */
+function staticImports(file: string, seen = new Set<string>()): string[] {
+  if (seen.has(file)) return [...seen];
+  seen.add(file);
+  for (const match of readFileSync(file, "utf8").matchAll(
+    /(?:^|[;\n}])\s*import\s*(?:[^"'()]*?from\s*)?["'](\.[^"']+)["']/g,
+  )) {
+    staticImports(join(dirname(file), match[1] as string), seen);
+  }
+  return [...seen];
+}

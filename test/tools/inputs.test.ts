@@ -146,3 +146,50 @@ describe("keys JavaScript treats specially", () => {
     expect(answer.text).toContain('Unknown field "constructor"');
   });
 });
+
+// Models send "25" and "true" as strings: every tool takes them or none does, so every number and boolean field
+// of every tool listed is tried here, found from the listed JSON Schemas rather than named by hand.
+describe("numbers and booleans written as strings", () => {
+  const STRING_FORMS: Readonly<Record<string, string>> = { integer: "25", number: "25", boolean: "true" };
+
+  it("every number and boolean field of every tool takes its unambiguous string form", async () => {
+    const sandbox = await startHarness({ flags: { sandbox: true } });
+    try {
+      const { tools } = await sandbox.client.listTools();
+      const tried: string[] = [];
+      for (const tool of tools) {
+        const properties = (tool.inputSchema.properties ?? {}) as Record<string, { type?: string }>;
+        for (const [field, schema] of Object.entries(properties)) {
+          const text = STRING_FORMS[schema.type ?? ""];
+          if (!text) continue;
+          tried.push(`${tool.name}.${field}`);
+          const answer = await sandbox.call(tool.name, { webhookId, [field]: text });
+          expect(answer.text, `${tool.name}.${field}: ${answer.text}`).not.toMatch(
+            new RegExp(`${field} must be (a boolean|a number|a whole number)`),
+          );
+        }
+      }
+      expect(tried).toEqual(expect.arrayContaining(["list_webhooks.limit", "list_webhook_attempts.successful"]));
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it('"1" pages like 1 and "false" filters like false', async () => {
+    harness.emulator.store.createWebhook({ url: "https://example.com/second", events: ["webset.idle"] });
+    const page = await harness.call("list_webhooks", { limit: "1" });
+    expect(page.isError).toBe(false);
+    expect(page.structured?.webhooks).toHaveLength(1);
+    const failed = await harness.call("list_webhook_attempts", { webhookId, successful: "false" });
+    expect(failed.isError).toBe(false);
+  });
+
+  it("anything else is refused, naming the field and what to send", async () => {
+    const limit = await harness.call("list_webhooks", { limit: "25 items" });
+    expect(limit.text).toBe("Invalid input for list_webhooks: limit must be a number, not a string");
+    const decimal = await harness.call("list_webhooks", { limit: "2.5" });
+    expect(decimal.text).toBe("Invalid input for list_webhooks: limit must be a whole number");
+    const yes = await harness.call("list_webhook_attempts", { webhookId, successful: "yes" });
+    expect(yes.text).toBe("Invalid input for list_webhook_attempts: successful must be a boolean, not a string");
+  });
+});

@@ -1,5 +1,6 @@
 // Words and numbers as the health view shows them, as the text says them (src/diagnose/render.ts is Node code
-// the browser bundle must not pull in, hence its own few helpers). Times are UTC, the same on every machine.
+// the browser bundle must not pull in, hence its own few helpers; `plural` comes from the shared leaf
+// src/text/words.ts, which imports nothing). Times are UTC, the same on every machine.
 import type { Timeline, Verdict } from "../../diagnose/types.js";
 
 /** Colour is never the only signal: each verdict has a word and a symbol too. */
@@ -53,8 +54,4 @@ export function bars(timeline: Timeline): Bar[] {
     filled.push({ startMs: ms, delivered: bucket?.delivered ?? 0, failed: bucket?.failed ?? 0 });
   }
   return filled;
-}
-
-export function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? "" : "s"}`;
 }

@@ -1,6 +1,7 @@
 // The delivery-health view of diagnose_failures (an MCP App): it receives the tool's result from the host, draws
 // it (render.ts), and calls the server's tools through the host when the user asks: diagnose_failures for one
-// webhook, redeliver_events as a dry run, and a real redelivery only on the user's click after the plan.
+// webhook, redeliver_events as a dry run, and a real redelivery only on the user's click after the plan. Written to
+// a file by `call diagnose_failures --html` (src/ui/standalone.ts), it shows the inlined result and needs no host.
 import {
   App,
   applyDocumentTheme,
@@ -126,11 +127,34 @@ app.ontoolresult = (result) => {
 };
 app.onhostcontextchanged = (context) => applyHostContext(context);
 
-draw();
-app.connect().then(
-  () => applyHostContext(app.getHostContext()),
-  (error: unknown) => {
-    state.error = `Could not connect to the host: ${error instanceof Error ? error.message : String(error)}`;
-    draw();
-  },
-);
+/** The result `call --html` inlined (src/ui/standalone.ts); none when a host shows the view. */
+function inlinedReport(): ViewReport | undefined {
+  const text = document.getElementById("exa-health-result")?.textContent;
+  if (!text) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    return isReport(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const saved = inlinedReport();
+if (saved) {
+  // A file in a browser: no host to call tools through, so the view says how to refresh instead of offering buttons.
+  state.offline = true;
+  showReport(saved);
+} else {
+  draw();
+  connectToHost();
+}
+
+function connectToHost(): void {
+  app.connect().then(
+    () => applyHostContext(app.getHostContext()),
+    (error: unknown) => {
+      state.error = `Could not connect to the host: ${error instanceof Error ? error.message : String(error)}`;
+      draw();
+    },
+  );
+}

@@ -3,8 +3,9 @@
 import type { z } from "zod";
 import type { DiagnosisGroup, diagnosisReportSchema, Verdict } from "../../diagnose/types.js";
 import type { RedeliveryOutput } from "../../redeliver/schema.js";
+import { plural } from "../../text/words.js";
 import { button, type Child, h, svg } from "./dom.js";
-import { type Bar, bars, bucketWord, percent, plural, utc, VERDICT_LOOK } from "./format.js";
+import { type Bar, bars, bucketWord, percent, utc, VERDICT_LOOK } from "./format.js";
 
 type StructuredReport = z.infer<typeof diagnosisReportSchema>;
 /** A webhook as the view reads it; `missedEvents` and `events.neverAttempted` come with the recovery check. */
@@ -28,6 +29,8 @@ export interface ViewState {
   /** The last problem, as the tool said it. */
   error?: string;
   redelivery: Map<string, Redelivery>;
+  /** Opened from a file written by `call --html`: no host, so no tool calls. */
+  offline?: boolean;
 }
 
 export interface ViewActions {
@@ -139,22 +142,40 @@ function detail(w: ViewWebhook, state: ViewState, actions: ViewActions): Node {
       `${w.events.undelivered} of ${plural(w.events.total, "event")} undelivered`,
       w.complete ? undefined : ` · partial scan: ${w.incompleteReason ?? "cut short"}`,
     ),
-    h(
-      "div",
-      { class: "actions" },
-      button("Diagnose this webhook", () => actions.diagnose(w.webhookId), {
-        "data-key": `diagnose:${w.webhookId}`,
-        disabled: busy,
-      }),
-      button("Plan redelivery", () => actions.plan(w.webhookId), {
-        "data-key": `plan:${w.webhookId}`,
-        disabled: busy,
-      }),
-    ),
+    state.offline ? offlineNote(w) : actionButtons(w, busy, actions),
     timeline(w),
     groups(w.groups),
     missed(w),
     redelivery(w, state.redelivery.get(w.webhookId), busy, actions),
+  );
+}
+
+/** In a saved file the buttons could reach nothing: say how to get a fresh view instead. */
+function offlineNote(w: ViewWebhook): Node {
+  return h(
+    "p",
+    { class: "meta offline" },
+    "Saved view (no live connection). For a fresh one, run ",
+    h(
+      "code",
+      {},
+      `exa-webhooks-mcp call diagnose_failures '${JSON.stringify({ webhookId: w.webhookId })}' --html FILE`,
+    ),
+  );
+}
+
+function actionButtons(w: ViewWebhook, busy: boolean, actions: ViewActions): Node {
+  return h(
+    "div",
+    { class: "actions" },
+    button("Diagnose this webhook", () => actions.diagnose(w.webhookId), {
+      "data-key": `diagnose:${w.webhookId}`,
+      disabled: busy,
+    }),
+    button("Plan redelivery", () => actions.plan(w.webhookId), {
+      "data-key": `plan:${w.webhookId}`,
+      disabled: busy,
+    }),
   );
 }
 

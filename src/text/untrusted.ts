@@ -3,6 +3,8 @@
 // hide or disguise text, cut on code-point boundaries, and kept on its line or inside a fence it cannot close.
 
 export const SAMPLE_RESPONSE_MAX_CHARS = 300;
+/** The longest upstream string a field carries (a URL, an id, a metadata value); 2,048 is the common URL bound. */
+export const UPSTREAM_FIELD_MAX_CHARS = 2048;
 
 // C0/C1 controls and DEL (tab and line breaks are kept, see LINE_BREAKS), bidi marks,
 // embeddings, overrides and isolates, zero-width characters and word joiners, and the BOM: they make text
@@ -42,12 +44,13 @@ export function truncateUntrusted(text: string | null | undefined, limit: number
 
 /**
  * One line with no backticks (so it opens no code span and closes no fence): for upstream fields printed
- * inside our own lines (ids, event types, URLs, statuses, timestamps). Cut only when `limit` is given.
+ * inside our own lines (ids, event types, URLs, statuses, timestamps). Cut at `limit`, by default at the bound
+ * every upstream field has, so a 1 MB URL stays a line and not a megabyte.
  */
-export function oneLine(text: string | null | undefined, limit?: number): string {
+export function oneLine(text: string | null | undefined, limit = UPSTREAM_FIELD_MAX_CHARS): string {
   if (!text) return "";
   const line = clean(text).replace(/`/g, "'").replace(LINE_BREAKS, " ").trim();
-  return limit === undefined ? line : cut(line, limit).replace(/\s+…$/, "…");
+  return cut(line, limit).replace(/\s+…$/, "…");
 }
 
 /** A one-line quoted excerpt, JSON-escaped so it stays inside its quotes. */
@@ -105,19 +108,42 @@ export function fenceUntrusted(label: string, text: string | null | undefined, l
  * pretty-printed, cut at `limit` characters on a code-point boundary.
  */
 export function untrustedJsonBlock(label: string, value: unknown, limit: number): string {
-  const json = JSON.stringify(cleanJson(value), null, 2) ?? "null";
+  const json = JSON.stringify(cleanJson(value, Number.POSITIVE_INFINITY), null, 2) ?? "null";
   const note = json.length > limit ? `; cut at ${limit} of ${json.length} characters` : "";
   return fenced(label, "json", cut(json, limit), note);
 }
 
+/**
+ * A tool's structuredContent, cleaned and bounded like its text: every key and string cleaned (line breaks
+ * kept: a field is not a line) and cut at UPSTREAM_FIELD_MAX_CHARS, so neither a bidi override nor a lone
+ * surrogate nor a megabyte field reaches a client, whichever tool put it there. Applied once, where every
+ * tool result is built (src/server.ts).
+ */
+export function cleanStructured<T>(value: T): T {
+  return cleanJson(value, UPSTREAM_FIELD_MAX_CHARS) as T;
+}
+
+/**
+ * A timestamp that is not one (e.g. `…Z\n~~~`), as the quoted one-line text it is: what the Exa edge keeps in its
+ * place (src/exa/schemas.ts), so every text that prints it shows foreign data, never a line of its own.
+ */
+export function untrustedTimestamp(text: string): string {
+  return quoteUntrusted(text, BAD_TIMESTAMP_MAX_CHARS);
+}
+
+/** Room for any real timestamp and a recognisable start of anything else. */
+const BAD_TIMESTAMP_MAX_CHARS = 64;
+
 // Deeper than this is not something a model reads; it also keeps the walk off the stack limit.
 const MAX_JSON_DEPTH = 64;
 
-function cleanJson(value: unknown, depth = 0): unknown {
-  if (typeof value === "string") return clean(value);
+function cleanJson(value: unknown, limit: number, depth = 0): unknown {
+  if (typeof value === "string") return cut(clean(value), limit);
   if (value === null || typeof value !== "object") return value;
   if (depth >= MAX_JSON_DEPTH) return "[nested too deep]";
-  if (Array.isArray(value)) return value.map((item) => cleanJson(item, depth + 1));
+  if (Array.isArray(value)) return value.map((item) => cleanJson(item, limit, depth + 1));
   // fromEntries defines own properties, so a "__proto__" key stays a key.
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [clean(key), cleanJson(item, depth + 1)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [cut(clean(key), limit), cleanJson(item, limit, depth + 1)]),
+  );
 }

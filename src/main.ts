@@ -1,9 +1,11 @@
-// The bin: parse flags and env into a config, then connect a transport (or run the emulator / one tool call).
-// Everything else lives behind createServer; heavy modules load only in the modes that need them.
+// The program (dist/main.js, loaded by the published bin src/bin.ts → dist/index.js): parse flags and env into
+// a config, then connect a transport (or run the emulator / one tool call). Everything else lives behind
+// createServer; heavy modules load only in the modes that need them.
 import { parseCommand, type ServeFlags, USAGE, UsageError } from "./cli/args.js";
-import { type Config, ConfigError, type HostingConfig, loadConfig, loadHostingConfig } from "./config.js";
+import { type Config, type HostingConfig, loadConfig, loadHostingConfig } from "./config.js";
+import { ConfigError } from "./errors.js";
 import type { ServerDependencies } from "./server.js";
-import { emptySelectionText, TOOL_NAMES } from "./tools/index.js";
+import { emptySelectionText, TOOL_NAMES } from "./tools/catalog.js";
 import { VERSION } from "./version.js";
 
 async function main(): Promise<number | undefined> {
@@ -37,7 +39,7 @@ async function main(): Promise<number | undefined> {
       const { readToolCall, runToolOnce } = await import("./cli/call.js");
       const configured = configure(command.flags);
       // Refused before the sandbox seeds its demo account (a second or more), not after.
-      const call = readToolCall(configured.config, command.tool, command.argsJson);
+      const call = readToolCall(configured.config, command);
       const { config, dependencies, close } = await prepare(configured);
       try {
         return await runToolOnce(config, dependencies, call);
@@ -80,7 +82,7 @@ async function main(): Promise<number | undefined> {
       process.stdin.once("end", () => void shutdown().finally(() => process.exit(0)));
       const fail = (reason: string) => {
         if (closing) return;
-        process.stderr.write(`exa-webhooks-mcp: stdio transport failed (${oneLine(reason)}); exiting.\n`);
+        process.stderr.write(`exa-webhooks-mcp: stdio transport failed (${firstLineOf(reason)}); exiting.\n`);
         void shutdown().finally(() => process.exit(1));
       };
       // A transport that gives up (a line over its buffer) closes right after its error: report the two as one
@@ -95,7 +97,7 @@ async function main(): Promise<number | undefined> {
           setImmediate(() => {
             if (lastError !== error || closing) return;
             lastError = undefined;
-            process.stderr.write(`exa-webhooks-mcp: ignored a message on stdin: ${oneLine(error.message)}\n`);
+            process.stderr.write(`exa-webhooks-mcp: ignored a message on stdin: ${firstLineOf(error.message)}\n`);
           });
         },
         onclose: () => fail(lastError?.message ?? "stdin was closed by the server"),
@@ -150,8 +152,8 @@ function warnLine(message: string): void {
   process.stderr.write(`exa-webhooks-mcp: ${message}\n`);
 }
 
-/** The first line of a message, cut: stderr gets one line per event, never a dump. */
-function oneLine(message: string): string {
+/** The first line of a message, cut: stderr gets one line per event, never a dump. (Not untrusted text: ours.) */
+function firstLineOf(message: string): string {
   const first = message.split("\n")[0] ?? "";
   return first.length > 200 ? `${first.slice(0, 200)}…` : first;
 }

@@ -9,7 +9,7 @@ import {
   sanitizeResponseText,
   truncateUntrusted,
   untrustedJsonBlock,
-} from "../../src/format/untrusted.js";
+} from "../../src/text/untrusted.js";
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 // Every invisible character the module promises to remove: C0/C1 controls, bidi marks and overrides,

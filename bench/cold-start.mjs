@@ -1,0 +1,64 @@
+// `node bench/cold-start.mjs [rounds]` (after `npm run build`): the cold start alone, spawn → tools/list
+// answered, on every Node CI tests (22, 24, 26): ours, exa-mcp-server 3.4.1 and the one-tool MCP SDK v2 floor
+// (bench/lib/floors.mjs), interleaved in each round so load drift hits all alike. `npm run bench` measures the
+// same beside the slow diagnose benches; this is the quick look. Prints a markdown table and the load average.
+import { existsSync } from "node:fs";
+import { loadavg } from "node:os";
+import { nodeBinary, TESTED_NODE_VERSIONS } from "../scripts/node-binary.mjs";
+import { prepareTheirs } from "./distribution.mjs";
+import { coldStart } from "./lib/cold-start.mjs";
+import { prepareFloors } from "./lib/floors.mjs";
+import { DIST_BIN } from "./lib/paths.mjs";
+import { median } from "./lib/proc.mjs";
+import { fixed, markdownTable } from "./lib/table.mjs";
+
+const rounds = Number(process.argv[2] ?? 11);
+if (!existsSync(DIST_BIN)) {
+  process.stderr.write("bench: dist/index.js is missing; run `npm run build` first.\n");
+  process.exit(1);
+}
+const theirs = await prepareTheirs();
+const floors = await prepareFloors();
+const servers = [
+  { name: "ours", bin: DIST_BIN },
+  { name: "theirs", bin: theirs.bin, env: { EXA_API_KEY: "bench-dummy-key" } },
+  { name: "sdkFloor", bin: floors.sdk },
+];
+const targets = TESTED_NODE_VERSIONS.flatMap((version) =>
+  servers.map((server) => ({ ...server, version, node: nodeBinary(version), times: [] })),
+);
+// One unmeasured start each: the compile cache is written by a first start, as after `npx` installs.
+for (const target of targets) await coldStart(target);
+const load = [loadavg()[0]];
+for (let round = 0; round < rounds; round++) {
+  for (const target of targets) target.times.push((await coldStart(target)).ms);
+}
+load.push(loadavg()[0]);
+
+const medianOf = (version, name) => median(targets.find((t) => t.version === version && t.name === name).times);
+const rows = TESTED_NODE_VERSIONS.map((version) => {
+  const [ours, their, floor] = ["ours", "theirs", "sdkFloor"].map((name) => medianOf(version, name));
+  return [
+    `node ${version}`,
+    `${fixed(ours, 0)} ms`,
+    `${fixed(their, 0)} ms`,
+    `${fixed(floor, 0)} ms`,
+    `${fixed(ours / their, 2)}×`,
+    `${fixed(floor / their, 2)}×`,
+    `${fixed(ours / floor, 2)}`,
+  ];
+});
+process.stdout.write(
+  `${markdownTable([
+    [
+      "spawn → tools/list, median",
+      "ours",
+      `exa-mcp-server ${theirs.version}`,
+      "SDK v2 floor",
+      "ours ÷ theirs",
+      "floor ÷ theirs",
+      "ours ÷ floor",
+    ],
+    ...rows,
+  ])}\n\nMedian of ${rounds} interleaved rounds (compile cache warm); 1-minute load average ${fixed(load[0], 1)} → ${fixed(load[1], 1)}.\n`,
+);
