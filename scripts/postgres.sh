@@ -2,7 +2,7 @@
 # A throwaway PostgreSQL cluster on loopback for tests and benches, from Debian's `postgresql` package.
 #   scripts/postgres.sh start [port]   initdb (once) + start; prints the postgres:// URL for EXA_WEBHOOKS_TEST_POSTGRES
 #   scripts/postgres.sh stop  [port]   stop and delete the cluster
-#   scripts/postgres.sh restart [port] restart it (the store's fault tests use this)
+#   scripts/postgres.sh restart [port] restart it; `pause` stops it and keeps its data (the store's fault tests)
 # PostgreSQL refuses to run as root: as root, the cluster runs as the `postgres` user in a data dir it owns.
 # Trust authentication on 127.0.0.1 only: it is a test cluster with nothing in it worth protecting.
 set -euo pipefail
@@ -33,6 +33,9 @@ case "$action" in
     as_owner "$bin/pg_ctl" -D "$data" -w -m fast restart >/dev/null
     echo "$url"
     ;;
+  pause)
+    as_owner "$bin/pg_ctl" -D "$data" -w -m fast stop >/dev/null
+    ;;
   stop)
     if [[ -f "$data/PG_VERSION" ]]; then
       as_owner "$bin/pg_ctl" -D "$data" -w -m fast stop >/dev/null 2>&1 || true
@@ -40,7 +43,7 @@ case "$action" in
     fi
     ;;
   *)
-    echo "usage: scripts/postgres.sh start|stop|restart [port]" >&2
+    echo "usage: scripts/postgres.sh start|stop|restart|pause [port]" >&2
     exit 2
     ;;
 esac

@@ -51,8 +51,6 @@ export interface GuardedPostOutcome {
 export async function postGuarded(post: GuardedPost): Promise<GuardedPostOutcome> {
   const started = performance.now();
   post.signal?.throwIfAborted();
-  const decision = await checkEgress(post.url, post.policy, post.resolve);
-  post.signal?.throwIfAborted();
   const base = {
     statusCode: 0,
     answeredStatus: undefined,
@@ -62,6 +60,9 @@ export async function postGuarded(post: GuardedPost): Promise<GuardedPostOutcome
     refusal: undefined,
     address: undefined,
   };
+  // The deadline covers the lookup too: a resolver that never answers cannot hold a lane.
+  const decision = await beforeDeadline(checkEgress(post.url, post.policy, post.resolve), post.timeoutMs, post.signal);
+  if (decision === "timeout") return { ...base, timedOut: true, durationMs: elapsed(started) };
   if (!decision.ok) return { ...base, refusal: decision.refusal, durationMs: elapsed(started) };
   const { url, address } = decision.target;
   // The checked address, whatever DNS would answer now: a rebinding name cannot swap it.
@@ -98,11 +99,14 @@ export async function postGuarded(post: GuardedPost): Promise<GuardedPostOutcome
     const timer =
       post.timeoutMs === undefined
         ? undefined
-        : setTimeout(() => {
-            timedOut = true;
-            finish({ timedOut: true });
-            request.destroy();
-          }, post.timeoutMs);
+        : setTimeout(
+            () => {
+              timedOut = true;
+              finish({ timedOut: true });
+              request.destroy();
+            },
+            Math.max(0, post.timeoutMs - (performance.now() - started)),
+          );
     const onCancel = () => {
       if (settled) return;
       settled = true;
@@ -155,6 +159,24 @@ export async function postGuarded(post: GuardedPost): Promise<GuardedPostOutcome
       });
     });
     request.end(post.body);
+  });
+}
+
+/** `work`'s result, "timeout" once `timeoutMs` passes first; rejects when `signal` aborts. */
+function beforeDeadline<T>(work: Promise<T>, timeoutMs: number | undefined, signal: AbortSignal | undefined) {
+  return new Promise<T | "timeout">((resolve, reject) => {
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => settle(() => resolve("timeout")), timeoutMs);
+    const onAbort = () => settle(() => reject(signal?.reason));
+    signal?.addEventListener("abort", onAbort, { once: true });
+    function settle(then: () => void): void {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      then();
+    }
+    work.then(
+      (value) => settle(() => resolve(value)),
+      (error: unknown) => settle(() => reject(error)),
+    );
   });
 }
 

@@ -5,12 +5,12 @@ import { parseSince } from "../diagnose/since.js";
 import { ToolInputError } from "../errors.js";
 import type { ExaClient } from "../exa/client.js";
 import { rethrowShort } from "../format/tool-error.js";
-import { checkEgress, egressPolicyFor } from "../net/egress.js";
+import { checkEgress, type EgressPolicy, egressPolicyFor } from "../net/egress.js";
 import { findMissedEvents, missedEventsGap } from "./missed.js";
-import { renderRedelivery, type SecretSource } from "./render.js";
+import { renderRedelivery } from "./render.js";
 import { runRedelivery } from "./run.js";
 import { DEFAULT_MAX_EVENTS, type RedeliveryOutput } from "./schema.js";
-import { WEBHOOK_SECRETS_VARIABLE } from "./secrets.js";
+import { chooseSigningSecret, WEBHOOK_SECRETS_VARIABLE } from "./secrets.js";
 import { groupFailures, summarizeRedelivery } from "./summary.js";
 import { resolveRedeliveryTarget, TargetRefusedError } from "./target.js";
 
@@ -73,47 +73,14 @@ export async function redeliverEvents(
   const exa = context.exa();
   const webhook = await exa.getWebhook(input.webhookId, context.signal);
 
-  const where = context.config;
-  const policy = egressPolicyFor(where);
-  let target: { url: string };
-  try {
-    target = resolveRedeliveryTarget({
-      webhookId: webhook.id,
-      webhookUrl: webhook.url,
-      targetUrl: input.targetUrl,
-      ...where,
-    });
-  } catch (error) {
-    if (error instanceof TargetRefusedError) throw new ToolInputError(`${error.message} Nothing was sent.`);
-    throw error;
-  }
-  // On top, the sandbox's own guard: served to other machines, it sends only to its demo receivers.
-  const sandboxRefusal = context.sandbox?.deliveryRefusal(target.url);
-  if (sandboxRefusal) throw new ToolInputError(`${sandboxRefusal} Nothing was sent.`);
-  // What the name resolves to now, before any event is read: each POST checks again (and connects to what
-  // it checked), so this only spares the reads when the target is refused anyway.
-  if (!dryRun) {
-    const decision = await checkEgress(target.url, policy);
-    if (!decision.ok && decision.refusal.reason !== "unresolved")
-      throw new ToolInputError(`${decision.refusal.message} Nothing was sent.`);
-  }
-
-  const argumentSecret = input.secret;
-  const configuredSecret = context.config.webhookSecrets.get(webhook.id);
-  // --sandbox knows the secret of each of its webhooks: the demo story needs no secret argument.
-  const sandboxSecret =
-    argumentSecret === undefined && configuredSecret === undefined
-      ? await context.sandbox?.webhookSecret(webhook.id)
-      : undefined;
-  const secret = argumentSecret ?? configuredSecret ?? sandboxSecret;
+  const { url: targetUrl, policy } = await targetOf(webhook, input.targetUrl, dryRun, context);
+  const { secret, from: secretFrom } = await chooseSigningSecret(
+    webhook.id,
+    input.secret,
+    context.config.webhookSecrets,
+    context.sandbox,
+  );
   if (secret) context.hideSecret(secret);
-  const secretFrom: SecretSource = argumentSecret
-    ? "argument"
-    : configuredSecret
-      ? WEBHOOK_SECRETS_VARIABLE
-      : sandboxSecret
-        ? "sandbox"
-        : "none";
   if (!dryRun && !secret) {
     throw new ToolInputError(
       `no signing secret for webhook ${webhook.id}, so nothing was sent: a receiver checking Exa-Signature would reject unsigned events. Pass "secret", or set ${WEBHOOK_SECRETS_VARIABLE}=${webhook.id}=<secret> in the server's environment and restart.`,
@@ -130,11 +97,7 @@ export async function redeliverEvents(
     | { attemptsScanned: number; undelivered: number; neverAttempted: number; truncated: number; gap?: string }
     | undefined;
   if (input.eventIds) {
-    eventIds = [...new Set(input.eventIds)];
-    duplicates = input.eventIds.length - eventIds.length;
-    const cap = input.maxEvents ?? eventIds.length;
-    overCap = Math.max(0, eventIds.length - cap);
-    eventIds = eventIds.slice(0, cap);
+    ({ eventIds, duplicates, overCap } = listedEvents(input.eventIds, input.maxEvents));
   } else {
     context.log("info", `looking for missed events of ${webhook.id}`);
     // Half the budget at most for finding the events: the rest is for reading and sending them.
@@ -165,12 +128,12 @@ export async function redeliverEvents(
 
   context.log(
     "info",
-    `${dryRun ? "planning" : "redelivering"} ${eventIds.length} events of ${webhook.id} to ${target.url}`,
+    `${dryRun ? "planning" : "redelivering"} ${eventIds.length} events of ${webhook.id} to ${targetUrl}`,
   );
   const run = await runRedelivery({
     webhook,
     eventIds,
-    targetUrl: target.url,
+    targetUrl: targetUrl,
     policy,
     secret,
     dryRun,
@@ -188,7 +151,7 @@ export async function redeliverEvents(
 
   const structured = summarizeRedelivery({
     webhookId: webhook.id,
-    targetUrl: target.url,
+    targetUrl: targetUrl,
     dryRun,
     run,
     discoveryGap: discovery?.gap,
@@ -206,7 +169,55 @@ export async function redeliverEvents(
     readErrors: run.readErrors,
     nextArgs,
     secretFrom,
-    failures: groupFailures(run.results, target.url, secretFrom),
+    failures: groupFailures(run.results, targetUrl, secretFrom),
   });
   return { text, structured };
+}
+
+/** Where this redelivery goes, and the egress policy every POST of it is checked against. */
+async function targetOf(
+  webhook: { id: string; url: string },
+  targetUrl: string | undefined,
+  dryRun: boolean,
+  context: RedeliveryContext,
+): Promise<{ url: string; policy: EgressPolicy }> {
+  const { sandbox, remoteCallers, allowPrivateTargets } = context.config;
+  const policy = egressPolicyFor({ sandbox, remoteCallers, allowPrivateTargets });
+  let url: string;
+  try {
+    ({ url } = resolveRedeliveryTarget({
+      webhookId: webhook.id,
+      webhookUrl: webhook.url,
+      targetUrl,
+      sandbox,
+      remoteCallers,
+      allowPrivateTargets,
+    }));
+  } catch (error) {
+    if (error instanceof TargetRefusedError) throw new ToolInputError(`${error.message} Nothing was sent.`);
+    throw error;
+  }
+  // On top, the sandbox's own guard: served to other machines, it sends only to its demo receivers.
+  const sandboxRefusal = context.sandbox?.deliveryRefusal(url);
+  if (sandboxRefusal) throw new ToolInputError(`${sandboxRefusal} Nothing was sent.`);
+  // What the name resolves to now, before any event is read: each POST checks again (and connects to what
+  // it checked), so this only spares the reads when the target is refused anyway.
+  if (!dryRun) {
+    const decision = await checkEgress(url, policy);
+    if (!decision.ok && decision.refusal.reason !== "unresolved")
+      throw new ToolInputError(`${decision.refusal.message} Nothing was sent.`);
+  }
+
+  return { url, policy };
+}
+
+/** The listed ids, each once, cut at maxEvents. */
+function listedEvents(ids: readonly string[], maxEvents: number | undefined) {
+  const unique = [...new Set(ids)];
+  const cap = maxEvents ?? unique.length;
+  return {
+    eventIds: unique.slice(0, cap),
+    duplicates: ids.length - unique.length,
+    overCap: Math.max(0, unique.length - cap),
+  };
 }

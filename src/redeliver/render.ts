@@ -4,11 +4,8 @@ import { EVENT_RETENTION_DAYS } from "../exa/retention.js";
 import { oneLine, quoteUntrusted } from "../text/untrusted.js";
 import { plural } from "../text/words.js";
 import type { PlannedEvent, RedeliveryOutput, RedeliveryResult } from "./schema.js";
-import { WEBHOOK_SECRETS_VARIABLE } from "./secrets.js";
+import { type SecretSource, WEBHOOK_SECRETS_VARIABLE } from "./secrets.js";
 import type { FailureGroup } from "./summary.js";
-
-/** "sandbox": --sandbox knows each of its webhooks' secrets, so a session there needs none. */
-export type SecretSource = "argument" | "EXA_WEBHOOK_SECRETS" | "sandbox" | "none";
 
 const EVENT_LINES = 40;
 const RESPONSE_EXCERPT = 120;

@@ -5,6 +5,26 @@ import { isValidId } from "../exa/ids.js";
 
 export const WEBHOOK_SECRETS_VARIABLE = "EXA_WEBHOOK_SECRETS";
 
+/** "sandbox": --sandbox knows each of its webhooks' secrets, so a session there needs none. */
+export type SecretSource = "argument" | "EXA_WEBHOOK_SECRETS" | "sandbox" | "none";
+
+/**
+ * The secret a redelivery signs with and where it came from: the call's argument, else EXA_WEBHOOK_SECRETS,
+ * else (in --sandbox) the sandbox's own secret for the webhook.
+ */
+export async function chooseSigningSecret(
+  webhookId: string,
+  given: string | undefined,
+  configured: ReadonlyMap<string, string>,
+  sandbox: { webhookSecret(webhookId: string): Promise<string | undefined> } | undefined,
+): Promise<{ secret: string | undefined; from: SecretSource }> {
+  if (given) return { secret: given, from: "argument" };
+  const fromEnvironment = configured.get(webhookId);
+  if (fromEnvironment) return { secret: fromEnvironment, from: WEBHOOK_SECRETS_VARIABLE };
+  const fromSandbox = given === undefined ? await sandbox?.webhookSecret(webhookId) : undefined;
+  return fromSandbox ? { secret: fromSandbox, from: "sandbox" } : { secret: undefined, from: "none" };
+}
+
 interface ParsedWebhookSecrets {
   secrets: ReadonlyMap<string, string>;
   warnings: string[];

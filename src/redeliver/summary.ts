@@ -3,9 +3,9 @@
 import { hintFor } from "../diagnose/hints.js";
 import type { Category } from "../diagnose/types.js";
 import { plannedHeaders } from "./headers.js";
-import type { SecretSource } from "./render.js";
 import type { RedeliveryRunOutcome } from "./run.js";
 import type { RedeliveryOutput, RedeliveryResult } from "./schema.js";
+import type { SecretSource } from "./secrets.js";
 
 /** Failed POSTs sharing a category, with the next check for the target. */
 export interface FailureGroup {

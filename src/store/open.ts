@@ -38,7 +38,8 @@ const SQLITE_READONLY = 8;
 const SQLITE_CANTOPEN = 14;
 const SQLITE_CORRUPT = 11;
 const SQLITE_NOTADB = 26;
-const UNWRITABLE_ERRNO = new Set(["EACCES", "EPERM", "EROFS", "ENOTDIR", "ENOSPC"]);
+// ENOENT: a recursive mkdir on a read-only mount reports the parent as missing.
+const UNWRITABLE_ERRNO = new Set(["EACCES", "EPERM", "EROFS", "ENOTDIR", "ENOSPC", "ENOENT"]);
 const UNREACHABLE = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|28P01|28000|3D000|57P03)$/;
 
 function unavailableFrom(spec: StoreSpec, location: string, error: unknown): StoreUnavailable {

@@ -1,6 +1,6 @@
-// The guarded POST over https on 127.0.0.1: the address is pinned, but TLS still checks the URL's host name
-// (SNI and certificate), so pinning cannot be used to skip verification. The certificate is made for the
-// test by openssl, self-signed, so the check must fail, naming why.
+// The guarded POST on 127.0.0.1: over https the address is pinned, but TLS still checks the URL's host name
+// (SNI and certificate), so pinning cannot be used to skip verification (the certificate is made for the
+// test by openssl, self-signed, so the check must fail, naming why); and the deadline covers the lookup.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:https";
@@ -31,7 +31,7 @@ function selfSignedCertificate(): { key: Buffer; cert: Buffer } {
   }
 }
 
-describe("postGuarded over https", () => {
+describe("postGuarded", () => {
   it("sends the URL's host name as SNI and refuses a certificate it cannot verify", async () => {
     const names: (string | undefined)[] = [];
     let requests = 0;
@@ -68,5 +68,23 @@ describe("postGuarded over https", () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  });
+
+  it("a resolver that never answers meets the same deadline as the exchange, and nothing connects", async () => {
+    let lookups = 0;
+    const outcome = await postGuarded({
+      url: "https://hooks.example.test/webhooks/exa",
+      body: "{}",
+      headers: {},
+      timeoutMs: 200,
+      maxResponseChars: 100,
+      policy: { scope: "served", allowPrivateTargets: false },
+      resolve: () => {
+        lookups++;
+        return new Promise(() => {});
+      },
+    });
+    expect(outcome).toMatchObject({ statusCode: 0, timedOut: true, address: undefined, refusal: undefined });
+    expect(lookups).toBe(1);
   });
 });

@@ -53,14 +53,23 @@ function postgresDriver(pool: Pool, location: string): SqlDriver {
       const client = await pool.connect();
       let broken: Error | undefined;
       try {
-        await client.query("BEGIN");
-        await client.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
-        const result = await work(queryerOf(client));
-        await client.query("COMMIT");
-        return result;
+        // The lock is taken before the transaction, not inside it: a transaction that starts after the wait
+        // sees the tables another replica just created (one begun before it could keep a stale catalog view
+        // and fail with "relation already exists").
+        await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
+        try {
+          await client.query("BEGIN");
+          const result = await work(queryerOf(client));
+          await client.query("COMMIT");
+          return result;
+        } catch (error) {
+          await client.query("ROLLBACK").catch(() => {});
+          throw error;
+        } finally {
+          await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]);
+        }
       } catch (error) {
         broken = error as Error;
-        await client.query("ROLLBACK").catch(() => {});
         throw error;
       } finally {
         client.release(broken);
