@@ -62,11 +62,17 @@ export function advance(
 }
 
 /**
- * A fresh cursor starting at `from`: the events already listed at or below it are marked seen, so the first
- * polls' overlap does not forward what existed before the listener started.
+ * A fresh cursor starting at `from`: `existing` (the events listed when the listener started, at most
+ * `overlapMs` below `from`) are marked seen, so the first polls' overlap does not forward what was there before.
+ * Exa's Date has whole seconds: an event from the start's own second is in `existing`, and the watermark
+ * moves up to it.
  */
-export function startAt(from: string, before: readonly ListedEvent[], overlapMs: number): ListenCursor {
+export function startAt(from: string, existing: readonly ListedEvent[], overlapMs: number): ListenCursor {
   const at = Date.parse(from);
-  const seen = before.filter((event) => event.at < at && event.at >= at - overlapMs).map((event) => event.id);
-  return { watermark: new Date(at - 1).toISOString(), seen };
+  const kept = existing.filter((event) => event.at >= at - overlapMs);
+  const newest = kept.reduce((max, event) => (event.at > max.at ? event : max), {
+    at: at - 1,
+    createdAt: new Date(at - 1).toISOString(),
+  });
+  return { watermark: newest.createdAt, seen: kept.map((event) => event.id) };
 }

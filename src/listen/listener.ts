@@ -164,21 +164,24 @@ function batchedSaves(keeper: CursorKeeper) {
   };
 }
 
-/** A fresh cursor: from --since (cut at retention) or from Exa's "now", the events just before it marked seen. */
+/**
+ * A fresh cursor. From --since (cut at retention): the events just below it are marked seen. From Exa's "now":
+ * every event listable at the start is (it happened before the listener was there).
+ */
 async function freshStart(run: ListenerRun, signal: AbortSignal) {
   const exaNow = await exaClock(run, signal);
   const start = run.since ? backfillStart(run.since, exaNow) : { from: exaNow.toISOString() };
   const fromMs = Date.parse(start.from);
-  const before = await listWindow(
+  const existing = await listWindow(
     run.client,
     {
       types: run.types,
       createdAfter: new Date(fromMs - run.overlapMs).toISOString(),
-      createdBefore: new Date(fromMs - 1).toISOString(),
+      createdBefore: run.since ? new Date(fromMs - 1).toISOString() : undefined,
     },
     signal,
   );
-  return { ...start, cursor: startAt(start.from, before.events, run.overlapMs) };
+  return { ...start, cursor: startAt(start.from, existing.events, run.overlapMs) };
 }
 
 /** Exa's clock from the Date of a one-event answer; the local clock only when Exa's answer carries none. */

@@ -103,11 +103,17 @@ describe("the cursor", () => {
     expect(unseenInOrder(EMPTY, window).map((listed) => listed.id)).toEqual(["event_0", "event_a", "event_b"]);
   });
 
-  it("a fresh cursor does not forward what existed before its start, even inside the overlap", () => {
+  it("a fresh cursor does not forward what existed at its start, even inside the overlap or its own second", () => {
     const from = Date.parse("2026-03-01T00:10:00Z");
-    const before = [event("event_old", from - 30_000), event("event_older", from - 120_000)];
-    const cursor = startAt(new Date(from).toISOString(), before, DEFAULT_OVERLAP_MS);
-    const log = [...before, event("event_new", from + 1_000)].map((listed) => ({ event: listed, visibleAtPoll: 0 }));
+    // Listed at the start: Exa's Date has whole seconds, so one of them is 400 ms after `from`.
+    const existing = [event("event_old", from - 30_000), event("event_same_second", from + 400)];
+    const older = event("event_older", from - 120_000);
+    const cursor = startAt(new Date(from).toISOString(), existing, DEFAULT_OVERLAP_MS);
+    expect(cursor.watermark).toBe(new Date(from + 400).toISOString());
+    const log = [older, ...existing, event("event_new", from + 1_000)].map((listed) => ({
+      event: listed,
+      visibleAtPoll: 0,
+    }));
     expect(simulate(log, 3, cursor).forwarded).toEqual(["event_new"]);
   });
 

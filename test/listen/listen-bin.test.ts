@@ -50,10 +50,17 @@ function listen(args: string[], extra: Record<string, string> = {}): ListenerPro
 
 const receivedIds = () => receiver.received.map((request) => request.eventId);
 
+let lastAt = 0;
+/** An event at Exa's now, never in the same ms as the one before (ties are forwarded in id order). */
+function addNow(type: string) {
+  lastAt = Math.max(Date.now(), lastAt + 1);
+  return emulator.store.addEvent({ type, createdAt: new Date(lastAt).toISOString() });
+}
+
 describe("listen --forward-to", () => {
   it("forwards a webhook's new events signed with its real secret, byte for byte; a restart forwards what came meanwhile, nothing twice", async () => {
     const webhook = emulator.store.createWebhook({ url: "https://example.com/exa", events: TYPES });
-    const before = emulator.store.addEvent({ type: "webset.item.created" });
+    const before = addNow("webset.item.created");
     const secrets = { EXA_WEBHOOK_SECRETS: `${webhook.id}=${webhook.secret}` };
     receiver.secret = webhook.secret as string;
 
@@ -63,9 +70,9 @@ describe("listen --forward-to", () => {
     expect(banner?.localSecret).toBeUndefined();
     expect(first.stdout()).not.toContain(webhook.secret as string);
 
-    const b = emulator.store.addEvent({ type: "webset.item.created" });
-    emulator.store.addEvent({ type: "webset.created" }); // not subscribed
-    const c = emulator.store.addEvent({ type: "webset.item.enriched" });
+    const b = addNow("webset.item.created");
+    addNow("webset.created"); // not subscribed
+    const c = addNow("webset.item.enriched");
     await first.waitFor("result", 2);
     expect(receivedIds()).toEqual([b.id, c.id]);
     expect(receivedIds()).not.toContain(before.id);
@@ -80,12 +87,12 @@ describe("listen --forward-to", () => {
     expect(await first.interrupt()).toBe(0);
     expect(first.lines.at(-1)).toMatchObject({ kind: "stopped", forwarded: 2, failed: 0, watermark: c.createdAt });
 
-    const whileStopped = emulator.store.addEvent({ type: "webset.item.enriched" });
+    const whileStopped = addNow("webset.item.enriched");
     const second = listen(["--webhook", webhook.id], secrets);
     const [resumed] = await second.waitFor("banner");
     expect(resumed?.resumedAfter).toBe(c.createdAt);
     await second.waitFor("result", 1);
-    const late = emulator.store.addEvent({ type: "webset.item.created" });
+    const late = addNow("webset.item.created");
     await second.waitFor("result", 2);
     expect(await second.interrupt()).toBe(0);
     expect(receivedIds()).toEqual([b.id, c.id, whileStopped.id, late.id]);
@@ -201,7 +208,8 @@ describe("listen forwards each event's own bytes", () => {
   it("keeps spacing, key order and escapes exactly as the page had them, and the id unchanged", async () => {
     const eventText = `{ "createdAt" : "2026-01-01T00:00:05.000Z",\n    "id":"event_bytes1", "type":"webset.item.created",\n    "data": {"name":"caf\\u00e9 \\"quoted\\"", "n": 1.50 }, "object":"event" }`;
     const page = `{\n  "data": [\n    ${eventText}\n  ],\n  "hasMore": false,\n  "nextCursor": null\n}`;
-    // Exa's clock five seconds before the event: a fresh cursor starts there and forwards it.
+    // Exa's clock five seconds before the event; --since a minute before that. (The listing just below the start
+    // carries createdBefore, and is empty.)
     peer = createServer((request, response) => {
       const url = new URL(request.url ?? "/", "http://x");
       const body = url.searchParams.has("createdBefore") ? `{"data":[],"hasMore":false,"nextCursor":null}` : page;
@@ -210,7 +218,7 @@ describe("listen forwards each event's own bytes", () => {
     });
     await new Promise<void>((resolve) => peer.listen(0, "127.0.0.1", resolve));
     const listener = startListener(
-      ["--forward-to", receiver.url, "--events", "webset.item.created"],
+      ["--forward-to", receiver.url, "--events", "webset.item.created", "--since", "2025-12-31T23:59:00Z"],
       env({ EXA_BASE_URL: `http://127.0.0.1:${(peer.address() as AddressInfo).port}` }),
     );
     running.push(listener);
