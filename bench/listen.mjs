@@ -77,6 +77,22 @@ function startListen(emulator, receiver, store, args) {
   };
 }
 
+/** One round trip as this machine runs it now: a one-event listing and a POST to the receiver, median of 5. */
+async function measureRoundTrip(emulator, receiverUrl) {
+  const samples = [];
+  for (let i = 0; i < 5; i++) {
+    const started = performance.now();
+    const listed = await fetch(`${emulator.baseUrl}/websets/v0/events?types=${TYPE}&limit=1`, {
+      headers: { "x-api-key": API_KEY },
+    });
+    await listed.text();
+    const posted = await fetch(receiverUrl, { method: "POST", body: JSON.stringify({ id: `round_trip_${i}` }) });
+    await posted.text();
+    samples.push(performance.now() - started);
+  }
+  return samples.sort((a, b) => a - b)[2];
+}
+
 function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
@@ -112,6 +128,7 @@ export async function benchListen(emulatorModule, log) {
     await backfill.stop();
     const listRequests = emulator.requests.filter((request) => request.path.endsWith("/events")).length;
     const duplicates = receiver.state.duplicates;
+    const roundTripMs = await measureRoundTrip(emulator, receiver.url);
     await receiver.close();
 
     // Live: events added while a fresh listener polls, 0.3–1.5 s apart so events keep flowing.
@@ -129,8 +146,6 @@ export async function benchListen(emulatorModule, log) {
     await listener.stop();
     const latencies = [...added].map(([id, at]) => live.state.arrivals.get(id) - at).sort((a, b) => a - b);
     await live.close();
-    // One round trip: a listing (API latency plus its own time) and the POST; the target adds the interval.
-    const roundTripMs = 2 * API_LATENCY_MS + 20;
     const p95 = percentile(latencies, 95);
     const rate = BACKFILL_EVENTS / backfillSeconds;
 
@@ -148,7 +163,7 @@ export async function benchListen(emulatorModule, log) {
         [
           `live latency, listable → POST (${LIVE_EVENTS} events, poll every ${POLL_MS} ms)`,
           `p50 ${fixed(percentile(latencies, 50))} ms, p95 ${fixed(p95)} ms, max ${fixed(latencies.at(-1))} ms`,
-          `p95 ≤ ${POLL_MS + roundTripMs} ms`,
+          `p95 ≤ ${fixed(POLL_MS + roundTripMs)} ms (interval + one round trip of ${fixed(roundTripMs)} ms)`,
           verdict(p95 <= POLL_MS + roundTripMs),
         ],
       ]),

@@ -1,5 +1,6 @@
 // The flags of `exa-webhooks-mcp listen`: checked here into one structure, refused with a usage error (exit 2)
 // when they cannot work together, before anything starts.
+import { parseSince } from "../diagnose/since.js";
 import { EVENT_TYPES, isEventType } from "../exa/event-types.js";
 import { isValidId } from "../exa/ids.js";
 import { LISTEN_OUTPUTS, type ListenOutput } from "../listen/render.js";
@@ -46,6 +47,8 @@ export const LISTEN_ONLY_FLAGS = [
   "allow-remote-target",
 ] as const;
 
+const LATEST_DATE = new Date(8_640_000_000_000_000);
+
 export function parseListenFlags(values: ListenFlagValues, fail: (message: string) => Error): ListenFlags {
   const forwardTo = values["forward-to"];
   if (!forwardTo)
@@ -62,6 +65,14 @@ export function parseListenFlags(values: ListenFlagValues, fail: (message: strin
   if (replay !== undefined && !isValidId(replay))
     throw fail(`--replay ${JSON.stringify(replay.slice(0, 80))} is not an event id.`);
   if (replay && values.since) throw fail("--replay sends one event; --since does not go with it.");
+  // Its form is checked now; the instant is taken later, on Exa's clock (the far future only skips "in the future").
+  if (values.since !== undefined) {
+    try {
+      parseSince(values.since, LATEST_DATE);
+    } catch (error) {
+      throw fail(`--${(error as Error).message}`);
+    }
+  }
   return {
     forwardTo,
     webhookId,

@@ -4,9 +4,11 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { loadConfig } from "../config.js";
-import { ConfigError } from "../errors.js";
+import { ConfigError, ToolInputError } from "../errors.js";
 import { ExaClient } from "../exa/client.js";
+import { isExaError, RequestCancelledError } from "../exa/errors.js";
 import { EVENT_TYPES } from "../exa/event-types.js";
+import { shortErrorText } from "../format/tool-error.js";
 import { DEFAULT_OVERLAP_MS, type ListenCursor } from "../listen/cursor.js";
 import { FORWARD_TIMEOUT_MS, type Forwarder, forwardEvent } from "../listen/forward.js";
 import { runListener } from "../listen/listener.js";
@@ -145,26 +147,33 @@ export async function runListenCommand(flags: ListenFlags, io: CommandIo): Promi
     const sandboxEmit = sandbox
       ? `curl -X POST ${baseUrl}${(await import("../sandbox/control.js")).CONTROL_EVENTS_PATH} -H "x-api-key: ${apiKey}" -H "content-type: application/json" -d '{"type":"webset.item.created"}'`
       : undefined;
-    const outcome = await runListener({
-      client,
-      types,
-      forwarder,
-      cursors: storeCursors(store, cursorKey),
-      since: flags.since ?? (sandbox ? SANDBOX_SINCE : undefined),
-      overlapMs: DEFAULT_OVERLAP_MS,
-      poll: settings.poll,
-      banner: {
-        webhookId: flags.webhookId,
+    let outcome: Awaited<ReturnType<typeof runListener>>;
+    try {
+      outcome = await runListener({
+        client,
         types,
-        target: target.url,
-        secretSource: realSecret?.source ?? "local",
-        localSecret: realSecret ? undefined : secret,
-        store: store.location === store.engine ? store.engine : `${store.engine} ${store.location}`,
-        sandboxEmit,
-      },
-      report,
-      stop: stop.signal,
-    });
+        forwarder,
+        cursors: storeCursors(store, cursorKey),
+        since: flags.since ?? (sandbox ? SANDBOX_SINCE : undefined),
+        overlapMs: DEFAULT_OVERLAP_MS,
+        poll: settings.poll,
+        banner: {
+          webhookId: flags.webhookId,
+          types,
+          target: target.url,
+          secretSource: realSecret?.source ?? "local",
+          localSecret: realSecret ? undefined : secret,
+          store: store.location === store.engine ? store.engine : `${store.engine} ${store.location}`,
+          sandboxEmit,
+        },
+        report,
+        stop: stop.signal,
+      });
+    } catch (error) {
+      // Ctrl+C before the first poll (while finding where to start): nothing was handled.
+      if (stop.signal.aborted && error instanceof RequestCancelledError) return 0;
+      throw error;
+    }
     const failed = outcome.results.filter((result) => !result.accepted).length;
     report({
       kind: "stopped",
@@ -176,6 +185,11 @@ export async function runListenCommand(flags: ListenFlags, io: CommandIo): Promi
     if (lostLease) return refuse("Another listener took over this cursor (the lease was lost); this one stopped.", 1);
     if (outcome.fatal) return refuse(outcome.fatal, 1);
     return 0;
+  } catch (error) {
+    // Exa refusing the key or the webhook id, or failing at the start: said as a line, like every other report.
+    if (isExaError(error)) return refuse(`Exa: ${shortErrorText(error)}`, 1);
+    if (error instanceof ToolInputError) return refuse(error.message, 2);
+    throw error;
   } finally {
     for (const close of closers) await close().catch(() => {});
   }

@@ -76,6 +76,7 @@ export async function runListener(run: ListenerRun): Promise<ListenerOutcome> {
   let idleStreak = 0;
   let failing = false;
   while (!halt.aborted) {
+    const pollStarted = performance.now();
     let retryAfterMs: number | undefined;
     let found = 0;
     try {
@@ -129,7 +130,9 @@ export async function runListener(run: ListenerRun): Promise<ListenerOutcome> {
     }
     idleStreak = found > 0 ? 0 : idleStreak + 1;
     try {
-      await sleep(nextPollDelay({ found, idleStreak, retryAfterMs }, run.poll), halt);
+      const elapsedMs = performance.now() - pollStarted;
+      const wait = nextPollDelay({ found, idleStreak, retryAfterMs, elapsedMs }, run.poll);
+      if (wait > 0) await sleep(wait, halt);
     } catch {
       break;
     }

@@ -17,13 +17,18 @@ export interface PollOutcome {
   idleStreak: number;
   /** Retry-After of a refused poll, in ms. */
   retryAfterMs?: number | undefined;
+  /** How long the poll that just ended took: polls start an interval apart, so it is taken off the wait. */
+  elapsedMs?: number | undefined;
 }
 
-/** The wait before the next poll: active while events flow, doubling per idle poll up to idleMaxMs. */
+/**
+ * The wait before the next poll: the interval (active while events flow, doubling per idle poll up to
+ * idleMaxMs) less the time the last poll took, and never less than a Retry-After.
+ */
 export function nextPollDelay(outcome: PollOutcome, policy: PollPolicy = DEFAULT_POLL_POLICY): number {
   const base =
     outcome.found > 0 || outcome.idleStreak <= 1
       ? policy.activeMs
       : Math.min(policy.idleMaxMs, policy.activeMs * 2 ** (outcome.idleStreak - 1));
-  return Math.max(base, outcome.retryAfterMs ?? 0);
+  return Math.max(base - (outcome.elapsedMs ?? 0), outcome.retryAfterMs ?? 0, 0);
 }

@@ -137,6 +137,10 @@ describe("poll waits", () => {
     ]);
     expect(nextPollDelay({ found: 1, idleStreak: 0, retryAfterMs: 45_000 })).toBe(45_000);
     expect(nextPollDelay({ found: 0, idleStreak: 9, retryAfterMs: 1_000 })).toBe(20_000);
+    // Polls start an interval apart: a poll that took 1.5 s leaves 0.5 s; one that took longer, none.
+    expect(nextPollDelay({ found: 2, idleStreak: 0, elapsedMs: 1_500 })).toBe(500);
+    expect(nextPollDelay({ found: 2, idleStreak: 0, elapsedMs: 80_000 })).toBe(0);
+    expect(nextPollDelay({ found: 0, idleStreak: 1, elapsedMs: 1_900, retryAfterMs: 3_000 })).toBe(3_000);
   });
 });
 
