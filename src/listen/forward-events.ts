@@ -36,7 +36,8 @@ export interface ForwardEventsDeps {
   /** The server is reached from other machines: its own loopback is no one's local receiver. */
   remoteCallers: boolean;
   signal: AbortSignal;
-  progress(done: number, total: number, message: string): void;
+  /** A notification per forwarded event; each is awaited before the call answers (a late one would be dropped). */
+  progress(done: number, total: number, message: string): Promise<void>;
   pollMs?: number | undefined;
 }
 
@@ -87,12 +88,17 @@ export async function forwardEvents(input: ForwardEventsInput, deps: ForwardEven
   const stop = new AbortController();
   const timer = setTimeout(() => stop.abort(), maxMs);
   let done = 0;
+  const notified: Promise<void>[] = [];
   const report = (item: ListenReport) => {
     if (item.kind === "banner") startedAt = item.startsAt;
     if (item.kind === "result") {
       done++;
       const answer = item.accepted ? `${item.statusCode}` : `failed (${item.reason ?? item.statusCode})`;
-      deps.progress(done, maxEvents, `${item.type} ${item.eventId}: ${answer} in ${item.durationMs} ms`);
+      notified.push(
+        deps
+          .progress(done, maxEvents, `${item.type} ${item.eventId}: ${answer} in ${item.durationMs} ms`)
+          .catch(() => {}),
+      );
     }
   };
   try {
@@ -146,5 +152,6 @@ export async function forwardEvents(input: ForwardEventsInput, deps: ForwardEven
     };
   } finally {
     clearTimeout(timer);
+    await Promise.all(notified);
   }
 }

@@ -70,7 +70,7 @@ export const forwardEventsTool = defineTool({
         : undefined,
       remoteCallers: context.config.remoteCallers ?? false,
       signal: context.signal,
-      progress: (done, total, message) => void context.progress(done, total, message),
+      progress: (done, total, message) => context.progress(done, total, message),
     });
     return {
       text: renderForwardEvents(outcome),
