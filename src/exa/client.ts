@@ -197,8 +197,8 @@ export class ExaClient {
   }
 
   /**
-   * A page of events, its body exactly as Exa sent it (listen forwards each event's own bytes) and Exa's Date
-   * header. Not cut to the limit: the raw body must match the parsed page item for item.
+   * A page of events and its body exactly as Exa sent it (listen forwards each event's own bytes). Not cut to
+   * the limit: the raw body must match the parsed page item for item.
    */
   listEventsWithBody(query: EventQuery, signal?: AbortSignal) {
     return exaRequestWithBody(this.http, this.eventsRequest(query, signal));

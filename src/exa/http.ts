@@ -81,14 +81,11 @@ export async function exaRequest<S extends z.ZodType>(
   return (await exaRequestWithBody(options, request)).value;
 }
 
-/**
- * The parsed answer plus the body text exactly as Exa sent it (redelivery signs and sends those bytes), and
- * the answer's Date header: Exa's clock, which `listen` measures "now" by instead of the local one.
- */
+/** The parsed answer plus the body text exactly as Exa sent it (redelivery signs and sends those bytes). */
 export async function exaRequestWithBody<S extends z.ZodType>(
   options: ExaHttpOptions,
   request: ExaRequest<S>,
-): Promise<{ value: z.infer<S>; body: string; date: string | undefined }> {
+): Promise<{ value: z.infer<S>; body: string }> {
   const url = buildUrl(options.baseUrl, request.path, request.query);
   const host = new URL(options.baseUrl).host;
   const label = `${request.method} ${request.path}`;
@@ -125,11 +122,7 @@ export async function exaRequestWithBody<S extends z.ZodType>(
               requestId,
             });
           }
-          return {
-            value: parseBody(request.schema, body.text, label, requestId),
-            body: body.text,
-            date: response.headers.get("date") ?? undefined,
-          };
+          return { value: parseBody(request.schema, body.text, label, requestId), body: body.text };
         } catch (error) {
           const failure = error as ExaResponseError | ExaResponseTooLargeError;
           // A 2xx to a write means it was applied, even when the answer cannot be read.

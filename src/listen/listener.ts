@@ -187,17 +187,10 @@ async function freshStart(run: ListenerRun, signal: AbortSignal) {
   return { ...start, cursor: startAt(start.from, existing.events, run.overlapMs) };
 }
 
-/** Exa's clock from the Date of a one-event answer; the local clock only when Exa's answer carries none. */
+/** Exa's clock (the client keeps the offset its Date headers show) after one small answer. */
 async function exaClock(run: ListenerRun, signal: AbortSignal): Promise<Date> {
-  const answer = await run.client.listEventsWithBody({ types: [...run.types], limit: 1 }, signal);
-  const ms = answer.date ? Date.parse(answer.date) : Number.NaN;
-  if (!Number.isNaN(ms)) return new Date(ms);
-  run.report({
-    kind: "notice",
-    level: "warning",
-    message: "Exa's answer carried no Date header: the start is measured by this machine's clock.",
-  });
-  return new Date();
+  await run.client.listEventsWithBody({ types: [...run.types], limit: 1 }, signal);
+  return new Date(run.client.exaNow());
 }
 
 /**

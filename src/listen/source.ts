@@ -1,6 +1,6 @@
 // One look at the event log: every page of GET /v0/events from `createdAfter` on, for these types, paged to
 // the end (the list order is undocumented, so nothing is forwarded before the window is whole). Each event
-// keeps its own bytes from the page, and the answer's Date gives Exa's "now".
+// keeps its own bytes from the page.
 import type { ExaClient } from "../exa/client.js";
 import type { ListedEvent } from "./cursor.js";
 import { rawEventTexts } from "./raw-events.js";
@@ -10,8 +10,6 @@ const PAGE_LIMIT = 200;
 
 export interface EventWindow {
   events: ListedEvent[];
-  /** Exa's clock at the first answer (its Date header); undefined when the answer had none. */
-  exaNow: Date | undefined;
 }
 
 /** Exa answered a page whose events cannot be forwarded as sent (no data array, a createdAt that is no date). */
@@ -28,9 +26,8 @@ export async function listWindow(
   signal?: AbortSignal,
 ): Promise<EventWindow> {
   const events: ListedEvent[] = [];
-  let exaNow: Date | undefined;
   let cursor: string | undefined;
-  for (let page = 0; ; page++) {
+  for (;;) {
     const answer = await client.listEventsWithBody(
       {
         types: [...query.types],
@@ -41,7 +38,6 @@ export async function listWindow(
       },
       signal,
     );
-    if (page === 0) exaNow = dateOf(answer.date);
     const texts = rawEventTexts(answer.body);
     if (!texts || texts.length !== answer.value.data.length)
       throw new UnreadablePageError("Exa answered GET /events with a page whose events could not be read one by one.");
@@ -52,12 +48,6 @@ export async function listWindow(
       events.push({ id: event.id, type: event.type, createdAt: event.createdAt, at, raw: texts[i] as string });
     });
     cursor = answer.value.nextCursor ?? undefined;
-    if (!answer.value.hasMore || !cursor) return { events, exaNow };
+    if (!answer.value.hasMore || !cursor) return { events };
   }
-}
-
-function dateOf(header: string | undefined): Date | undefined {
-  if (!header) return undefined;
-  const ms = Date.parse(header);
-  return Number.isNaN(ms) ? undefined : new Date(ms);
 }
