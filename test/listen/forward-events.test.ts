@@ -71,7 +71,10 @@ describe("forward_events", () => {
     );
     expect(text).toContain(`- webset.item.created ${emitted[0]} → 200 in `);
     expect(text).toContain("Signed with a local forwarding secret for this call only (not an Exa secret)");
-    expect(progress.map((update) => update.progress)).toEqual([1, 2]);
+    // Both were sent before the answer; the client may hand the last one to onprogress just after it.
+    await expect
+      .poll(() => progress.map((update) => update.progress), { timeout: 2_000, interval: 10 })
+      .toEqual([1, 2]);
     expect(progress[0]?.message).toMatch(new RegExp(`^webset\\.item\\.created ${emitted[0]}: 200 in \\d+ ms$`));
   });
 
