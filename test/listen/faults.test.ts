@@ -10,7 +10,7 @@ import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
 import { BIN_PATH, TEST_API_KEY } from "../helpers/harness.js";
 import { quietFor } from "../helpers/wait.js";
 import { type Behaviour, type Receiver, startReceiver } from "../redeliver/receiver.js";
-import { freePort, type ListenerProcess, startListener } from "./listener-process.js";
+import { freePort, type ListenerProcess, listenEnv, startListener } from "./listener-process.js";
 
 const SECRET = "whsec_listen_faults_0c81e5";
 const TYPE = "webset.item.created";
@@ -41,14 +41,10 @@ async function receiver(behave?: (n: number) => Behaviour, port = 0): Promise<Re
 }
 
 function listen(url: string, args: string[] = [], extra: Record<string, string> = {}): ListenerProcess {
-  const listener = startListener(["--forward-to", url, "--events", TYPE, "--secret", SECRET, ...args], {
-    EXA_API_KEY: TEST_API_KEY,
-    EXA_BASE_URL: emulator.baseUrl,
-    EXA_LISTEN_POLL_MS: "100",
-    EXA_RETRY_BASE_MS: "20",
-    EXA_WEBHOOKS_STORE: join(dir, "state.db"),
-    ...extra,
-  });
+  const listener = startListener(
+    ["--forward-to", url, "--events", TYPE, "--secret", SECRET, ...args],
+    listenEnv(emulator.baseUrl, join(dir, "state.db"), extra),
+  );
   running.push(listener);
   return listener;
 }

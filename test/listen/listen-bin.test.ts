@@ -7,9 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
-import { TEST_API_KEY } from "../helpers/harness.js";
 import { type Receiver, startReceiver } from "../redeliver/receiver.js";
-import { type ListenerProcess, startListener } from "./listener-process.js";
+import { type ListenerProcess, listenEnv, startListener } from "./listener-process.js";
 
 const SECRET = "whsec_listen_e2e_4b1f9a27c3";
 const TYPES = ["webset.item.created", "webset.item.enriched"];
@@ -31,16 +30,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function env(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    EXA_API_KEY: TEST_API_KEY,
-    EXA_BASE_URL: emulator.baseUrl,
-    EXA_LISTEN_POLL_MS: "100",
-    EXA_RETRY_BASE_MS: "20",
-    EXA_WEBHOOKS_STORE: join(dir, "state.db"),
-    ...extra,
-  };
-}
+const env = (extra: Record<string, string> = {}) => listenEnv(emulator.baseUrl, join(dir, "state.db"), extra);
 
 function listen(args: string[], extra: Record<string, string> = {}): ListenerProcess {
   const listener = startListener(["--forward-to", receiver.url, ...args], env(extra));

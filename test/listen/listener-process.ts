@@ -3,7 +3,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { expect } from "vitest";
-import { BIN_PATH, expectNoSecretLeak } from "../helpers/harness.js";
+import { BIN_PATH, expectNoSecretLeak, TEST_API_KEY } from "../helpers/harness.js";
 import { UNTIL_TEST_TIMEOUT, within } from "../helpers/wait.js";
 
 export interface ListenLine {
@@ -79,6 +79,18 @@ export function startListener(args: string[], env: Record<string, string>): List
       child.kill("SIGKILL");
       await closed;
     },
+  };
+}
+
+/** A listener's environment for tests: the emulator as Exa, a SQLite store file, polls every 100 ms, quick retries. */
+export function listenEnv(baseUrl: string, store: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    EXA_API_KEY: TEST_API_KEY,
+    EXA_BASE_URL: baseUrl,
+    EXA_LISTEN_POLL_MS: "100",
+    EXA_RETRY_BASE_MS: "20",
+    EXA_WEBHOOKS_STORE: store,
+    ...extra,
   };
 }
 
