@@ -53,6 +53,8 @@ Environment:
   EXA_RETRY_BASE_MS      Base of the backoff between retries (default 500).
   EXA_WEBHOOK_SECRETS    Signing secrets for redeliver_events and listen: webhook_id=secret pairs, comma-separated.
   EXA_LISTEN_POLL_MS     listen: the poll interval while events flow (default 2000; idle waits grow to 10×).
+  EXA_LISTEN_TIMEOUT_MS  listen: each POST's deadline (default 10000).
+  EXA_LISTEN_LEASE_MS    listen: how long a killed listener keeps its cursor from others (default 30000).
   EXA_WEBHOOKS_STORE     Same as --store (the flag wins).
   MCP_AUTH_TOKEN         --http: the bearer token every request must carry (16+ visible characters).
   MCP_ALLOWED_HOSTS      --http: extra Host names accepted (comma-separated).
