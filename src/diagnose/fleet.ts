@@ -3,9 +3,10 @@
 
 import type { Page, Webhook } from "../exa/schemas.js";
 import { plural } from "../text/words.js";
+import { type DiagnoseMemory, diagnoseIncrementally } from "./incremental.js";
 import type { EventPageSource } from "./never-attempted.js";
 import { rankDiagnoses } from "./rank.js";
-import { type AttemptPageSource, scanWebhookAttempts } from "./scan.js";
+import type { AttemptPageSource } from "./scan.js";
 import type { DiagnosisReport, WebhookDiagnosis } from "./types.js";
 
 /** Fleet mode reads at most this many webhooks; accounts rarely have more than a handful. */
@@ -41,6 +42,8 @@ export interface FleetOptions {
   /** Attempts scanned so far in the whole call, and what is being scanned. */
   onProgress?: (scanned: number, message: string) => void;
   log?: (message: string) => void;
+  /** The store each webhook's scan builds on and is remembered in (incremental.ts); undefined = none. */
+  memory?: DiagnoseMemory;
 }
 
 interface WebhookList {
@@ -78,7 +81,8 @@ export async function diagnoseFleet(options: FleetOptions): Promise<DiagnosisRep
     // Each webhook gets an equal share of what is left, so one huge history cannot starve the rest;
     // time a quick webhook does not use passes on to the next.
     const share = Math.max(0, budgetEndsAt - Date.now()) / (webhooks.length - index);
-    const diagnosis = await scanWebhookAttempts({
+    const { diagnosis } = await diagnoseIncrementally({
+      memory: options.memory,
       webhook,
       source: sources.attempts,
       events: sources.events,
