@@ -15,7 +15,8 @@
 // gives a plain full scan and a note saying why nothing is remembered.
 import { EVENT_RETENTION_MS } from "../exa/retention.js";
 import type { Webhook } from "../exa/schemas.js";
-import type { History } from "../store/types.js";
+import type { AccountMemory, History } from "../store/types.js";
+import { notRememberedBecause } from "../store/unavailable.js";
 import { type HistoryPlace, hourlyBuckets, readHistory, recordVerdict } from "./incremental-history.js";
 import { fromStoredChain, type RememberedAttempt, RememberedAttempts, toStoredChain } from "./incremental-records.js";
 import { rememberedAttemptSource } from "./incremental-source.js";
@@ -33,6 +34,13 @@ const EVERY_TYPE = "*";
 export type DiagnoseMemory =
   | { kind: "store"; history: History; account: string }
   | { kind: "unavailable"; because: string };
+
+/** The memory a tool call has (ToolContext.memory), as the diagnosis uses it. */
+export async function diagnoseMemory(context: { memory(): Promise<AccountMemory> }): Promise<DiagnoseMemory> {
+  const memory = await context.memory();
+  if (memory.ok) return { kind: "store", history: memory.store.history, account: memory.account };
+  return { kind: "unavailable", because: notRememberedBecause(memory.unavailable) };
+}
 
 export interface IncrementalOptions extends ScanOptions {
   /** Undefined = no store configured (same as unavailable, with a generic reason). */

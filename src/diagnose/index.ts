@@ -8,6 +8,7 @@ export {
   ATTEMPT_RETENTION_MS,
   type DiagnoseMemory,
   diagnoseIncrementally,
+  diagnoseMemory,
   type IncrementalDiagnosis,
   type IncrementalOptions,
 } from "./incremental.js";
