@@ -17,6 +17,7 @@ import { EVENT_RETENTION_MS } from "../exa/retention.js";
 import type { Webhook } from "../exa/schemas.js";
 import type { AccountMemory, History } from "../store/types.js";
 import { notRememberedBecause } from "../store/unavailable.js";
+import { RememberedEvents } from "./incremental-events.js";
 import { type HistoryPlace, hourlyBuckets, readHistory, recordVerdict } from "./incremental-history.js";
 import { fromStoredChain, type RememberedAttempt, RememberedAttempts, toStoredChain } from "./incremental-records.js";
 import { rememberedAttemptSource } from "./incremental-source.js";
@@ -94,11 +95,21 @@ export async function diagnoseIncrementally(options: IncrementalOptions): Promis
   }
 }
 
-async function diagnoseWithStore(
-  options: IncrementalOptions,
-  place: HistoryPlace,
-  now: Date,
-): Promise<WebhookDiagnosis> {
+async function diagnoseWithStore(options: IncrementalOptions, place: HistoryPlace, now: Date) {
+  const createdAt = options.webhook.createdAt ?? null;
+  const stored = await place.history.getCheckpoint(eventsKey(place));
+  const events = RememberedEvents.fromStored(stored?.aggregate, createdAt);
+  events.dropOlderThan(now.getTime() - EVENT_RETENTION_MS);
+  const withEvents = options.events ? { ...options, events: events.source(options.events) } : options;
+  const diagnosis = await diagnoseAttempts(withEvents, place, now);
+  if (events.changed) {
+    const aggregate = events.toStored(createdAt);
+    await place.history.putCheckpoint(eventsKey(place), { newestAttemptId: "", newestAttemptAt: "", aggregate });
+  }
+  return diagnosis;
+}
+
+async function diagnoseAttempts(options: IncrementalOptions, place: HistoryPlace, now: Date) {
   const { webhook } = options;
   const createdAt = webhook.createdAt ?? null;
   const horizonMs = now.getTime() - ATTEMPT_RETENTION_MS;
@@ -193,6 +204,9 @@ async function saveRemembered(place: HistoryPlace, remembered: RememberedAttempt
     });
   }
 }
+
+/** The events the never-attempted check listed (incremental-events.ts), under outcome "events". */
+const eventsKey = (place: HistoryPlace) => ({ ...keyOf(place, true), outcome: "events" });
 
 const keyOf = (place: HistoryPlace, successful: boolean) => ({
   account: place.account,

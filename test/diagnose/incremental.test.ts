@@ -119,7 +119,8 @@ async function diagnose(input: DiagnoseInput) {
     ...(input.eventType ? { eventType: input.eventType } : {}),
   });
   const attemptRequests = emulator.requests.filter((r) => r.path.endsWith("/attempts")).length;
-  return { ...result, attemptRequests };
+  const eventRequests = emulator.requests.filter((r) => r.path.endsWith("/events")).length;
+  return { ...result, attemptRequests, eventRequests };
 }
 
 /** The diagnosis without what only says how it was made (the store note and history). */
@@ -157,6 +158,9 @@ describe("diagnoseIncrementally", () => {
       const { built, fresh } = await expectWarmEqualsFresh(warm, { webhookId: webhook.id, now: now1 });
       expect(built.diagnosis.memory).toMatchObject({ kind: "incremental", newAttempts: added });
       expect(built.attemptRequests).toBeLessThan(fresh.attemptRequests);
+      // The events listed before are answered from memory: only the new span is asked of Exa.
+      console.log(`events requests: warm ${built.eventRequests}, fresh ${fresh.eventRequests}`);
+      expect(built.eventRequests).toBeLessThan(fresh.eventRequests);
       expect(built.diagnosis.attemptsScanned).toBeGreaterThan(added);
 
       for (let i = 0; i < 6; i++) {
