@@ -34,7 +34,12 @@ export async function benchIncremental(emulatorModule, log) {
       endMs,
       typeWeights: TYPE_MIXES.realistic,
     });
-    const env = { EXA_BASE_URL: emulator.baseUrl, EXA_API_KEY: API_KEY, EXA_WEBHOOKS_STORE: storePath };
+    const env = {
+      EXA_BASE_URL: emulator.baseUrl,
+      EXA_API_KEY: API_KEY,
+      EXA_WEBHOOKS_STORE: storePath,
+      ...(process.env.BENCH_PROF ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROF}` } : {}),
+    };
     emulator.faults.latencyMs = LATENCY_MS;
     const runs = await withBuiltServer(DIST_BIN, env, async ({ client }) => {
       const call = (label) => async () => {
@@ -44,7 +49,8 @@ export async function benchIncremental(emulatorModule, log) {
         return { label, wallMs: performance.now() - started, ...answer };
       };
       const first = await counting(emulator, call("first scan (empty store)"));
-      addNewAttempts(emulator.store, webhook.id, endMs);
+      // New since the first look: Exa creates events and attempts at the time they happen.
+      addNewAttempts(emulator.store, webhook.id, Date.now() - 9 * 60_000);
       const second = await counting(emulator, call(`second, after ${thousands(NEW_ATTEMPTS)} new attempts`));
       return [first, second];
     });
@@ -55,13 +61,13 @@ export async function benchIncremental(emulatorModule, log) {
   }
 }
 
-/** 1,000 attempts after the history: new events, one in ten failing once and then delivered. */
+/** 1,000 attempts from `fromMs`, 0.5 s apart: new events, one in ten failing once and then delivered. */
 function addNewAttempts(store, webhookId, fromMs) {
   const inputs = [];
   for (let i = 0; inputs.length < NEW_ATTEMPTS; i++) {
     const eventId = `event_new_${i}`;
     const eventType = SUBSCRIBED_TYPES[i % SUBSCRIBED_TYPES.length];
-    const at = fromMs + i * 5_000;
+    const at = fromMs + i * 500;
     store.addEvent({ id: eventId, type: eventType, createdAt: at - 400 });
     const fails = i % 10 === 0;
     inputs.push({

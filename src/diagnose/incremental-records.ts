@@ -89,13 +89,13 @@ export class RememberedAttempts {
     this.best.set(key, record);
   }
 
-  /** Forgets attempts older than `ms` (Exa no longer has them); true when any went. */
-  dropOlderThan(ms: number): boolean {
-    let dropped = false;
+  /** Forgets attempts older than `ms` (Exa no longer has them); returns them. */
+  dropOlderThan(ms: number): RememberedAttempt[] {
+    const dropped: RememberedAttempt[] = [];
     for (const [id, record] of this.byId) {
       if (record.ms >= ms) continue;
       this.byId.delete(id);
-      dropped = true;
+      dropped.push(record);
       const key = record.successful ? undefined : sampleKey(record);
       if (key !== undefined && this.best.get(key) === record) this.best.delete(key);
     }

@@ -1,7 +1,7 @@
 // Incremental diagnosis: a webhook's attempts are read from Exa once; later diagnoses read only the newer ones
 // and diagnose the remembered ones with them, through the same scan, so the result equals a fresh scan.
 //
-// The store keeps, per webhook and outcome (event type "*": every type), the attempts a complete scan folded in
+// The store keeps, per webhook, outcome and UTC day (event type "*@day"), the attempts a complete scan folded in
 // (incremental-records.ts) and the newest of them. A later call pages each outcome's unfiltered chain, newest
 // first, and stops at the first attempt it already has (or one older than the newest it has): 1,000 new
 // attempts cost ~6 pages. Remembered attempts older than Exa's retention are dropped, so they leave the
@@ -130,7 +130,10 @@ async function diagnoseAttempts(options: IncrementalOptions, place: HistoryPlace
         rememberedAttempts: stored.count,
         rememberedAt: stored.rememberedAt.toISOString(),
       };
-      if (read.added.length > 0 || dropped) await saveRemembered(place, stored.remembered, createdAt);
+      if (read.added.length > 0 || dropped.length > 0) {
+        const changed = new Set([...read.added, ...dropped].map((record) => dayOf(record.ms)));
+        await saveRemembered(place, stored.remembered, createdAt, changed);
+      }
       if (read.added.length > 0)
         await place.history.putBuckets(place.account, webhook.id, hourlyBuckets(read.added), "add");
       return diagnosis;
@@ -172,6 +175,18 @@ async function fullScan(
   return diagnosis;
 }
 
+/**
+ * Each outcome's attempts are stored by UTC day (event type "*@<day>"), under an index (event type "*") that
+ * lists the days: new attempts rewrite only their own days, not the whole history.
+ */
+interface DayIndex {
+  v: 1;
+  webhookCreatedAt: string | null;
+  days: string[];
+}
+
+const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
 async function loadRemembered(
   place: HistoryPlace,
   webhook: Pick<Webhook, "id">,
@@ -182,25 +197,53 @@ async function loadRemembered(
   let rememberedAt: Date | undefined;
   for (const successful of SUCCESS_FLAGS) {
     const checkpoint = await place.history.getCheckpoint(keyOf(place, successful));
-    if (!checkpoint) return undefined;
-    const chain = fromStoredChain(checkpoint.aggregate, webhook.id, successful);
+    const index = checkpoint?.aggregate as Partial<DayIndex> | undefined;
     // Another format, or another webhook that had this id: start over.
-    if (!chain || chain.webhookCreatedAt !== createdAt) return undefined;
-    for (const record of chain.records) remembered.addStored(record);
+    if (!checkpoint || index?.v !== 1 || !Array.isArray(index.days) || index.webhookCreatedAt !== createdAt)
+      return undefined;
+    for (const day of index.days) {
+      const segment = await place.history.getCheckpoint(keyOf(place, successful, day));
+      const chain = segment && fromStoredChain(segment.aggregate, webhook.id, successful);
+      if (!chain) return undefined;
+      for (const record of chain.records) remembered.addStored(record);
+    }
     newestMs.set(successful, checkpoint.newestAttemptAt ? timestampMillis(checkpoint.newestAttemptAt) : -Infinity);
     if (!rememberedAt || checkpoint.updatedAt < rememberedAt) rememberedAt = checkpoint.updatedAt;
   }
   return { remembered, newestMs, rememberedAt: rememberedAt ?? new Date(0), count: remembered.byId.size };
 }
 
-async function saveRemembered(place: HistoryPlace, remembered: RememberedAttempts, createdAt: string | null) {
+/** Writes the days in `changed` (all when undefined) and each outcome's index. */
+async function saveRemembered(
+  place: HistoryPlace,
+  remembered: RememberedAttempts,
+  createdAt: string | null,
+  changed?: ReadonlySet<string>,
+) {
   for (const successful of SUCCESS_FLAGS) {
     const records = remembered.newestFirst(successful);
+    const byDay = new Map<string, RememberedAttempt[]>();
+    for (const record of records) {
+      const day = dayOf(record.ms);
+      const list = byDay.get(day);
+      if (list) list.push(record);
+      else byDay.set(day, [record]);
+    }
+    for (const [day, dayRecords] of byDay) {
+      if (changed && !changed.has(day)) continue;
+      const aggregate = toStoredChain(dayRecords, createdAt);
+      await place.history.putCheckpoint(keyOf(place, successful, day), {
+        newestAttemptId: "",
+        newestAttemptAt: "",
+        aggregate,
+      });
+    }
     const newest = records[0];
+    const index: DayIndex = { v: 1, webhookCreatedAt: createdAt, days: [...byDay.keys()] };
     await place.history.putCheckpoint(keyOf(place, successful), {
       newestAttemptId: newest?.id ?? "",
       newestAttemptAt: newest?.attemptedAt ?? "",
-      aggregate: toStoredChain(records, createdAt),
+      aggregate: index,
     });
   }
 }
@@ -208,10 +251,10 @@ async function saveRemembered(place: HistoryPlace, remembered: RememberedAttempt
 /** The events the never-attempted check listed (incremental-events.ts), under outcome "events". */
 const eventsKey = (place: HistoryPlace) => ({ ...keyOf(place, true), outcome: "events" });
 
-const keyOf = (place: HistoryPlace, successful: boolean) => ({
+const keyOf = (place: HistoryPlace, successful: boolean, day?: string) => ({
   account: place.account,
   webhookId: place.webhookId,
-  eventType: EVERY_TYPE,
+  eventType: day === undefined ? EVERY_TYPE : `${EVERY_TYPE}@${day}`,
   outcome: outcomeName(successful),
 });
 
