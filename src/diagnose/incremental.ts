@@ -268,7 +268,9 @@ async function readNewAttempts(
 ): Promise<{ pages: number; added: RememberedAttempt[] } | undefined> {
   const signal = AbortSignal.any([
     options.signal ?? new AbortController().signal,
-    ...(options.deadline === undefined ? [] : [AbortSignal.timeout(Math.max(0, options.deadline - Date.now()))]),
+    ...(options.deadline === undefined
+      ? []
+      : [AbortSignal.timeout(Math.max(0, Math.ceil(options.deadline - Date.now())))]),
   ]);
   let pages = 0;
   const added: RememberedAttempt[] = [];

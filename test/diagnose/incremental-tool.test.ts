@@ -82,6 +82,28 @@ describe("diagnose_failures with a store", () => {
     expect(third.text).toContain("Read 2 new pages (0 new attempts); 150 attempts from the scan at");
   });
 
+  it("builds on the store in fleet mode too, where each webhook's share of the budget is fractional", async () => {
+    harness = await startHarness();
+    const { store } = harness.emulator;
+    const ids = [0, 1, 2].map((n) => {
+      const webhook = store.createWebhook({ url: `https://hooks.acme.dev/exa/${n}`, events: ["webset.created"] });
+      store.addAttempt({
+        webhookId: webhook.id,
+        eventType: "webset.created",
+        successful: true,
+        responseStatusCode: 200,
+      });
+      return webhook.id;
+    });
+    for (const round of [1, 2]) {
+      const answer = await harness.call("diagnose_failures", {});
+      expect(answer.isError, `round ${round}: ${answer.text}`).toBe(false);
+      const webhooks = (answer.structured as { webhooks: WebhookDiagnosis[] }).webhooks;
+      expect(webhooks.map((w) => w.webhookId).sort()).toEqual([...ids].sort());
+      for (const w of webhooks) expect(w.history?.transitions).toMatchObject([{ from: "none", to: "healthy" }]);
+    }
+  });
+
   it("scans in full when the store cannot open, and says why history is not kept", async () => {
     // Not a database: the store refuses it (and keeps it as is).
     const path = join(mkdtempSync(join(tmpdir(), "exa-watchscan-")), "state.db");
