@@ -1,6 +1,7 @@
 // Issue 22's bench: the second diagnosis of the 100k-attempt account after 1,000 new attempts, through the built
 // server over stdio with a SQLite store, behind 100 ms of latency. Target: at most 5% of the first scan's
-// requests and 10% of its wall time. Runs alone with `node bench/incremental.mjs` (after `npm run build`).
+// requests and 10% of its wall time. Runs alone with `node bench/incremental.mjs` (after `npm run build`);
+// BENCH_PROF=DIR writes the server's CPU profile into DIR.
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
