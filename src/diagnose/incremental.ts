@@ -207,7 +207,12 @@ async function loadRemembered(
       if (!chain) return undefined;
       for (const record of chain.records) remembered.addStored(record);
     }
-    newestMs.set(successful, checkpoint.newestAttemptAt ? timestampMillis(checkpoint.newestAttemptAt) : -Infinity);
+    // From the records read, not the index: two processes saving at once may leave an index newer than a day
+    // another one wrote, and the chain must then read again what that day lacks.
+    let newest = Number.NEGATIVE_INFINITY;
+    for (const record of remembered.byId.values())
+      if (record.successful === successful) newest = Math.max(newest, record.ms);
+    newestMs.set(successful, newest);
     if (!rememberedAt || checkpoint.updatedAt < rememberedAt) rememberedAt = checkpoint.updatedAt;
   }
   return { remembered, newestMs, rememberedAt: rememberedAt ?? new Date(0), count: remembered.byId.size };
