@@ -1,10 +1,11 @@
-// `npm run bench` (after `npm run build`): the diagnose bench of issue 3 and the distribution bench of
+// `npm run bench` (after `npm run build`): the diagnose bench of issue 3, the incremental one of issue 22, the distribution bench of
 // issue 6. Prints markdown tables to stdout, progress to stderr, and writes the tables to .bench-tmp/RESULTS.md
 // (untracked), or to the tracked bench/RESULTS.md with `--write-results` (`npm run bench -- --write-results`).
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { benchDiagnose } from "./diagnose.mjs";
 import { benchDistribution } from "./distribution.mjs";
+import { benchIncremental } from "./incremental.mjs";
 import { loadEmulatorModule } from "./lib/emulator.mjs";
 import { DIST_BIN } from "./lib/paths.mjs";
 import { benchListen } from "./listen.mjs";
@@ -41,6 +42,8 @@ if (!existsSync(DIST_BIN)) {
 const emulatorModule = await loadEmulatorModule();
 const diagnose = await benchDiagnose(emulatorModule, log);
 process.stdout.write(`${diagnose.markdown}\n\n`);
+const incremental = await benchIncremental(emulatorModule, log);
+process.stdout.write(`${incremental.markdown}\n\n`);
 const distribution = await benchDistribution({ listing: diagnose.listing, log });
 process.stdout.write(`${distribution.markdown}\n\n`);
 const store = await benchStore({ log });
@@ -57,6 +60,6 @@ const header = [
 mkdirSync(new URL(".", RESULTS), { recursive: true });
 writeFileSync(
   RESULTS,
-  `${[...header, "", diagnose.markdown, "", distribution.markdown, "", store.markdown, "", listen.markdown].join("\n")}\n`,
+  `${[...header, "", diagnose.markdown, "", incremental.markdown, "", distribution.markdown, "", store.markdown, "", listen.markdown].join("\n")}\n`,
 );
 log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s; tables written to ${RESULTS.pathname}`);

@@ -5,7 +5,7 @@
 import { EVENT_RETENTION_MS } from "../exa/retention.js";
 import type { Webhook } from "../exa/schemas.js";
 import { runPool } from "../net/pool.js";
-import { createAttemptAggregator } from "./aggregate.js";
+import { type AttemptAggregatorOptions, createAttemptAggregator } from "./aggregate.js";
 import { assembleDiagnosis, type NeverAttemptedFound } from "./assemble.js";
 import { CLOCK_SKEW_ALLOWANCE_MS } from "./hints.js";
 import { type EventListing, type EventPageSource, startEventListing } from "./never-attempted.js";
@@ -54,6 +54,8 @@ export interface ScanOptions {
   onProgress?: (scanned: number, message: string) => void;
   /** The sender runs on this machine (the sandbox): loopback URLs are not a finding. */
   senderIsLocal?: boolean;
+  /** Failures the store remembers, classified when first read (see AttemptAggregatorOptions.recorded). */
+  recorded?: AttemptAggregatorOptions["recorded"];
   /** The sender's retry schedule, when known (the sandbox's): "may still be retried" then means what it says. */
   retrySchedule?: KnownRetrySchedule;
 }
@@ -90,6 +92,7 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
     webhookUrl: webhook.url,
     senderIsLocal: options.senderIsLocal ?? false,
     clock: exaNow,
+    ...(options.recorded ? { recorded: options.recorded } : {}),
   });
   const fold = new AttemptFold(aggregator, { maxAttempts, sinceMs: since?.getTime(), stopChain: options.stopChain });
   const reader = new AttemptPageReader(webhook.id, options.source, signals);

@@ -3,7 +3,8 @@
 //
 // Stored: ids, event types, target URLs, status codes, categories, latencies, times, counts, and a local
 // forwarding secret minted by `listen` (not an Exa secret). Never stored: the Exa API key (rows carry an HMAC
-// of it), Exa webhook secrets, event payloads, receiver bodies.
+// of it), Exa webhook secrets, event payloads, receiver bodies (a failure group's cleaned sample of at most 300
+// characters is kept, as diagnose_failures shows it).
 
 export type StoreEngine = "sqlite" | "postgres" | "memory";
 
@@ -31,6 +32,9 @@ export interface StoreUnavailable {
 }
 
 export type StoreOpening = { ok: true; store: Store } | { ok: false; unavailable: StoreUnavailable };
+
+/** The store as one caller sees it: the store and the account id its rows are keyed by, or why there is none. */
+export type AccountMemory = { ok: true; store: Store; account: string } | { ok: false; unavailable: StoreUnavailable };
 
 /**
  * A store operation that failed after the store opened (Postgres restarted, disk full): thrown by every Store

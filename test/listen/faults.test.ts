@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
 import { BIN_PATH, TEST_API_KEY } from "../helpers/harness.js";
+import { type Behaviour, type Receiver, startReceiver } from "../helpers/receiver.js";
 import { quietFor } from "../helpers/wait.js";
-import { type Behaviour, type Receiver, startReceiver } from "../redeliver/receiver.js";
 import { freePort, type ListenerProcess, listenEnv, startListener } from "./listener-process.js";
 
 const SECRET = "whsec_listen_faults_0c81e5";

@@ -3,8 +3,8 @@
 // --read-only leaves it out; a target off this machine is refused with the next step.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type ClientSession, spawnBuiltServer } from "../helpers/harness.js";
+import { type Receiver, startReceiver, verifyExaSignature } from "../helpers/receiver.js";
 import { quietFor } from "../helpers/wait.js";
-import { type Receiver, startReceiver, verifyExaSignature } from "../redeliver/receiver.js";
 
 let server: ClientSession;
 let handler: Receiver;

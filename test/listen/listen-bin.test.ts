@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
-import { type Receiver, startReceiver } from "../redeliver/receiver.js";
+import { type Receiver, startReceiver } from "../helpers/receiver.js";
 import { type ListenerProcess, listenEnv, startListener } from "./listener-process.js";
 
 const SECRET = "whsec_listen_e2e_4b1f9a27c3";

@@ -6,6 +6,7 @@ import type { RedeliveryOutput } from "../../redeliver/schema.js";
 import { plural } from "../../text/words.js";
 import { button, type Child, h, svg } from "./dom.js";
 import { type Bar, bars, bucketWord, percent, utc, VERDICT_LOOK } from "./format.js";
+import { historySection } from "./history.js";
 
 type StructuredReport = z.infer<typeof diagnosisReportSchema>;
 /** A webhook as the view reads it; `missedEvents` and `events.neverAttempted` come with the recovery check. */
@@ -144,6 +145,7 @@ function detail(w: ViewWebhook, state: ViewState, actions: ViewActions): Node {
     ),
     state.offline ? offlineNote(w) : actionButtons(w, busy, actions),
     timeline(w),
+    historySection(w.history, w.verdict, state.report?.generatedAt ?? new Date().toISOString()),
     groups(w.groups),
     missed(w),
     redelivery(w, state.redelivery.get(w.webhookId), busy, actions),
