@@ -1,17 +1,29 @@
 // A client that hangs up cancels its call (issue 18 §3): a diagnose_failures over Streamable HTTP whose client
-// destroys its socket mid-scan stops reading Exa, as a stdio call stops when its client cancels. The built bin
-// serves on loopback; the emulator answers every page slowly, so a scan of this history lasts far longer than
-// the test looks for, and the requests it makes after the hang-up are counted.
-import { request as httpRequest } from "node:http";
+// destroys its socket mid-scan stops reading Exa. The leak this guards against: a 2025 call's hang-up reached the
+// tool only through the SDK's request.clone(), whose abort controller undici holds by WeakRef, so it was lost
+// after the first garbage collection mid-call (a plain JSON-RPC answer has no stream write to notice it either).
+// So the built bin runs with --trace-gc, and the client hangs up only once the server has collected garbage
+// since the call began. Exa's answers are then held, so the scan cannot move on while the hang-up travels: the
+// server must abandon its requests in flight, and after their release ask nothing more.
+import { type ChildProcess, spawn } from "node:child_process";
+import { type ClientRequest, request as httpRequest } from "node:http";
+import { Readable } from "node:stream";
+import { Client, type ClientOptions, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
-import { builtBin, type RunningBin, startBin, TEST_API_KEY } from "../helpers/harness.js";
+import type { RecordedRequest } from "../../src/sandbox/http-server.js";
+import { BIN_PATH, TEST_API_KEY } from "../helpers/harness.js";
 import { seedHistory } from "../helpers/seed.js";
-import { MCP_HEADERS } from "./hosting-helpers.js";
+import { quietFor, within } from "../helpers/wait.js";
 
 const TYPES = ["webset.item.created", "webset.item.enriched", "webset.idle"];
+/** Far more pages than the test lets it read: the whole scan is ~1,000 pages of attempts. */
+const SEEDED_EVENTS = 100_000;
+/** With Exa held, this long without a new request means every lane of the scan waits on a held request. */
+const PARK_QUIET_MS = 300;
+const GC_LINE = /: (Scavenge|Mark-Compact|Minor Mark-Sweep)/g;
 let emulator: Emulator;
-let server: RunningBin;
+let server: { url: string; child: ChildProcess; stdout: () => string };
 let webhookId: string;
 
 beforeAll(async () => {
@@ -19,68 +31,160 @@ beforeAll(async () => {
   webhookId = emulator.store.createWebhook({ url: "https://example.com/hook", events: TYPES }).id;
   seedHistory(emulator.store, {
     webhookId,
-    events: 20_000,
+    events: SEEDED_EVENTS,
     types: TYPES,
     failureRate: 0.3,
     failure: { status: 500, body: "boom" },
     startMs: Date.now() - 20 * 86_400_000,
-    stepMs: 60_000,
+    stepMs: 10_000,
     seed: 7,
   });
-  // 55 pages of attempts at 200 ms each, 4 at a time: the scan would go on for seconds after the hang-up.
-  emulator.faults.latencyMs = 200;
-  server = await startBin(
-    builtBin(["--http", "--port", "0"], { EXA_API_KEY: TEST_API_KEY, EXA_BASE_URL: emulator.baseUrl }),
-  );
-});
+  // Low latency: pages come fast, so garbage piles up and the server collects it within the first pages.
+  emulator.faults.latencyMs = 5;
+  server = await startTracedBin();
+}, 60_000);
 
 afterAll(async () => {
-  await server?.stop();
+  if (server && server.child.exitCode === null) {
+    const closed = new Promise((resolve) => server.child.once("close", resolve));
+    server.child.kill("SIGTERM");
+    await closed;
+  }
   await emulator?.close();
 });
 
-/** Sends a 2025-style stateless tools/call; hangUp() destroys its socket, whether or not an answer has begun. */
-function startCall(url: string, body: string): { hangUp(): void } {
-  const request = httpRequest(
-    url,
-    { method: "POST", headers: { ...MCP_HEADERS, "mcp-protocol-version": "2025-06-18" }, agent: false },
-    (response) => response.resume(),
-  );
-  request.on("error", () => {});
-  request.end(body);
-  return { hangUp: () => request.destroy() };
-}
-
-function attemptPagesAsked(): number {
-  return emulator.requests.filter((request) => request.path.endsWith("/attempts")).length;
-}
-
-describe("a client that hangs up", () => {
-  for (const [when, progressToken] of [
-    ["before its answer has begun", undefined],
-    ["after its progress stream has begun", 1],
-  ] as const) {
-    it(`${when}: the diagnosis stops asking Exa once the requests in flight end`, async () => {
-      emulator.requests.length = 0;
-      const call = JSON.stringify({
-        jsonrpc: "2.0",
-        id: 1,
-        method: "tools/call",
-        params: {
-          name: "diagnose_failures",
-          arguments: { webhookId },
-          ...(progressToken === undefined ? {} : { _meta: { progressToken } }),
-        },
-      });
-      const running = startCall(server.url, call);
-      await expect.poll(attemptPagesAsked, { timeout: 15_000, interval: 20 }).toBeGreaterThanOrEqual(8);
-      running.hangUp();
-      // The pages already asked for (at most the concurrency, 4) are recorded on arrival; nothing after them.
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-      const settled = attemptPagesAsked();
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
-      expect(attemptPagesAsked() - settled, `${settled} pages when it settled`).toBe(0);
-      expect(settled).toBeLessThan(30);
+/** The built bin over HTTP with V8's GC trace on stdout (which is why the harness's startBin is not used). */
+async function startTracedBin(): Promise<typeof server> {
+  const child = spawn(process.execPath, ["--trace-gc", BIN_PATH, "--http", "--port", "0"], {
+    env: { PATH: process.env.PATH ?? "", EXA_API_KEY: TEST_API_KEY, EXA_BASE_URL: emulator.baseUrl },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const url = new Promise<string>((resolve, reject) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const announced = /^(http:\/\/\S+)$/m.exec(stdout)?.[1];
+      if (announced) resolve(announced);
     });
+    child.once("exit", (code) => reject(new Error(`exited ${code} before announcing; stderr: ${stderr}`)));
+  });
+  return { url: await within(url, 25_000, () => `no URL announced; stderr: ${stderr}`), child, stdout: () => stdout };
+}
+
+function collections(): number {
+  return server.stdout().match(GC_LINE)?.length ?? 0;
+}
+
+/** A client fetch over node:http whose sockets the test can destroy, as a client that dies or gives up does. */
+function hangUpFetch(): { fetch: typeof fetch; hangUp(): number } {
+  const open = new Set<ClientRequest>();
+  const fetchOverNode = (async (input: string | URL | Request, init?: RequestInit) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const body = init?.body === undefined || init.body === null ? undefined : String(init.body);
+    return new Promise<Response>((resolve, reject) => {
+      const request = httpRequest(
+        url,
+        { method: init?.method ?? "GET", headers: Object.fromEntries(new Headers(init?.headers)), agent: false },
+        (response) => {
+          const headers = new Headers();
+          for (const [name, value] of Object.entries(response.headers)) {
+            if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+          }
+          const status = response.statusCode ?? 0;
+          const stream = status === 202 || status === 204 ? null : (Readable.toWeb(response) as ReadableStream);
+          if (!stream) response.resume();
+          resolve(new Response(stream, { status, headers }));
+        },
+      );
+      open.add(request);
+      request.once("close", () => open.delete(request));
+      request.on("error", reject);
+      request.end(body);
+    });
+  }) as typeof fetch;
+  const hangUp = () => {
+    const count = open.size;
+    for (const request of open) request.destroy();
+    return count;
+  };
+  return { fetch: fetchOverNode, hangUp };
+}
+
+const CLIENTS: [string, ClientOptions][] = [
+  ["a 2025 client (initialize)", { supportedProtocolVersions: ["2025-06-18"] }],
+  ["a 2026-07-28 client (stateless requests)", { versionNegotiation: { mode: "auto" } }],
+];
+
+describe("a client that hangs up mid-scan, after the server has collected garbage", () => {
+  for (const [who, clientOptions] of CLIENTS) {
+    for (const [answer, progress] of [
+      ["a plain answer", false],
+      ["an answer streamed with progress", true],
+    ] as const) {
+      it(`${who}, ${answer}: the server abandons its Exa requests and asks nothing more`, async () => {
+        const wire = hangUpFetch();
+        const client = new Client({ name: "hang-up-client", version: "1.0.0" }, clientOptions);
+        await client.connect(new StreamableHTTPClientTransport(new URL(server.url), { fetch: wire.fetch }));
+        const firstRequest = emulator.requests.length;
+        const collectedBefore = collections();
+        const call = client.callTool(
+          { name: "diagnose_failures", arguments: { webhookId, maxAttempts: 200_000 } },
+          progress ? { onprogress: () => {}, timeout: 60_000 } : { timeout: 60_000 },
+        );
+        call.catch(() => {});
+        await expect
+          .poll(() => emulator.requests.length, { timeout: 10_000, interval: 5 })
+          .toBeGreaterThan(firstRequest);
+        await expect
+          .poll(collections, { timeout: 15_000, interval: 5, message: "the server never collected garbage" })
+          .toBeGreaterThan(collectedBefore);
+
+        // Exa's answers wait; once every request in flight is parked behind them, the scan cannot move on.
+        let release = () => {};
+        emulator.holdRequestsUntil(new Promise<void>((resolve) => (release = resolve)));
+        const held = emulator.requests.length;
+        const open = (request: RecordedRequest) => request.status === undefined && request.clientClosedAt === undefined;
+        const inFlight = (from: number, to?: number) => emulator.requests.slice(from, to).filter(open).length;
+        await expect
+          .poll(() => emulator.requests.length > held && inFlight(firstRequest, held) === 0, {
+            timeout: 10_000,
+            interval: 5,
+          })
+          .toBe(true);
+        // An answer the emulator has sent may still be on its way to the server, which then asks for the next
+        // page: it does so within this quiet time, as the poll's last look shows.
+        for (let settled = -1; settled !== emulator.requests.length; ) {
+          settled = emulator.requests.length;
+          await quietFor(PARK_QUIET_MS);
+        }
+        expect(wire.hangUp(), "the call's socket was open").toBeGreaterThan(0);
+        const atHangUp = emulator.requests.length;
+        try {
+          await expect
+            .poll(() => inFlight(firstRequest), {
+              timeout: 10_000,
+              interval: 10,
+              message: "Exa requests still open after the hang-up",
+            })
+            .toBe(0);
+        } finally {
+          release();
+        }
+        await quietFor(500);
+        const asked = emulator.requests.slice(firstRequest).map((request) => request.path);
+        expect(
+          emulator.requests.length - atHangUp,
+          `${atHangUp - firstRequest} Exa requests before the hang-up; after it: ${asked
+            .slice(atHangUp - firstRequest)
+            .slice(0, 5)
+            .join(", ")}`,
+        ).toBe(0);
+        await client.close().catch(() => {});
+      }, 60_000);
+    }
   }
 });
