@@ -188,3 +188,43 @@ describe("a client that hangs up mid-scan, after the server has collected garbag
     }
   }
 });
+
+describe("over stdio, a client process that dies mid-scan", () => {
+  it("ends the server (its stdin closes), and with it every Exa request", async () => {
+    const child = spawn(process.execPath, [BIN_PATH], {
+      env: { PATH: process.env.PATH ?? "", EXA_API_KEY: TEST_API_KEY, EXA_BASE_URL: emulator.baseUrl },
+      stdio: ["pipe", "pipe", "ignore"],
+    });
+    child.stdout.resume();
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    const send = (message: object) => child.stdin.write(`${JSON.stringify(message)}\n`);
+    send({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "dies", version: "1" } },
+    });
+    send({ jsonrpc: "2.0", method: "notifications/initialized" });
+    const firstRequest = emulator.requests.length;
+    send({
+      jsonrpc: "2.0",
+      id: 2,
+      method: "tools/call",
+      params: { name: "diagnose_failures", arguments: { webhookId, maxAttempts: 200_000 } },
+    });
+    await expect
+      .poll(() => emulator.requests.length, { timeout: 10_000, interval: 5 })
+      .toBeGreaterThan(firstRequest + 20);
+    // What the kernel does to the pipe when the client process is killed.
+    child.stdin.destroy();
+    expect(await within(exited, 10_000, () => "the server outlived its client")).toBe(0);
+    const atExit = emulator.requests.length;
+    await quietFor(500);
+    expect(emulator.requests.length - atExit).toBe(0);
+    expect(
+      emulator.requests
+        .slice(firstRequest)
+        .filter((request) => request.status === undefined && request.clientClosedAt === undefined),
+    ).toEqual([]);
+  }, 30_000);
+});
