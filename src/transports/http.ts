@@ -5,6 +5,7 @@
 // rebinding), the bearer token, the method, the body size and the caller's X-Exa-Api-Key (refused where the
 // operator's key serves every request). Nothing here logs a
 // request: a token or key can only reach stderr through the server's redactor (src/server.ts).
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { type Duplex, Readable } from "node:stream";
@@ -48,6 +49,8 @@ const OPERATOR_KEY_REFUSAL =
   "Bad request: this server calls Exa with its operator's EXA_API_KEY and does not take an X-Exa-Api-Key header, so your key would not be used. Remove the header to use the operator's account, or ask the operator to start the server with --per-request-keys. Nothing was sent to Exa.";
 /** An Exa key as a header can carry it: visible ASCII without commas (repeated headers are joined by ", "). */
 const KEY_SHAPE = /^[\x21-\x2b\x2d-\x7e]{4,512}$/;
+/** The hang-up signal of the request being served, for the server the SDK's handler builds for it. */
+const hangUps = new AsyncLocalStorage<AbortSignal>();
 
 export async function serveHttp(
   config: Config,
@@ -65,8 +68,7 @@ export async function serveHttp(
         requestKeys,
         // Checked in front (requestKeyRejection); read again here, where the SDK hands over the request.
         requestApiKey: requestKeys ? requestInfo?.headers.get(EXA_KEY_HEADER)?.trim() || undefined : undefined,
-        // Aborted by the adapter when the response closes before it ends: the client hung up.
-        connectionSignal: requestInfo?.signal,
+        connectionSignal: hangUps.getStore(),
       }),
     { maxRequestBodySize: MAX_BODY_BYTES },
   );
@@ -126,6 +128,7 @@ export async function serveHttp(
       // Served anyway, the caller would act on the operator's account believing it their own.
       return sendJsonError(response, 400, OPERATOR_KEY_REFUSAL);
     }
+    const hangUp = hangUpSignal(response);
     const body = await readBodyCapped(request);
     if (body.tooLarge) {
       // The client has finished writing (or passed DISCARD_BYTES): it reads this instead of a reset.
@@ -136,7 +139,7 @@ export async function serveHttp(
         `Payload too large: a request body may have at most ${MAX_BODY_BYTES} bytes (this one ${body.declared ? `declares ${body.declared}` : "is longer"}).`,
       );
     }
-    await serveMcp(replayed(request, body.bytes), response);
+    await hangUps.run(hangUp, () => serveMcp(replayed(request, body.bytes), response));
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -168,6 +171,18 @@ export async function serveHttp(
       });
     },
   };
+}
+
+/**
+ * Aborts when the response closes before it has ended: the client hung up. Not the SDK's Request.signal: that
+ * follows the socket through Request objects the SDK lets go of mid-call, and a collected one stops relaying it.
+ */
+function hangUpSignal(response: ServerResponse): AbortSignal {
+  const hangUp = new AbortController();
+  response.once("close", () => {
+    if (!response.writableFinished) hangUp.abort(new Error("The client closed the connection."));
+  });
+  return hangUp.signal;
 }
 
 type CappedBody = { tooLarge: false; bytes: Buffer } | { tooLarge: true; declared: string | undefined };
