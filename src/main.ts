@@ -31,6 +31,20 @@ async function main(): Promise<number | undefined> {
         isTTY: process.stdout.isTTY === true,
       });
     }
+    case "watch": {
+      const { launchWatch } = await import("./watch/command.js");
+      const { config, close } = await prepare(configure(command.flags));
+      const { watch } = await launchWatch(config, command.watch, process.env, {
+        write: (line) => process.stdout.write(`${line}\n`),
+        warn: warnLine,
+        isTTY: process.stdout.isTTY === true,
+      });
+      exitOn(["SIGINT", "SIGTERM"], async () => {
+        await watch.stop();
+        await close();
+      });
+      return undefined;
+    }
     case "call": {
       const { readToolCall, runToolOnce } = await import("./cli/call.js");
       const configured = configure(command.flags);
