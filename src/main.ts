@@ -58,7 +58,10 @@ async function main(): Promise<number | undefined> {
       }
     }
     case "serve": {
-      const { config, dependencies, close, hosting } = await prepare(configure(command.flags));
+      const { config, dependencies, close, hosting } = await withWatch(
+        command.flags,
+        await prepare(configure(command.flags)),
+      );
       if (hosting) {
         const { serveHttp } = await import("./transports/http.js");
         const http = await serveHttp(config, dependencies, hosting);
@@ -155,6 +158,25 @@ async function prepare({ config, hosting }: Configured): Promise<Prepared> {
     dependencies: { sandbox: sandbox.handle },
     hosting,
     close: sandbox.close,
+  };
+}
+
+/** --watch: the watch loop beside the server, its lines on stderr (stdout is JSON-RPC), its feed to the server. */
+async function withWatch(flags: ServeFlags, prepared: Prepared): Promise<Prepared> {
+  if (!flags.watch) return prepared;
+  const { launchWatch } = await import("./watch/command.js");
+  const { watch, settings } = await launchWatch(prepared.config, flags.watch, process.env, {
+    write: (line) => process.stderr.write(`exa-webhooks-mcp watch: ${line}\n`),
+    warn: warnLine,
+    isTTY: true,
+  });
+  return {
+    ...prepared,
+    dependencies: { ...prepared.dependencies, watch: { feed: watch.feed, channel: settings.channel } },
+    close: async () => {
+      await watch.stop();
+      await prepared.close();
+    },
   };
 }
 
