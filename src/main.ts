@@ -7,6 +7,7 @@ import { ConfigError } from "./errors.js";
 import type { ServerDependencies } from "./server.js";
 import { emptySelectionText, TOOL_NAMES } from "./tools/catalog.js";
 import { VERSION } from "./version.js";
+import type { WatchSettings } from "./watch/command.js";
 
 async function main(): Promise<number | undefined> {
   const command = parseCommand(process.argv.slice(2));
@@ -32,9 +33,11 @@ async function main(): Promise<number | undefined> {
       });
     }
     case "watch": {
-      const { launchWatch } = await import("./watch/command.js");
-      const { config, close } = await prepare(configure(command.flags));
-      const { watch } = await launchWatch(config, command.watch, process.env, {
+      const { checkWatch, launchWatch } = await import("./watch/command.js");
+      const configured = configure(command.flags);
+      const settings = checkWatch(configured.config, command.watch, process.env);
+      const { config, close } = await prepare(configured);
+      const watch = await launchWatch(config, settings, {
         write: (line) => process.stdout.write(`${line}\n`),
         warn: warnLine,
         isTTY: process.stdout.isTTY === true,
@@ -58,10 +61,9 @@ async function main(): Promise<number | undefined> {
       }
     }
     case "serve": {
-      const { config, dependencies, close, hosting } = await withWatch(
-        command.flags,
-        await prepare(configure(command.flags)),
-      );
+      const configured = configure(command.flags);
+      const watchSettings = await checkWatchFlags(command.flags, configured);
+      const { config, dependencies, close, hosting } = await withWatch(watchSettings, await prepare(configured));
       if (hosting) {
         const { serveHttp } = await import("./transports/http.js");
         const http = await serveHttp(config, dependencies, hosting);
@@ -161,11 +163,18 @@ async function prepare({ config, hosting }: Configured): Promise<Prepared> {
   };
 }
 
+/** --watch: its settings, refused before anything starts. */
+async function checkWatchFlags(flags: ServeFlags, { config }: Configured): Promise<WatchSettings | undefined> {
+  if (!flags.watch) return undefined;
+  const { checkWatch } = await import("./watch/command.js");
+  return checkWatch(config, flags.watch, process.env);
+}
+
 /** --watch: the watch loop beside the server, its lines on stderr (stdout is JSON-RPC), its feed to the server. */
-async function withWatch(flags: ServeFlags, prepared: Prepared): Promise<Prepared> {
-  if (!flags.watch) return prepared;
+async function withWatch(settings: WatchSettings | undefined, prepared: Prepared): Promise<Prepared> {
+  if (!settings) return prepared;
   const { launchWatch } = await import("./watch/command.js");
-  const { watch, settings } = await launchWatch(prepared.config, flags.watch, process.env, {
+  const watch = await launchWatch(prepared.config, settings, {
     write: (line) => process.stderr.write(`exa-webhooks-mcp watch: ${line}\n`),
     warn: warnLine,
     isTTY: true,

@@ -7,6 +7,8 @@ import type { OutputMode } from "./output.js";
 import { type RunningWatch, startWatch } from "./run.js";
 import { type WatchFlags, type WatchSettings, watchSettings } from "./settings.js";
 
+export type { WatchSettings } from "./settings.js";
+
 /** The fields of the server's Config a watch uses. */
 export interface WatchConfig {
   apiKey: string | undefined;
@@ -25,17 +27,26 @@ export interface WatchOutput {
   isTTY: boolean;
 }
 
-export async function launchWatch(
-  config: WatchConfig,
+/** The watch's settings, every refusal thrown before anything starts (a sandbox, a store). */
+export function checkWatch(
+  config: Pick<WatchConfig, "apiKey" | "sandbox">,
   flags: WatchFlags,
   env: NodeJS.ProcessEnv,
-  output: WatchOutput,
-): Promise<{ watch: RunningWatch; settings: WatchSettings }> {
+): WatchSettings {
   const settings = watchSettings(flags, env);
-  if (!config.apiKey)
+  if (!config.apiKey && !config.sandbox)
     throw new ConfigError(
       "EXA_API_KEY is not set: the watch reads your webhooks with it. Set it (https://dashboard.exa.ai/api-keys), or add --sandbox to watch the demo account.",
     );
+  return settings;
+}
+
+export async function launchWatch(
+  config: WatchConfig,
+  settings: WatchSettings,
+  output: WatchOutput,
+): Promise<RunningWatch> {
+  if (!config.apiKey) throw new ConfigError("EXA_API_KEY is not set: the watch reads your webhooks with it.");
   const mode: OutputMode = settings.output ?? "compact";
   const json = settings.output === "json" || (settings.output !== "compact" && !output.isTTY);
   const watch = await startWatch(
@@ -53,5 +64,5 @@ export async function launchWatch(
     settings,
     { line: output.write, warn: output.warn, json, mode },
   );
-  return { watch, settings };
+  return watch;
 }
