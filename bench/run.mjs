@@ -8,6 +8,7 @@ import { benchDistribution } from "./distribution.mjs";
 import { loadEmulatorModule } from "./lib/emulator.mjs";
 import { DIST_BIN } from "./lib/paths.mjs";
 import { benchStore } from "./store.mjs";
+import { benchWatch } from "./watch.mjs";
 
 // The cursor walk alone is ~50 s per mix at 100 ms a page; the whole run is ~5 min on a quiet 2-core machine
 // and went past 400 s on a busy one, so the limit only catches a hung child.
@@ -43,7 +44,9 @@ process.stdout.write(`${diagnose.markdown}\n\n`);
 const distribution = await benchDistribution({ listing: diagnose.listing, log });
 process.stdout.write(`${distribution.markdown}\n\n`);
 const store = await benchStore({ log });
-process.stdout.write(`${store.markdown}\n`);
+process.stdout.write(`${store.markdown}\n\n`);
+const watch = await benchWatch({ emulatorModule, log });
+process.stdout.write(`${watch.markdown}\n`);
 
 const machine = `node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length}× ${cpus()[0]?.model.trim() ?? "cpu"}`;
 const header = [
@@ -54,6 +57,6 @@ const header = [
 mkdirSync(new URL(".", RESULTS), { recursive: true });
 writeFileSync(
   RESULTS,
-  `${[...header, "", diagnose.markdown, "", distribution.markdown, "", store.markdown].join("\n")}\n`,
+  `${[...header, "", diagnose.markdown, "", distribution.markdown, "", store.markdown, "", watch.markdown].join("\n")}\n`,
 );
 log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s; tables written to ${RESULTS.pathname}`);
