@@ -77,7 +77,11 @@ export async function benchWatch({ emulatorModule, log }) {
     buffered += chunk.toString();
     const lines = buffered.split("\n");
     buffered = lines.pop() ?? "";
-    for (const line of lines) if (JSON.parse(line).type === "tick") ticksSeen++, onTick();
+    for (const line of lines) {
+      if (JSON.parse(line).type !== "tick") continue;
+      ticksSeen++;
+      onTick();
+    }
   });
   const ticks = (n) =>
     new Promise((resolve) => {
