@@ -74,6 +74,11 @@ export interface AttemptAggregatorOptions {
   senderIsLocal?: boolean;
   /** Now by Exa's clock, read when the result is built: hints name attempts dated after it as skewed. */
   clock?: () => number;
+  /**
+   * A failed attempt the store remembers (incremental-records.ts): its category and kept text, classified when
+   * first read, since its body is not kept. Undefined: classify and clean the attempt as read.
+   */
+  recorded?: (attemptId: string) => { category: Category; response: string } | undefined;
 }
 
 /**
@@ -213,7 +218,8 @@ export function createAttemptAggregator(options: AttemptAggregatorOptions = {}):
     lastFailure = newerOf(lastFailure, at);
     if (at.ms > lastSuccessMs) recentFailureMs.push(at.ms);
 
-    const category = classifyAttempt(attempt);
+    const recorded = options.recorded?.(attempt.id);
+    const category = recorded?.category ?? classifyAttempt(attempt);
     const statusCode = attempt.responseStatusCode ?? 0;
     const key = `${category}|${statusCode}`;
     const group = groups.get(key);
@@ -225,7 +231,7 @@ export function createAttemptAggregator(options: AttemptAggregatorOptions = {}):
         eventTypes: new Set([attempt.eventType]),
         firstSeen: at,
         lastSeen: at,
-        ...sampleFields(attempt, at, sanitizeResponseText(attempt.responseBody)),
+        ...sampleFields(attempt, at, recorded?.response ?? sanitizeResponseText(attempt.responseBody)),
       });
       return;
     }
@@ -236,7 +242,7 @@ export function createAttemptAggregator(options: AttemptAggregatorOptions = {}):
     // Sanitizing is the costly part; an older attempt cannot beat a sample that already has text.
     const couldWin = group.sampleResponse === "" || compareInstants(at, group.sampleAt) >= 0;
     if (!couldWin) return;
-    const response = sanitizeResponseText(attempt.responseBody);
+    const response = recorded?.response ?? sanitizeResponseText(attempt.responseBody);
     if (isBetterSample(attempt, at, response, group)) Object.assign(group, sampleFields(attempt, at, response));
   }
 

@@ -6,9 +6,10 @@
 
 import type { Page, Webhook } from "../exa/schemas.js";
 import { plural } from "../text/words.js";
+import { type DiagnoseMemory, diagnoseIncrementally } from "./incremental.js";
 import type { EventPageSource } from "./never-attempted.js";
 import { rankDiagnoses } from "./rank.js";
-import { type AttemptPageSource, scanWebhookAttempts } from "./scan.js";
+import type { AttemptPageSource } from "./scan.js";
 import type { DiagnosisReport, KnownRetrySchedule, WebhookDiagnosis } from "./types.js";
 
 /** Fleet mode reads at most this many webhooks; accounts rarely have more than a handful. */
@@ -48,6 +49,8 @@ export interface FleetOptions {
   /** Attempts scanned so far in the whole call, and what is being scanned. */
   onProgress?: (scanned: number, message: string) => void;
   log?: (message: string) => void;
+  /** The store each webhook's scan builds on and is remembered in (incremental.ts); undefined = none. */
+  memory?: DiagnoseMemory;
 }
 
 interface WebhookList {
@@ -98,7 +101,8 @@ export async function diagnoseFleet(options: FleetOptions): Promise<DiagnosisRep
     // An equal share of what is left, so one huge history cannot starve the rest; time a quick webhook does
     // not use passes on to the next.
     const share = Math.min(left, Math.max(MIN_SHARE_MS, left / (ordered.length - index)));
-    const diagnosis = await scanWebhookAttempts({
+    const { diagnosis } = await diagnoseIncrementally({
+      memory: options.memory,
       webhook,
       source: sources.attempts,
       events: sources.events,

@@ -5,6 +5,15 @@ export { classifyAttempt } from "./classify.js";
 export { diagnoseFleet, type FleetOptions, type FleetSources, MAX_FLEET_WEBHOOKS } from "./fleet.js";
 export { hintFor } from "./hints.js";
 export {
+  ATTEMPT_RETENTION_MS,
+  type DiagnoseMemory,
+  diagnoseIncrementally,
+  diagnoseMemory,
+  type IncrementalDiagnosis,
+  type IncrementalOptions,
+} from "./incremental.js";
+export { type HistoryPlace, readHistory, recordVerdict, transitionCause } from "./incremental-history.js";
+export {
   EVENTS_PAGE_LIMIT,
   type EventPageSource,
   type EventsQuery,
@@ -34,9 +43,11 @@ export type {
   NeverAttemptedCheck,
   Outcome,
   RecoveryFacts,
+  ScanMemoryNote,
   Timeline,
   Verdict,
   WebhookDiagnosis,
+  WebhookHistory,
 } from "./types.js";
 export {
   CATEGORIES,
@@ -48,6 +59,7 @@ export {
   toStructuredReport,
   VERDICTS,
   webhookDiagnosisSchema,
+  webhookHistorySchema,
   withoutViewFields,
 } from "./types.js";
 export { DEGRADED_FAILURE_RATE, FAILING_STREAK, judgeVerdict, type VerdictInput } from "./verdict.js";

@@ -16,6 +16,7 @@ import {
   unreadCauses,
   unreadOutcomes,
 } from "./coverage.js";
+import { historyText, memoryText } from "./incremental-render.js";
 import { rankDiagnoses } from "./rank.js";
 import {
   type CutCause,
@@ -287,7 +288,9 @@ function renderSingle(d: WebhookDiagnosis, options: RenderOptions): string {
   const head = [headline(d)];
   // An unread webhook's headline already gives the reason; a coverage line would repeat it.
   const coverage = d.verdict === "unknown" && d.attemptsScanned === 0 ? undefined : coverageText(d);
-  const tail = [recoveryText(d), coverage].filter((line): line is string => line !== undefined);
+  const tail = [recoveryText(d), coverage, historyText(d.history, d.verdict), memoryText(d.memory)].filter(
+    (line): line is string => line !== undefined,
+  );
   if (d.groups.length === 0) return [...head, ...tail].join("\n");
   head.push(`Failures by cause (${plural(d.groups.length, "group")}):`);
   const fixed = bytes([...head, ...tail].join("\n")) + 2;

@@ -3,7 +3,7 @@
 import { EVENT_TYPES } from "../exa/event-types.js";
 import type { Page, Webhook, WebhookAttempt } from "../exa/schemas.js";
 import { errorMessage, type Job, requestSignals, runPool, unlessAborted } from "../net/pool.js";
-import { createAttemptAggregator } from "./aggregate.js";
+import { type AttemptAggregatorOptions, createAttemptAggregator } from "./aggregate.js";
 import { assembleDiagnosis, type NeverAttemptedFound, type PageFailure } from "./assemble.js";
 import { CLOCK_SKEW_ALLOWANCE_MS } from "./hints.js";
 import { type EventListing, type EventPageSource, startEventListing } from "./never-attempted.js";
@@ -55,6 +55,8 @@ export interface ScanOptions {
   onProgress?: (scanned: number, message: string) => void;
   /** The sender runs on this machine (the sandbox): loopback URLs are not a finding. */
   senderIsLocal?: boolean;
+  /** Failures the store remembers, classified when first read (see AttemptAggregatorOptions.recorded). */
+  recorded?: AttemptAggregatorOptions["recorded"];
   /** The sender's retry schedule, when known (the sandbox's): "may still be retried" then means what it says. */
   retrySchedule?: KnownRetrySchedule;
 }
@@ -132,6 +134,7 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
     webhookUrl: webhook.url,
     senderIsLocal: options.senderIsLocal ?? false,
     clock: exaNow,
+    ...(options.recorded ? { recorded: options.recorded } : {}),
   });
 
   // The never-attempted check: the subscribed types (of the one eventType, if given) over a window that

@@ -126,6 +126,23 @@ export const timelineSchema = z.object({
 });
 export type Timeline = z.infer<typeof timelineSchema>;
 
+/**
+ * What the store remembers beyond Exa's retention (kept 90 days): every verdict change of unfiltered diagnoses,
+ * and hourly delivered/failed counts. Absent when no store is open.
+ */
+export const webhookHistorySchema = z.object({
+  /** When the current verdict began, as far as the store saw (its last change into it); null: not seen change. */
+  since: z.string().nullable(),
+  /** The oldest day the store holds for this webhook (counts or changes). */
+  keptFrom: z.string().nullable(),
+  /** Verdict changes, oldest first, the newest MAX_TRANSITIONS_SHOWN of the last 90 days. */
+  transitions: z.array(z.object({ at: z.string(), from: z.string(), to: z.string(), cause: z.string() })),
+  /** The last 30 days: changes into failing, and attempts counted by hour. */
+  last30Days: z.object({ timesFailing: z.number(), delivered: z.number(), failed: z.number() }),
+});
+export type WebhookHistory = z.infer<typeof webhookHistorySchema>;
+export const MAX_TRANSITIONS_SHOWN = 50;
+
 export const webhookDiagnosisSchema = z.object({
   webhookId: z.string(),
   url: z.string(),
@@ -150,6 +167,8 @@ export const webhookDiagnosisSchema = z.object({
   timeline: timelineSchema.optional(),
   /** For clients that show the health view only (see withoutViewFields): the webhook's metadata.name, untrusted. */
   name: z.string().optional(),
+  /** Since when, and how often: the store's history of this webhook (see webhookHistorySchema). */
+  history: webhookHistorySchema.optional(),
 });
 /**
  * How the never-attempted check went. `listed` when the events of `types` created from `from` to `to` were
@@ -162,6 +181,19 @@ export type NeverAttemptedCheck =
   | { kind: "unjudged"; unjudgedTypes: string[] }
   | { kind: "empty" }
   | { kind: "off" };
+
+/**
+ * How the scan used the store: `incremental` read only the attempts newer than a remembered scan; `full` read
+ * everything (`remembered`: kept for next time; `reason`: why nothing could be built on); `off`: no store.
+ */
+export type ScanMemoryNote =
+  | { kind: "incremental"; newPages: number; newAttempts: number; rememberedAttempts: number; rememberedAt: string }
+  | {
+      kind: "full";
+      remembered: boolean;
+      reason: "first" | "since" | "eventType" | "incomplete" | "capped" | "readFailed" | "expired";
+    }
+  | { kind: "off"; because: string };
 
 /** How a sender retries, when it is known: the sandbox's schedule (Exa's is undocumented). */
 export interface KnownRetrySchedule {
@@ -202,6 +234,8 @@ export interface RecoveryFacts {
  */
 export type WebhookDiagnosis = z.infer<typeof webhookDiagnosisSchema> & {
   incompleteCauses?: CutCause[];
+  /** Whether the scan built on a remembered one, and why not (incremental.ts). */
+  memory?: ScanMemoryNote;
   /** A short name from the webhook's metadata (raw: render it through oneLine). */
   label?: string;
   recovery?: RecoveryFacts;
@@ -232,7 +266,7 @@ export function toStructuredReport(report: DiagnosisReport): z.infer<typeof diag
   return {
     ...report,
     webhooks: report.webhooks.map(
-      ({ incompleteCauses: _causes, label: _label, recovery: _recovery, ...diagnosis }) => diagnosis,
+      ({ incompleteCauses: _causes, label: _label, recovery: _recovery, memory: _memory, ...diagnosis }) => diagnosis,
     ),
   };
 }

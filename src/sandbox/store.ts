@@ -213,6 +213,20 @@ export class EmulatorStore {
     return built.map((item) => item.value);
   }
 
+  /**
+   * Deletes the webhook's attempts made before `beforeMs`, as Exa does past its retention; returns how many.
+   * Cursors taken before are not valid after.
+   */
+  expireAttempts(webhookId: string, beforeMs: number): number {
+    const log = this.attemptLogs.get(webhookId);
+    if (!log) return 0;
+    const kept = log.index(attemptIndexKey()).filter((entry) => entry.at >= beforeMs);
+    const fresh = newAttemptLog();
+    for (const entry of kept) fresh.append(entry.at, entry.value);
+    this.attemptLogs.set(webhookId, fresh);
+    return log.index(attemptIndexKey()).length - kept.length;
+  }
+
   /** Newest first. */
   listAttempts(webhookId: string): WebhookAttemptWire[] {
     return this.attemptLogs.get(webhookId)?.newestFirst() ?? [];

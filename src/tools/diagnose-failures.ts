@@ -36,11 +36,14 @@ export const diagnoseFailuresTool = defineTool({
   _meta: { ui: { resourceUri: HEALTH_VIEW_URI } },
   async handler(input, context) {
     // The engine loads on the first diagnosis, not at start: tools/list needs only the schemas above.
-    const { diagnoseFleet, parseSince, renderDiagnosis, toStructuredReport } = await import("../diagnose/index.js");
+    const { diagnoseFleet, diagnoseMemory, parseSince, renderDiagnosis, toStructuredReport } = await import(
+      "../diagnose/index.js"
+    );
     const now = new Date();
     const since = input.since === undefined ? undefined : parseSince(input.since, now);
     const exa = context.exa();
     const report = await diagnoseFleet({
+      memory: await diagnoseMemory(context),
       sources: {
         getWebhook: (id, signal) => exa.getWebhook(id, signal),
         listWebhooks: (query, signal) => exa.listWebhooks(query, signal),

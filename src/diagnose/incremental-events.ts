@@ -1,0 +1,151 @@
+// The never-attempted check's events, remembered: every event a listing page showed (id, type, createdAt) and,
+// per type, the spans of time whose events were all listed. A later listing asks Exa only for what is not
+// covered; a query wholly inside the covered spans is answered from memory with exactly what Exa would list
+// (events are created once and never change; Exa deletes them after 60 days, so are older ones here).
+import type { Page } from "../exa/schemas.js";
+import type { EventPageSource, EventsQuery, ListedEvent } from "./never-attempted.js";
+import { timestampMillis } from "./timestamps.js";
+
+const FORMAT_VERSION = 1;
+const MEMORY_CURSOR = "remembered:";
+
+type Span = [number, number];
+
+export interface StoredEvents {
+  v: typeof FORMAT_VERSION;
+  /** The webhook's createdAt: another webhook under the same id starts over. */
+  webhookCreatedAt: string | null;
+  types: string[];
+  /** [id, type index, createdAt] */
+  events: [string, number, string][];
+  /** Per type, inclusive [fromMs, toMs] spans whose events were all listed. */
+  covered: Record<string, Span[]>;
+}
+
+/** Adds a span to sorted disjoint spans, merging touching ones (ms are whole). */
+function addSpan(spans: Span[], [from, to]: Span): Span[] {
+  if (to < from) return spans;
+  const out: Span[] = [];
+  let merged: Span = [from, to];
+  for (const span of spans) {
+    if (span[1] + 1 < merged[0] || span[0] > merged[1] + 1) out.push(span);
+    else merged = [Math.min(span[0], merged[0]), Math.max(span[1], merged[1])];
+  }
+  out.push(merged);
+  return out.sort((a, b) => a[0] - b[0]);
+}
+
+export class RememberedEvents {
+  private readonly events = new Map<string, ListedEvent & { ms: number }>();
+  private covered = new Map<string, Span[]>();
+  /** The upper bound of the chain a cursor continues. */
+  private readonly chainUpper = new Map<string, number>();
+  /** Matching events per query served from memory, newest first: sorted once, then paged. */
+  private readonly served = new Map<string, ListedEvent[]>();
+  changed = false;
+
+  static fromStored(stored: unknown, webhookCreatedAt: string | null): RememberedEvents {
+    const remembered = new RememberedEvents();
+    const data = stored as Partial<StoredEvents> | null;
+    if (!data || data.v !== FORMAT_VERSION || !Array.isArray(data.events)) return remembered;
+    if (data.webhookCreatedAt !== webhookCreatedAt) return remembered;
+    const types = data.types ?? [];
+    for (const [id, typeIndex, createdAt] of data.events) {
+      const type = types[typeIndex];
+      const ms = timestampMillis(createdAt);
+      if (type === undefined || !Number.isFinite(ms)) return new RememberedEvents();
+      remembered.events.set(id, { id, type, createdAt, ms });
+    }
+    for (const [type, spans] of Object.entries(data.covered ?? {})) remembered.covered.set(type, spans);
+    return remembered;
+  }
+
+  toStored(webhookCreatedAt: string | null): StoredEvents {
+    const types = new Map<string, number>();
+    const events: StoredEvents["events"] = [];
+    for (const event of this.events.values()) {
+      let index = types.get(event.type);
+      if (index === undefined) {
+        index = types.size;
+        types.set(event.type, index);
+      }
+      events.push([event.id, index, event.createdAt]);
+    }
+    const covered = Object.fromEntries(this.covered);
+    return { v: FORMAT_VERSION, webhookCreatedAt, types: [...types.keys()], events, covered };
+  }
+
+  /** Forgets what Exa deleted: events created before `ms`, and the spans before it. */
+  dropOlderThan(ms: number): void {
+    for (const [id, event] of this.events) {
+      if (event.ms >= ms) continue;
+      this.events.delete(id);
+      this.changed = true;
+    }
+    for (const [type, spans] of this.covered) {
+      const kept = spans.filter(([, to]) => to >= ms).map(([from, to]): Span => [Math.max(from, ms), to]);
+      this.covered.set(type, kept);
+    }
+  }
+
+  private isCovered(types: readonly string[], from: number, to: number): boolean {
+    return types.every((type) => (this.covered.get(type) ?? []).some(([a, b]) => a <= from && to <= b));
+  }
+
+  /** The listing's events source: from memory where every event is known, else from Exa, remembering it. */
+  source(exa: EventPageSource): EventPageSource {
+    return async (query, signal) => {
+      const from = timestampMillis(query.createdAfter);
+      const to = timestampMillis(query.createdBefore);
+      if (query.cursor?.startsWith(MEMORY_CURSOR))
+        return this.page(query, from, to, Number(query.cursor.slice(MEMORY_CURSOR.length)));
+      if (query.cursor === undefined && this.isCovered(query.types, from, to)) return this.page(query, from, to, 0);
+      const page = await exa(query, signal);
+      this.learn(query, page, from, to);
+      return page;
+    };
+  }
+
+  private page(query: EventsQuery, from: number, to: number, offset: number): Page<ListedEvent> {
+    const key = `${[...query.types].sort().join(",")}|${from}|${to}`;
+    let matching = this.served.get(key);
+    if (!matching) {
+      const types = new Set(query.types);
+      matching = [...this.events.values()]
+        .filter((e) => types.has(e.type) && e.ms >= from && e.ms <= to)
+        .sort((a, b) => b.ms - a.ms || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+        .map(({ id, type, createdAt }) => ({ id, type, createdAt }));
+      this.served.set(key, matching);
+    }
+    const end = offset + query.limit;
+    const hasMore = end < matching.length;
+    return {
+      data: matching.slice(offset, end),
+      hasMore,
+      nextCursor: hasMore ? `${MEMORY_CURSOR}${end}` : null,
+    };
+  }
+
+  /** Keeps the page's events, and marks as covered the span this chain has now read in full. */
+  private learn(query: EventsQuery, page: Page<ListedEvent>, from: number, to: number): void {
+    const upper = query.cursor === undefined ? to : this.chainUpper.get(query.cursor);
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const event of page.data) {
+      const ms = timestampMillis(event.createdAt);
+      if (!Number.isFinite(ms)) continue;
+      oldest = Math.min(oldest, ms);
+      if (!this.events.has(event.id)) {
+        this.events.set(event.id, { id: event.id, type: event.type, createdAt: event.createdAt, ms });
+        this.changed = true;
+      }
+    }
+    if (upper === undefined) return;
+    const more = page.hasMore && !!page.nextCursor;
+    // Events at the oldest instant may continue on the next page: that instant is covered only by it.
+    const span: Span | undefined = !more ? [from, upper] : Number.isFinite(oldest) ? [oldest + 1, upper] : undefined;
+    if (more && page.nextCursor && Number.isFinite(oldest)) this.chainUpper.set(page.nextCursor, oldest);
+    if (!span) return;
+    for (const type of query.types) this.covered.set(type, addSpan(this.covered.get(type) ?? [], span));
+    this.changed = true;
+  }
+}

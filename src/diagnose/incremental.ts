@@ -1,0 +1,269 @@
+// Incremental diagnosis: a webhook's attempts are read from Exa once; later diagnoses read only the newer ones
+// and diagnose the remembered ones with them, through the same scan, so the result equals a fresh scan.
+//
+// The store keeps, per webhook and outcome (event type "*": every type), the attempts a complete scan folded in
+// (incremental-records.ts) and the newest of them. A later call pages each outcome's unfiltered chain, newest
+// first, and stops at the first attempt it already has (or one older than the newest it has): 1,000 new
+// attempts cost ~6 pages. Remembered attempts older than Exa's retention are dropped, so they leave the
+// diagnosis when they leave Exa (they stay in the hourly history). Then the ordinary scan (scan.ts) runs
+// over the remembered attempts served from memory, with any `since` and eventType, and the real events
+// source for the never-attempted check.
+//
+// Only a complete unfiltered scan (no since, no eventType, nothing cut) is remembered; other scans build on
+// one when there is one. Assumed of Exa: an attempt is listed once it is made (none appears later with an
+// older attemptedAt), and attempts are kept as long as events (60 days). A store that cannot open or fails
+// gives a plain full scan and a note saying why nothing is remembered.
+import { EVENT_RETENTION_MS } from "../exa/retention.js";
+import type { Webhook } from "../exa/schemas.js";
+import type { AccountMemory, History } from "../store/types.js";
+import { notRememberedBecause } from "../store/unavailable.js";
+import { RememberedEvents } from "./incremental-events.js";
+import { type HistoryPlace, hourlyBuckets, readHistory, recordVerdict } from "./incremental-history.js";
+import { fromStoredChain, type RememberedAttempt, RememberedAttempts, toStoredChain } from "./incremental-records.js";
+import { rememberedAttemptSource } from "./incremental-source.js";
+import { SUCCESS_FLAGS } from "./partitions.js";
+import { ATTEMPTS_PAGE_LIMIT, type AttemptPageSource, type ScanOptions, scanWebhookAttempts } from "./scan.js";
+import { timestampMillis } from "./timestamps.js";
+import type { WebhookDiagnosis, WebhookHistory } from "./types.js";
+
+/** Attempts are assumed kept as long as events: Exa documents 60 days for events, nothing for attempts. */
+export const ATTEMPT_RETENTION_MS = EVENT_RETENTION_MS;
+/** The store key's event type for chains of every type. */
+const EVERY_TYPE = "*";
+
+/** The store to build on, or why there is none ("…is not kept because <because>"). */
+export type DiagnoseMemory =
+  | { kind: "store"; history: History; account: string }
+  | { kind: "unavailable"; because: string };
+
+/** The memory a tool call has (ToolContext.memory), as the diagnosis uses it. */
+export async function diagnoseMemory(context: { memory(): Promise<AccountMemory> }): Promise<DiagnoseMemory> {
+  const memory = await context.memory();
+  if (memory.ok) return { kind: "store", history: memory.store.history, account: memory.account };
+  return { kind: "unavailable", because: notRememberedBecause(memory.unavailable) };
+}
+
+export interface IncrementalOptions extends ScanOptions {
+  /** Undefined = no store configured (same as unavailable, with a generic reason). */
+  memory: DiagnoseMemory | undefined;
+  /**
+   * Record a change of verdict in the history (default true). Only unfiltered diagnoses (no since, no
+   * eventType) record one, since a window's verdict is not the webhook's.
+   */
+  recordTransitions?: boolean;
+}
+
+export interface IncrementalDiagnosis {
+  /** Carries `memory` (how the store was used) and, with a store, `history`. */
+  diagnosis: WebhookDiagnosis;
+  history: WebhookHistory | undefined;
+}
+
+interface RememberedScan {
+  remembered: RememberedAttempts;
+  newestMs: Map<boolean, number>;
+  rememberedAt: Date;
+  count: number;
+}
+
+const outcomeName = (successful: boolean) => (successful ? "successful" : "failed");
+
+/** One webhook's diagnosis, built on what the store remembers of it; remembers the result for next time. */
+export async function diagnoseIncrementally(options: IncrementalOptions): Promise<IncrementalDiagnosis> {
+  const memory = options.memory;
+  if (memory?.kind !== "store") {
+    const because = memory?.because ?? "no store is configured";
+    const diagnosis = await scanWebhookAttempts(options);
+    diagnosis.memory = { kind: "off", because };
+    return { diagnosis, history: undefined };
+  }
+  const place: HistoryPlace = { history: memory.history, account: memory.account, webhookId: options.webhook.id };
+  const now = new Date(options.now ?? Date.now());
+  try {
+    const diagnosis = await diagnoseWithStore(options, place, now);
+    const unfiltered = options.since === undefined && options.eventType === undefined;
+    if (unfiltered && options.recordTransitions !== false) await recordVerdict(place, diagnosis, now);
+    const history = await readHistory(place, now);
+    diagnosis.history = history;
+    return { diagnosis, history };
+  } catch (error) {
+    if ((error as Error)?.name !== "StoreOperationError") throw error;
+    // The store failed mid-way: the diagnosis does not depend on it.
+    const diagnosis = await scanWebhookAttempts(options);
+    diagnosis.memory = { kind: "off", because: `the store failed (${(error as Error).message})` };
+    return { diagnosis, history: undefined };
+  }
+}
+
+async function diagnoseWithStore(options: IncrementalOptions, place: HistoryPlace, now: Date) {
+  const createdAt = options.webhook.createdAt ?? null;
+  const stored = await place.history.getCheckpoint(eventsKey(place));
+  const events = RememberedEvents.fromStored(stored?.aggregate, createdAt);
+  events.dropOlderThan(now.getTime() - EVENT_RETENTION_MS);
+  const withEvents = options.events ? { ...options, events: events.source(options.events) } : options;
+  const diagnosis = await diagnoseAttempts(withEvents, place, now);
+  if (events.changed) {
+    const aggregate = events.toStored(createdAt);
+    await place.history.putCheckpoint(eventsKey(place), { newestAttemptId: "", newestAttemptAt: "", aggregate });
+  }
+  return diagnosis;
+}
+
+async function diagnoseAttempts(options: IncrementalOptions, place: HistoryPlace, now: Date) {
+  const { webhook } = options;
+  const createdAt = webhook.createdAt ?? null;
+  const horizonMs = now.getTime() - ATTEMPT_RETENTION_MS;
+  const stored = await loadRemembered(place, webhook, createdAt);
+  if (stored) {
+    const dropped = stored.remembered.dropOlderThan(horizonMs);
+    const read = await readNewAttempts(options, stored);
+    if (read && withinCap(stored.remembered, options)) {
+      const diagnosis = await scanWebhookAttempts({
+        ...options,
+        source: rememberedAttemptSource(stored.remembered),
+        recorded: (id) => stored.remembered.recordedFailure(id),
+      });
+      diagnosis.memory = {
+        kind: "incremental",
+        newPages: read.pages,
+        newAttempts: read.added.length,
+        rememberedAttempts: stored.count,
+        rememberedAt: stored.rememberedAt.toISOString(),
+      };
+      if (read.added.length > 0 || dropped) await saveRemembered(place, stored.remembered, createdAt);
+      if (read.added.length > 0)
+        await place.history.putBuckets(place.account, webhook.id, hourlyBuckets(read.added), "add");
+      return diagnosis;
+    }
+    // Reading the new attempts failed, or more are remembered than the cap allows: a fresh scan says it right.
+    return fullScan(options, place, createdAt, read ? "capped" : "readFailed");
+  }
+  return fullScan(options, place, createdAt, "first");
+}
+
+/** A fresh scan, remembered when it read the whole history without a filter. */
+async function fullScan(
+  options: IncrementalOptions,
+  place: HistoryPlace,
+  createdAt: string | null,
+  why: "first" | "capped" | "readFailed",
+): Promise<WebhookDiagnosis> {
+  const remembered = new RememberedAttempts();
+  const filtered = options.since !== undefined || options.eventType !== undefined;
+  const source: AttemptPageSource = filtered
+    ? options.source
+    : async (query, signal) => {
+        const page = await options.source(query, signal);
+        for (const attempt of page.data) remembered.addRead(attempt);
+        return page;
+      };
+  const diagnosis = await scanWebhookAttempts({ ...options, source });
+  const attemptsCut = (diagnosis.incompleteCauses ?? []).some((c) => c.kind !== "eventsCut");
+  const reason = options.since !== undefined ? "since" : options.eventType !== undefined ? "eventType" : why;
+  if (filtered || attemptsCut) {
+    diagnosis.memory = { kind: "full", remembered: false, reason: attemptsCut && !filtered ? "incomplete" : reason };
+    return diagnosis;
+  }
+  await saveRemembered(place, remembered, createdAt);
+  // Every retained attempt was read: the hours it covers are replaced, not added to (a lost checkpoint
+  // must not count its attempts twice).
+  await place.history.putBuckets(place.account, place.webhookId, hourlyBuckets(remembered.byId.values()), "replace");
+  diagnosis.memory = { kind: "full", remembered: true, reason: why };
+  return diagnosis;
+}
+
+async function loadRemembered(
+  place: HistoryPlace,
+  webhook: Pick<Webhook, "id">,
+  createdAt: string | null,
+): Promise<RememberedScan | undefined> {
+  const remembered = new RememberedAttempts();
+  const newestMs = new Map<boolean, number>();
+  let rememberedAt: Date | undefined;
+  for (const successful of SUCCESS_FLAGS) {
+    const checkpoint = await place.history.getCheckpoint(keyOf(place, successful));
+    if (!checkpoint) return undefined;
+    const chain = fromStoredChain(checkpoint.aggregate, webhook.id, successful);
+    // Another format, or another webhook that had this id: start over.
+    if (!chain || chain.webhookCreatedAt !== createdAt) return undefined;
+    for (const record of chain.records) remembered.addStored(record);
+    newestMs.set(successful, checkpoint.newestAttemptAt ? timestampMillis(checkpoint.newestAttemptAt) : -Infinity);
+    if (!rememberedAt || checkpoint.updatedAt < rememberedAt) rememberedAt = checkpoint.updatedAt;
+  }
+  return { remembered, newestMs, rememberedAt: rememberedAt ?? new Date(0), count: remembered.byId.size };
+}
+
+async function saveRemembered(place: HistoryPlace, remembered: RememberedAttempts, createdAt: string | null) {
+  for (const successful of SUCCESS_FLAGS) {
+    const records = remembered.newestFirst(successful);
+    const newest = records[0];
+    await place.history.putCheckpoint(keyOf(place, successful), {
+      newestAttemptId: newest?.id ?? "",
+      newestAttemptAt: newest?.attemptedAt ?? "",
+      aggregate: toStoredChain(records, createdAt),
+    });
+  }
+}
+
+/** The events the never-attempted check listed (incremental-events.ts), under outcome "events". */
+const eventsKey = (place: HistoryPlace) => ({ ...keyOf(place, true), outcome: "events" });
+
+const keyOf = (place: HistoryPlace, successful: boolean) => ({
+  account: place.account,
+  webhookId: place.webhookId,
+  eventType: EVERY_TYPE,
+  outcome: outcomeName(successful),
+});
+
+/**
+ * Pages each outcome's chain (every type) newest first until the first attempt already remembered, or older
+ * than the newest remembered, and adds what is new. Undefined when a page could not be read.
+ */
+async function readNewAttempts(
+  options: IncrementalOptions,
+  stored: RememberedScan,
+): Promise<{ pages: number; added: RememberedAttempt[] } | undefined> {
+  const signal = AbortSignal.any([
+    options.signal ?? new AbortController().signal,
+    ...(options.deadline === undefined ? [] : [AbortSignal.timeout(Math.max(0, options.deadline - Date.now()))]),
+  ]);
+  let pages = 0;
+  const added: RememberedAttempt[] = [];
+  const readChain = async (successful: boolean) => {
+    const newest = stored.newestMs.get(successful) ?? -Infinity;
+    let cursor: string | undefined;
+    for (;;) {
+      const page = await options.source(
+        { webhookId: options.webhook.id, successful, limit: ATTEMPTS_PAGE_LIMIT, ...(cursor ? { cursor } : {}) },
+        signal,
+      );
+      pages++;
+      for (const attempt of page.data) {
+        if (attempt.successful !== successful) continue;
+        if (stored.remembered.byId.has(attempt.id) || timestampMillis(attempt.attemptedAt) < newest) return;
+        stored.remembered.addRead(attempt);
+        added.push(stored.remembered.byId.get(attempt.id) as RememberedAttempt);
+      }
+      if (!page.hasMore || !page.nextCursor) return;
+      cursor = page.nextCursor;
+    }
+  };
+  try {
+    await Promise.all(SUCCESS_FLAGS.map(readChain));
+  } catch (error) {
+    options.signal?.throwIfAborted();
+    void error;
+    return undefined;
+  }
+  return { pages, added };
+}
+
+/** Whether the attempts the scan would fold fit under maxAttempts (else a fresh scan, cut like any other). */
+function withinCap(remembered: RememberedAttempts, options: IncrementalOptions): boolean {
+  const sinceMs = options.since?.getTime() ?? -Infinity;
+  let inWindow = 0;
+  for (const record of remembered.byId.values()) {
+    if (record.ms >= sinceMs && (options.eventType === undefined || record.eventType === options.eventType)) inWindow++;
+  }
+  return inWindow <= options.maxAttempts;
+}

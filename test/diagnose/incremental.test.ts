@@ -1,0 +1,294 @@
+// Incremental diagnosis against the emulator over real HTTP, with a real (SQLite, in memory) store: a diagnosis
+// built on a warm store must equal a fresh scan of the same emulator state with an empty store, for any since
+// window and event type, after new attempts, and after old ones expire from Exa. Histories are random, seeded.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ATTEMPT_RETENTION_MS, diagnoseIncrementally, type WebhookDiagnosis } from "../../src/diagnose/index.js";
+import { ExaClient } from "../../src/exa/client.js";
+import { EVENT_TYPES } from "../../src/exa/event-types.js";
+import type { AddAttemptInput } from "../../src/sandbox/emulator.js";
+import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
+import { openStore } from "../../src/store/open.js";
+import type { Store } from "../../src/store/types.js";
+import { seeded } from "./fixtures.js";
+
+const KEY = "exa-test-key-incremental";
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const URLS = ["https://hooks.acme.dev/exa", "https://hooks.acme.dev/v2/exa"];
+const FAILURES = [
+  { status: 500, body: "TypeError: Cannot read properties of undefined (reading 'items')" },
+  { status: 0, body: "connect ECONNREFUSED 10.0.0.7:443" },
+  { status: 0, body: "" },
+  { status: 401, body: '{"error":"Webhook signature verification failed"}' },
+  { status: 404, body: "" },
+  { status: 503, body: "<html><head><title>503 Service Unavailable</title></head><body>nginx</body></html>" },
+  { status: 400, body: "bad payload, request id " },
+  // The body decides the category of these: a remembered attempt keeps its category, not its body.
+  { status: 0, body: "CERT_HAS_EXPIRED: certificate has expired" },
+  { status: 0, body: "connect ETIMEDOUT 10.0.0.7:443" },
+  { status: 400, body: "invalid signature" },
+  { status: 503, body: "<html><title>Just a moment...</title></html>" },
+];
+
+let emulator: Emulator;
+let client: ExaClient;
+const stores: Store[] = [];
+
+beforeEach(async () => {
+  emulator = await startEmulator();
+  client = new ExaClient({ baseUrl: emulator.baseUrl, apiKey: KEY, retryBaseMs: 5 });
+});
+afterEach(async () => {
+  for (const store of stores.splice(0)) await store.close();
+  await emulator.close();
+});
+
+async function emptyStore(): Promise<Store> {
+  const opened = await openStore({ engine: "memory" });
+  if (!opened.ok) throw new Error(opened.unavailable.detail);
+  stores.push(opened.store);
+  return opened.store;
+}
+
+/** Random events from `fromMs` to `toMs`: retried failures, recoveries, two URLs, ties, events never attempted. */
+function seedAttempts(
+  webhookId: string,
+  random: () => number,
+  fromMs: number,
+  toMs: number,
+  count: number,
+  tag: string,
+) {
+  const types = EVENT_TYPES.slice(0, 5);
+  const attempts: AddAttemptInput[] = [];
+  for (let i = 0; i < count; i++) {
+    const type = types[Math.floor(random() * types.length)] as string;
+    const eventId = `evt_${tag}_${i}`;
+    const first = Math.floor(fromMs + ((toMs - fromMs) * i) / count);
+    emulator.store.addEvent({ id: eventId, type, createdAt: first - 1000 });
+    if (random() < 0.05) continue; // never attempted
+    const url = URLS[random() < 0.3 ? 0 : 1] as string;
+    let at = first;
+    const tries = 1 + Math.floor(random() * 3);
+    for (let n = 1; n <= tries; n++) {
+      const ok = random() < (n === 1 ? 0.6 : 0.4);
+      const failure = FAILURES[Math.floor(random() * FAILURES.length)] as (typeof FAILURES)[number];
+      const body = failure.status === 400 ? `${failure.body}${Math.floor(random() * 1000)}` : failure.body;
+      attempts.push({
+        webhookId,
+        eventId,
+        eventType: type,
+        url,
+        attempt: n,
+        attemptedAt: Math.min(at, toMs),
+        successful: ok,
+        responseStatusCode: ok ? 200 : failure.status,
+        responseBody: ok ? "ok" : body,
+      });
+      if (ok) break;
+      // Now and then two attempts share an instant (a tie the scan orders by id).
+      at += random() < 0.1 ? 0 : Math.floor(random() * 20 * MINUTE);
+    }
+  }
+  emulator.store.addAttempts(attempts);
+  return attempts.length;
+}
+
+interface DiagnoseInput {
+  store: Store | undefined;
+  webhookId: string;
+  now: number;
+  since?: Date;
+  eventType?: string;
+}
+
+async function diagnose(input: DiagnoseInput) {
+  const signal = new AbortController().signal;
+  const webhook = await client.getWebhook(input.webhookId, signal);
+  emulator.requests.length = 0;
+  const result = await diagnoseIncrementally({
+    memory: input.store ? { kind: "store", history: input.store.history, account: "acct" } : undefined,
+    webhook,
+    source: (query, s) => client.listAttempts(query.webhookId, query, s),
+    events: (query, s) => client.listEvents(query, s),
+    maxAttempts: 200_000,
+    concurrency: 4,
+    now: input.now,
+    ...(input.since ? { since: input.since } : {}),
+    ...(input.eventType ? { eventType: input.eventType } : {}),
+  });
+  const attemptRequests = emulator.requests.filter((r) => r.path.endsWith("/attempts")).length;
+  const eventRequests = emulator.requests.filter((r) => r.path.endsWith("/events")).length;
+  return { ...result, attemptRequests, eventRequests };
+}
+
+/** The diagnosis without what only says how it was made (the store note and history). */
+function core(diagnosis: WebhookDiagnosis) {
+  const { memory: _memory, history: _history, ...rest } = diagnosis;
+  return rest;
+}
+
+async function expectWarmEqualsFresh(warm: Store, input: Omit<DiagnoseInput, "store">) {
+  const built = await diagnose({ ...input, store: warm });
+  const fresh = await diagnose({ ...input, store: await emptyStore() });
+  expect(core(built.diagnosis)).toEqual(core(fresh.diagnosis));
+  return { built, fresh };
+}
+
+describe("diagnoseIncrementally", () => {
+  for (const seed of [1, 7, 2026]) {
+    it(`equals a fresh scan after new attempts, for any since and event type (seed ${seed})`, async () => {
+      console.log(`incremental equality seed ${seed}`);
+      const random = seeded(seed);
+      const now0 = Date.parse("2026-12-01T12:00:00.000Z");
+      const webhook = emulator.store.createWebhook({
+        url: URLS[1] as string,
+        events: EVENT_TYPES.slice(0, 5),
+        createdAt: now0 - 20 * DAY,
+      });
+      seedAttempts(webhook.id, random, now0 - 14 * DAY, now0 - MINUTE, 400 + Math.floor(random() * 400), "a");
+      const warm = await emptyStore();
+      const first = await diagnose({ store: warm, webhookId: webhook.id, now: now0 });
+      expect(first.diagnosis.memory).toEqual({ kind: "full", remembered: true, reason: "first" });
+
+      // New attempts after the first look, some at the very instant of the newest one remembered.
+      const now1 = now0 + 2 * DAY;
+      const added = seedAttempts(webhook.id, random, now0 - MINUTE, now1 - MINUTE, 300, "b");
+      const { built, fresh } = await expectWarmEqualsFresh(warm, { webhookId: webhook.id, now: now1 });
+      expect(built.diagnosis.memory).toMatchObject({ kind: "incremental", newAttempts: added });
+      expect(built.attemptRequests).toBeLessThan(fresh.attemptRequests);
+      // The events listed before are answered from memory: only the new span is asked of Exa.
+      console.log(`events requests: warm ${built.eventRequests}, fresh ${fresh.eventRequests}`);
+      expect(built.eventRequests).toBeLessThan(fresh.eventRequests);
+      expect(built.diagnosis.attemptsScanned).toBeGreaterThan(added);
+
+      for (let i = 0; i < 6; i++) {
+        const since = new Date(now0 - Math.floor(random() * 16 * DAY));
+        const eventType = random() < 0.5 ? (EVENT_TYPES[Math.floor(random() * 5)] as string) : undefined;
+        const window = { webhookId: webhook.id, now: now1, since, ...(eventType ? { eventType } : {}) };
+        const { built: cut } = await expectWarmEqualsFresh(warm, window);
+        expect(cut.diagnosis.memory?.kind).toBe("incremental");
+        expect(cut.attemptRequests).toBeLessThanOrEqual(2);
+      }
+    });
+  }
+
+  it("equals a fresh scan after old attempts expire from Exa (seed 11)", async () => {
+    console.log("incremental expiry seed 11");
+    const random = seeded(11);
+    const now0 = Date.parse("2026-10-01T00:00:00.000Z");
+    const webhook = emulator.store.createWebhook({
+      url: URLS[1] as string,
+      events: EVENT_TYPES.slice(0, 5),
+      createdAt: now0 - 70 * DAY,
+    });
+    seedAttempts(webhook.id, random, now0 - 59 * DAY, now0 - MINUTE, 600, "a");
+    const warm = await emptyStore();
+    await diagnose({ store: warm, webhookId: webhook.id, now: now0 });
+
+    // Ten days on: Exa deleted what is older than its retention, and new attempts came in.
+    const now1 = now0 + 10 * DAY;
+    const expired = emulator.store.expireAttempts(webhook.id, now1 - ATTEMPT_RETENTION_MS);
+    expect(expired).toBeGreaterThan(0);
+    seedAttempts(webhook.id, random, now0, now1 - MINUTE, 200, "b");
+    const { built } = await expectWarmEqualsFresh(warm, { webhookId: webhook.id, now: now1 });
+    expect(built.diagnosis.memory?.kind).toBe("incremental");
+    await expectWarmEqualsFresh(warm, { webhookId: webhook.id, now: now1, since: new Date(now1 - 55 * DAY) });
+  });
+
+  it("starts over for a webhook deleted and created again, under a new id or the same one", async () => {
+    const random = seeded(5);
+    const now = Date.parse("2026-12-01T12:00:00.000Z");
+    const old = emulator.store.createWebhook({
+      url: URLS[1] as string,
+      events: ["webset.created"],
+      createdAt: now - 9 * DAY,
+    });
+    seedAttempts(old.id, random, now - 8 * DAY, now - HOUR, 100, "a");
+    const warm = await emptyStore();
+    await diagnose({ store: warm, webhookId: old.id, now });
+    emulator.store.deleteWebhook(old.id);
+
+    const renewed = emulator.store.createWebhook({
+      url: URLS[1] as string,
+      events: ["webset.created"],
+      createdAt: now - DAY,
+    });
+    seedAttempts(renewed.id, random, now - DAY, now - HOUR, 50, "b");
+    const other = await expectWarmEqualsFresh(warm, { webhookId: renewed.id, now });
+    expect(other.built.diagnosis.memory).toEqual({ kind: "full", remembered: true, reason: "first" });
+
+    // The same id again (a fixed id, another createdAt): what was remembered under it is someone else's.
+    emulator.store.deleteWebhook(renewed.id);
+    const sameId = emulator.store.createWebhook({
+      id: renewed.id,
+      url: URLS[0] as string,
+      events: ["webset.created"],
+      createdAt: now - HOUR,
+    });
+    seedAttempts(sameId.id, random, now - HOUR + MINUTE, now - MINUTE, 20, "c");
+    const again = await expectWarmEqualsFresh(warm, { webhookId: sameId.id, now });
+    expect(again.built.diagnosis.memory).toEqual({ kind: "full", remembered: true, reason: "first" });
+  });
+
+  it("reads only the newer pages: 1,000 new attempts on 4,000 remembered cost a handful of requests", async () => {
+    const now0 = Date.parse("2026-12-01T12:00:00.000Z");
+    const webhook = emulator.store.createWebhook({
+      url: URLS[1] as string,
+      events: ["webset.created"],
+      createdAt: now0 - 9 * DAY,
+    });
+    const bulk = (from: number, count: number, tag: string) =>
+      emulator.store.addAttempts(
+        Array.from({ length: count }, (_, i) => ({
+          webhookId: webhook.id,
+          eventId: `evt_${tag}_${i}`,
+          eventType: EVENT_TYPES[i % 7] as string,
+          attemptedAt: from + i * MINUTE,
+          successful: i % 10 !== 0,
+          responseStatusCode: i % 10 !== 0 ? 200 : 500,
+        })),
+      );
+    bulk(now0 - 4000 * MINUTE, 4000, "a");
+    const warm = await emptyStore();
+    const first = await diagnose({ store: warm, webhookId: webhook.id, now: now0 });
+    bulk(now0, 1000, "b");
+    const second = await diagnose({ store: warm, webhookId: webhook.id, now: now0 + 1000 * MINUTE });
+    // 900 successful (5 pages, the last one reaching a remembered attempt) and 100 failed (1 page, same).
+    expect(second.diagnosis.memory).toMatchObject({
+      kind: "incremental",
+      newPages: 6,
+      newAttempts: 1000,
+      rememberedAttempts: 4000,
+    });
+    expect(second.attemptRequests).toBe(6);
+    expect(second.diagnosis.attemptsScanned).toBe(5000);
+    expect(first.attemptRequests).toBeGreaterThan(20);
+  });
+
+  it("without a store scans in full and says why nothing is remembered", async () => {
+    const now = Date.parse("2026-12-01T12:00:00.000Z");
+    const webhook = emulator.store.createWebhook({
+      url: URLS[1] as string,
+      events: ["webset.created"],
+      createdAt: now - DAY,
+    });
+    seedAttempts(webhook.id, seeded(3), now - 20 * HOUR, now - HOUR, 30, "a");
+    const signal = new AbortController().signal;
+    const { diagnosis, history } = await diagnoseIncrementally({
+      memory: { kind: "unavailable", because: "the state file /ro/state.db cannot be written (EROFS)" },
+      webhook: await client.getWebhook(webhook.id, signal),
+      source: (query, s) => client.listAttempts(query.webhookId, query, s),
+      events: (query, s) => client.listEvents(query, s),
+      maxAttempts: 200_000,
+      concurrency: 4,
+      now,
+    });
+    expect(history).toBeUndefined();
+    expect(diagnosis.memory).toEqual({ kind: "off", because: "the state file /ro/state.db cannot be written (EROFS)" });
+    expect(core(diagnosis)).toEqual(
+      core((await diagnose({ store: await emptyStore(), webhookId: webhook.id, now })).diagnosis),
+    );
+  });
+});
