@@ -63,6 +63,7 @@ export async function startWatch(env: WatchEnvironment, settings: WatchSettings,
     concurrency: env.concurrency,
     senderIsLocal: env.sandbox,
     onRateLimited: () => watcher?.noteRateLimited(),
+    memory: store && account ? { kind: "store", history: store.history, account } : undefined,
   });
   if (env.check) sources.check = env.check;
   watcher = new Watcher({

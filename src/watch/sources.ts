@@ -1,7 +1,7 @@
-// What a watch reads from Exa, and the one health check it runs per changed webhook. The check is a
-// parameter: today the plain diagnosis (scanWebhookAttempts); an incremental scan drops in behind the same
-// signature. I/O only through the Exa client.
-import { scanWebhookAttempts, type WebhookDiagnosis } from "../diagnose/index.js";
+// What a watch reads from Exa, and the one health check it runs per changed webhook: the incremental
+// diagnosis (it reads only attempts newer than what the store remembers; a plain scan without a store).
+// I/O only through the Exa client and the store.
+import { type DiagnoseMemory, diagnoseIncrementally, type WebhookDiagnosis } from "../diagnose/index.js";
 import type { ExaClient } from "../exa/client.js";
 import { ExaApiError } from "../exa/errors.js";
 import type { Webhook } from "../exa/schemas.js";
@@ -32,6 +32,8 @@ export interface ExaWatchOptions {
   senderIsLocal: boolean;
   /** Exa answered 429 even after the client's retries: the watch slows down. */
   onRateLimited(): void;
+  /** The store the diagnosis builds on (and records verdicts in); undefined = a plain scan each time. */
+  memory: DiagnoseMemory | undefined;
 }
 
 export function exaWatchSources(exa: ExaClient, options: ExaWatchOptions): WatchSources {
@@ -57,19 +59,20 @@ export function exaWatchSources(exa: ExaClient, options: ExaWatchOptions): Watch
       const page = await noting(exa.listAttempts(webhookId, { limit: 1 }, signal));
       return page.data[0]?.id ?? null;
     },
-    check: plainDiagnosis(exa, options, noting),
+    check: storedDiagnosis(exa, options, noting),
     now: () => exa.exaNow(),
   };
 }
 
-/** The plain diagnosis of one webhook: every retained attempt up to WATCH_MAX_ATTEMPTS. */
-export function plainDiagnosis(
+/** One webhook's diagnosis over every retained attempt (up to WATCH_MAX_ATTEMPTS), built on the store. */
+function storedDiagnosis(
   exa: ExaClient,
-  options: { concurrency: number; senderIsLocal: boolean },
-  noting: <T>(work: Promise<T>) => Promise<T> = (work) => work,
+  options: ExaWatchOptions,
+  noting: <T>(work: Promise<T>) => Promise<T>,
 ): HealthCheck {
-  return (webhook, signal) =>
-    scanWebhookAttempts({
+  return async (webhook, signal) => {
+    const { diagnosis } = await diagnoseIncrementally({
+      memory: options.memory,
       webhook,
       source: (query, s) => noting(exa.listAttempts(query.webhookId, query, s)).catch(rethrowShort),
       now: Date.now(),
@@ -80,4 +83,6 @@ export function plainDiagnosis(
       deadline: Date.now() + WATCH_CHECK_BUDGET_MS,
       signal,
     });
+    return diagnosis;
+  };
 }
