@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
@@ -173,6 +173,31 @@ describe("watch faults through the built bin", () => {
       expect(await run(), "nothing changed: nothing said").toEqual([]);
       rmSync(store, { force: true });
       expect(await run(), "a lost store: a fresh baseline").toEqual(["baseline", "baseline", "baseline"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("with one shared store, one replica watches and the other stands by until the lease is given up", async () => {
+    emulator = await startEmulator();
+    failingWebhook(emulator, "orders", 3);
+    const dir = mkdtempSync(path.join(tmpdir(), "watch-lease-"));
+    const store = path.join(dir, "state.db");
+    try {
+      const first = watchOf(emulator.baseUrl, ["--store", store]);
+      await expect.poll(() => ticksOf(first.lines).length, UNTIL_TEST_TIMEOUT).toBeGreaterThanOrEqual(1);
+      const second = watchOf(emulator.baseUrl, ["--store", store]);
+      await expect
+        .poll(() => second.lines.find((line) => line.type === "standby"), UNTIL_TEST_TIMEOUT)
+        .toMatchObject({ holder: `watch pid ${first.child.pid} on ${hostname()}` });
+      expect(ticksOf(second.lines), "a replica on standby reads nothing").toEqual([]);
+      await first.stop();
+      await expect.poll(() => second.lines.find((line) => line.type === "lease"), UNTIL_TEST_TIMEOUT).toBeDefined();
+      await expect.poll(() => ticksOf(second.lines).length, UNTIL_TEST_TIMEOUT).toBeGreaterThanOrEqual(1);
+      expect(
+        transitionsOf(second.lines).map((line) => line.decision),
+        "the state the first replica stored: nothing to say",
+      ).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
