@@ -94,7 +94,7 @@ export function createServer(
   options: ServerOptions = {},
 ): McpServer {
   const server = new McpServer(SERVER_INFO, {
-    capabilities: { logging: {}, ...watchCapabilities(dependencies.watch) },
+    capabilities: { logging: {}, ...watchCapabilities(dependencies.watch, !options.stateless) },
     instructions: serverInstructions(config.sandbox),
   });
   // The one Redactor of this server (of this request, over HTTP): every channel below sends through it.
@@ -168,7 +168,9 @@ export function createServer(
   const exaFor = (ctx?: ServerContext) => requestExa(requestLog(ctx))();
   registerResources(server, config, exaFor, redactor);
   registerPrompts(server, exaFor);
-  if (dependencies.watch) registerHealthResources(server, dependencies.watch, options.era, redactor);
+  // Over stateless HTTP a server lives for one request: it reads the health, it pushes nothing.
+  if (dependencies.watch)
+    registerHealthResources(server, dependencies.watch, { era: options.era, push: !options.stateless }, redactor);
   return server;
 }
 

@@ -31,9 +31,9 @@ export interface WatchDependency {
   channel: boolean;
 }
 
-/** The capabilities a server with a watch declares. */
-export function watchCapabilities(watch: WatchDependency | undefined) {
-  if (!watch) return {};
+/** The capabilities a server with a watch declares; one that cannot push (stateless HTTP) offers no subscribe. */
+export function watchCapabilities(watch: WatchDependency | undefined, push: boolean) {
+  if (!watch || !push) return {};
   return {
     resources: { subscribe: true },
     ...(watch.channel ? { experimental: { [CHANNEL_CAPABILITY]: {} } } : {}),
@@ -43,9 +43,10 @@ export function watchCapabilities(watch: WatchDependency | undefined) {
 export function registerHealthResources(
   server: McpServer,
   watch: WatchDependency,
-  era: ProtocolEra | undefined,
+  connection: { era: ProtocolEra | undefined; push: boolean },
   redactor: Redactor,
 ): void {
+  const { era } = connection;
   const markdown = (uri: URL, text: string) =>
     redactor.redact({ contents: [{ uri: uri.href, mimeType: "text/markdown", text }] });
   server.registerResource(
@@ -78,6 +79,7 @@ export function registerHealthResources(
     },
   );
 
+  if (!connection.push) return;
   // 2025 clients: updates only for the URIs they subscribed to. 2026-07-28: the entry filters by the listen.
   const subscribed = new Set<string>();
   if (era !== "modern") {
