@@ -10,6 +10,7 @@ import { loadEmulatorModule } from "./lib/emulator.mjs";
 import { DIST_BIN } from "./lib/paths.mjs";
 import { benchListen } from "./listen.mjs";
 import { benchStore } from "./store.mjs";
+import { benchWatch } from "./watch.mjs";
 
 // The cursor walk alone is ~50 s per mix at 100 ms a page; the whole run is ~5 min on a quiet 2-core machine
 // and went past 400 s on a busy one, so the limit only catches a hung child.
@@ -49,7 +50,9 @@ process.stdout.write(`${distribution.markdown}\n\n`);
 const store = await benchStore({ log });
 process.stdout.write(`${store.markdown}\n`);
 const listen = await benchListen(emulatorModule, log);
-process.stdout.write(`\n${listen.markdown}\n`);
+process.stdout.write(`\n${listen.markdown}\n\n`);
+const watch = await benchWatch({ emulatorModule, log });
+process.stdout.write(`${watch.markdown}\n`);
 
 const machine = `node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length}× ${cpus()[0]?.model.trim() ?? "cpu"}`;
 const header = [
@@ -60,6 +63,6 @@ const header = [
 mkdirSync(new URL(".", RESULTS), { recursive: true });
 writeFileSync(
   RESULTS,
-  `${[...header, "", diagnose.markdown, "", incremental.markdown, "", distribution.markdown, "", store.markdown, "", listen.markdown].join("\n")}\n`,
+  `${[...header, "", diagnose.markdown, "", incremental.markdown, "", distribution.markdown, "", store.markdown, "", listen.markdown, "", watch.markdown].join("\n")}\n`,
 );
 log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s; tables written to ${RESULTS.pathname}`);

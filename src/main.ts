@@ -7,6 +7,7 @@ import { ConfigError } from "./errors.js";
 import type { ServerDependencies } from "./server.js";
 import { emptySelectionText, TOOL_NAMES } from "./tools/catalog.js";
 import { VERSION } from "./version.js";
+import type { WatchSettings } from "./watch/command.js";
 
 async function main(): Promise<number | undefined> {
   const command = parseCommand(process.argv.slice(2));
@@ -35,6 +36,22 @@ async function main(): Promise<number | undefined> {
         isTTY: process.stdout.isTTY === true,
       });
     }
+    case "watch": {
+      const { checkWatch, launchWatch } = await import("./watch/command.js");
+      const configured = configure(command.flags);
+      const settings = checkWatch(configured.config, command.watch, process.env);
+      const { config, close } = await prepare(configured);
+      const watch = await launchWatch(config, settings, {
+        write: (line) => process.stdout.write(`${line}\n`),
+        warn: warnLine,
+        isTTY: process.stdout.isTTY === true,
+      });
+      exitOn(["SIGINT", "SIGTERM"], async () => {
+        await watch.stop();
+        await close();
+      });
+      return undefined;
+    }
     case "call": {
       const { readToolCall, runToolOnce } = await import("./cli/call.js");
       const configured = configure(command.flags);
@@ -48,7 +65,9 @@ async function main(): Promise<number | undefined> {
       }
     }
     case "serve": {
-      const { config, dependencies, close, hosting } = await prepare(configure(command.flags));
+      const configured = configure(command.flags);
+      const watchSettings = await checkWatchFlags(command.flags, configured);
+      const { config, dependencies, close, hosting } = await withWatch(watchSettings, await prepare(configured));
       if (hosting) {
         const { serveHttp } = await import("./transports/http.js");
         // A port in use fails here, after the sandbox's servers started: close them, or they keep the process alive.
@@ -156,6 +175,32 @@ async function prepare({ config, hosting }: Configured): Promise<Prepared> {
     close: async () => {
       await sandbox.close();
       await store.close();
+    },
+  };
+}
+
+/** --watch: its settings, refused before anything starts. */
+async function checkWatchFlags(flags: ServeFlags, { config }: Configured): Promise<WatchSettings | undefined> {
+  if (!flags.watch) return undefined;
+  const { checkWatch } = await import("./watch/command.js");
+  return checkWatch(config, flags.watch, process.env);
+}
+
+/** --watch: the watch loop beside the server, its lines on stderr (stdout is JSON-RPC), its feed to the server. */
+async function withWatch(settings: WatchSettings | undefined, prepared: Prepared): Promise<Prepared> {
+  if (!settings) return prepared;
+  const { launchWatch } = await import("./watch/command.js");
+  const watch = await launchWatch(prepared.config, settings, {
+    write: (line) => process.stderr.write(`exa-webhooks-mcp watch: ${line}\n`),
+    warn: warnLine,
+    isTTY: true,
+  });
+  return {
+    ...prepared,
+    dependencies: { ...prepared.dependencies, watch: { feed: watch.feed, channel: settings.channel } },
+    close: async () => {
+      await watch.stop();
+      await prepared.close();
     },
   };
 }

@@ -19,6 +19,7 @@ import { MissingApiKeyError } from "./exa/errors.js";
 import { inputIssuesText, toolErrorText } from "./format/tool-error.js";
 import { serverInstructions } from "./instructions.js";
 import { registerPrompts } from "./prompts/index.js";
+import { registerHealthResources, type WatchDependency, watchCapabilities } from "./resources/health.js";
 import { registerResources } from "./resources/index.js";
 import { createStoreAccess } from "./store/access.js";
 import type { AccountMemory, StoreAccess } from "./store/types.js";
@@ -53,6 +54,8 @@ export interface ServerDependencies {
   sandbox?: ToolContext["sandbox"];
   /** Where warnings are written besides MCP logging; stderr unless a test collects them. */
   stderr?: (line: string) => void;
+  /** --watch: the running watch's feed (health resources, updates, the opt-in channel). */
+  watch?: WatchDependency;
 }
 
 export interface ServerOptions {
@@ -91,7 +94,7 @@ export function createServer(
   options: ServerOptions = {},
 ): McpServer {
   const server = new McpServer(SERVER_INFO, {
-    capabilities: { logging: {} },
+    capabilities: { logging: {}, ...watchCapabilities(dependencies.watch, !options.stateless) },
     instructions: serverInstructions(config.sandbox),
   });
   // The one Redactor of this server (of this request, over HTTP): every channel below sends through it.
@@ -165,6 +168,9 @@ export function createServer(
   const exaFor = (ctx?: ServerContext) => requestExa(requestLog(ctx))();
   registerResources(server, config, exaFor, redactor);
   registerPrompts(server, exaFor);
+  // Over stateless HTTP a server lives for one request: it reads the health, it pushes nothing.
+  if (dependencies.watch)
+    registerHealthResources(server, dependencies.watch, { era: options.era, push: !options.stateless }, redactor);
   return server;
 }
 

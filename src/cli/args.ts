@@ -15,6 +15,10 @@ export const USAGE = `Usage:
       stopped (the cursor lives in the store); --since backfills (Exa keeps 60 days). At-least-once.
   exa-webhooks-mcp emulator [--port 8787] [--seed demo|empty]
       Run the Exa webhooks API emulator alone, for testing your own code with exa-js or curl.
+  exa-webhooks-mcp watch [--interval 60s] [--alert-url URL] [--alert-secret S] [--output compact|json|quiet]
+      [--at-risk-after N] [--cooldown 10m] [--sandbox] [--store S]
+      Keep a health check of every webhook running; print (and POST) each change of state: healthy, degraded,
+      failing, at_risk, inactive, recovered. The server runs the same loop with --watch [interval].
   exa-webhooks-mcp store [--store S] [--prune-days N]
       Print where memory lives (engine, location, schema version, row counts); --prune-days N first
       deletes rows older than N days (rows older than 90 days are pruned anyway).
@@ -30,13 +34,16 @@ Flags:
   --auth-token-file PATH   --http: require "Authorization: Bearer <token>", the token read from PATH.
   --allow-unauthenticated  --http: serve a host that is not loopback without a token (warns on stderr).
   --per-request-keys       --http: an X-Exa-Api-Key request header wins over EXA_API_KEY.
+  --watch [60s]    Run the watch loop beside the server: health resources (exa-webhooks://health) with
+                   resources/updated on each change; --channel also pushes it into a Claude Code session
+                   (research preview). Alerts: --alert-url as with the watch command.
   --seed S         Emulator seed: demo (default) or empty.
   --forward-to URL listen: the receiver (loopback only unless --allow-remote-target; private, link-local and
                    metadata addresses are refused even then).
   --webhook ID     listen: forward the types this webhook subscribes to, signed with its secret when known.
   --events a,b     listen: forward these event types instead (default: every type).
   --since S        listen: on a fresh cursor, start this far back ("2h", "7d" or an ISO time).
-  --output O       listen: compact (default on a terminal), json (one object per line; default otherwise), quiet.
+  --output O       listen, watch: compact (default on a terminal), json (one object per line; default otherwise), quiet.
   --replay ID      listen: send this one event again, then exit.
   --secret S       listen: sign with this secret (the webhook's, from create_webhook) instead of EXA_WEBHOOK_SECRETS.
                    $XDG_STATE_HOME/exa-webhooks-mcp/state.db (~/.local/state/…); --sandbox: memory.
@@ -56,6 +63,7 @@ Environment:
   EXA_LISTEN_TIMEOUT_MS  listen: each POST's deadline (default 10000).
   EXA_LISTEN_LEASE_MS    listen: how long a killed listener keeps its cursor from others (default 30000).
   EXA_WEBHOOKS_STORE     Same as --store (the flag wins).
+  EXA_WEBHOOKS_ALERT_SECRET  Signs watch alerts (Exa-Webhooks-Signature: t=…,v1=…); same as --alert-secret.
   MCP_AUTH_TOKEN         --http: the bearer token every request must carry (16+ visible characters).
   MCP_ALLOWED_HOSTS      --http: extra Host names accepted (comma-separated).
   MCP_ALLOWED_ORIGINS    --http: extra browser origins accepted, as scheme://host:port (comma-separated).
@@ -69,7 +77,8 @@ export type Command =
   | { mode: "call"; tool: string; argsJson: string | undefined; htmlFile: string | undefined; flags: ServeFlags }
   | { mode: "emulator"; port: number; seed: "demo" | "empty" }
   | { mode: "listen"; listen: ListenFlags }
-  | { mode: "store"; store: string | undefined; pruneDays: number | undefined };
+  | { mode: "store"; store: string | undefined; pruneDays: number | undefined }
+  | { mode: "watch"; flags: ServeFlags; watch: WatchFlags };
 
 export interface ServeFlags {
   sandbox: boolean;
@@ -83,6 +92,19 @@ export interface ServeFlags {
   allowUnauthenticated: boolean;
   perRequestKeys: boolean;
   store: string | undefined;
+  /** --watch [interval] on the server: the watch loop beside it. */
+  watch?: WatchFlags | undefined;
+}
+
+/** The watch loop's flags, as given (parsed by src/watch/settings.ts). */
+export interface WatchFlags {
+  interval: string | undefined;
+  alertUrl: string | undefined;
+  alertSecret: string | undefined;
+  output: string | undefined;
+  atRiskAfter: string | undefined;
+  cooldown: string | undefined;
+  channel: boolean;
 }
 
 export class UsageError extends Error {}
@@ -90,7 +112,7 @@ export class UsageError extends Error {}
 export function parseCommand(argv: string[]): Command {
   let parsed: ReturnType<typeof parseFlags>;
   try {
-    parsed = parseFlags(argv);
+    parsed = parseFlags(withWatchValue(argv));
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -101,7 +123,8 @@ export function parseCommand(argv: string[]): Command {
   const [subcommand, ...rest] = positionals;
   if (subcommand === "listen") {
     if (rest.length) throw new UsageError(`Unexpected argument "${rest[0]}" for listen.`);
-    const other = ["read-only", "tools", "http", "port", "host", "seed", "prune-days", "html", ...HOSTING_FLAGS].find(
+    const notListen = ["read-only", "tools", "http", "port", "host", "seed", "prune-days", "html", "watch"];
+    const other = [...notListen, ...HOSTING_FLAGS, ...WATCH_FLAGS.filter((name) => name !== "output")].find(
       (name) => values[name as keyof typeof values] !== undefined,
     );
     if (other) throw new UsageError(`--${other} does not apply to listen.`);
@@ -134,6 +157,30 @@ export function parseCommand(argv: string[]): Command {
     perRequestKeys: values["per-request-keys"] ?? false,
     store: values.store,
   };
+  const watch: WatchFlags = {
+    interval: values.interval ?? (values.watch === BARE_WATCH ? undefined : values.watch),
+    alertUrl: values["alert-url"],
+    alertSecret: values["alert-secret"],
+    output: values.output,
+    atRiskAfter: values["at-risk-after"],
+    cooldown: values.cooldown,
+    channel: values.channel ?? false,
+  };
+  const watchFlag = WATCH_FLAGS.find((name) => values[name] !== undefined);
+  if (subcommand === "watch") {
+    if (rest.length) throw new UsageError(`Unexpected argument "${rest[0]}" for watch.`);
+    if (values.watch !== undefined) throw new UsageError("watch is the command; --watch goes with the server.");
+    if (watch.channel)
+      throw new UsageError("--channel goes with the server's --watch: the watch command has no MCP client to tell.");
+    if (flags.http) throw new UsageError("--http goes with the server: run the server with --http --watch instead.");
+    return { mode: "watch", flags, watch };
+  }
+  if (values.watch !== undefined) {
+    if (values.interval !== undefined) throw new UsageError("Give the interval to --watch itself: --watch 60s.");
+    if (subcommand === undefined) flags.watch = watch;
+  } else if (watchFlag) {
+    throw new UsageError(`--${watchFlag} goes with the watch command or the server's --watch.`);
+  }
   const hostingFlag = HOSTING_FLAGS.find((name) => values[name] !== undefined);
   if (!flags.http && hostingFlag) throw new UsageError(`--${hostingFlag} goes with --http.`);
   if (subcommand === "call") {
@@ -183,6 +230,13 @@ function parseFlags(argv: string[]) {
       store: { type: "string" },
       "prune-days": { type: "string" },
       html: { type: "string" },
+      watch: { type: "string" },
+      interval: { type: "string" },
+      "alert-url": { type: "string" },
+      "alert-secret": { type: "string" },
+      "at-risk-after": { type: "string" },
+      cooldown: { type: "string" },
+      channel: { type: "boolean" },
     },
   });
 }
@@ -191,6 +245,27 @@ function parseFlags(argv: string[]) {
 const HTML_TOOL = "diagnose_failures";
 
 const HOSTING_FLAGS = ["auth-token-file", "allow-unauthenticated", "per-request-keys"] as const;
+
+const WATCH_FLAGS = [
+  "interval",
+  "alert-url",
+  "alert-secret",
+  "output",
+  "at-risk-after",
+  "cooldown",
+  "channel",
+] as const;
+/** What --watch holds when no interval followed it. */
+const BARE_WATCH = "";
+
+/** `--watch` takes an optional interval: `--watch 30s` keeps it, a bare `--watch` gets an empty value. */
+function withWatchValue(argv: string[]): string[] {
+  return argv.flatMap((arg, index) => {
+    if (arg !== "--watch") return [arg];
+    const next = argv[index + 1];
+    return next !== undefined && /^\d+(\.\d+)?(ms|s|m|h)?$/.test(next) ? [arg] : [`--watch=${BARE_WATCH}`];
+  });
+}
 
 function parsePort(raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;

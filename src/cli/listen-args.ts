@@ -41,7 +41,6 @@ export const LISTEN_ONLY_FLAGS = [
   "webhook",
   "events",
   "since",
-  "output",
   "replay",
   "secret",
   "allow-remote-target",
