@@ -131,16 +131,24 @@ function configure(flags: ServeFlags): Configured {
   return { config: hosting?.remoteCallers ? { ...config, remoteCallers: true } : config, hosting };
 }
 
-/** With --sandbox, starts the in-process emulator and points the config at it. */
+/**
+ * The store handle (opened by the first tool call that needs it, never here), and with --sandbox the in-process
+ * emulator, the config pointed at it.
+ */
 async function prepare({ config, hosting }: Configured): Promise<Prepared> {
-  if (!config.sandbox) return { config, dependencies: {}, hosting, close: async () => {} };
+  const { createStoreAccess } = await import("./store/access.js");
+  const store = createStoreAccess(config.store ?? { engine: "memory" });
+  if (!config.sandbox) return { config, dependencies: { store }, hosting, close: () => store.close() };
   const { startSandbox } = await import("./sandbox/launch.js");
   const sandbox = await startSandbox({ demoReceiversOnly: hosting?.remoteCallers ?? false });
   return {
     config: { ...config, baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey },
-    dependencies: { sandbox: sandbox.handle },
+    dependencies: { store, sandbox: sandbox.handle },
     hosting,
-    close: sandbox.close,
+    close: async () => {
+      await sandbox.close();
+      await store.close();
+    },
   };
 }
 

@@ -20,6 +20,8 @@ import { inputIssuesText, toolErrorText } from "./format/tool-error.js";
 import { serverInstructions } from "./instructions.js";
 import { registerPrompts } from "./prompts/index.js";
 import { registerResources } from "./resources/index.js";
+import { createStoreAccess } from "./store/access.js";
+import type { AccountMemory, StoreAccess } from "./store/types.js";
 import { createRedactor, type Redactor } from "./text/redact.js";
 import { cleanStructured } from "./text/untrusted.js";
 import { loadToolDefinition, outputProblems, parseToolArguments, selectTools } from "./tools/catalog.js";
@@ -42,6 +44,11 @@ export const SERVER_INFO = {
 };
 
 export interface ServerDependencies {
+  /**
+   * Where redeliveries are remembered (src/store/), shared by every request: opened by the first call that needs
+   * it. Without one, each server gets a private memory store (tests, embedding).
+   */
+  store?: StoreAccess;
   /** Extra context for sandbox-only tools (the in-process emulator). */
   sandbox?: ToolContext["sandbox"];
   /** Where warnings are written besides MCP logging; stderr unless a test collects them. */
@@ -134,12 +141,20 @@ export function createServer(
     };
   };
 
+  const store = dependencies.store ?? createStoreAccess({ engine: "memory" });
+  /** The store with this request's account: rows are keyed by an HMAC of the key the request uses. */
+  const memory = async (): Promise<AccountMemory> => {
+    if (!apiKey) throw new MissingApiKeyError(options.requestKeys);
+    const opened = await store.open();
+    return opened.ok ? { ...opened, account: opened.store.accountId(apiKey) } : opened;
+  };
+
   // Registered in the registry's order, which is the order tools/list shows.
   const tools = selectTools(config);
   for (const tool of tools) {
     registerTool(server, tool, config, redactor, (ctx) => {
       const log = requestLog(ctx);
-      return { log, exa: requestExa(log), sandbox: dependencies.sandbox };
+      return { log, exa: requestExa(log), memory, sandbox: dependencies.sandbox };
     });
   }
   const exaFor = (ctx?: ServerContext) => requestExa(requestLog(ctx))();
@@ -167,7 +182,7 @@ function statelessLogLevel(ctx: ServerContext): LoggingLevel {
   return LEVELS.includes(asked as LoggingLevel) ? (asked as LoggingLevel) : STATELESS_LOG_LEVEL;
 }
 
-type RequestContext = (ctx: ServerContext) => Pick<ToolContext, "exa" | "log" | "sandbox">;
+type RequestContext = (ctx: ServerContext) => Pick<ToolContext, "exa" | "log" | "memory" | "sandbox">;
 
 /**
  * One tool, registered from its listing: the SDK lists the listing's JSON Schemas as they are, validates each

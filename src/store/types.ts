@@ -32,6 +32,9 @@ export interface StoreUnavailable {
 
 export type StoreOpening = { ok: true; store: Store } | { ok: false; unavailable: StoreUnavailable };
 
+/** The store as one caller sees it: the store and the account id its rows are keyed by, or why there is none. */
+export type AccountMemory = { ok: true; store: Store; account: string } | { ok: false; unavailable: StoreUnavailable };
+
 /**
  * A store operation that failed after the store opened (Postgres restarted, disk full): thrown by every Store
  * method. `transient` is true when the same call may work a moment later (a dropped connection).

@@ -4,6 +4,7 @@ import type { z } from "zod";
 import type { Config } from "../config.js";
 import type { ExaClient } from "../exa/client.js";
 import type { SandboxHandle } from "../sandbox/handle.js";
+import type { AccountMemory } from "../store/types.js";
 
 interface ToolAnnotations {
   readOnlyHint: boolean;
@@ -22,6 +23,11 @@ export interface ToolContext {
   progress(progress: number, total?: number, message?: string): Promise<void>;
   /** MCP logging (notifications/message); never stdout. */
   log(level: "debug" | "info" | "warning" | "error", message: string): void;
+  /**
+   * The store, opened on the first call that asks (never at start), with this caller's account id: over HTTP
+   * with per-request keys, each key has its own rows. Never throws: a store that cannot open says why.
+   */
+  memory(): Promise<AccountMemory>;
   /** The in-process sandbox, present only with --sandbox. */
   sandbox: SandboxHandle | undefined;
   /**
