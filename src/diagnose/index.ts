@@ -11,6 +11,7 @@ export {
   type ListedEvent,
 } from "./never-attempted.js";
 export { rankDiagnoses, VERDICT_RANK } from "./rank.js";
+export { foldRedeliveries, type LedgerView } from "./recovered.js";
 export { type RenderOptions, renderDiagnosis } from "./render.js";
 export {
   ATTEMPTS_PAGE_LIMIT,
@@ -34,6 +35,7 @@ export type {
   NeverAttemptedCheck,
   Outcome,
   RecoveryFacts,
+  RedeliveryFold,
   Timeline,
   Verdict,
   WebhookDiagnosis,

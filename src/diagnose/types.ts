@@ -71,11 +71,18 @@ export const eventOutcomesSchema = z.object({
 });
 export type EventOutcomes = z.infer<typeof eventOutcomesSchema>;
 
-/** Ids of the missed events, at most MISSED_IDS_SHOWN each, newest first; truncated: a list holds fewer than its count. */
+/**
+ * Ids of the missed events, at most MISSED_IDS_SHOWN each, newest first; truncated: a list holds fewer than its
+ * count. diagnose_failures folds in the redelivery ledger: the two lists then hold only what is outstanding.
+ */
 export const missedEventsSchema = z.object({
   undelivered: z.array(z.string()),
   neverAttempted: z.array(z.string()),
   truncated: z.boolean(),
+  /** Missed by Exa, then accepted (2xx) by a redelivery: newest first. */
+  recovered: z.array(z.string()).optional(),
+  /** Missed events still missing: not delivered by Exa, not recovered by redelivery. */
+  outstanding: z.number().optional(),
 });
 export type MissedEvents = z.infer<typeof missedEventsSchema>;
 export const MISSED_IDS_SHOWN = 100;
@@ -163,6 +170,19 @@ export type NeverAttemptedCheck =
   | { kind: "empty" }
   | { kind: "off" };
 
+/** What the ledger adds to a diagnosis' missed events, for the text (the contract has the ids and the count). */
+export interface RedeliveryFold {
+  recovered: number;
+  /** The newest acceptance among the recovered. */
+  newestAt?: string;
+  outstandingUndelivered: number;
+  outstandingNeverAttempted: number;
+  /** Outstanding events a redelivery claimed and never recorded (outcome unknown). */
+  unknown: number;
+  /** Why the ledger could not be read (no store, or it failed): nothing is known of redeliveries. */
+  unread?: string;
+}
+
 /** What the text says about recovery, beyond the contract's counts. */
 export interface RecoveryFacts {
   /** The webhook's subscribed types, for list_events suggestions. */
@@ -187,6 +207,8 @@ export interface RecoveryFacts {
  */
 export type WebhookDiagnosis = z.infer<typeof webhookDiagnosisSchema> & {
   incompleteCauses?: CutCause[];
+  /** The redelivery ledger folded in (recovered.ts): what the text says of recovered and outstanding events. */
+  redelivery?: RedeliveryFold;
   /** A short name from the webhook's metadata (raw: render it through oneLine). */
   label?: string;
   recovery?: RecoveryFacts;
@@ -210,7 +232,8 @@ export function toStructuredReport(report: DiagnosisReport): z.infer<typeof diag
   return {
     ...report,
     webhooks: report.webhooks.map(
-      ({ incompleteCauses: _causes, label: _label, recovery: _recovery, ...diagnosis }) => diagnosis,
+      ({ incompleteCauses: _causes, label: _label, recovery: _recovery, redelivery: _redelivery, ...diagnosis }) =>
+        diagnosis,
     ),
   };
 }

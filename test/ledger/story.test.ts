@@ -3,26 +3,13 @@
 // a second plan sends nothing. The sandbox defaults to memory, so the store is named with --store.
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import type { WebhookDiagnosis as Diagnosis } from "../../src/diagnose/types.js";
+import type { RedeliveryOutput as Redelivery } from "../../src/redeliver/schema.js";
 import type { ClientSession } from "../helpers/harness.js";
 import { spawnBuiltServer } from "../helpers/harness.js";
 import { cleanupEngines, freshPostgresUrl, NO_POSTGRES_MESSAGE, TEST_POSTGRES, tempDir } from "../store/engines.js";
 
 afterAll(cleanupEngines);
-
-interface Diagnosis {
-  webhookId: string;
-  name?: string;
-  verdict: string;
-  events: { undelivered: number; total: number };
-  missedEvents: { undelivered: string[]; neverAttempted: string[]; recovered?: string[]; outstanding?: number };
-}
-interface Redelivery {
-  planned: { eventId: string }[];
-  delivered: number;
-  failed: number;
-  alreadyDelivered: { eventId: string; at: string }[];
-  remembered: boolean;
-}
 
 async function crmSync(server: ClientSession): Promise<Diagnosis> {
   const fleet = await server.call("diagnose_failures", {});
@@ -46,7 +33,7 @@ async function story(store: string) {
     await server.call("sandbox_set_receiver", { webhookId, behavior: "healthy" });
     const plan = await server.call("redeliver_events", { webhookId, undelivered: true });
     expect(plan.isError, plan.text).toBe(false);
-    const planned = (plan.structured as Redelivery).planned.map((event) => event.eventId);
+    const planned = (plan.structured as unknown as Redelivery).planned.map((event) => event.eventId);
     expect(planned.sort()).toEqual([...diagnosed.missedEvents.undelivered].sort());
 
     const sent = await server.call("redeliver_events", { webhookId, undelivered: true, dryRun: false });
@@ -59,12 +46,14 @@ async function story(store: string) {
     expect(folded.verdict).toBe("failing");
     expect(folded.missedEvents.outstanding).toBe(0);
     expect([...(folded.missedEvents.recovered ?? [])].sort()).toEqual([...planned].sort());
-    expect(after.text).toMatch(/Exa's 90\/90 attempts failed \(100%\); 18 missed events: 18 recovered by redelivery at \S+ \(2xx\), 0 outstanding/);
+    expect(after.text).toMatch(
+      /Exa's 90\/90 attempts failed \(100%\); 18 missed events: 18 recovered by redelivery at \S+ \(2xx\), 0 outstanding/,
+    );
     expect(after.text).toContain("nothing outstanding to redeliver");
     expect(after.text).not.toContain('"undelivered":true}');
 
     const again = await server.call("redeliver_events", { webhookId, undelivered: true });
-    const second = again.structured as Redelivery;
+    const second = again.structured as unknown as Redelivery;
     expect(second.planned).toEqual([]);
     expect(second.alreadyDelivered.map((event) => event.eventId).sort()).toEqual([...planned].sort());
     expect(again.text).toContain("Nothing outstanding: the 18 missed events a fresh diagnosis found");
