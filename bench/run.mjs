@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { benchDiagnose } from "./diagnose.mjs";
 import { benchDistribution } from "./distribution.mjs";
+import { benchLedger } from "./ledger.mjs";
 import { loadEmulatorModule } from "./lib/emulator.mjs";
 import { DIST_BIN } from "./lib/paths.mjs";
 import { benchStore } from "./store.mjs";
@@ -43,7 +44,9 @@ process.stdout.write(`${diagnose.markdown}\n\n`);
 const distribution = await benchDistribution({ listing: diagnose.listing, log });
 process.stdout.write(`${distribution.markdown}\n\n`);
 const store = await benchStore({ log });
-process.stdout.write(`${store.markdown}\n`);
+process.stdout.write(`${store.markdown}\n\n`);
+const ledger = await benchLedger({ log });
+process.stdout.write(`${ledger.markdown}\n`);
 
 const machine = `node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length}× ${cpus()[0]?.model.trim() ?? "cpu"}`;
 const header = [
@@ -54,6 +57,6 @@ const header = [
 mkdirSync(new URL(".", RESULTS), { recursive: true });
 writeFileSync(
   RESULTS,
-  `${[...header, "", diagnose.markdown, "", distribution.markdown, "", store.markdown].join("\n")}\n`,
+  `${[...header, "", diagnose.markdown, "", distribution.markdown, "", store.markdown, "", ledger.markdown].join("\n")}\n`,
 );
 log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s; tables written to ${RESULTS.pathname}`);
