@@ -165,7 +165,8 @@ const HEADERS_TIMEOUT_MS: readonly [number, number] = [10_000, 300_000];
 
 /**
  * Refuses (ConfigError, exit 2) what would serve the server's tools, and its key, to anyone: a bind that is
- * not loopback without a token, unless --allow-unauthenticated (then `warn` says so).
+ * not loopback without a token. --allow-unauthenticated lifts that only where every caller brings their own
+ * Exa key (no EXA_API_KEY, or --sandbox): an operator's key is never served to callers nobody authenticated.
  */
 export function loadHostingConfig(
   env: NodeJS.ProcessEnv,
@@ -177,17 +178,7 @@ export function loadHostingConfig(
   const port = flags.port ?? portFromEnv(env.PORT);
   const remoteCallers = !isLoopbackHost(flags.host);
   const authToken = authTokenFrom(env.MCP_AUTH_TOKEN, flags.authTokenFile, readFile);
-  if (remoteCallers && !authToken) {
-    if (!flags.allowUnauthenticated) {
-      throw new ConfigError(
-        `--host ${flags.host} is not a loopback address, so anyone who can reach the port could call every tool${config.apiKey ? " with the server's EXA_API_KEY" : ""}. Set MCP_AUTH_TOKEN (or --auth-token-file PATH) to require "Authorization: Bearer <token>", or pass --allow-unauthenticated when something in front of the server authenticates callers.`,
-        2,
-      );
-    }
-    warn(
-      `warning: serving ${flags.host} without authentication (--allow-unauthenticated): anyone who can reach this port can call every tool${config.apiKey ? " with the server's EXA_API_KEY" : ""}. Set MCP_AUTH_TOKEN to require a bearer token.`,
-    );
-  }
+  if (remoteCallers && !authToken) refuseOpenBind(flags, config, warn);
   if (flags.perRequestKeys && config.sandbox) {
     throw new ConfigError("--per-request-keys does not go with --sandbox: the sandbox has its own key.", 2);
   }
@@ -201,6 +192,30 @@ export function loadHostingConfig(
     allowedOrigins: listFrom(env.MCP_ALLOWED_ORIGINS).map(originFrom),
     headersTimeoutMs: wholeNumberSetting(env, "MCP_HEADERS_TIMEOUT_MS", HEADERS_TIMEOUT_MS, warn),
   };
+}
+
+/** A bind that is not loopback without a token: refused, or (per-request keys only) served with a warning. */
+function refuseOpenBind(
+  flags: HostingFlags,
+  config: Pick<Config, "apiKey" | "sandbox">,
+  warn: (message: string) => void,
+): void {
+  const token = 'Set MCP_AUTH_TOKEN (or --auth-token-file PATH) to require "Authorization: Bearer <token>"';
+  if (config.apiKey && !config.sandbox) {
+    throw new ConfigError(
+      `--host ${flags.host} is not a loopback address and EXA_API_KEY is set, so anyone who can reach the port could read, change and delete that account's webhooks. ${token}. --allow-unauthenticated does not lift this: it is only for servers where every caller brings their own key in X-Exa-Api-Key (unset EXA_API_KEY for that).`,
+      2,
+    );
+  }
+  if (!flags.allowUnauthenticated) {
+    throw new ConfigError(
+      `--host ${flags.host} is not a loopback address, so anyone who can reach the port could call every tool. ${token}, or pass --allow-unauthenticated when something in front of the server authenticates callers.`,
+      2,
+    );
+  }
+  warn(
+    `warning: serving ${flags.host} without authentication (--allow-unauthenticated): anyone who can reach this port can call every tool, ${config.sandbox ? "on the sandbox's simulated account" : "each with the Exa key they send in X-Exa-Api-Key"}. Set MCP_AUTH_TOKEN to require a bearer token.`,
+  );
 }
 
 function portFromEnv(raw: string | undefined): number {

@@ -47,7 +47,11 @@ async function main(): Promise<number | undefined> {
       const { config, dependencies, close, hosting } = await prepare(configure(command.flags));
       if (hosting) {
         const { serveHttp } = await import("./transports/http.js");
-        const http = await serveHttp(config, dependencies, hosting);
+        // A port in use fails here, after the sandbox's servers started: close them, or they keep the process alive.
+        const http = await serveHttp(config, dependencies, hosting).catch(async (error: unknown) => {
+          await close();
+          throw error;
+        });
         exitOn(["SIGINT", "SIGTERM"], async () => {
           await http.close();
           await close();

@@ -67,6 +67,8 @@ export interface ServerOptions {
    * calls: those get info and above (or the level the call's own `_meta` names), on the call's own stream.
    */
   stateless?: boolean;
+  /** Over HTTP: aborts when the request's client hangs up, so every tool's work ends with its connection. */
+  connectionSignal?: AbortSignal | undefined;
 }
 
 /** What a 2025 client gets over stateless HTTP, where the level it set cannot outlive its own request. */
@@ -154,7 +156,10 @@ export function createServer(
   for (const tool of tools) {
     registerTool(server, tool, config, redactor, (ctx) => {
       const log = requestLog(ctx);
-      return { log, exa: requestExa(log), memory, sandbox: dependencies.sandbox };
+      const signal = options.connectionSignal
+        ? AbortSignal.any([ctx.mcpReq.signal, options.connectionSignal])
+        : ctx.mcpReq.signal;
+      return { log, exa: requestExa(log), memory, sandbox: dependencies.sandbox, signal };
     });
   }
   const exaFor = (ctx?: ServerContext) => requestExa(requestLog(ctx))();
@@ -182,7 +187,7 @@ function statelessLogLevel(ctx: ServerContext): LoggingLevel {
   return LEVELS.includes(asked as LoggingLevel) ? (asked as LoggingLevel) : STATELESS_LOG_LEVEL;
 }
 
-type RequestContext = (ctx: ServerContext) => Pick<ToolContext, "exa" | "log" | "memory" | "sandbox">;
+type RequestContext = (ctx: ServerContext) => Pick<ToolContext, "exa" | "log" | "memory" | "sandbox" | "signal">;
 
 /**
  * One tool, registered from its listing: the SDK lists the listing's JSON Schemas as they are, validates each
@@ -196,7 +201,7 @@ function registerTool(
   redactor: Redactor,
   perRequest: RequestContext,
 ): void {
-  const refuse = (error: unknown, args: unknown) => errorResult(error, tool.name, args, config, redactor);
+  const refuse = (error: unknown, args: unknown) => errorResult(error, tool.name, args, config, redactor, tool);
   registrar(server, tool)(
     tool.name,
     {
@@ -210,7 +215,6 @@ function registerTool(
       const context: ToolContext = {
         ...perRequest(ctx),
         config,
-        signal: ctx.mcpReq.signal,
         progress: progressReporter(ctx, redactor),
         showsViews: clientShowsViews(server, ctx),
         hideSecret: (secret) => redactor.learn(secret),
@@ -219,7 +223,7 @@ function registerTool(
         const definition = await loadToolDefinition(tool.name);
         const result = await definition.handler(input, context);
         const answer = redactor.redact({
-          content: [{ type: "text" as const, text: withMarker(result.text, config) }],
+          content: [{ type: "text" as const, text: withMarker(result.text, config, tool) }],
           structuredContent: cleanStructured(result.structured) as Record<string, unknown>,
         });
         // Shown this once (create_webhook), hidden from every later output.
@@ -321,12 +325,24 @@ function progressReporter(ctx: ServerContext, redactor: Redactor): ToolContext["
   };
 }
 
-function errorResult(error: unknown, tool: string, args: unknown, config: Config, redactor: Redactor): CallToolResult {
+function errorResult(
+  error: unknown,
+  tool: string,
+  args: unknown,
+  config: Config,
+  redactor: Redactor,
+  definition: ToolListing | undefined,
+): CallToolResult {
   const named = args && typeof args === "object" && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
   const text = toolErrorText(error, { tool, args: named, baseUrl: config.baseUrl });
-  return { content: [{ type: "text", text: redactor.redact(withMarker(text, config)) }], isError: true };
+  return { content: [{ type: "text", text: redactor.redact(withMarker(text, config, definition)) }], isError: true };
 }
 
-function withMarker(text: string, config: Config): string {
-  return config.sandbox ? `${SANDBOX_MARKER} ${text}` : text;
+function withMarker(text: string, config: Config, tool: ToolListing | undefined): string {
+  return config.sandbox && readsSandbox(tool) ? `${SANDBOX_MARKER} ${text}` : text;
+}
+
+/** Every tool reads the sandbox's simulated data but one that reaches no world at all (the offline signature check). */
+function readsSandbox(tool: ToolListing | undefined): boolean {
+  return !tool || tool.sandboxOnly === true || tool.annotations.openWorldHint !== false;
 }

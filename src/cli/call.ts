@@ -45,6 +45,7 @@ export async function runToolOnce(
       .map((part) => (part && typeof part === "object" && "text" in part ? String(part.text) : ""))
       .join("\n");
     process.stdout.write(`${text}\n`);
+    if (config.sandbox) process.stderr.write(sandboxLifetimeNote());
     if (result.isError) return 1;
     if (htmlFile !== undefined) await writeHealthView(htmlFile, result.structuredContent);
     return 0;
@@ -62,6 +63,16 @@ async function writeHealthView(file: string, structured: unknown): Promise<void>
   ]);
   await writeFile(file, standaloneHealthView(await healthViewHtml(), structured));
   process.stderr.write(`Wrote the delivery health view to ${file}: open it in any browser (it needs no network).\n`);
+}
+
+/**
+ * The sandbox, its receivers and their ports exist only while `call` runs: a curl or a later check that the
+ * text suggests would find nothing. Say so, and name a command whose sandbox stays up.
+ */
+function sandboxLifetimeNote(): string {
+  const path = process.argv[1] ?? "dist/index.js";
+  const bin = /\s/.test(path) ? JSON.stringify(path) : path;
+  return `exa-webhooks-mcp: this sandbox and its receivers stopped with this call, so the 127.0.0.1 URLs above no longer answer and nothing is retried. To follow up (curl a receiver, check attempts later), keep one running: node ${bin} --sandbox --http (an MCP client at its /mcp URL), or connect a client over stdio with --sandbox.\n`;
 }
 
 function parseToolArguments(argsJson: string | undefined): Record<string, unknown> {

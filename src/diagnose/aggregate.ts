@@ -1,14 +1,5 @@
-// A streaming, order-independent summary of webhook attempts. The scan feeds it pages from concurrent
-// partitions in whatever order they arrive, so every field is a commutative fold (counts, min/max with a
-// total tie-break) and the result is identical for any insertion order.
-//
-// Memory: one small integer per distinct event (two attempt numbers), one record per (category, status)
-// group, two instants per event that had a failed attempt (its first and last failure: the undelivered
-// list's order, its age against Exa's retention, and "may still be retried"), and the timestamps of failures
-// newer than the newest success seen so far (needed for consecutiveFailures when attempts arrive out of
-// order; tiny for a healthy webhook, bounded by the scan's maxAttempts for a failing one). Never a list of
-// attempts. Each attempt's timestamp is parsed once, by whoever read the attempt, and comes in with it.
-// The timeline (timeline.ts) holds at most 200 counters, and each URL attempted (at most 16) its oldest and newest attempt. The per-event map doubles as the set of attempted event ids (attempted()): the never-attempted check asks it.
+// A streaming, order-independent summary of webhook attempts: every field a commutative fold, so the result
+// is the same for any insertion order. Design and memory bounds: docs/architecture.md, "Diagnosis engine".
 import type { WebhookAttempt } from "../exa/schemas.js";
 import { sanitizeResponseText } from "../text/untrusted.js";
 import { classifyAttempt } from "./classify.js";

@@ -1,16 +1,21 @@
 // Diagnosing one webhook or the whole account: which webhooks, in what order, with what share of the time
 // budget, and the ranked report. I/O only through the injected sources (the Exa client in production).
+// Worst first where the list already says so (inactive webhooks: Exa delivers nothing to them), one after
+// another, each with an equal share of what is left but never less than MIN_SHARE_MS: an equal share of a
+// big fleet is less than one round trip and would finish none. Webhooks the budget ends before are named.
 
 import type { Page, Webhook } from "../exa/schemas.js";
 import { plural } from "../text/words.js";
 import type { EventPageSource } from "./never-attempted.js";
 import { rankDiagnoses } from "./rank.js";
 import { type AttemptPageSource, scanWebhookAttempts } from "./scan.js";
-import type { DiagnosisReport, WebhookDiagnosis } from "./types.js";
+import type { DiagnosisReport, KnownRetrySchedule, WebhookDiagnosis } from "./types.js";
 
 /** Fleet mode reads at most this many webhooks; accounts rarely have more than a handful. */
 export const MAX_FLEET_WEBHOOKS = 1000;
 const WEBHOOKS_PAGE_LIMIT = 200;
+/** A webhook's share is at least this: enough for a small webhook's few round trips, even to a slow upstream. */
+export const MIN_SHARE_MS = 1_000;
 
 export interface FleetSources {
   getWebhook(webhookId: string, signal: AbortSignal): Promise<Webhook>;
@@ -32,6 +37,8 @@ export interface FleetOptions {
   /** Time for the whole call, shared across webhooks. */
   budgetMs: number;
   senderIsLocal: boolean;
+  /** The sender's retry schedule, when known (the sandbox's). */
+  retrySchedule?: KnownRetrySchedule | undefined;
   signal: AbortSignal;
   /** Default MAX_FLEET_WEBHOOKS. */
   maxWebhooks?: number;
@@ -62,6 +69,11 @@ async function listWebhooksUpTo(sources: FleetSources, limit: number, signal: Ab
   return { webhooks: webhooks.slice(0, limit), capped: webhooks.length > limit || cursor !== undefined };
 }
 
+/** Inactive webhooks first (Exa delivers nothing to them), then the list's order: a stable sort. */
+function worstKnownFirst(webhooks: readonly Webhook[]): Webhook[] {
+  return [...webhooks].sort((a, b) => Number(b.status === "inactive") - Number(a.status === "inactive"));
+}
+
 export async function diagnoseFleet(options: FleetOptions): Promise<DiagnosisReport> {
   const { sources, signal } = options;
   const maxWebhooks = options.maxWebhooks ?? MAX_FLEET_WEBHOOKS;
@@ -75,11 +87,19 @@ export async function diagnoseFleet(options: FleetOptions): Promise<DiagnosisRep
   );
   let scannedBefore = 0;
   const diagnoses: WebhookDiagnosis[] = [];
+  const notReached: string[] = [];
+  const ordered = worstKnownFirst(webhooks);
   // Webhooks one after another, each scanned with the full concurrency: the cap holds for the whole call.
-  for (const [index, webhook] of webhooks.entries()) {
-    // Each webhook gets an equal share of what is left, so one huge history cannot starve the rest;
-    // time a quick webhook does not use passes on to the next.
-    const share = Math.max(0, budgetEndsAt - Date.now()) / (webhooks.length - index);
+  for (const [index, webhook] of ordered.entries()) {
+    const left = budgetEndsAt - Date.now();
+    // One webhook asked for by id is always scanned: its diagnosis says what the budget cut.
+    if (left <= 0 && ordered.length > 1) {
+      notReached.push(...ordered.slice(index).map((unreached) => unreached.id));
+      break;
+    }
+    // An equal share of what is left, so one huge history cannot starve the rest; time a quick webhook does
+    // not use passes on to the next.
+    const share = Math.min(left, Math.max(MIN_SHARE_MS, left / (ordered.length - index)));
     const diagnosis = await scanWebhookAttempts({
       webhook,
       source: sources.attempts,
@@ -92,20 +112,23 @@ export async function diagnoseFleet(options: FleetOptions): Promise<DiagnosisRep
       ...(options.missedIdsLimit === undefined ? {} : { missedIdsLimit: options.missedIdsLimit }),
       concurrency: options.concurrency,
       senderIsLocal: options.senderIsLocal,
-      deadline: Date.now() + share,
+      ...(options.retrySchedule ? { retrySchedule: options.retrySchedule } : {}),
+      deadline: Date.now() + Math.max(0, share),
       signal,
       onProgress: (scanned, message) => {
-        const label = webhooks.length > 1 ? `webhook ${index + 1}/${webhooks.length}: ${message}` : message;
+        const label = ordered.length > 1 ? `webhook ${index + 1}/${ordered.length}: ${message}` : message;
         options.onProgress?.(scannedBefore + scanned, label);
       },
     });
     scannedBefore += diagnosis.attemptsScanned;
     diagnoses.push(diagnosis);
     options.log?.(
-      `diagnosed ${webhook.id} (${index + 1}/${webhooks.length}): ${diagnosis.verdict}, ${diagnosis.attemptsScanned} attempts scanned${diagnosis.complete ? "" : " (partial)"}`,
+      `diagnosed ${webhook.id} (${index + 1}/${ordered.length}): ${diagnosis.verdict}, ${diagnosis.attemptsScanned} attempts scanned${diagnosis.complete ? "" : " (partial)"}`,
     );
   }
+  if (notReached.length) options.log?.(`the time budget ran out before ${plural(notReached.length, "webhook")}`);
   const report: DiagnosisReport = { webhooks: rankDiagnoses(diagnoses), generatedAt: options.now.toISOString() };
   if (capped) report.webhookLimit = maxWebhooks;
+  if (notReached.length) report.notReached = notReached;
   return report;
 }

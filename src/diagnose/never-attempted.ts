@@ -1,20 +1,5 @@
-// The never-attempted check: pages GET /v0/events for the webhook's subscribed types over a window and
-// counts the events no scanned attempt carries (the aggregate's per-event state answers "attempted?").
-// I/O only through the injected page source. The listing hands its pages out as jobs for the pool the
-// scan shares with its attempt chains: one concurrency cap, one time budget, one cancellation.
-//
-// It runs beside the attempt scan, in slots the chains leave idle (a long chain alone keeps one lane busy
-// for its whole length), so it starts before anyone knows which types will be judged or where the scanned
-// window will begin. It lists the widest window the check can end up with, for every type that may be
-// judged; the scan narrows it once its attempts are read (narrow()), and result() counts only what the
-// final window and types hold. An event whose attempt has not been scanned yet is kept (id, type, instant)
-// and asked about again at the end; one already attempted is only counted.
-//
-// Events are account-wide and newest first, filtered by types and an inclusive createdAfter/createdBefore.
-// The first page (the newest slice, also the whole answer for a quiet webhook) gives the window's density.
-// From then on a slot with nothing else to do splits the slice with the most left in two: the slice goes on
-// with its cursor over the newer half, and the older half becomes a slice of its own. Each event is kept
-// only inside the range its slice covers (checked here, so overlapping server answers cannot count it twice).
+// The never-attempted check: pages GET /v0/events for the webhook's subscribed types over a window and counts
+// the events no scanned attempt carries. Design: docs/architecture.md, "Diagnosis engine".
 import type { Page } from "../exa/schemas.js";
 import { errorMessage, type Job, requestSignals, unlessAborted } from "../net/pool.js";
 import { timestampMillis } from "./timestamps.js";
@@ -75,11 +60,23 @@ export interface EventListing {
    * new slices ask for those types only. No types (or an empty window): the listing stops.
    */
   narrow(types: readonly string[], fromMs: number): void;
-  /** What the listing found of `types` from `fromMs` on, with at most `keep` ids. */
-  result(types: readonly string[], fromMs: number, keep: number): NeverAttemptedResult;
+  /**
+   * What the listing found of `types` from `window.fromMs` on, with at most `keep` ids. The window reaches
+   * back into [leadFromMs, fromMs) as far as the oldest event an attempt carries there: an event is created
+   * before its first attempt, so a window starting at the oldest attempt would leave that event out.
+   */
+  result(types: readonly string[], window: EventsWindow, keep: number): NeverAttemptedResult;
+}
+
+/** Epoch ms: the window starts at fromMs, or earlier, down to leadFromMs, for events that were attempted. */
+export interface EventsWindow {
+  fromMs: number;
+  leadFromMs: number;
 }
 
 export interface NeverAttemptedResult {
+  /** Where the window starts: fromMs, or the oldest attempted event before it. */
+  fromMs: number;
   /** Events of the types in the window (each once). */
   listed: number;
   /** Of those, the ones no attempt carries. */
@@ -113,6 +110,8 @@ interface Unmatched {
   id: string;
   type: number;
   ms: number;
+  /** Its index in the listed arrays. */
+  listed: number;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -136,6 +135,8 @@ export function startEventListing(options: EventListingOptions): EventListing {
   // Every listed event of a counted type, in arrival order: its type index and instant.
   const listedType: number[] = [];
   const listedMs: number[] = [];
+  /** Per listed event: no attempt carried it when listed (its Unmatched entry is asked again at the end). */
+  const listedUnmatched: boolean[] = [];
   const unmatched: Unmatched[] = [];
   let outOfTime = false;
   let failure: string | undefined;
@@ -172,9 +173,11 @@ export function startEventListing(options: EventListingOptions): EventListing {
       slice.reachedMs = Math.min(slice.reachedMs, ms);
       const type = typeIndex.get(event.type);
       if (type === undefined || !counted[type]) continue;
+      const unattempted = !options.attempted(event.id, event.type);
+      if (unattempted) unmatched.push({ id: event.id, type, ms, listed: listedType.length });
       listedType.push(type);
       listedMs.push(ms);
-      if (!options.attempted(event.id, event.type)) unmatched.push({ id: event.id, type, ms });
+      listedUnmatched.push(unattempted);
     }
     // Newest first: a page that reached below the slice holds the last of it.
     slice.done ||= older || !page.hasMore || !page.nextCursor;
@@ -269,20 +272,31 @@ export function startEventListing(options: EventListingOptions): EventListing {
       }
     },
 
-    result(judged, fromMs, keep) {
+    result(judged, window, keep) {
       const judgedIndex = types.map((type) => judged.includes(type));
+      // An event listed before the attempt that carries it was scanned: attempted after all.
+      const stillUnattempted: Unmatched[] = [];
+      const attemptedLate = new Set<number>();
+      for (const event of unmatched) {
+        if (options.attempted(event.id, types[event.type] as string)) attemptedLate.add(event.listed);
+        else stillUnattempted.push(event);
+      }
+      let fromMs = window.fromMs;
+      for (let i = 0; i < listedType.length; i++) {
+        const ms = listedMs[i] as number;
+        const attempted = !listedUnmatched[i] || attemptedLate.has(i);
+        if (attempted && ms < fromMs && ms >= window.leadFromMs && judgedIndex[listedType[i] as number]) fromMs = ms;
+      }
       let listed = 0;
       for (let i = 0; i < listedType.length; i++) {
         if (judgedIndex[listedType[i] as number] && (listedMs[i] as number) >= fromMs) listed++;
       }
-      const missed = unmatched.filter(
-        (event) =>
-          judgedIndex[event.type] && event.ms >= fromMs && !options.attempted(event.id, types[event.type] as string),
-      );
+      const missed = stillUnattempted.filter((event) => judgedIndex[event.type] && event.ms >= fromMs);
       const causes: CutCause[] = [];
       if (outOfTime) causes.push({ kind: "eventsCut", reason: "budget", listed });
       if (failure !== undefined) causes.push({ kind: "eventsCut", reason: "failed", listed, error: failure });
       return {
+        fromMs,
         listed,
         count: missed.length,
         ids: missed

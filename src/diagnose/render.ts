@@ -17,7 +17,16 @@ import {
   unreadOutcomes,
 } from "./coverage.js";
 import { rankDiagnoses } from "./rank.js";
-import type { CutCause, DiagnosisGroup, DiagnosisReport, Outcome, Verdict, WebhookDiagnosis } from "./types.js";
+import {
+  type CutCause,
+  type DiagnosisGroup,
+  type DiagnosisReport,
+  type KnownRetrySchedule,
+  type Outcome,
+  retryReachMs,
+  type Verdict,
+  type WebhookDiagnosis,
+} from "./types.js";
 
 export interface RenderOptions {
   /** Byte budget for the whole text; default 3000 for one webhook, 6000 for a fleet. */
@@ -198,6 +207,13 @@ function redeliverCall(d: WebhookDiagnosis, missed: number): string {
   return `redeliver_events ${inlineSafe(JSON.stringify(args))}`;
 }
 
+/** Failures a retry may still follow: by Exa's undocumented schedule, or by the sandbox's known one. */
+function stillRetryingNote(recent: number, schedule: KnownRetrySchedule | undefined): string {
+  if (!schedule) return `${plural(recent, "failure")} newer than one hour: Exa may still be retrying`;
+  const seconds = (ms: number) => `${ms / 1000}`;
+  return `${plural(recent, "failure")} newer than ${seconds(retryReachMs(schedule))} s: the sandbox may still retry them (${schedule.delaysMs.length + 1} attempts in all, ${schedule.delaysMs.map(seconds).join(", ")} s apart)`;
+}
+
 /** Types whose never-attempted events could not be judged: their attempts were not read in full. */
 function unjudgedTypes(d: WebhookDiagnosis): string[] {
   const check = d.recovery?.neverAttempted;
@@ -226,8 +242,7 @@ function recoveryText(d: WebhookDiagnosis): string | undefined {
       notes.push(
         `${facts.undeliveredExpired} of them older than ${EVENT_RETENTION_DAYS} days: Exa has deleted them, they are gone`,
       );
-    if (facts?.undeliveredRecent)
-      notes.push(`${plural(facts.undeliveredRecent, "failure")} newer than one hour: Exa may still be retrying`);
+    if (facts?.undeliveredRecent) notes.push(stillRetryingNote(facts.undeliveredRecent, facts.retrySchedule));
     const listArgs: Record<string, unknown> = {};
     if (facts?.subscribedTypes.length) listArgs.types = facts.subscribedTypes;
     if (facts?.listEventsFrom) listArgs.createdAfter = facts.listEventsFrom;
@@ -315,6 +330,9 @@ function fleetEntry(d: WebhookDiagnosis): string {
   return lines.join("\n");
 }
 
+/** Ids of webhooks not reached named on the first line; the structured report has them all. */
+const NOT_REACHED_IDS_SHOWN = 10;
+
 /** "2 failing, 1 unknown, 1 healthy", in rank order. */
 function verdictCounts(ranked: readonly WebhookDiagnosis[]): string {
   const counts = new Map<Verdict, number>();
@@ -330,6 +348,13 @@ function fleetSummary(report: DiagnosisReport, ranked: readonly WebhookDiagnosis
   if (report.webhookLimit !== undefined) {
     parts.push(
       `Incomplete: the account has more than ${report.webhookLimit} webhooks and only the first ${report.webhookLimit} were diagnosed; diagnose others by webhookId.`,
+    );
+  }
+  if (report.notReached?.length) {
+    const shown = report.notReached.slice(0, NOT_REACHED_IDS_SHOWN).join(", ");
+    const more = report.notReached.length - NOT_REACHED_IDS_SHOWN;
+    parts.push(
+      `Not reached: the time budget ran out before ${plural(report.notReached.length, "webhook")} (${shown}${more > 0 ? ` and ${more} more` : ""}); diagnose them by webhookId, or raise EXA_DIAGNOSE_BUDGET_MS.`,
     );
   }
   return parts.join(" ");

@@ -1,44 +1,15 @@
 // Pages one webhook's delivery attempts through an injected page source and folds them into a diagnosis.
-// The only I/O of src/diagnose/ happens here, through `source` (and `events`); everything else is pure.
-//
-// Partitioning: attempts are split into disjoint (eventType × successful) cursor chains paged concurrently.
-// The types are ALL 19 valid event types, not the webhook's current subscription: attempts of a type the
-// webhook has since dropped are still history, and partitioning by the subscription would silently lose
-// them. An empty partition costs one request; that is the price of never missing a type. A probe runs
-// first: one unfiltered page per success flag, the newest attempts of each outcome, folded in at once (newest
-// first across both, so a small cap samples the newest). If that page holds the whole window for its flag,
-// it IS the result for that flag (the common small webhook costs 2 requests); otherwise typed partitions
-// page the rest (any type outside the 19 that the probe shows gets one too) and skip what the probe folded.
-// With eventType given, that type's two chains are the heads and simply continue.
-//
-// The never-attempted check (never-attempted.ts) lists the events of the webhook's subscribed types that no
-// attempt carries. It starts once the probe is folded and shares one pool with the chains: every page of
-// either is a job, a free slot takes the next one (the events' first page, then the chains longest first,
-// then events), so the lanes a long chain leaves idle list events instead of waiting for it.
-//
-// What could not be read is returned as structured cut causes (types.ts); coverage.ts renders them.
+// The only I/O of src/diagnose/, through `source` and `events`. Design: docs/architecture.md, "Diagnosis engine".
 import { EVENT_TYPES } from "../exa/event-types.js";
 import type { Page, Webhook, WebhookAttempt } from "../exa/schemas.js";
 import { errorMessage, type Job, requestSignals, runPool, unlessAborted } from "../net/pool.js";
-import { truncateUntrusted } from "../text/untrusted.js";
 import { createAttemptAggregator } from "./aggregate.js";
-import { incompleteReason, sortCauses } from "./coverage.js";
+import { assembleDiagnosis, type NeverAttemptedFound, type PageFailure } from "./assemble.js";
 import { CLOCK_SKEW_ALLOWANCE_MS } from "./hints.js";
 import { type EventListing, type EventPageSource, startEventListing } from "./never-attempted.js";
 import { belongsTo, type Partition, partitionLabel, SUCCESS_FLAGS, typedPartitions } from "./partitions.js";
 import { timestampMillis } from "./timestamps.js";
-import {
-  type CutCause,
-  MISSED_IDS_SHOWN,
-  type NeverAttemptedCheck,
-  type Outcome,
-  type RecoveryFacts,
-  type WebhookDiagnosis,
-} from "./types.js";
-import { judgeVerdict } from "./verdict.js";
-
-/** Longest metadata.name carried to the health view. */
-const NAME_MAX_CHARS = 100;
+import { type KnownRetrySchedule, MISSED_IDS_SHOWN, retryReachMs, type WebhookDiagnosis } from "./types.js";
 
 /** Exa's maximum page size: fewer round trips per partition. */
 export const ATTEMPTS_PAGE_LIMIT = 200;
@@ -84,6 +55,8 @@ export interface ScanOptions {
   onProgress?: (scanned: number, message: string) => void;
   /** The sender runs on this machine (the sandbox): loopback URLs are not a finding. */
   senderIsLocal?: boolean;
+  /** The sender's retry schedule, when known (the sandbox's): "may still be retried" then means what it says. */
+  retrySchedule?: KnownRetrySchedule;
 }
 
 function deadlineSignal(deadline: number | undefined): { signal: AbortSignal; dispose(): void } {
@@ -112,14 +85,6 @@ interface Chain extends ChainPosition {
   ended: boolean;
 }
 
-interface PageFailure {
-  partition: Partition;
-  pagesRead: number;
-  head: boolean;
-  error: string;
-}
-
-const outcomeOf = (successful: boolean): Outcome => (successful ? "successful" : "failed");
 const chainKey = (eventType: string, successful: boolean) => `${eventType}\n${successful}`;
 
 /** Newest first; equal instants by attempt id, so the fold order never depends on arrival order. */
@@ -151,18 +116,6 @@ const EVENT_LEAD_MS = 3_600_000;
 /** Failures this recent may still be retried (Exa's schedule is undocumented). */
 export const RETRYING_MS = 3_600_000;
 
-const LABEL_KEYS = ["name", "label", "title"] as const;
-const LABEL_MAX_CHARS = 60;
-
-/** The webhook's name from its metadata (name, else label or title), when it has a short one. */
-export function webhookLabel(metadata: Webhook["metadata"]): string | undefined {
-  for (const key of LABEL_KEYS) {
-    const value = metadata?.[key]?.trim();
-    if (value && value.length <= LABEL_MAX_CHARS) return value;
-  }
-  return undefined;
-}
-
 export async function scanWebhookAttempts(options: ScanOptions): Promise<WebhookDiagnosis> {
   const { webhook, source, since, onProgress } = options;
   const clientSignal = options.signal ?? new AbortController().signal;
@@ -187,8 +140,8 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
   const candidates = options.eventType === undefined ? subscribed : subscribed.filter((t) => t === options.eventType);
   const createdMs = webhook.createdAt === undefined ? Number.NEGATIVE_INFINITY : timestampMillis(webhook.createdAt);
   const eventsToMs = nowMs - NEW_EVENT_GRACE_MS;
-  const eventsFromMs = (oldestScannedMs?: number) =>
-    Math.max(sinceMs ?? oldestScannedMs ?? createdMs, createdMs, nowMs - EVENT_RETENTION_MS);
+  const eventsFromMs = (oldestScannedMs?: number, leadMs = 0) =>
+    Math.max((sinceMs ?? oldestScannedMs ?? createdMs) - leadMs, createdMs, nowMs - EVENT_RETENTION_MS);
 
   let scanned = 0;
   let oldestScannedMs = Number.POSITIVE_INFINITY;
@@ -386,7 +339,7 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
     listing = startEventListing({
       source: options.events,
       types: judgeable,
-      fromMs: eventsFromMs(),
+      fromMs: eventsFromMs(undefined, EVENT_LEAD_MS),
       toMs: eventsToMs,
       concurrency: options.concurrency,
       attempted: (eventId, eventType) => aggregator.attempted(eventId, eventType),
@@ -400,7 +353,8 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
   function settleAttempts(): void {
     if (attemptsRead || chains.some((c) => !c.ended)) return;
     attemptsRead = true;
-    listing?.narrow(candidates.filter(countEventsOf), eventsFromMs(oldestScanned()));
+    // From an hour before: the oldest attempted events were created before their first attempt.
+    listing?.narrow(candidates.filter(countEventsOf), eventsFromMs(oldestScanned(), EVENT_LEAD_MS));
   }
 
   /** The next page of the longest chain not waiting on one, if the cap leaves room for it. */
@@ -450,110 +404,49 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
     budget.dispose();
   }
 
-  const causes: CutCause[] = [];
-  if (capped) causes.push({ kind: "maxAttempts", maxAttempts });
-  const headFailed = new Set(failures.filter((f) => f.head).map((f) => f.partition.successful));
-  if (outOfTime) {
-    const unreadOutcomes = SUCCESS_FLAGS.filter((flag) => !headRead.has(flag) && !headFailed.has(flag)).map(outcomeOf);
-    causes.push({ kind: "budget", scanned, unreadOutcomes });
-  }
-  for (const failure of failures) {
-    causes.push({
-      kind: "partitionFailed",
-      eventType: failure.head && options.eventType === undefined ? null : (failure.partition.eventType ?? null),
-      outcome: outcomeOf(failure.partition.successful),
-      pagesRead: failure.pagesRead,
-      outcomeUnread: failure.head,
-      error: failure.error,
-    });
-  }
-  if (olderThanSince && since) causes.push({ kind: "since", at: since.toISOString() });
-
   const summary = aggregator.result(countEventsOf);
+  // Attempt times are Exa's: recent means within the retry reach before Exa's clock, not ours, and not after it.
+  const judgedAt = exaNow();
+  return assembleDiagnosis({
+    webhook,
+    ...(since ? { since } : {}),
+    ...(options.eventType !== undefined ? { eventType: options.eventType } : {}),
+    cut: { capped, maxAttempts, outOfTime, scanned, headRead, failures, olderThanSince },
+    summary,
+    neverAttempted: neverAttemptedFound(),
+    undelivered: aggregator.undelivered(countEventsOf, {
+      keep,
+      expiredBeforeMs: nowMs - EVENT_RETENTION_MS,
+      recentFromMs: judgedAt - (options.retrySchedule ? retryReachMs(options.retrySchedule) : RETRYING_MS),
+      recentUntilMs: judgedAt + CLOCK_SKEW_ALLOWANCE_MS,
+    }),
+    ...(options.retrySchedule ? { retrySchedule: options.retrySchedule } : {}),
+    oldestScannedMs,
+    eventLeadMs: EVENT_LEAD_MS,
+    retainedFromMs: nowMs - EVENT_RETENTION_MS,
+  });
 
-  // The never-attempted check, for the subscribed types whose attempts were read in full.
-  let check: NeverAttemptedCheck = { kind: "off" };
-  let neverAttemptedIds: string[] = [];
-  if (options.events) {
+  /** The never-attempted check, for the subscribed types whose attempts were read in full. */
+  function neverAttemptedFound(): NeverAttemptedFound {
+    if (!options.events) return { check: { kind: "off" } };
     const judged = candidates.filter(countEventsOf);
     const unjudgedTypes = candidates.filter((type) => !countEventsOf(type));
     const fromMs = eventsFromMs(oldestScanned());
-    if (candidates.length === 0 || fromMs > eventsToMs) check = { kind: "empty" };
+    if (candidates.length === 0 || fromMs > eventsToMs) return { check: { kind: "empty" } };
     // No listing means startListing() saw that no type could be judged, and none was.
-    else if (judged.length === 0 || !listing) check = { kind: "unjudged", unjudgedTypes };
-    else {
-      const found = listing.result(judged, fromMs, keep);
-      summary.events.neverAttempted = found.count;
-      neverAttemptedIds = found.ids;
-      causes.push(...found.causes);
-      check = {
+    if (judged.length === 0 || !listing) return { check: { kind: "unjudged", unjudgedTypes } };
+    const window = { fromMs, leadFromMs: eventsFromMs(oldestScanned(), EVENT_LEAD_MS) };
+    const found = listing.result(judged, window, keep);
+    return {
+      check: {
         kind: "listed",
-        from: new Date(fromMs).toISOString(),
+        from: new Date(found.fromMs).toISOString(),
         to: new Date(eventsToMs).toISOString(),
         types: judged,
         unjudgedTypes,
         listed: found.listed,
-      };
-    }
+      },
+      found,
+    };
   }
-  const incompleteCauses = sortCauses(causes);
-
-  // Attempt times are Exa's: recent means within RETRYING_MS before Exa's clock, not ours, and not after it.
-  const judgedAt = exaNow();
-  const undelivered = aggregator.undelivered(countEventsOf, {
-    keep,
-    expiredBeforeMs: nowMs - EVENT_RETENTION_MS,
-    recentFromMs: judgedAt - RETRYING_MS,
-    recentUntilMs: judgedAt + CLOCK_SKEW_ALLOWANCE_MS,
-  });
-  const lookFromMs = Math.max(
-    Math.min(
-      oldestScannedMs - EVENT_LEAD_MS,
-      check.kind === "listed" ? Date.parse(check.from) : Number.POSITIVE_INFINITY,
-    ),
-    nowMs - EVENT_RETENTION_MS,
-  );
-  const recovery: RecoveryFacts = {
-    subscribedTypes: [...(webhook.events ?? [])],
-    undeliveredExpired: undelivered.expired,
-    undeliveredRecent: undelivered.recent,
-    neverAttempted: check,
-    ...(Number.isFinite(lookFromMs) ? { listEventsFrom: new Date(lookFromMs).toISOString() } : {}),
-    ...(since ? { since: since.toISOString() } : {}),
-  };
-  const diagnosis: WebhookDiagnosis = {
-    webhookId: webhook.id,
-    url: webhook.url,
-    status: webhook.status,
-    verdict: judgeVerdict({ ...summary, status: webhook.status, causes: incompleteCauses }),
-    attemptsScanned: summary.attemptsScanned,
-    failedAttempts: summary.failedAttempts,
-    failureRate: summary.failureRate,
-    complete: incompleteCauses.length === 0,
-    window: summary.window,
-    events: summary.events,
-    missedEvents: {
-      undelivered: undelivered.ids,
-      neverAttempted: neverAttemptedIds,
-      truncated:
-        undelivered.ids.length < summary.events.undelivered || neverAttemptedIds.length < summary.events.neverAttempted,
-    },
-    groups: summary.groups,
-    lastSuccessAt: summary.lastSuccessAt,
-    lastFailureAt: summary.lastFailureAt,
-    consecutiveFailures: summary.consecutiveFailures,
-    timeline: summary.timeline,
-  };
-  const label = webhookLabel(webhook.metadata);
-  if (label !== undefined) diagnosis.label = label;
-  // The view has room for a longer name than a text line; a short label stands in when there is no name.
-  const name = truncateUntrusted(webhook.metadata?.name ?? label, NAME_MAX_CHARS);
-  if (name) diagnosis.name = name;
-  diagnosis.recovery = recovery;
-  const reason = incompleteReason(incompleteCauses);
-  if (reason !== undefined) {
-    diagnosis.incompleteReason = reason;
-    diagnosis.incompleteCauses = incompleteCauses;
-  }
-  return diagnosis;
 }

@@ -183,14 +183,29 @@ export interface RedeliveryFold {
   unread?: string;
 }
 
+/** How a sender retries, when it is known: the sandbox's schedule (Exa's is undocumented). */
+export interface KnownRetrySchedule {
+  /** Waits before attempts 2, 3, …; after the last the sender gives up. */
+  delaysMs: readonly number[];
+  /** How long one attempt may take. */
+  timeoutMs: number;
+}
+
+/** After a failed attempt starts, the next one starts at most one timeout plus the longest wait later. */
+export function retryReachMs(schedule: KnownRetrySchedule): number {
+  return schedule.timeoutMs + Math.max(0, ...schedule.delaysMs);
+}
+
 /** What the text says about recovery, beyond the contract's counts. */
 export interface RecoveryFacts {
   /** The webhook's subscribed types, for list_events suggestions. */
   subscribedTypes: string[];
   /** Undelivered events whose first attempt is older than Exa's 60-day retention: gone. */
   undeliveredExpired: number;
-  /** Undelivered events with a failed attempt in the last hour: Exa may still be retrying them. */
+  /** Undelivered events with a failed attempt in the last hour (or retrySchedule's reach): may still be retried. */
   undeliveredRecent: number;
+  /** The sender's known schedule (the sandbox), which undeliveredRecent was counted by. */
+  retrySchedule?: KnownRetrySchedule;
   neverAttempted: NeverAttemptedCheck;
   /** Where a list_events look at the missed events starts (an hour before the oldest scanned attempt, since
    * events are created shortly before their first delivery; or the never-attempted window; not past retention). */
@@ -222,6 +237,13 @@ export const diagnosisReportSchema = z.object({
     .number()
     .optional()
     .describe("Set when the account has more webhooks than one call reads: only the first this many were diagnosed."),
+  /** Webhooks the time budget ran out before: not scanned at all (the ones reached are in `webhooks`). */
+  notReached: z
+    .array(z.string())
+    .optional()
+    .describe(
+      "Webhook ids the time budget ran out before; diagnose them by webhookId or raise EXA_DIAGNOSE_BUDGET_MS.",
+    ),
 });
 export type DiagnosisReport = Omit<z.infer<typeof diagnosisReportSchema>, "webhooks"> & {
   webhooks: WebhookDiagnosis[];

@@ -82,6 +82,9 @@ const webhookPage = pageSchema(webhookSchema);
 const attemptPage = pageSchema(webhookAttemptSchema);
 const eventPage = pageSchema(eventSchema);
 
+/** How far a Date header (whole seconds, a round trip old) can differ from a clock that agrees with it. */
+const DATE_HEADER_PRECISION_MS = 2_000;
+
 export class ExaClient {
   private readonly http: ExaHttpOptions;
   /** Exa's clock minus ours, from the newest answer's Date header; undefined before one arrives. */
@@ -98,7 +101,11 @@ export class ExaClient {
       ...(options.onRetry ? { onRetry: options.onRetry } : {}),
       onDate: (date) => {
         const ms = date === null ? Number.NaN : Date.parse(date);
-        if (Number.isFinite(ms)) this.clockOffsetMs = ms - Date.now();
+        if (!Number.isFinite(ms)) return;
+        // The header names a whole second and arrives a round trip late: a difference within that is its
+        // precision, not skew, and taking it as skew would make finished retries look recent.
+        const offset = ms - Date.now();
+        this.clockOffsetMs = Math.abs(offset) <= DATE_HEADER_PRECISION_MS ? 0 : offset;
       },
     };
   }

@@ -3,7 +3,6 @@
 import type { AddressInfo } from "node:net";
 import { FaultInjector } from "./faults.js";
 import { type ControlHandler, createEmulatorServer, type RecordedRequest } from "./http-server.js";
-import type { IdSource } from "./ids.js";
 import { EmulatorStore } from "./store.js";
 
 export type { AddAttemptInput } from "./store.js";
@@ -16,8 +15,6 @@ interface EmulatorOptions {
   host?: string;
   /** ms epoch; default Date.now. Drives createdAt/updatedAt/attemptedAt defaults and error timestamps. */
   clock?: () => number;
-  /** Where the store's ids come from; random by default. */
-  ids?: IdSource;
 }
 
 export interface Emulator {
@@ -40,7 +37,7 @@ export interface Emulator {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? "127.0.0.1";
   const clock = options.clock ?? Date.now;
-  const store = new EmulatorStore(clock, options.ids);
+  const store = new EmulatorStore(clock);
   const faults = new FaultInjector();
   const requests: RecordedRequest[] = [];
   const control: { handler?: ControlHandler } = {};

@@ -1,6 +1,7 @@
 // Realistic `data` payloads for sandbox events: the resource each event type carries (Webset, WebsetItem,
-// WebsetSearch, Import, Monitor, MonitorRun) in the shape of Exa's OpenAPI objects, trimmed to the fields
-// a receiver typically reads. Related ids can be passed in so a seeded story hangs together.
+// WebsetSearch, Import, Monitor, MonitorRun) in the shape of Exa's OpenAPI objects, with every field the
+// schemas mark required (test/sandbox/payload-schemas.test.ts checks them against exa-js's types) and no
+// field they lack. Related ids can be passed in so a seeded story hangs together.
 import { EVENT_TYPE_INFO, type EventType } from "../exa/event-types.js";
 import { type IdSource, randomIds } from "./ids.js";
 
@@ -107,6 +108,7 @@ function webset(id: string, status: string, iso: string): Record<string, unknown
     id,
     object: "webset",
     status,
+    dashboardUrl: `https://websets.exa.ai/websets/${id}`,
     externalId: null,
     title: "Climate-tech hardware startups (EU)",
     searches: [],
@@ -133,6 +135,11 @@ function websetSearch(id: string, websetId: string, status: string, iso: string)
       { description: "Headquartered in Europe", successRate: 88 },
     ],
     count: 50,
+    // Required by the schema: nothing excluded, the whole web in scope, no recall estimate asked for.
+    exclude: [],
+    scope: [],
+    recall: null,
+    maxPeoplePerCompany: null,
     behavior: "override",
     progress: {
       found: done ? 50 : 17,
@@ -181,6 +188,7 @@ function websetItem(
       type: "company",
       url: `https://${domain}`,
       description: `${name} builds grid-scale storage hardware.`,
+      content: `${name} designs and manufactures grid-scale battery storage for utilities across Europe.`,
       company: { name, location, employees: 40 + index * 7, industry: "Energy", about: null, logoUrl: null },
     },
     evaluations: [

@@ -1,21 +1,10 @@
 // What sandbox-only tools (and in-process tests) may touch of the running sandbox. Filled in by launch.ts.
 // Kept free of sandbox imports so the tool registry can name it without loading the sandbox (http servers,
-// crypto); its one import is the error type every tool already loads.
+// crypto): it imports the error type every tool already loads and the receiver behaviours' catalog (plain data).
 import { ToolInputError } from "../errors.js";
+import type { ReceiverBehavior } from "./receivers/catalog.js";
 
-/** How a demo receiver answers, as sandbox_set_receiver offers it; the value says what a sender sees. */
-export const RECEIVER_BEHAVIORS = {
-  healthy: "verifies Exa-Signature with the webhook's secret, answers 200 (401 if invalid)",
-  flaky: "like healthy, but its proxy answers 503 to every 5th request",
-  crashing: "500 with a stack trace",
-  missing_route: "404 Cannot POST",
-  wrong_secret: "verifies with a stale secret: 401",
-  slow: "answers after 12 s, past the 10 s timeout",
-  redirect: "301 to https",
-  down: "connection refused",
-} as const;
-
-export type ReceiverBehavior = keyof typeof RECEIVER_BEHAVIORS;
+export { RECEIVER_BEHAVIORS, type ReceiverBehavior, receiverChoicesText } from "./receivers/catalog.js";
 
 /** One POST a demo receiver got, whatever it answered. */
 export interface ReceivedDelivery {
@@ -60,6 +49,8 @@ export interface SandboxHandle {
   webhookSecrets(): Promise<Record<string, string>>;
   /** Every POST the demo receiver behind a webhook got, oldest first; undefined when it has no demo receiver. */
   receiverLog(webhookId: string): Promise<readonly ReceivedDelivery[] | undefined>;
+  /** How the sandbox retries a failed delivery, so a diagnosis can say what is still being retried. */
+  readonly retrySchedule: { delaysMs: readonly number[]; timeoutMs: number };
   /** Why the sandbox would not POST to `url` (not loopback; not a demo receiver when served remotely), or undefined. */
   deliveryRefusal(url: string): string | undefined;
 }

@@ -1,6 +1,7 @@
 // Identifiers shaped like Exa's: a readable prefix plus URL-safe random characters. Random by default; the
-// demo account draws from a seeded source instead, so its ids (and secrets) are the same in every run and a
-// webhook id copied from one session works in the next.
+// demo account's seeded history draws from a seeded source instead, so its ids (and secrets) are the same in
+// every run and a webhook id copied from one session works in the next. Anything created after the seed is
+// random again: a receiver that dedupes by event id must never see an id from an earlier run.
 import { randomBytes } from "node:crypto";
 
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";

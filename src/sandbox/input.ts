@@ -1,5 +1,7 @@
 // Parsing what clients send, with Exa's 400 messages: list query parameters, and webhook create/update bodies
 // (Exa whitelists body properties; `status` in particular cannot be set through the API).
+// Where Exa's OpenAPI file and its server's validation differ, the emulator answers as the server does: its 400
+// messages are class-validator's (the README's sandbox section lists the four known cases).
 import { closestEventType, EVENT_TYPES, isEventType } from "../exa/event-types.js";
 import { badRequest } from "./errors.js";
 import type { CreateWebhookInput, UpdateWebhookInput } from "./store.js";
@@ -48,7 +50,10 @@ export function parseEventTypes(query: URLSearchParams, name: string): string[] 
   return [...new Set(values)].sort();
 }
 
-/** An ISO date-time parameter as ms epoch. */
+/**
+ * An ISO 8601 parameter as ms epoch. The schema says date-time, but a bare date is accepted (midnight UTC), as
+ * Exa's ISO 8601 check accepts it and list_events passes one through.
+ */
 export function parseDate(query: URLSearchParams, name: string): number | undefined {
   const raw = query.get(name);
   if (raw === null) return undefined;
@@ -117,13 +122,19 @@ function validEvents(value: unknown): string[] {
   return value as string[];
 }
 
+// WHATWG URL parsing would percent-encode a space in the path; a URI has none, and Exa's URL check refuses it.
+const NOT_IN_A_URL = /[\s<>]/;
+
 function validUrl(value: unknown): string {
-  if (typeof value !== "string" || !URL.canParse(value)) throw badRequest("url must be a URL address");
+  if (typeof value !== "string" || NOT_IN_A_URL.test(value) || !URL.canParse(value)) {
+    throw badRequest("url must be a URL address");
+  }
   const protocol = new URL(value).protocol;
   if (protocol !== "http:" && protocol !== "https:") throw badRequest("url must be a URL address");
   return value;
 }
 
+// null is accepted as "no metadata" (an optional property's null passes Exa's check), and reads back as {}.
 function validMetadata(value: unknown): Record<string, string> | null {
   if (value === null) return null;
   if (typeof value !== "object" || Array.isArray(value)) throw badRequest("metadata must be an object");

@@ -52,9 +52,8 @@ export interface LaunchedSandbox {
 
 export async function launchSandbox(options: LaunchSandboxOptions): Promise<LaunchedSandbox> {
   const clock = new SandboxClock();
-  // The demo's ids are seeded, so an id copied from one session works in the next.
-  const ids = options.seed === "demo" ? seededIds(DEMO_ID_SEED) : undefined;
-  const emulator = await startEmulator({ port: options.port ?? 0, clock: clock.now, ids });
+  // Random ids for everything made in the session; only the demo seed below draws from a seeded source.
+  const emulator = await startEmulator({ port: options.port ?? 0, clock: clock.now });
   // Filled with the demo receivers' origins as they start.
   const onlyOrigins = options.demoReceiversOnly ? new Set<string>() : undefined;
   const engine = new DeliveryEngine({
@@ -73,7 +72,8 @@ export async function launchSandbox(options: LaunchSandboxOptions): Promise<Laun
     if (options.seed !== "demo") return;
     started = await startDemoReceivers();
     for (const receiver of started) onlyOrigins?.add(new URL(receiver.url).origin);
-    const seeded = await seedDemoAccount(emulator.store, engine, clock, started);
+    // The demo's history is seeded, so an id copied from one session works in the next.
+    const seeded = await seedDemoAccount(emulator.store, engine, clock, started, seededIds(DEMO_ID_SEED));
     seedReport = seeded.report;
     receivers = seeded.receivers;
   };
@@ -125,6 +125,7 @@ export async function launchSandbox(options: LaunchSandboxOptions): Promise<Laun
       await seeded();
       return receivers.get(webhookId)?.log;
     },
+    retrySchedule: engine.retrySchedule,
     deliveryRefusal: (url) => deliveryRefusal(url, onlyOrigins),
   };
   return {

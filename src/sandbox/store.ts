@@ -75,11 +75,10 @@ export class EmulatorStore {
   private events = new Map<string, ExaEvent>();
   private eventLog = new TimeOrderedLog<ExaEvent>((event) => [ALL_EVENTS_INDEX, eventIndexKey(event.type)]);
 
-  constructor(
-    private readonly clock: () => number = Date.now,
-    /** Random by default; the demo account passes a seeded source so its ids repeat from run to run. */
-    readonly ids: IdSource = randomIds,
-  ) {}
+  // Ids are random: whatever a session creates is new in every run (the demo seeder passes its history's ids).
+  private readonly ids: IdSource = randomIds;
+
+  constructor(private readonly clock: () => number = Date.now) {}
 
   // ---- webhooks ----
 

@@ -60,6 +60,7 @@ export const diagnoseFailuresTool = defineTool({
       concurrency: context.config.maxConcurrency,
       budgetMs: context.config.diagnoseBudgetMs,
       senderIsLocal: context.config.sandbox,
+      retrySchedule: context.sandbox?.retrySchedule,
       signal: context.signal,
       now,
       exaNow: () => exa.exaNow(),

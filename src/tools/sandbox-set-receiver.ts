@@ -2,7 +2,7 @@
 // user can "fix" a broken receiver and replay what it missed, or break a healthy one to see a failure.
 import { z } from "zod";
 import { ToolInputError } from "../errors.js";
-import { RECEIVER_BEHAVIORS, type ReceiverBehavior } from "../sandbox/handle.js";
+import { RECEIVER_BEHAVIORS, type ReceiverBehavior, receiverChoicesText } from "../sandbox/handle.js";
 import { defineTool } from "./define.js";
 import { strictInput, webhookId } from "./inputs.js";
 
@@ -16,11 +16,7 @@ export const sandboxSetReceiverTool = defineTool({
   sandboxOnly: true,
   inputSchema: strictInput({
     webhookId: webhookId.describe("A demo webhook (from list_webhooks)."),
-    behavior: z
-      .enum(behaviors)
-      .describe(
-        "healthy fixes it; the others fail: crashing 500, missing_route 404, wrong_secret 401, slow times out, redirect 301, down refuses, flaky 503 every 5th.",
-      ),
+    behavior: z.enum(behaviors).describe(receiverChoicesText()),
   }),
   outputSchema: z.object({ webhookId: z.string(), url: z.string(), behavior: z.string(), previous: z.string() }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
@@ -31,7 +27,7 @@ export const sandboxSetReceiverTool = defineTool({
     const { webhookId: id, name, url, behavior, previous } = result;
     const label = name ? `${id} (${name})` : id;
     const change = behavior === previous ? `still ${behavior}` : `was ${previous}, now ${behavior}`;
-    const lines = [`The receiver of ${label} at ${url} ${change}: it ${RECEIVER_BEHAVIORS[behavior]}.`];
+    const lines = [`The receiver of ${label} at ${url} ${change}: it ${RECEIVER_BEHAVIORS[behavior].description}.`];
     if (result.webhookUrl !== url)
       lines.push(`Note: the webhook now points at ${result.webhookUrl}, not at this receiver.`);
     if (behavior === "healthy") {

@@ -2,11 +2,12 @@
 // the protocol generation that request speaks (2026-07-28 per request, or a 2025 client's initialize and its
 // follow-ups), so nothing leaks between clients and any number of replicas serve one client behind any load
 // balancer. In front of the handler, in this order: GET /healthz (no auth, no Exa), Host/Origin (DNS
-// rebinding), the bearer token, the method, the body size and the caller's X-Exa-Api-Key. Nothing here logs a
+// rebinding), the bearer token, the method, the body size and the caller's X-Exa-Api-Key (refused where the
+// operator's key serves every request). Nothing here logs a
 // request: a token or key can only reach stderr through the server's redactor (src/server.ts).
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { Duplex } from "node:stream";
+import { type Duplex, Readable } from "node:stream";
 import { toNodeHandler } from "@modelcontextprotocol/node";
 import { createMcpHandler } from "@modelcontextprotocol/server";
 import type { Config } from "../config.js";
@@ -37,10 +38,14 @@ export interface RunningHttpServer {
 
 /** Far above any MCP request this server takes (the largest is a webhook payload to verify). */
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** Past the limit, this much more is read and discarded so the client can read its 413; beyond it, the socket closes. */
+const DISCARD_BYTES = 128 * 1024 * 1024;
 export const EXA_KEY_HEADER = "x-exa-api-key";
 const REQUEST_TIMEOUT_FACTOR = 3;
 const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 const LOOPBACK_NAMES = ["127.0.0.1", "localhost", "[::1]"];
+const OPERATOR_KEY_REFUSAL =
+  "Bad request: this server calls Exa with its operator's EXA_API_KEY and does not take an X-Exa-Api-Key header, so your key would not be used. Remove the header to use the operator's account, or ask the operator to start the server with --per-request-keys. Nothing was sent to Exa.";
 /** An Exa key as a header can carry it: visible ASCII without commas (repeated headers are joined by ", "). */
 const KEY_SHAPE = /^[\x21-\x2b\x2d-\x7e]{4,512}$/;
 
@@ -51,6 +56,7 @@ export async function serveHttp(
   announce: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
 ): Promise<RunningHttpServer> {
   const requestKeys = options.requestKeys ?? false;
+  const operatorKey = !requestKeys && !config.sandbox && config.apiKey !== undefined;
   const mcp = createMcpHandler(
     ({ era, requestInfo }) =>
       createServer(config, dependencies, {
@@ -59,6 +65,8 @@ export async function serveHttp(
         requestKeys,
         // Checked in front (requestKeyRejection); read again here, where the SDK hands over the request.
         requestApiKey: requestKeys ? requestInfo?.headers.get(EXA_KEY_HEADER)?.trim() || undefined : undefined,
+        // Aborted by the adapter when the response closes before it ends: the client hung up.
+        connectionSignal: requestInfo?.signal,
       }),
     { maxRequestBodySize: MAX_BODY_BYTES },
   );
@@ -111,19 +119,24 @@ export async function serveHttp(
       response.setHeader("allow", "POST");
       return sendJsonError(response, 405, "Method not allowed: POST JSON-RPC to /mcp");
     }
-    if (Number(request.headers["content-length"] ?? 0) > MAX_BODY_BYTES) {
-      // Answered before reading; Node then drains the rest (bounded by requestTimeout) so the client reads this.
-      return sendJsonError(
-        response,
-        413,
-        `Payload too large: a request body may have at most ${MAX_BODY_BYTES} bytes (this one declares ${request.headers["content-length"]}).`,
-      );
-    }
     if (requestKeys) {
       const rejection = requestKeyRejection(request.headers[EXA_KEY_HEADER]);
       if (rejection) return sendJsonError(response, 400, rejection);
+    } else if (operatorKey && request.headers[EXA_KEY_HEADER] !== undefined) {
+      // Served anyway, the caller would act on the operator's account believing it their own.
+      return sendJsonError(response, 400, OPERATOR_KEY_REFUSAL);
     }
-    await serveMcp(request, response);
+    const body = await readBodyCapped(request);
+    if (body.tooLarge) {
+      // The client has finished writing (or passed DISCARD_BYTES): it reads this instead of a reset.
+      response.setHeader("connection", "close");
+      return sendJsonError(
+        response,
+        413,
+        `Payload too large: a request body may have at most ${MAX_BODY_BYTES} bytes (this one ${body.declared ? `declares ${body.declared}` : "is longer"}).`,
+      );
+    }
+    await serveMcp(replayed(request, body.bytes), response);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -155,6 +168,47 @@ export async function serveHttp(
       });
     },
   };
+}
+
+type CappedBody = { tooLarge: false; bytes: Buffer } | { tooLarge: true; declared: string | undefined };
+
+/**
+ * The body up to MAX_BODY_BYTES. Past it the rest is read and thrown away, up to DISCARD_BYTES, so the 413 is
+ * sent once the client has stopped writing: answered while it still writes, the close that follows the
+ * answer reaches the client as EPIPE or a reset instead of the 413.
+ */
+function readBodyCapped(request: IncomingMessage): Promise<CappedBody> {
+  const declared = request.headers["content-length"];
+  const tooLarge: CappedBody = { tooLarge: true, declared: Number(declared) > MAX_BODY_BYTES ? declared : undefined };
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    request.on("data", (chunk: Buffer) => {
+      received += chunk.length;
+      if (received <= MAX_BODY_BYTES) chunks.push(chunk);
+      else if (received > DISCARD_BYTES) {
+        request.pause();
+        resolve(tooLarge);
+      }
+    });
+    request.once("end", () =>
+      resolve(received > MAX_BODY_BYTES ? tooLarge : { tooLarge: false, bytes: Buffer.concat(chunks) }),
+    );
+    request.once("error", reject);
+  });
+}
+
+/**
+ * The request with its body read again from `bytes`, for the SDK's adapter, which reads headers, method, url and
+ * the body stream of what it is given (duck-typed, as its docs say an Express request is).
+ */
+function replayed(request: IncomingMessage, bytes: Buffer): IncomingMessage {
+  const body = Readable.from(bytes.length ? [bytes] : []);
+  return Object.assign(body, {
+    headers: request.headers,
+    method: request.method,
+    url: request.url,
+  }) as unknown as IncomingMessage;
 }
 
 /** The host to announce: a wildcard bind is reached on loopback from this machine, not at 0.0.0.0. */

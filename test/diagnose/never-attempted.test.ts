@@ -39,7 +39,7 @@ async function run(
     clientSignal: never,
   });
   await runPool(4, () => listing.nextPage());
-  return { found: listing.result(TYPES, START, 100), calls };
+  return { found: listing.result(TYPES, { fromMs: START, leadFromMs: START }, 100), calls };
 }
 
 describe("startEventListing", () => {

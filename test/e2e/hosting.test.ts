@@ -1,7 +1,7 @@
 // Hosting the built bin over --http (issue 11): a bearer token, one Exa key per caller, a sandbox that cannot
 // be used as a pivot, transport hygiene, logging on the request's own stream, /healthz, and bad input. The
 // server binds 0.0.0.0 or 127.0.0.1; clients come from 127.0.0.2 to stand in for another machine.
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -140,19 +140,48 @@ describe("authentication", () => {
     expect(both.stderr).toContain("one way");
   });
 
-  it("--allow-unauthenticated serves a non-loopback bind with a warning on stderr", async () => {
-    const open = await bin(["--host", "0.0.0.0", "--port", "0", "--allow-unauthenticated"], {
-      EXA_API_KEY: TEST_API_KEY,
-    });
+  it("--allow-unauthenticated serves a non-loopback bind with a warning on stderr, per-request keys only", async () => {
+    const open = await bin(["--host", "0.0.0.0", "--port", "0", "--allow-unauthenticated"]);
     expect(open.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
     await waitForStderr(open, "warning: serving 0.0.0.0 without authentication");
-    expect(open.stderr()).toContain("with the server's EXA_API_KEY");
+    expect(open.stderr()).toContain("each with the Exa key they send in X-Exa-Api-Key");
     const response = await rawRequest(open.url, {
       headers: MCP_HEADERS,
       body: TOOLS_LIST,
       localAddress: REMOTE_ADDRESS,
     });
     expect(response.status).toBe(200);
+  });
+
+  it("never serves an operator's EXA_API_KEY without a token, --allow-unauthenticated or not (exit 2)", async () => {
+    for (const extra of [[], ["--allow-unauthenticated"], ["--allow-unauthenticated", "--per-request-keys"]]) {
+      const refused = await runBinToExit(["--http", "--host", "0.0.0.0", "--port", "0", ...extra], {
+        EXA_API_KEY: TEST_API_KEY,
+      });
+      expect(refused.code, extra.join(" ")).toBe(2);
+      expect(refused.stderr).toContain("MCP_AUTH_TOKEN");
+      expect(refused.stderr).toContain("--allow-unauthenticated does not lift this");
+      expect(refused.stdout).toBe("");
+      expect(refused.stderr).not.toContain(TEST_API_KEY);
+    }
+  });
+
+  it("the image's default command refuses an operator key and serves per-request keys", async () => {
+    const dockerfile = readFileSync(join(import.meta.dirname, "../../Dockerfile"), "utf8");
+    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)?.[1] ?? "[]") as string[];
+    expect(cmd).toContain("--http");
+    const withKey = await runBinToExit([...cmd, "--port", "0"], { EXA_API_KEY: TEST_API_KEY });
+    expect(withKey.code).toBe(2);
+    expect(withKey.stderr).toContain("MCP_AUTH_TOKEN");
+    const perRequest = await bin([...cmd.filter((arg) => arg !== "--http"), "--port", "0"]);
+    const client = await connectHosted(perRequest.url, { localAddress: REMOTE_ADDRESS, exaKey: CALLER_KEY_A });
+    try {
+      recorder.keys.length = 0;
+      expect((await client.call("get_webhook", { webhookId: "webhook_hosted" })).isError).toBe(false);
+      expect(recorder.keys).toEqual([CALLER_KEY_A]);
+    } finally {
+      await client.close();
+    }
   });
 
   it("--auth-token-file reads the token from a file", async () => {
@@ -277,12 +306,21 @@ describe("one Exa key per caller", () => {
     }
   });
 
-  it("with EXA_API_KEY the header is ignored, unless --per-request-keys lets it win", async () => {
+  it("with EXA_API_KEY a key header is refused (400, saying why), unless --per-request-keys lets it win", async () => {
     const serverKeyed = await bin([], { EXA_API_KEY: TEST_API_KEY });
     const overriding = await bin(["--per-request-keys"], { EXA_API_KEY: TEST_API_KEY });
     recorder.keys.length = 0;
+    const refused = await rawRequest(serverKeyed.url, {
+      headers: { ...MCP_HEADERS, "x-exa-api-key": CALLER_KEY_A },
+      body: TOOLS_LIST,
+    });
+    expect(refused.status).toBe(400);
+    const message = JSON.parse(refused.body).error.message as string;
+    expect(message).toContain("operator's EXA_API_KEY");
+    expect(message).toContain("--per-request-keys");
+    expect(message).not.toContain(CALLER_KEY_A);
     for (const [running, exaKey] of [
-      [serverKeyed, CALLER_KEY_A],
+      [serverKeyed, undefined],
       [overriding, CALLER_KEY_B],
       [overriding, undefined],
     ] as const) {
@@ -383,7 +421,7 @@ describe("transport hygiene", () => {
     });
     expect(declared.status).toBe(413);
     expect(JSON.parse(declared.body).error.message).toContain("Payload too large");
-    // 100 MB: answered before it is read, and the client gets the answer, not a reset.
+    // 100 MB: read and discarded, then answered, so the client gets the answer, not EPIPE or a reset.
     const huge = await fetch(local.url, {
       method: "POST",
       headers: MCP_HEADERS,

@@ -3,7 +3,9 @@
 // that only read share one, the ones that change it start their own.
 import { spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
+import { type AddressInfo, createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EVENT_TYPES } from "../../src/exa/event-types.js";
 import {
   BIN_PATH,
   builtBin,
@@ -14,6 +16,7 @@ import {
   startBin,
 } from "../helpers/harness.js";
 import { within } from "../helpers/wait.js";
+import { exaEventCheck } from "../sandbox/exa-js-types.js";
 
 /**
  * A runtime delivery in the child ends within its 10 s timeout, but how soon depends on the machine's load:
@@ -28,6 +31,27 @@ const START_AND_SEED_MS = 25_000;
 /** Node then logs each server it starts listening on stderr: the sandbox's emulator and its demo receivers. */
 const NODE_DEBUG_NET = { NODE_DEBUG: "net" };
 const LISTENING = /^NET \d+: setupListenHandle/m;
+
+/** The demo webhook named `name`, through list_webhooks. */
+async function demoWebhook(server: ClientSession, name: string): Promise<{ id: string }> {
+  const list = await server.call("list_webhooks", { limit: 200 });
+  const webhooks = (list.structured as { webhooks: { id: string; metadata?: Record<string, string> }[] }).webhooks;
+  const found = webhooks.find((webhook) => webhook.metadata?.name === name);
+  if (!found) throw new Error(`demo account has no ${name} webhook`);
+  return found;
+}
+
+/** Waits until list_webhook_attempts shows an attempt at `eventId` (a successful one, when asked). */
+async function untilAttempted(server: ClientSession, webhookId: string, eventId: string, successful?: true) {
+  await expect
+    .poll(async () => {
+      const attempts = await server.call("list_webhook_attempts", { webhookId, limit: 10 });
+      return (attempts.structured as { attempts: { eventId: string; successful: boolean }[] }).attempts.some(
+        (attempt) => attempt.eventId === eventId && (successful === undefined || attempt.successful),
+      );
+    }, DELIVERY_POLL)
+    .toBe(true);
+}
 
 describe("--sandbox over stdio, reading the demo account", () => {
   let demo: ClientSession;
@@ -84,14 +108,7 @@ describe("--sandbox over stdio, changing the demo account (a sandbox each)", () 
       });
       expect(emitted.isError).toBe(false);
       const { eventId } = emitted.structured as { eventId: string };
-      await expect
-        .poll(async () => {
-          const attempts = await server.call("list_webhook_attempts", { webhookId: target.id, limit: 10 });
-          return (attempts.structured as { attempts: { eventId: string }[] }).attempts.some(
-            (attempt) => attempt.eventId === eventId,
-          );
-        }, DELIVERY_POLL)
-        .toBe(true);
+      await untilAttempted(server, target.id, eventId);
     } finally {
       await server.close();
     }
@@ -100,10 +117,7 @@ describe("--sandbox over stdio, changing the demo account (a sandbox each)", () 
   it("sandbox_set_receiver fixes the crashing demo receiver, and the next delivery to it succeeds", async () => {
     const server = await spawnBuiltServer(["--sandbox"]);
     try {
-      const list = await server.call("list_webhooks", { limit: 200 });
-      const webhooks = (list.structured as { webhooks: { id: string; metadata?: Record<string, string> }[] }).webhooks;
-      const crm = webhooks.find((webhook) => webhook.metadata?.name === "crm-sync");
-      if (!crm) throw new Error("demo account has no crm-sync webhook");
+      const crm = await demoWebhook(server, "crm-sync");
       const fixed = await server.call("sandbox_set_receiver", { webhookId: crm.id, behavior: "healthy" });
       expect(fixed.isError).toBe(false);
       expect(fixed.text).toMatch(
@@ -114,17 +128,65 @@ describe("--sandbox over stdio, changing the demo account (a sandbox each)", () 
         webhookId: crm.id,
       });
       const { eventId } = emitted.structured as { eventId: string };
-      await expect
-        .poll(async () => {
-          const attempts = await server.call("list_webhook_attempts", { webhookId: crm.id, limit: 10 });
-          return (attempts.structured as { attempts: { eventId: string; successful: boolean }[] }).attempts.some(
-            (attempt) => attempt.eventId === eventId && attempt.successful,
-          );
-        }, DELIVERY_POLL)
-        .toBe(true);
+      await untilAttempted(server, crm.id, eventId, true);
     } finally {
       await server.close();
     }
+  });
+});
+
+describe("--sandbox retries, in diagnose_failures' words", () => {
+  // It said "Exa may still be retrying" for an hour, long after the sandbox's own five attempts were over.
+  it("names the sandbox's known schedule, not Exa's unknown one", async () => {
+    const server = await spawnBuiltServer(["--sandbox"]);
+    try {
+      const crm = await demoWebhook(server, "crm-sync");
+      const emitted = await server.call("sandbox_emit_event", { type: "webset.item.enriched", webhookId: crm.id });
+      const { eventId } = emitted.structured as { eventId: string };
+      await untilAttempted(server, crm.id, eventId);
+      const diagnosis = await server.call("diagnose_failures", { webhookId: crm.id });
+      expect(diagnosis.text).toContain(
+        "newer than 18 s: the sandbox may still retry them (5 attempts in all, 1, 2, 4, 8 s apart)",
+      );
+      expect(diagnosis.text).not.toContain("Exa may still be retrying");
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("--sandbox ids: only the seeded demo history repeats across runs", () => {
+  // A receiver that dedupes by event id (as the hints advise) dropped every event of a second session: webhooks
+  // created and events emitted after the seed drew from the demo's seeded source and repeated run after run.
+  it("gives a created webhook, its secret and an emitted event fresh ids in each fresh sandbox", async () => {
+    const session = async () => {
+      const server = await spawnBuiltServer(["--sandbox"]);
+      try {
+        const created = await server.call("create_webhook", {
+          url: "http://127.0.0.1:9/webhooks/exa",
+          events: ["webset.created"],
+        });
+        expect(created.isError).toBe(false);
+        const { id, secret } = (created.structured as { webhook: { id: string; secret: string } }).webhook;
+        const emitted = await server.call("sandbox_emit_event", { type: "webset.created", webhookId: id });
+        expect(emitted.isError).toBe(false);
+        const { eventId } = emitted.structured as { eventId: string };
+        const list = await server.call("list_webhooks", { limit: 200 });
+        const demo = (list.structured as { webhooks: { id: string; metadata?: Record<string, string> }[] }).webhooks
+          .filter((webhook) => webhook.id !== id)
+          .map((webhook) => [webhook.metadata?.name, webhook.id]);
+        return { id, secret, eventId, demo };
+      } finally {
+        await server.close();
+      }
+    };
+    const [first, second] = [await session(), await session()];
+    expect(second.demo).toEqual(first.demo);
+    expect(first.demo).toHaveLength(9);
+    expect(second.id).not.toBe(first.id);
+    expect(second.secret).not.toBe(first.secret);
+    expect(second.eventId).not.toBe(first.eventId);
+    expect(first.secret).toMatch(/^whsec_[0-9a-f]{32}$/);
   });
 });
 
@@ -159,6 +221,22 @@ describe("call", () => {
     expect(result.stdout).toContain("failing");
     // The sandbox started, and the net log shows it: what the usage errors below must not get to.
     expect(result.stderr).toMatch(LISTENING);
+    // The hints hold curls to demo receivers that died with the call: say so, and give a command that keeps them.
+    expect(result.stderr).toContain("this sandbox and its receivers stopped with this call");
+    expect(result.stderr).toContain(`node ${BIN_PATH} --sandbox --http`);
+  });
+
+  it("verify_webhook_signature with --sandbox carries no sandbox marker: it checks offline, touching no sandbox data", () => {
+    const payload = '{"id":"event_1","object":"event"}';
+    const t = Math.floor(Date.now() / 1000);
+    const v1 = createHmac("sha256", "whsec_test").update(`${t}.${payload}`).digest("hex");
+    const args = JSON.stringify({ payload, signatureHeader: `t=${t},v1=${v1}`, secret: "whsec_test" });
+    const result = runBin(["call", "verify_webhook_signature", args, "--sandbox"]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^Signature valid/);
+    const wrong = runBin(["call", "verify_webhook_signature", JSON.stringify({ payload }), "--sandbox"]);
+    expect(wrong.status).toBe(1);
+    expect(wrong.stdout).not.toContain("[sandbox: simulated data]");
   });
 
   it("a demo webhook id copied from one run works in the next (the demo's ids are seeded)", () => {
@@ -218,7 +296,10 @@ describe("call", () => {
 });
 
 describe("emulator command", () => {
-  it("prints its base URL first, answers 401 without a key and serves the demo account with one", async () => {
+  // Seeding the demo and loading exa-js's types into the TypeScript checker each take seconds on a loaded machine.
+  it("prints its base URL first, answers 401 without a key and serves the demo account with one", {
+    timeout: 60_000,
+  }, async () => {
     const emulator = await startBin(builtBin(["emulator", "--port", "0", "--seed", "demo"]), { lines: 2 });
     try {
       const firstLines = emulator.stdout().split("\n");
@@ -230,6 +311,29 @@ describe("emulator command", () => {
       const listed = await fetch(`${baseUrl}/websets/v0/webhooks?limit=200`, { headers: { "x-api-key": "anything" } });
       expect(listed.status).toBe(200);
       expect(((await listed.json()) as { data: unknown[] }).data).toHaveLength(9);
+
+      // Every event it serves, seeded or emitted (one of each type), has the shape of exa-js's Event.
+      const key = { "x-api-key": "anything", "content-type": "application/json" };
+      for (const type of EVENT_TYPES) {
+        const emitted = await fetch(`${baseUrl}/_sandbox/events`, {
+          method: "POST",
+          headers: key,
+          body: JSON.stringify({ type }),
+        });
+        expect(emitted.status).toBe(200);
+      }
+      const served: { id: string; type: string }[] = [];
+      let cursor: string | null = null;
+      do {
+        const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
+        const page = await fetch(`${baseUrl}/websets/v0/events?limit=200${query}`, { headers: key });
+        const body = (await page.json()) as { data: { id: string; type: string }[]; nextCursor: string | null };
+        served.push(...body.data);
+        cursor = body.nextCursor;
+      } while (cursor);
+      expect(new Set(served.map((event) => event.type))).toEqual(new Set(EVENT_TYPES));
+      const { eventProblems } = exaEventCheck();
+      expect(served.flatMap((event) => eventProblems(event).map((problem) => `${event.type} ${problem}`))).toEqual([]);
     } finally {
       await emulator.stop();
     }
@@ -249,6 +353,36 @@ describe("--http --sandbox", () => {
       await session.close();
     } finally {
       await served.stop();
+    }
+  });
+
+  // The sandbox's emulator and demo receivers were already listening when the port turned out to be taken:
+  // the error was printed and the process then lived on with nothing to serve.
+  it("exits 1 with the error when its port is in use, as without --sandbox", async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
+    const { port } = holder.address() as AddressInfo;
+    try {
+      for (const flags of [[], ["--sandbox"]]) {
+        const child = spawn(process.execPath, [BIN_PATH, "--http", "--port", String(port), ...flags], {
+          env: { PATH: process.env.PATH ?? "" },
+          stdio: ["ignore", "ignore", "pipe"],
+        });
+        let stderr = "";
+        child.stderr.on("data", (chunk: Buffer) => {
+          stderr += chunk.toString();
+        });
+        const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+        try {
+          const code = await within(exited, START_AND_SEED_MS, () => `${flags.join(" ")} did not exit: ${stderr}`);
+          expect(code).toBe(1);
+        } finally {
+          child.kill("SIGKILL");
+        }
+        expect(stderr).toContain("EADDRINUSE");
+      }
+    } finally {
+      await new Promise<void>((resolve) => holder.close(() => resolve()));
     }
   });
 });

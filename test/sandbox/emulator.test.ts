@@ -145,6 +145,59 @@ describe("webhooks CRUD", () => {
     expect((await get(`/webhooks/${id}`)).json.status).toBe("inactive");
   });
 
+  // Exa's OpenAPI file and its server's validation disagree on these; the emulator answers as the server does
+  // (the README's sandbox section gives the reasons).
+  describe("inputs where Exa's schema and its validation differ", () => {
+    it("refuses a URL with a space, which the schema's uri format and Exa's check both refuse", async () => {
+      for (const spaced of ["https://e.com/hooks/my hook", "https://e.com/hooks\t", " https://e.com/hooks"]) {
+        const created = await call("POST", "/webhooks", { url: spaced, events: ["webset.created"] });
+        expect(created.status).toBe(400);
+        expect(created.json.message).toBe("url must be a URL address");
+      }
+      const { id } = emulator.store.createWebhook({ url: "https://e.com/ok", events: ["webset.idle"] });
+      expect((await call("PATCH", `/webhooks/${id}`, { url: "https://e.com/a b" })).status).toBe(400);
+      expect((await get(`/webhooks/${id}`)).json.url).toBe("https://e.com/ok");
+    });
+
+    it("accepts metadata: null as no metadata on create and as clearing it on update", async () => {
+      const created = await call("POST", "/webhooks", {
+        url: "https://e.com/m",
+        events: ["webset.created"],
+        metadata: null,
+      });
+      expect(created.status).toBe(200);
+      expect(created.json.metadata).toEqual({});
+      await call("PATCH", `/webhooks/${created.json.id}`, { metadata: { team: "growth" } });
+      const cleared = await call("PATCH", `/webhooks/${created.json.id}`, { metadata: null });
+      expect(cleared.status).toBe(200);
+      expect(cleared.json.metadata).toEqual({});
+    });
+
+    it("refuses a property the body does not take, as Exa's whitelist does, though the schema allows it", async () => {
+      const created = await call("POST", "/webhooks", {
+        url: "https://e.com/x",
+        events: ["webset.created"],
+        status: "active",
+      });
+      expect(created.status).toBe(400);
+      expect(created.json.message).toBe("property status should not exist");
+    });
+
+    it("accepts a bare date for createdAfter (midnight UTC), though the schema says date-time", async () => {
+      const local = await startEmulator();
+      try {
+        local.store.addEvent({ type: "webset.idle", createdAt: "2026-03-01T23:59:59.000Z" });
+        local.store.addEvent({ type: "webset.idle", createdAt: "2026-03-02T00:00:00.000Z" });
+        const res = await fetch(`${local.baseUrl}/websets/v0/events?createdAfter=2026-03-02`, { headers: KEY });
+        expect(res.status).toBe(200);
+        const { data } = (await res.json()) as Json;
+        expect(data.map((event: Json) => event.createdAt)).toEqual(["2026-03-02T00:00:00.000Z"]);
+      } finally {
+        await local.close();
+      }
+    });
+  });
+
   it("PATCH updates updatedAt from the clock", async () => {
     let now = Date.UTC(2025, 5, 1);
     const local = await startEmulator({ clock: () => now });

@@ -3,7 +3,10 @@
 // diagnose → fix → replay → accepted. The replay here is signed by the test's own HMAC code.
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SANDBOX_DELIVERY_TIMEOUT_MS } from "../../src/sandbox/delivery/schedule.js";
 import type { LaunchedSandbox } from "../../src/sandbox/launch.js";
+import { RECEIVER_BEHAVIORS } from "../../src/sandbox/receivers/catalog.js";
+import { startSandboxReceiver } from "../../src/sandbox/receivers/receiver.js";
 import { type Harness, startHarness } from "../helpers/harness.js";
 import { type SandboxHarness, startSandboxHarness } from "./sandbox-harness.js";
 
@@ -172,6 +175,44 @@ describe("demo receivers", () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { message: string }).message).toContain("use one of: healthy, flaky");
     expect((await post({ webhookId: "webhook_nope", behavior: "healthy" })).status).toBe(404);
+  });
+});
+
+// One record per behaviour: the words a user reads are built from the numbers the receiver acts on.
+describe("receiver behaviours' numbers and words", () => {
+  it("a flaky receiver answers 503 to exactly the requests its description names", async () => {
+    const { proxyFailsEvery, description } = RECEIVER_BEHAVIORS.flaky;
+    expect(description).toContain(`every ${proxyFailsEvery}th request`);
+    const flaky = await startSandboxReceiver({ behavior: "flaky" });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < proxyFailsEvery * 2; i++) {
+        const response = await fetch(flaky.url, { method: "POST", body: "{}" });
+        await response.arrayBuffer();
+        statuses.push(response.status);
+      }
+      const failed = statuses.flatMap((status, i) => (status === 503 ? [i + 1] : []));
+      expect(failed).toEqual([proxyFailsEvery, proxyFailsEvery * 2]);
+    } finally {
+      await flaky.close();
+    }
+  });
+
+  it("a slow receiver's description names its delay and the delivery timeout it outlasts", () => {
+    const { answerAfterMs, description } = RECEIVER_BEHAVIORS.slow;
+    expect(answerAfterMs).toBeGreaterThan(SANDBOX_DELIVERY_TIMEOUT_MS);
+    expect(description).toBe(
+      `answers after ${answerAfterMs / 1000} s, past the ${SANDBOX_DELIVERY_TIMEOUT_MS / 1000} s timeout`,
+    );
+  });
+
+  it("sandbox_set_receiver's input lists every behaviour with its outcome", async () => {
+    const { tools } = await harness.client.listTools();
+    const tool = tools.find((candidate) => candidate.name === "sandbox_set_receiver");
+    const properties = tool?.inputSchema.properties as Record<string, { description?: string }> | undefined;
+    const behavior = properties?.behavior;
+    expect(behavior?.description).toContain(`flaky 503 every ${RECEIVER_BEHAVIORS.flaky.proxyFailsEvery}th`);
+    for (const name of Object.keys(RECEIVER_BEHAVIORS)) expect(behavior?.description).toContain(name);
   });
 });
 

@@ -48,6 +48,11 @@ export class DeliveryEngine {
     this.onlyOrigins = options.onlyOrigins;
   }
 
+  /** The waits before each retry and the per-attempt timeout of runtime deliveries. */
+  get retrySchedule(): { delaysMs: readonly number[]; timeoutMs: number } {
+    return { delaysMs: this.retryDelaysMs, timeoutMs: this.timeoutMs };
+  }
+
   get maxAttempts(): number {
     return this.retryDelaysMs.length + 1;
   }

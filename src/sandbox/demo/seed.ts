@@ -5,6 +5,7 @@ import { runWithConcurrency } from "../../net/pool.js";
 import type { SandboxClock } from "../clock.js";
 import type { DeliveryEngine } from "../delivery/engine.js";
 import { SANDBOX_DELIVERY_TIMEOUT_MS } from "../delivery/schedule.js";
+import type { IdSource } from "../ids.js";
 import { type SandboxReceiver, startSandboxReceiver } from "../receivers/receiver.js";
 import type { EmulatorStore } from "../store.js";
 import { DEMO_WEBHOOKS } from "./layout.js";
@@ -13,8 +14,8 @@ import { demoTimeline } from "./timeline.js";
 const HOUR = 3_600_000;
 /**
  * Real time a seeding attempt to the slow receiver may take, recorded as the runtime's 10 s. It holds its
- * answer for longer than that (12 s, timed from after the request arrived, in this process), so the sender's
- * timer always fires first: a timeout whatever the machine's load. Its five back-to-back attempts per event
+ * answer for longer than that (its answerAfterMs in receivers/catalog.ts, timed from after the request
+ * arrived, in this process), so the sender's timer always fires first: a timeout whatever the machine's load. Its five back-to-back attempts per event
  * set the floor of the seeding time. Every other receiver answers at once or refuses the connection, and is
  * waited for without a limit: on a loaded machine (or in a GC pause) the process can sit without CPU for
  * seconds, and then fires its expired timers before it reads the answers waiting on its sockets, so any limit
@@ -50,6 +51,8 @@ export async function seedDemoAccount(
   engine: DeliveryEngine,
   clock: SandboxClock,
   receivers: readonly SandboxReceiver[],
+  /** Where the seeded history's ids and secrets come from; the store's own (random) source stays for the session. */
+  ids: IdSource,
 ): Promise<{ report: SeedReport; receivers: DemoReceivers }> {
   const started = Date.now();
   const now = Date.now();
@@ -63,6 +66,8 @@ export async function seedDemoAccount(
       events: plan.events,
       metadata: { name: plan.name },
       createdAt,
+      id: ids.webhookId(),
+      secret: ids.webhookSecret(),
     });
     receiver.secret = created.secret as string;
     byWebhook.set(created.id, receiver);
@@ -74,8 +79,8 @@ export async function seedDemoAccount(
   // Chains that will wait out timeouts run all at once beside the pool, so they never hold its lanes.
   const chains: (() => Promise<void>)[] = [];
   const waitingChains: (() => Promise<void>)[] = [];
-  for (const item of demoTimeline(now, store.ids)) {
-    const event = store.addEvent({ type: item.type, data: item.data, createdAt: item.at });
+  for (const item of demoTimeline(now, ids)) {
+    const event = store.addEvent({ type: item.type, data: item.data, createdAt: item.at, id: ids.eventId() });
     for (const webhook of webhooks) {
       const live = item.at >= webhook.createdAt && (webhook.inactiveAt === undefined || item.at < webhook.inactiveAt);
       if (!live || !webhook.events.has(item.type)) continue;

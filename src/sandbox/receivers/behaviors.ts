@@ -3,14 +3,12 @@
 import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { exaSignatureDigest } from "../../signature/sign.js";
-import type { ReceiverBehavior } from "../handle.js";
+import { RECEIVER_BEHAVIORS, type ReceiverBehavior } from "./catalog.js";
 import { EXPRESS_ERROR_HEADERS, expressErrorPage, NGINX_503_PAGE, NODE_STACK_TRACE } from "./pages.js";
 
 const JSON_HEADERS = { "content-type": "application/json; charset=utf-8", "x-powered-by": "Express" };
 /** The replay window Exa suggests receivers enforce. */
 const TOLERANCE_SECONDS = 300;
-/** Longer than the runtime delivery timeout (10 s), so deliveries to a slow receiver time out. */
-const SLOW_ANSWER_MS = 12_000;
 
 interface AnswerContext {
   /** The webhook's secret (undefined until the webhook exists). */
@@ -49,7 +47,10 @@ export function answer(
       response.writeHead(404, EXPRESS_ERROR_HEADERS).end(expressErrorPage(`Cannot ${request.method} ${request.url}`));
       return;
     case "slow": {
-      const timer = setTimeout(() => response.writeHead(200, JSON_HEADERS).end('{"received":true}'), SLOW_ANSWER_MS);
+      const timer = setTimeout(
+        () => response.writeHead(200, JSON_HEADERS).end('{"received":true}'),
+        RECEIVER_BEHAVIORS.slow.answerAfterMs,
+      );
       // The sender gave up: stop "working" so the timer does not outlive the connection.
       response.on("close", () => clearTimeout(timer));
       return;

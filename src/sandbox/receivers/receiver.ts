@@ -4,14 +4,13 @@
 // same port, so the webhook's URL keeps working once the receiver is "fixed".
 import { createServer } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import type { ReceivedDelivery, ReceiverBehavior } from "../handle.js";
+import type { ReceivedDelivery } from "../handle.js";
 import { randomIds } from "../ids.js";
 import { answer, signatureValid } from "./behaviors.js";
+import { RECEIVER_BEHAVIORS, type ReceiverBehavior } from "./catalog.js";
 
 /** The path real receivers mount their Exa handler on; the demo webhooks point at it. */
 const RECEIVER_PATH = "/webhooks/exa";
-/** The flaky behaviour's proxy fails 1 request in this many. */
-const FLAKY_EVERY = 5;
 /** Oldest entries are dropped past this, so a long session cannot grow the log without bound. */
 const MAX_LOG_ENTRIES = 10_000;
 
@@ -40,7 +39,7 @@ export async function startSandboxReceiver(options: ReceiverOptions): Promise<Sa
   // The billing receiver of the demo still checks the secret of a webhook that was deleted and recreated.
   const staleSecret = randomIds.webhookSecret();
   let behavior = options.behavior;
-  let failEvery = behavior === "flaky" ? FLAKY_EVERY : options.failEvery;
+  let failEvery = behavior === "flaky" ? RECEIVER_BEHAVIORS.flaky.proxyFailsEvery : options.failEvery;
   let requestNumber = 0;
 
   const server = createServer((request, response) => {
@@ -93,8 +92,8 @@ export async function startSandboxReceiver(options: ReceiverOptions): Promise<Sa
     secret: undefined,
     log,
     async setBehavior(next) {
-      // A fix fixes the proxy too: only "flaky" keeps failing every FLAKY_EVERY-th request.
-      failEvery = next === "flaky" ? FLAKY_EVERY : undefined;
+      // A fix fixes the proxy too: only "flaky" keeps failing.
+      failEvery = next === "flaky" ? RECEIVER_BEHAVIORS.flaky.proxyFailsEvery : undefined;
       requestNumber = 0;
       behavior = next;
       if (next === "down") await stop();
