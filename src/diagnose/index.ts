@@ -11,7 +11,7 @@ export {
   type ListedEvent,
 } from "./never-attempted.js";
 export { rankDiagnoses, VERDICT_RANK } from "./rank.js";
-export { foldRedeliveries, type LedgerView } from "./recovered.js";
+export { foldRedeliveries, type LedgerView, readLedgerViews } from "./recovered.js";
 export { type RenderOptions, renderDiagnosis } from "./render.js";
 export {
   ATTEMPTS_PAGE_LIMIT,

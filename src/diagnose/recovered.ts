@@ -1,7 +1,8 @@
 // The redelivery ledger folded into a diagnosis' missed events: which of them a redelivery got accepted
 // (recovered, newest first) and how many are still outstanding. Pure: the caller reads the ledger. The verdict
 // and the event counts stay Exa's own; the missed-id lists keep only what is outstanding, which is exactly
-// what redeliver_events {undelivered:true} plans.
+// what redeliver_events {undelivered:true} plans. readLedgerViews reads the ledger for it.
+import { type AccountMemory, notRememberedBecause } from "../store/index.js";
 import { MISSED_IDS_SHOWN, type RedeliveryFold, type WebhookDiagnosis } from "./types.js";
 
 /** What the ledger knows of one webhook, or why it could not be read. */
@@ -14,7 +15,43 @@ export type LedgerView =
     }
   | { unread: string };
 
-export function foldRedeliveries(d: WebhookDiagnosis, view: LedgerView): WebhookDiagnosis {
+const NOTHING_REDELIVERED: LedgerView = { recovered: [], unknown: new Set() };
+
+/**
+ * What the ledger knows of each webhook with missed events. The store opens only when some webhook has missed
+ * events; one that cannot open, or fails a read, is the view's `unread` reason (the diagnosis still stands).
+ */
+export async function readLedgerViews(
+  diagnoses: readonly WebhookDiagnosis[],
+  memory: () => Promise<AccountMemory>,
+): Promise<Map<string, LedgerView>> {
+  const views = new Map<string, LedgerView>();
+  const missing = diagnoses.filter((d) => d.events.undelivered + d.events.neverAttempted > 0);
+  if (missing.length === 0) return views;
+  const opened = await memory();
+  if (!opened.ok) {
+    const unread = `redeliveries are not remembered because ${notRememberedBecause(opened.unavailable)}`;
+    for (const d of missing) views.set(d.webhookId, { unread });
+    return views;
+  }
+  const { ledger } = opened.store;
+  for (const d of missing) {
+    try {
+      const [recovered, unrecorded] = await Promise.all([
+        ledger.recovered(opened.account, d.webhookId),
+        ledger.unrecorded(opened.account, d.webhookId),
+      ]);
+      views.set(d.webhookId, { recovered, unknown: new Set(unrecorded.map((entry) => entry.eventId)) });
+    } catch (error) {
+      views.set(d.webhookId, {
+        unread: `the redelivery ledger could not be read (${(error as Error).message}), so recovered events are not known`,
+      });
+    }
+  }
+  return views;
+}
+
+export function foldRedeliveries(d: WebhookDiagnosis, view: LedgerView = NOTHING_REDELIVERED): WebhookDiagnosis {
   const missed = d.events.undelivered + d.events.neverAttempted;
   const recovered = "recovered" in view ? view.recovered : [];
   const missedIds = new Set([...d.missedEvents.undelivered, ...d.missedEvents.neverAttempted]);

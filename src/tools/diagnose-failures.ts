@@ -1,11 +1,10 @@
 // diagnose_failures: one call that says whether webhooks deliver, why not, what it cost, and what to do.
 // Input and output here; the fleet, the scan, classification and rendering live in src/diagnose/.
 import { z } from "zod";
-import type { LedgerView } from "../diagnose/recovered.js";
-import { diagnosisReportSchema, type WebhookDiagnosis, withoutViewFields } from "../diagnose/types.js";
+import { diagnosisReportSchema, withoutViewFields } from "../diagnose/types.js";
 import { rethrowShort } from "../format/tool-error.js";
 import { HEALTH_VIEW_URI } from "../resources/health-view.js";
-import { defineTool, type ToolContext } from "./define.js";
+import { defineTool } from "./define.js";
 import { eventType, numberLike, sinceInput, strictInput, webhookId } from "./inputs.js";
 
 const DEFAULT_MAX_ATTEMPTS = 10_000;
@@ -39,9 +38,8 @@ export const diagnoseFailuresTool = defineTool({
   _meta: { ui: { resourceUri: HEALTH_VIEW_URI } },
   async handler(input, context) {
     // The engine loads on the first diagnosis, not at start: tools/list needs only the schemas above.
-    const { diagnoseFleet, foldRedeliveries, parseSince, renderDiagnosis, toStructuredReport } = await import(
-      "../diagnose/index.js"
-    );
+    const { diagnoseFleet, foldRedeliveries, parseSince, readLedgerViews, renderDiagnosis, toStructuredReport } =
+      await import("../diagnose/index.js");
     const now = new Date();
     const since = input.since === undefined ? undefined : parseSince(input.since, now);
     const exa = context.exa();
@@ -67,8 +65,9 @@ export const diagnoseFailuresTool = defineTool({
       onProgress: (scanned, message) => void context.progress(scanned, undefined, message),
       log: (message) => context.log("info", message),
     });
-    const views = await ledgerViews(report.webhooks, context);
-    report.webhooks = report.webhooks.map((d) => foldRedeliveries(d, views.get(d.webhookId) ?? NOTHING_REDELIVERED));
+    // What redelivery recovered since: the store opens only when some webhook missed events.
+    const views = await readLedgerViews(report.webhooks, context.memory);
+    report.webhooks = report.webhooks.map((d) => foldRedeliveries(d, views.get(d.webhookId)));
     const text = report.webhooks.length
       ? renderDiagnosis(report)
       : "No webhooks on this account, so nothing is delivered. Create one with create_webhook {url, events}.";
@@ -76,40 +75,3 @@ export const diagnoseFailuresTool = defineTool({
     return { text, structured: context.showsViews ? structured : withoutViewFields(structured) };
   },
 });
-
-const NOTHING_REDELIVERED: LedgerView = { recovered: [], unknown: new Set() };
-
-/**
- * What the redelivery ledger knows of each webhook with missed events. The store opens only when some webhook
- * has missed events; one that cannot open, or fails a read, is the view's `unread` reason.
- */
-async function ledgerViews(
-  diagnoses: readonly WebhookDiagnosis[],
-  context: Pick<ToolContext, "memory">,
-): Promise<Map<string, LedgerView>> {
-  const views = new Map<string, LedgerView>();
-  const missing = diagnoses.filter((d) => d.events.undelivered + d.events.neverAttempted > 0);
-  if (missing.length === 0) return views;
-  const memory = await context.memory();
-  if (!memory.ok) {
-    const { notRememberedBecause } = await import("../store/unavailable.js");
-    const unread = `redeliveries are not remembered because ${notRememberedBecause(memory.unavailable)}`;
-    for (const d of missing) views.set(d.webhookId, { unread });
-    return views;
-  }
-  const { ledger } = memory.store;
-  for (const d of missing) {
-    try {
-      const [recovered, unrecorded] = await Promise.all([
-        ledger.recovered(memory.account, d.webhookId),
-        ledger.unrecorded(memory.account, d.webhookId),
-      ]);
-      views.set(d.webhookId, { recovered, unknown: new Set(unrecorded.map((entry) => entry.eventId)) });
-    } catch (error) {
-      views.set(d.webhookId, {
-        unread: `the redelivery ledger could not be read (${(error as Error).message}), so recovered events are not known`,
-      });
-    }
-  }
-  return views;
-}
