@@ -3,6 +3,7 @@
 // so close() can stop them); while seeding, attempts run back to back and are stamped in virtual time.
 import type { ExaEvent } from "../../exa/schemas.js";
 import type { EmulatorStore } from "../store.js";
+import { requestSignals } from "../../net/pool.js";
 import { type DeliveryOutcome, postSignedEvent } from "./post.js";
 import { SANDBOX_DELIVERY_TIMEOUT_MS, SANDBOX_RETRY_DELAYS_MS } from "./schedule.js";
 
@@ -36,6 +37,7 @@ export class DeliveryEngine {
   private readonly retryDelaysMs: readonly number[];
   private readonly onlyOrigins: ReadonlySet<string> | undefined;
   private readonly shutdown = new AbortController();
+  private readonly openRequest = requestSignals(this.shutdown.signal);
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
   private idleWaiters: (() => void)[] = [];
@@ -141,15 +143,17 @@ export class DeliveryEngine {
     const secret = this.store.getWebhookSecret(webhookId);
     if (!webhook || secret === undefined || webhook.status !== "active") return { kind: "stopped" };
     const attemptedAt = virtualAt ?? this.clock();
+    // A child signal per POST (one listener on the shutdown signal in all): the seed has dozens in flight.
+    const request = this.openRequest();
     const outcome = await postSignedEvent({
       url: webhook.url,
       rawBody,
       secret,
       timeoutMs: timing.timeoutMs,
       reportedTimeoutMs: timing.reportedTimeoutMs,
-      signal: this.shutdown.signal,
+      signal: request.signal,
       onlyOrigins: this.onlyOrigins,
-    });
+    }).finally(request.release);
     if (!this.store.getWebhook(webhookId)) return { kind: "stopped" };
     this.store.addAttempt({
       webhookId,
