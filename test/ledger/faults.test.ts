@@ -3,7 +3,7 @@
 // and never answers (the answer is lost) is recorded as timed out and not resent silently; PostgreSQL stopped
 // mid-run leaves the events it cannot claim unsent and says so, and restarted mid-run loses nothing.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
@@ -38,6 +38,23 @@ async function worksWithoutMemory(server: ClientSession, because: RegExp) {
   expect(headline).toMatch(because);
   expect((await server.call("list_webhooks", {})).isError).toBe(false);
 }
+
+describe("the store opens on the first call that needs it, never at start", () => {
+  it("tools/list and list_webhooks leave no file behind; a redeliver_events plan creates it", async () => {
+    world = await startWorld(1);
+    const path = join(tempDir(), "nested", "state.db");
+    const server = await binOn(world, path);
+    try {
+      await server.client.listTools();
+      expect((await server.call("list_webhooks", {})).isError).toBe(false);
+      expect(existsSync(join(path, ".."))).toBe(false);
+      await server.call("redeliver_events", { webhookId: WEBHOOK_ID, undelivered: true });
+      expect(existsSync(path)).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+});
 
 describe("no store can open: every tool works and says why nothing is remembered", () => {
   it("a corrupt file: named, and kept byte for byte", async () => {

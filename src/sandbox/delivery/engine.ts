@@ -2,8 +2,8 @@
 // Two pacings share one attempt routine: at runtime retries wait on real timers (fire and forget, tracked
 // so close() can stop them); while seeding, attempts run back to back and are stamped in virtual time.
 import type { ExaEvent } from "../../exa/schemas.js";
-import type { EmulatorStore } from "../store.js";
 import { requestSignals } from "../../net/pool.js";
+import type { EmulatorStore } from "../store.js";
 import { type DeliveryOutcome, postSignedEvent } from "./post.js";
 import { SANDBOX_DELIVERY_TIMEOUT_MS, SANDBOX_RETRY_DELAYS_MS } from "./schedule.js";
 
