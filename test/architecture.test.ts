@@ -84,3 +84,16 @@ describe("no file imports from a folder above its own", () => {
     expect(breaches).toEqual([]);
   });
 });
+
+describe("the README's Design section", () => {
+  it("links the map and names every folder of src/ on it", () => {
+    const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const design = readme.slice(
+      readme.indexOf("\n## Design\n"),
+      readme.indexOf("\n## ", readme.indexOf("\n## Design\n") + 1),
+    );
+    expect(design).toContain("](docs/architecture.md)");
+    const folders = new Set(sourceFiles().map(folderOf));
+    expect([...folders].filter((folder) => !design.includes(`\`${folder}\``))).toEqual([]);
+  });
+});

@@ -48,6 +48,11 @@ const STATUS_BY_TYPE: Partial<Record<EventType, string>> = {
   "webset.export.completed": "completed",
 };
 
+/** The fields every Websets resource in a payload carries. */
+function resourceBase(object: string, id: string, status: string, iso: string) {
+  return { id, object, status, createdAt: iso, updatedAt: iso };
+}
+
 export function eventData(
   type: EventType,
   at: number,
@@ -67,9 +72,7 @@ export function eventData(
       return websetSearch(refs.searchId ?? ids.resourceId("webset_search"), websetId, status, iso);
     case "Import":
       return {
-        id: ids.resourceId("import"),
-        object: "import",
-        status,
+        ...resourceBase("import", ids.resourceId("import"), status, iso),
         format: "csv",
         entity: { type: "company" },
         title: "Q3 target accounts.csv",
@@ -78,24 +81,18 @@ export function eventData(
         failedReason: null,
         failedAt: null,
         failedMessage: null,
-        createdAt: iso,
-        updatedAt: iso,
       };
     case "Monitor":
       return monitor(refs.monitorId ?? ids.resourceId("monitor"), websetId, status, iso);
     case "MonitorRun":
       return {
-        id: ids.resourceId("monitor_run"),
-        object: "monitor_run",
-        status,
+        ...resourceBase("monitor_run", ids.resourceId("monitor_run"), status, iso),
         monitorId: refs.monitorId ?? ids.resourceId("monitor"),
         type: "search",
         completedAt: status === "completed" ? iso : null,
         failedAt: null,
         failedReason: null,
         canceledAt: null,
-        createdAt: iso,
-        updatedAt: iso,
       };
     default:
       // Export events have no published payload schema; this is a plausible minimum.

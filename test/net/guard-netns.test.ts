@@ -8,7 +8,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { EgressPolicy, Resolver } from "../../src/net/egress.js";
 import { type GuardedPost, postGuarded } from "../../src/net/post.js";
-import { type Receiver, startReceiver } from "../redeliver/receiver.js";
+import { type Receiver, startReceiver } from "../helpers/receiver.js";
 
 export const INSIDE_NETNS = process.env.EXA_TEST_NETNS === "1";
 /** The public address the namespace gives lo: "the internet" as far as the guard can tell. */

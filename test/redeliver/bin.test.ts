@@ -1,9 +1,9 @@
 // redeliver_events through the built bin over stdio, as a client runs it: the emulator is Exa, and a
-// receiver on 127.0.0.1 verifies Exa-Signature with its own HMAC code (test/redeliver/receiver.ts).
+// receiver on 127.0.0.1 verifies Exa-Signature with its own HMAC code (test/helpers/receiver.ts).
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
 import { spawnBuiltServer, TEST_API_KEY } from "../helpers/harness.js";
-import { type Receiver, startReceiver } from "./receiver.js";
+import { type Receiver, startReceiver } from "../helpers/receiver.js";
 
 const SECRET = "whsec_bin_e2e_61f0c3a9b27d";
 

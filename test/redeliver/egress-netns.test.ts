@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
 import { AUTH_TOKEN, connectHosted } from "../e2e/hosting-helpers.js";
 import { builtBin, type RunningBin, spawnBuiltServer, startBin, TEST_API_KEY } from "../helpers/harness.js";
-import { type Receiver, startReceiver } from "./receiver.js";
+import { type Receiver, startReceiver } from "../helpers/receiver.js";
 
 const INSIDE_NETNS = process.env.EXA_TEST_NETNS === "1";
 const SECRET = "whsec_egress_netns_7c2d91e4";

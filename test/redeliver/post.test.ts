@@ -6,8 +6,8 @@ import type { AddressInfo, Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { classifyAttempt } from "../../src/diagnose/index.js";
 import { postRedelivery } from "../../src/redeliver/post.js";
+import { type Receiver, startReceiver } from "../helpers/receiver.js";
 import { UNTIL_TEST_TIMEOUT } from "../helpers/wait.js";
-import { type Receiver, startReceiver } from "./receiver.js";
 
 let receivers: Receiver[] = [];
 afterEach(async () => {

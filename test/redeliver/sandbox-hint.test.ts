@@ -3,7 +3,7 @@
 // reads (issue 18 §4, sandbox wording).
 import { afterEach, describe, expect, it } from "vitest";
 import { spawnBuiltServer } from "../helpers/harness.js";
-import { type Receiver, startReceiver } from "./receiver.js";
+import { type Receiver, startReceiver } from "../helpers/receiver.js";
 
 let receiver: Receiver | undefined;
 afterEach(async () => {

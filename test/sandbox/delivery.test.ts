@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { SandboxInputError } from "../../src/sandbox/handle.js";
 import { type LaunchedSandbox, launchSandbox } from "../../src/sandbox/launch.js";
 import { closedPortUrl, type SandboxReceiver, startSandboxReceiver } from "../../src/sandbox/receivers/receiver.js";
-import { startTestReceiver, type TestReceiver } from "./receiver-helper.js";
+import { answering, type Receiver, startReceiver } from "../helpers/receiver.js";
 
 const FAST_RETRIES = [20, 20, 20, 20];
 let sandbox: LaunchedSandbox;
@@ -23,7 +23,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-function track<T extends TestReceiver | SandboxReceiver>(receiver: T): T {
+function track<T extends Receiver | SandboxReceiver>(receiver: T): T {
   cleanups.push(() => receiver.close());
   return receiver;
 }
@@ -34,7 +34,12 @@ function subscribe(url: string, events = ["webset.item.created"]) {
 
 describe("signed deliveries", () => {
   it("POSTs the Event JSON with a valid Exa-Signature and retries after 500s", async () => {
-    const receiver = track(await startTestReceiver((n) => (n <= 2 ? 500 : 200)));
+    const receiver = track(
+      await startReceiver(
+        "",
+        answering((n) => (n <= 2 ? 500 : 200)),
+      ),
+    );
     const webhook = subscribe(receiver.url);
     receiver.secret = webhook.secret as string;
 
@@ -68,7 +73,12 @@ describe("signed deliveries", () => {
   });
 
   it("gives up after the last scheduled attempt", async () => {
-    const receiver = track(await startTestReceiver(() => 503));
+    const receiver = track(
+      await startReceiver(
+        "",
+        answering(() => 503),
+      ),
+    );
     const webhook = subscribe(receiver.url);
     await sandbox.handle.emitEvent({ type: "webset.item.created", webhookId: webhook.id });
     await sandbox.engine.idle();
@@ -104,7 +114,12 @@ describe("signed deliveries", () => {
   });
 
   it("delivers only to active subscribers, and to a named webhook even when not subscribed", async () => {
-    const receiver = track(await startTestReceiver());
+    const receiver = track(
+      await startReceiver(
+        "",
+        answering(() => 200),
+      ),
+    );
     const subscribed = subscribe(receiver.url, ["import.created"]);
     const other = subscribe(receiver.url, ["monitor.created"]);
     const inactive = subscribe(receiver.url, ["import.created"]);
@@ -131,7 +146,12 @@ describe("signed deliveries", () => {
 describe("shutdown", () => {
   it("close() cancels scheduled retries", async () => {
     const own = await launchSandbox({ seed: "empty", retryDelaysMs: [60_000] });
-    const receiver = track(await startTestReceiver(() => 500));
+    const receiver = track(
+      await startReceiver(
+        "",
+        answering(() => 500),
+      ),
+    );
     const webhook = own.emulator.store.createWebhook({ url: receiver.url, events: ["webset.created"] });
     await own.handle.emitEvent({ type: "webset.created" });
     // However long a loaded machine takes to deliver it (vitest's default would give up after 1 s).

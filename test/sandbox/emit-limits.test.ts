@@ -1,19 +1,8 @@
 // sandbox_emit_event refuses `data` too deep or too large to store and serve, through a real MCP client:
 // nothing is stored on refusal, and list_events keeps answering afterwards.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LaunchedSandbox } from "../../src/sandbox/launch.js";
-import type { Harness } from "../helpers/harness.js";
-import { type SandboxHarness, startSandboxHarness } from "./sandbox-harness.js";
+import { describe, expect, sandboxTest } from "../helpers/fixtures.js";
 
-let sandbox: LaunchedSandbox;
-let harness: Harness;
-let running: SandboxHarness;
-
-beforeAll(async () => {
-  running = await startSandboxHarness({ seed: "empty" });
-  ({ sandbox, harness } = running);
-});
-afterAll(() => running.close());
+const it = sandboxTest({ seed: "empty" });
 
 function nested(depth: number): Record<string, unknown> {
   const root: Record<string, unknown> = {};
@@ -27,7 +16,9 @@ function nested(depth: number): Record<string, unknown> {
 }
 
 describe("sandbox_emit_event data limits", () => {
-  it("refuses data nested 5,000 deep, stores nothing, and list_events still answers", async () => {
+  it("refuses data nested 5,000 deep, stores nothing, and list_events still answers", async ({
+    launched: { sandbox, harness },
+  }) => {
     const answer = await harness.call("sandbox_emit_event", { type: "webset.created", data: nested(5_000) });
     expect(answer.isError).toBe(true);
     expect(answer.text).toMatch(/data is nested deeper than 32 levels/);
@@ -39,7 +30,7 @@ describe("sandbox_emit_event data limits", () => {
     expect(listed.isError).toBe(false);
   });
 
-  it("refuses data over the size limit with the limit in the message", async () => {
+  it("refuses data over the size limit with the limit in the message", async ({ launched: { sandbox, harness } }) => {
     const answer = await harness.call("sandbox_emit_event", {
       type: "webset.created",
       data: { blob: "x".repeat(300_000) },
@@ -49,7 +40,7 @@ describe("sandbox_emit_event data limits", () => {
     expect(sandbox.emulator.store.listEvents()).toEqual([]);
   });
 
-  it("accepts data at the depth limit and serves it back", async () => {
+  it("accepts data at the depth limit and serves it back", async ({ launched: { harness } }) => {
     const answer = await harness.call("sandbox_emit_event", { type: "webset.created", data: nested(32) });
     expect(answer.isError).toBe(false);
     const { eventId } = answer.structured as { eventId: string };
@@ -58,7 +49,7 @@ describe("sandbox_emit_event data limits", () => {
     expect((await harness.call("list_events", {})).isError).toBe(false);
   });
 
-  it("the control endpoint refuses the same data with a 400", async () => {
+  it("the control endpoint refuses the same data with a 400", async ({ launched: { sandbox } }) => {
     const response = await fetch(`${sandbox.emulator.baseUrl}/_sandbox/events`, {
       method: "POST",
       headers: { "x-api-key": "k", "content-type": "application/json" },

@@ -4,16 +4,19 @@
 import { EventType, Exa, ExaError } from "exa-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LaunchedSandbox, launchSandbox } from "../../src/sandbox/launch.js";
-import { startTestReceiver, type TestReceiver } from "./receiver-helper.js";
+import { answering, type Receiver, startReceiver } from "../helpers/receiver.js";
 
 let sandbox: LaunchedSandbox;
 let exa: Exa;
-let receiver: TestReceiver;
+let receiver: Receiver;
 
 beforeAll(async () => {
   sandbox = await launchSandbox({ seed: "empty", retryDelaysMs: [10] });
   exa = new Exa("any-key", sandbox.emulator.baseUrl);
-  receiver = await startTestReceiver();
+  receiver = await startReceiver(
+    "",
+    answering(() => 200),
+  );
 });
 afterAll(async () => {
   await sandbox.close();
@@ -94,7 +97,10 @@ describe("exa-js against the emulator", () => {
   });
 
   it("reports failed attempts through the successful filter", async () => {
-    const failing = await startTestReceiver(() => 500);
+    const failing = await startReceiver(
+      "",
+      answering(() => 500),
+    );
     try {
       const webhook = await exa.websets.webhooks.create({
         url: failing.url,

@@ -8,7 +8,7 @@ import type { LaunchedSandbox } from "../../src/sandbox/launch.js";
 import { RECEIVER_BEHAVIORS } from "../../src/sandbox/receivers/catalog.js";
 import { startSandboxReceiver } from "../../src/sandbox/receivers/receiver.js";
 import { type Harness, startHarness } from "../helpers/harness.js";
-import { type SandboxHarness, startSandboxHarness } from "./sandbox-harness.js";
+import { type SandboxHarness, startSandboxHarness } from "../helpers/sandbox-harness.js";
 
 let sandbox: LaunchedSandbox;
 let harness: Harness;

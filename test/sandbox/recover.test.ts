@@ -2,29 +2,18 @@
 // inactive (its later events were never attempted) → fix its receiver → plan the redelivery → send it →
 // the receiver verifies each signature with the webhook's secret and accepts it. In --sandbox the secret
 // comes from the sandbox itself: no secret argument, no EXA_WEBHOOK_SECRETS.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LaunchedSandbox } from "../../src/sandbox/launch.js";
-import type { Harness } from "../helpers/harness.js";
-import { type SandboxHarness, startSandboxHarness } from "./sandbox-harness.js";
+import type { z } from "zod";
+import type { webhookDiagnosisSchema } from "../../src/diagnose/types.js";
+import { describe, expect, sandboxTest } from "../helpers/fixtures.js";
 
-let sandbox: LaunchedSandbox;
-let harness: Harness;
-let running: SandboxHarness;
+const it = sandboxTest({ seed: "demo" });
 
-beforeAll(async () => {
-  running = await startSandboxHarness({ seed: "demo" });
-  ({ sandbox, harness } = running);
-});
-afterAll(() => running.close());
-
-interface Missed {
-  verdict: string;
-  events: { undelivered: number; neverAttempted: number };
-  missedEvents: { undelivered: string[]; neverAttempted: string[]; truncated: boolean };
-}
+type Missed = z.infer<typeof webhookDiagnosisSchema>;
 
 describe("recover the demo's missed events", () => {
-  it("diagnose → sandbox_set_receiver → redeliver_events dry run → send: every replay verified and accepted", async () => {
+  it("diagnose → sandbox_set_receiver → redeliver_events dry run → send: every replay verified and accepted", async ({
+    launched: { sandbox, harness },
+  }) => {
     const tunnel = sandbox.emulator.store.listWebhooks().find((w) => w.metadata?.name === "local-dev-tunnel");
     const id = tunnel?.id as string;
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { launchSandbox, runEmulatorCommand, startSandbox } from "../../src/sandbox/launch.js";
 import type { ToolContext } from "../../src/tools/define.js";
 import { sandboxEmitEventTool } from "../../src/tools/sandbox-emit-event.js";
-import { startTestReceiver } from "./receiver-helper.js";
+import { answering, startReceiver } from "../helpers/receiver.js";
 
 describe("startSandbox", () => {
   it("serves the seeded demo account on loopback to any key", async () => {
@@ -64,7 +64,10 @@ describe("sandbox_emit_event", () => {
 
   it("emits, reports where the event goes, and points at list_webhook_attempts", async () => {
     const sandbox = await launchSandbox({ seed: "empty" });
-    const receiver = await startTestReceiver();
+    const receiver = await startReceiver(
+      "",
+      answering(() => 200),
+    );
     try {
       const webhook = sandbox.emulator.store.createWebhook({ url: receiver.url, events: ["webset.idle"] });
       const input = sandboxEmitEventTool.inputSchema.parse({ type: "webset.idle" });

@@ -5,7 +5,7 @@ import { classifyAttempt } from "../../src/diagnose/index.js";
 import { DEMO_HISTORY_HOURS } from "../../src/sandbox/demo/layout.js";
 import { type LaunchedSandbox, launchSandbox } from "../../src/sandbox/launch.js";
 import { type Harness, startHarness } from "../helpers/harness.js";
-import { type SandboxHarness, startSandboxHarness } from "./sandbox-harness.js";
+import { type SandboxHarness, startSandboxHarness } from "../helpers/sandbox-harness.js";
 
 let sandbox: LaunchedSandbox;
 let harness: Harness;

@@ -1,17 +1,9 @@
 // MCP logging: the capability is declared, logging/setLevel works, and retries reach the client as messages.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type Harness, startHarness, TEST_API_KEY } from "../helpers/harness.js";
-
-let harness: Harness;
-beforeEach(async () => {
-  harness = await startHarness();
-});
-afterEach(async () => {
-  await harness.close();
-});
+import { describe, expect, it } from "../helpers/fixtures.js";
+import { TEST_API_KEY } from "../helpers/harness.js";
 
 describe("logging", () => {
-  it("declares the capability and reports a retry with its backoff, never the key", async () => {
+  it("declares the capability and reports a retry with its backoff, never the key", async ({ harness }) => {
     expect(harness.client.getServerCapabilities()?.logging).toBeDefined();
     await harness.client.setLoggingLevel("debug");
     const messages: { level: string; data: unknown }[] = [];
@@ -27,7 +19,7 @@ describe("logging", () => {
     expect(JSON.stringify(messages)).not.toContain(TEST_API_KEY);
   });
 
-  it("reports diagnosis progress per webhook", async () => {
+  it("reports diagnosis progress per webhook", async ({ harness }) => {
     await harness.client.setLoggingLevel("info");
     const messages: string[] = [];
     harness.client.setNotificationHandler("notifications/message", (notification) => {
@@ -44,7 +36,7 @@ describe("logging", () => {
       .toContain(`diagnosed ${webhook.id} (1/1): no_traffic, 0 attempts scanned`);
   });
 
-  it("honours the level: warnings are not sent when the client asked for errors only", async () => {
+  it("honours the level: warnings are not sent when the client asked for errors only", async ({ harness }) => {
     await harness.client.setLoggingLevel("error");
     const messages: unknown[] = [];
     harness.client.setNotificationHandler("notifications/message", (notification) => {

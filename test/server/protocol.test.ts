@@ -3,18 +3,22 @@
 // client relies on: tool order and titles, server identity, logging as asked, increasing progress, output
 // schemas a client can validate with, resource-not-found, completions.
 import { LOG_LEVEL_META_KEY, ProtocolError } from "@modelcontextprotocol/client";
-import { afterEach, describe, expect, it } from "vitest";
 import { TOOL_NAMES } from "../../src/tools/catalog.js";
+import { describe, expect, test } from "../helpers/fixtures.js";
 import { type Harness, type HarnessOptions, startHarness } from "../helpers/harness.js";
 
-const harnesses: Harness[] = [];
-async function open(options: HarnessOptions = {}): Promise<Harness> {
-  const harness = await startHarness(options);
-  harnesses.push(harness);
-  return harness;
-}
-afterEach(async () => {
-  for (const harness of harnesses.splice(0)) await harness.close();
+/** `open(options)`: a harness with these options, closed after the test. */
+// biome-ignore lint/correctness/noEmptyPattern: vitest reads what a fixture depends on from this pattern: nothing.
+const it = test.extend("open", async ({}, { onCleanup }) => {
+  const harnesses: Harness[] = [];
+  onCleanup(async () => {
+    for (const harness of harnesses.splice(0)) await harness.close();
+  });
+  return async (options: HarnessOptions = {}): Promise<Harness> => {
+    const harness = await startHarness(options);
+    harnesses.push(harness);
+    return harness;
+  };
 });
 
 const CLIENTS: [string, HarnessOptions, "modern" | "legacy", string][] = [
@@ -34,9 +38,9 @@ const CLIENTS: [string, HarnessOptions, "modern" | "legacy", string][] = [
 ];
 
 describe("one server, both protocol generations (Streamable HTTP in process)", () => {
-  it.each(CLIENTS)(
+  it.for(CLIENTS)(
     "serves %s: tools in registry order with titles, a call, the server's identity",
-    async (_, options, era, version) => {
+    async ([_, options, era, version], { open }) => {
       const harness = await open({ ...options, flags: { sandbox: true } });
       expect(harness.client.getProtocolEra()).toBe(era);
       expect(harness.client.getNegotiatedProtocolVersion()).toBe(version);
@@ -62,7 +66,7 @@ describe("one server, both protocol generations (Streamable HTTP in process)", (
     },
   );
 
-  it("answers bad arguments in the tool's own words, whichever generation asks", async () => {
+  it("answers bad arguments in the tool's own words, whichever generation asks", async ({ open }) => {
     const harness = await open({ connection: "http-auto", flags: { sandbox: true } });
     const answer = await harness.call("create_webhook", { events: ["webset.idle"] });
     expect(answer.isError).toBe(true);
@@ -71,25 +75,30 @@ describe("one server, both protocol generations (Streamable HTTP in process)", (
 
   // The SDK validates tools/call requests before any tool does: arguments that are no JSON object are a
   // malformed request, the protocol's invalid-params error (a real client's callTool cannot send one).
-  it.each(CLIENTS)("refuses arguments that are no object with the protocol's -32602, for %s", async (_, options) => {
-    const harness = await open(options);
-    const error = await harness.client
-      .request({
-        method: "tools/call",
-        params: { name: "get_webhook", arguments: "webhook_1" as unknown as Record<string, unknown> },
-      })
-      .catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(ProtocolError);
-    expect((error as ProtocolError).code).toBe(-32602);
-    expect((error as ProtocolError).message).toContain("arguments");
-    expect(harness.emulator.requests).toHaveLength(0);
-  });
+  it.for(CLIENTS)(
+    "refuses arguments that are no object with the protocol's -32602, for %s",
+    async ([, options], { open }) => {
+      const harness = await open(options);
+      const error = await harness.client
+        .request({
+          method: "tools/call",
+          params: { name: "get_webhook", arguments: "webhook_1" as unknown as Record<string, unknown> },
+        })
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ProtocolError);
+      expect((error as ProtocolError).code).toBe(-32602);
+      expect((error as ProtocolError).message).toContain("arguments");
+      expect(harness.emulator.requests).toHaveLength(0);
+    },
+  );
 });
 
 describe("logging follows the client's protocol generation", () => {
   const retryLine = /Retrying GET \/webhooks in \d+ ms \(retry 1\): HTTP 503/;
 
-  it("2026-07-28: nothing without a per-request level; the level a request names filters its messages", async () => {
+  it("2026-07-28: nothing without a per-request level; the level a request names filters its messages", async ({
+    open,
+  }) => {
     const harness = await open({ connection: "http-auto" });
     const messages: { level: string; data: unknown }[] = [];
     harness.client.setNotificationHandler("notifications/message", (notification) => {
@@ -110,7 +119,7 @@ describe("logging follows the client's protocol generation", () => {
     expect(String(messages[0]?.data)).toMatch(retryLine);
   });
 
-  it("2025: nothing until the client sets a level with logging/setLevel", async () => {
+  it("2025: nothing until the client sets a level with logging/setLevel", async ({ open }) => {
     const harness = await open();
     const messages: unknown[] = [];
     harness.client.setNotificationHandler("notifications/message", (notification) => {
@@ -128,7 +137,7 @@ describe("logging follows the client's protocol generation", () => {
 });
 
 describe("progress", () => {
-  it("strictly increases within one diagnose_failures call over a fleet", async () => {
+  it("strictly increases within one diagnose_failures call over a fleet", async ({ open }) => {
     const harness = await open();
     const { store } = harness.emulator;
     // Webhooks without attempts in between: each reports the running total again (0 0 90 90 before the fix).
@@ -157,7 +166,7 @@ describe("progress", () => {
 });
 
 describe("tools/list schemas", () => {
-  it("output schemas name their required fields; no type arrays or keyword-less schemas anywhere", async () => {
+  it("output schemas name their required fields; no type arrays or keyword-less schemas anywhere", async ({ open }) => {
     const harness = await open({ flags: { sandbox: true } });
     const { tools } = await harness.client.listTools();
     for (const tool of tools) {
@@ -173,7 +182,7 @@ describe("tools/list schemas", () => {
 });
 
 describe("resources", () => {
-  it("an unknown webhook is the spec's resource-not-found error, with the next step", async () => {
+  it("an unknown webhook is the spec's resource-not-found error, with the next step", async ({ open }) => {
     const harness = await open();
     const uri = "exa-webhooks://webhooks/webhook_nope";
     const error = await harness.client.readResource({ uri }).catch((caught: unknown) => caught);
@@ -183,7 +192,7 @@ describe("resources", () => {
     expect((error as ProtocolError).message).toContain("No webhook webhook_nope. Call list_webhooks");
   });
 
-  it("one event type reads as its own resource; an unknown one is not found", async () => {
+  it("one event type reads as its own resource; an unknown one is not found", async ({ open }) => {
     const harness = await open();
     const result = await harness.client.readResource({ uri: "exa-webhooks://event-types/webset.item.created" });
     const first = result.contents[0];
@@ -195,7 +204,7 @@ describe("resources", () => {
 });
 
 describe("completions", () => {
-  it("complete webhook ids and event types in prompts and resource templates", async () => {
+  it("complete webhook ids and event types in prompts and resource templates", async ({ open }) => {
     const harness = await open();
     expect(harness.client.getServerCapabilities()?.completions).toBeDefined();
     const { store } = harness.emulator;
@@ -220,7 +229,7 @@ describe("completions", () => {
     expect(typeValues.completion.values).toEqual(["monitor.run.created", "monitor.run.completed"]);
   });
 
-  it("suggest nothing, and do not fail, without an API key", async () => {
+  it("suggest nothing, and do not fail, without an API key", async ({ open }) => {
     const harness = await open({ env: { EXA_API_KEY: undefined } });
     const result = await harness.client.complete({
       ref: { type: "ref/prompt", name: "triage_webhook_failures" },

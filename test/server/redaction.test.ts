@@ -1,17 +1,13 @@
 // The API key and webhook secrets never leave the server, in any channel: a peer that echoes the key into
 // every field (webhook id/url/metadata, attempt bodies, event data, error bodies) gets "[redacted]" back in
 // tool text, structuredContent (keys and values), resources, resource errors and logging notifications.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { ConfigError } from "../../src/errors.js";
-import { type Harness, startHarness, TEST_API_KEY } from "../helpers/harness.js";
+import { describe, expect, test } from "../helpers/fixtures.js";
+import { startHarness, TEST_API_KEY } from "../helpers/harness.js";
 
 const KEY = TEST_API_KEY;
 const HOUR = 3_600_000;
-
-let harness: Harness;
-let webhookId: string;
-let eventId: string;
 
 /** Neither the key nor any 10-character piece of it (a cut excerpt) appears anywhere in `output`. */
 function expectNoKey(output: unknown, secret = KEY): void {
@@ -19,74 +15,78 @@ function expectNoKey(output: unknown, secret = KEY): void {
   for (let i = 0; i + 10 <= secret.length; i++) expect(json).not.toContain(secret.slice(i, i + 10));
 }
 
-async function readResource(uri: string): Promise<string> {
-  try {
-    const read = await harness.readResource(uri);
-    expectNoKey(read);
-    return String((read.contents[0] as { text?: string }).text);
-  } catch (error) {
-    expectNoKey(String(error));
-    return `error: ${String(error)}`;
-  }
-}
-
-beforeEach(async () => {
-  harness = await startHarness();
-  await harness.client.setLoggingLevel("debug");
-  const store = harness.emulator.store;
-  const now = Date.now();
-  webhookId = store.createWebhook({
-    id: `wh_${KEY}`,
-    url: `https://example.com/hooks/${KEY}?k=${encodeURIComponent(KEY)}`,
-    events: ["webset.idle"],
-    metadata: { [KEY]: KEY, note: `key is ${KEY}` },
-  }).id;
-  eventId = store.addEvent({
-    id: `ev_${KEY}`,
-    type: "webset.idle",
-    data: { id: KEY, object: KEY, [KEY]: { nested: [KEY, `"${KEY}"`] } },
-    createdAt: now - 2 * HOUR,
-  }).id;
-  store.addAttempts([
-    {
-      webhookId,
-      eventId,
-      responseStatusCode: 401,
-      responseBody: `invalid key ${KEY}`,
-      attemptedAt: now - HOUR,
-    },
-    // The text cuts bodies at 100 characters and the structure at 500: the key straddles both cuts.
-    {
-      webhookId,
-      eventId,
-      responseStatusCode: 500,
-      responseBody: `${"x".repeat(92)}${KEY}`,
-      attemptedAt: now - HOUR + 1000,
-    },
-    {
-      webhookId,
-      eventId,
-      responseStatusCode: 502,
-      responseBody: `${"y".repeat(488)}${KEY}`,
-      attemptedAt: now - HOUR + 2000,
-    },
-    // Hidden by a zero-width space that the untrusted-text cleaning removes: still caught.
-    {
-      webhookId,
-      eventId,
-      responseStatusCode: 503,
-      responseBody: `${KEY.slice(0, 5)}\u200b${KEY.slice(5)}`,
-      attemptedAt: now - HOUR + 3000,
-    },
-  ]);
-});
-afterEach(async () => {
-  expectNoKey(harness.logs);
-  await harness.close();
-});
+const it = test
+  /**
+   * Every test's account echoes the key everywhere: a webhook, an event and four attempts carrying it; the
+   * client takes every log level, and no log message may carry the key.
+   */
+  .extend("seeded", { auto: true }, async ({ harness }, { onCleanup }) => {
+    await harness.client.setLoggingLevel("debug");
+    onCleanup(() => expectNoKey(harness.logs));
+    const store = harness.emulator.store;
+    const now = Date.now();
+    const webhookId = store.createWebhook({
+      id: `wh_${KEY}`,
+      url: `https://example.com/hooks/${KEY}?k=${encodeURIComponent(KEY)}`,
+      events: ["webset.idle"],
+      metadata: { [KEY]: KEY, note: `key is ${KEY}` },
+    }).id;
+    const eventId = store.addEvent({
+      id: `ev_${KEY}`,
+      type: "webset.idle",
+      data: { id: KEY, object: KEY, [KEY]: { nested: [KEY, `"${KEY}"`] } },
+      createdAt: now - 2 * HOUR,
+    }).id;
+    store.addAttempts([
+      {
+        webhookId,
+        eventId,
+        responseStatusCode: 401,
+        responseBody: `invalid key ${KEY}`,
+        attemptedAt: now - HOUR,
+      },
+      // The text cuts bodies at 100 characters and the structure at 500: the key straddles both cuts.
+      {
+        webhookId,
+        eventId,
+        responseStatusCode: 500,
+        responseBody: `${"x".repeat(92)}${KEY}`,
+        attemptedAt: now - HOUR + 1000,
+      },
+      {
+        webhookId,
+        eventId,
+        responseStatusCode: 502,
+        responseBody: `${"y".repeat(488)}${KEY}`,
+        attemptedAt: now - HOUR + 2000,
+      },
+      // Hidden by a zero-width space that the untrusted-text cleaning removes: still caught.
+      {
+        webhookId,
+        eventId,
+        responseStatusCode: 503,
+        responseBody: `${KEY.slice(0, 5)}\u200b${KEY.slice(5)}`,
+        attemptedAt: now - HOUR + 3000,
+      },
+    ]);
+    return { webhookId, eventId };
+  })
+  .extend("webhookId", async ({ seeded }) => seeded.webhookId)
+  .extend("eventId", async ({ seeded }) => seeded.eventId)
+  /** Reads a resource, checking it and any error for the key; an error comes back as "error: …". */
+  .extend("readResource", async ({ harness }) => async (uri: string): Promise<string> => {
+    try {
+      const read = await harness.readResource(uri);
+      expectNoKey(read);
+      return String((read.contents[0] as { text?: string }).text);
+    } catch (error) {
+      expectNoKey(String(error));
+      return `error: ${String(error)}`;
+    }
+  });
 
 describe("the API key is redacted in every channel", () => {
-  it("tool text and structuredContent of every read tool, keys and values", async () => {
+  it("tool text and structuredContent of every read tool, keys and values", async ({ harness, webhookId, eventId }) => {
     const answers = [
       await harness.call("list_webhooks"),
       await harness.call("get_webhook", { webhookId }),
@@ -106,7 +106,7 @@ describe("the API key is redacted in every channel", () => {
     expect(Object.keys(structured?.webhook.metadata ?? {})).toContain("[redacted]");
   });
 
-  it("error text built from an error body that echoes the key", async () => {
+  it("error text built from an error body that echoes the key", async ({ harness }) => {
     harness.emulator.faults.add({ status: 400, body: JSON.stringify({ message: `bad key ${KEY}` }) });
     const answer = await harness.call("get_webhook", { webhookId: "wh_other" });
     expect(answer.isError).toBe(true);
@@ -114,7 +114,7 @@ describe("the API key is redacted in every channel", () => {
     expectNoKey(answer.raw);
   });
 
-  it("a diagnosis cut short by a failing partition: the incompleteReason", async () => {
+  it("a diagnosis cut short by a failing partition: the incompleteReason", async ({ harness, webhookId }) => {
     harness.emulator.faults.add({
       path: "/attempts",
       status: 400,
@@ -126,14 +126,14 @@ describe("the API key is redacted in every channel", () => {
     expectNoKey(answer.raw);
   });
 
-  it("resources and resource errors", async () => {
+  it("resources and resource errors", async ({ harness, webhookId, readResource }) => {
     expect(await readResource("exa-webhooks://webhooks")).toContain("[redacted]");
     expect(await readResource(`exa-webhooks://webhooks/${webhookId}`)).toContain("[redacted]");
     harness.emulator.faults.add({ status: 400, body: JSON.stringify({ message: `bad key ${KEY}` }) });
     expect(await readResource("exa-webhooks://webhooks")).toMatch(/^error: .*bad key \[redacted\]/);
   });
 
-  it("logging notifications", async () => {
+  it("logging notifications", async ({ harness, webhookId }) => {
     harness.emulator.faults.add({ status: 503 });
     await harness.call("get_webhook", { webhookId });
     await harness.call("diagnose_failures", {});
@@ -144,7 +144,7 @@ describe("the API key is redacted in every channel", () => {
 });
 
 describe("webhook secrets appear only in create_webhook's response", () => {
-  it("a secret echoed back later by the peer is redacted everywhere else", async () => {
+  it("a secret echoed back later by the peer is redacted everywhere else", async ({ harness, readResource }) => {
     const created = await harness.call("create_webhook", { url: "https://example.com/new", events: ["webset.idle"] });
     const { id, secret } = (created.structured as { webhook: { id: string; secret: string } }).webhook;
     expect(secret.length).toBeGreaterThan(10);

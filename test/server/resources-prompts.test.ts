@@ -1,18 +1,10 @@
 // Resources, prompts and instructions through a real MCP client.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { EVENT_TYPES } from "../../src/exa/event-types.js";
-import { type Harness, startHarness } from "../helpers/harness.js";
 
-let harness: Harness;
-beforeEach(async () => {
-  harness = await startHarness();
-});
-afterEach(async () => {
-  await harness.close();
-});
+import { EVENT_TYPES } from "../../src/exa/event-types.js";
+import { describe, expect, it } from "../helpers/fixtures.js";
 
 describe("instructions", () => {
-  it("tell a model which tool answers which question", () => {
+  it("tell a model which tool answers which question", ({ harness }) => {
     const instructions = harness.client.getInstructions() ?? "";
     expect(instructions).toContain("diagnose_failures");
     expect(instructions).toContain("verify_webhook_signature");
@@ -26,7 +18,9 @@ describe("instructions", () => {
 });
 
 describe("resources", () => {
-  it("lists the static resources (the health view among them) and the webhook and event-type templates", async () => {
+  it("lists the static resources (the health view among them) and the webhook and event-type templates", async ({
+    harness,
+  }) => {
     const { resources } = await harness.client.listResources();
     expect(resources.map((resource) => resource.uri).sort()).toEqual([
       "exa-webhooks://event-types",
@@ -40,14 +34,14 @@ describe("resources", () => {
     ]);
   });
 
-  it("event-types has all 19 types and not the removed import.processing", async () => {
+  it("event-types has all 19 types and not the removed import.processing", async ({ harness }) => {
     const result = await harness.client.readResource({ uri: "exa-webhooks://event-types" });
     const text = textOf(result);
     for (const type of EVENT_TYPES) expect(text).toContain(`| ${type} |`);
     expect(text).not.toContain("import.processing");
   });
 
-  it("webhooks lists the account; the template shows one webhook with its recent attempts", async () => {
+  it("webhooks lists the account; the template shows one webhook with its recent attempts", async ({ harness }) => {
     const store = harness.emulator.store;
     const webhook = store.createWebhook({ url: "https://example.com/h", events: ["webset.idle"] });
     store.addAttempt({
@@ -68,13 +62,13 @@ describe("resources", () => {
     expect(text).toContain("diagnose_failures");
   });
 
-  it("a malformed id in the template says what is wrong with it", async () => {
+  it("a malformed id in the template says what is wrong with it", async ({ harness }) => {
     await expect(harness.client.readResource({ uri: "exa-webhooks://webhooks/%E0" })).rejects.toThrow(
       /is not a valid id.*Call list_webhooks/,
     );
   });
 
-  it("an unknown webhook in the template is a readable error", async () => {
+  it("an unknown webhook in the template is a readable error", async ({ harness }) => {
     await expect(harness.client.readResource({ uri: "exa-webhooks://webhooks/webhook_nope" })).rejects.toThrow(
       /No webhook webhook_nope\. Call list_webhooks/,
     );
@@ -82,7 +76,7 @@ describe("resources", () => {
 });
 
 describe("prompts", () => {
-  it("lists both prompts with their arguments", async () => {
+  it("lists both prompts with their arguments", async ({ harness }) => {
     const { prompts } = await harness.client.listPrompts();
     const byName = new Map(prompts.map((prompt) => [prompt.name, prompt]));
     expect(byName.get("triage_webhook_failures")?.arguments?.map((arg) => [arg.name, arg.required])).toEqual([
@@ -97,7 +91,7 @@ describe("prompts", () => {
     for (const prompt of prompts) expect(prompt.description, prompt.name).toMatch(/^[A-Z][^\n]{20,}\.$/);
   });
 
-  it("fills the arguments into the workflow", async () => {
+  it("fills the arguments into the workflow", async ({ harness }) => {
     const triage = await harness.client.getPrompt({
       name: "triage_webhook_failures",
       arguments: { webhookId: "webhook_1" },

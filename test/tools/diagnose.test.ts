@@ -1,8 +1,7 @@
 // diagnose_failures end to end: a real MCP client, the emulator over HTTP, histories seeded in it.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DiagnosisReport, WebhookDiagnosis } from "../../src/diagnose/index.js";
-import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
-import { type Harness, startHarness } from "../helpers/harness.js";
+import { describe, expect, test } from "../helpers/fixtures.js";
+import { startHarness } from "../helpers/harness.js";
 import { type SeedHistory, seedHistory } from "../helpers/seed.js";
 import { quietFor, UNTIL_TEST_TIMEOUT } from "../helpers/wait.js";
 
@@ -13,37 +12,31 @@ const TYPES = ["webset.item.created", "webset.item.enriched", "webset.idle"];
 const NOW = Date.now();
 const HOUR = 3_600_000;
 
-let emulator: Emulator;
-let harness: Harness;
-beforeEach(async () => {
-  emulator = await startEmulator();
-  harness = await startHarness({ emulator });
-});
-afterEach(async () => {
-  await harness.close();
-  await emulator.close();
-});
-
-/** A history on one webhook: 60 s apart, ending before NOW; override what the test is about. */
-function seed(
-  webhookId: string,
-  history: Partial<SeedHistory> & Pick<SeedHistory, "events" | "failureRate" | "failure">,
-) {
-  seedHistory(emulator.store, { webhookId, types: TYPES, startMs: NOW - 100 * HOUR, stepMs: 60_000, ...history });
-}
-
-function createWebhook(url: string, status?: "active" | "inactive") {
-  return emulator.store.createWebhook({ url, events: TYPES, ...(status ? { status } : {}) }).id;
-}
-
-async function diagnose(args: Record<string, unknown>, target = harness) {
-  const answer = await target.call("diagnose_failures", args);
-  expect(answer.isError, answer.text).toBe(false);
-  return { report: answer.structured as Report, text: answer.text };
-}
+const it = test
+  /** A history on one webhook: 60 s apart, ending before NOW; override what the test is about. */
+  .extend(
+    "seed",
+    async ({ emulator }) =>
+      (webhookId: string, history: Partial<SeedHistory> & Pick<SeedHistory, "events" | "failureRate" | "failure">) => {
+        seedHistory(emulator.store, { webhookId, types: TYPES, startMs: NOW - 100 * HOUR, stepMs: 60_000, ...history });
+      },
+  )
+  .extend("createWebhook", async ({ emulator }) => (url: string, status?: "active" | "inactive") => {
+    return emulator.store.createWebhook({ url, events: TYPES, ...(status ? { status } : {}) }).id;
+  })
+  .extend("diagnose", async ({ harness }) => async (args: Record<string, unknown>, target = harness) => {
+    const answer = await target.call("diagnose_failures", args);
+    expect(answer.isError, answer.text).toBe(false);
+    return { report: answer.structured as Report, text: answer.text };
+  });
 
 describe("diagnose_failures on one webhook", () => {
-  it("finds the cause, counts delivered/recovered/undelivered, and recommends the next check", async () => {
+  it("finds the cause, counts delivered/recovered/undelivered, and recommends the next check", async ({
+    emulator,
+    seed,
+    createWebhook,
+    diagnose,
+  }) => {
     const id = createWebhook("https://hooks.example.com/exa");
     seed(id, {
       events: 400,
@@ -75,7 +68,7 @@ describe("diagnose_failures on one webhook", () => {
     expect(Buffer.byteLength(text)).toBeLessThan(3072);
   });
 
-  it("an inactive webhook says so first", async () => {
+  it("an inactive webhook says so first", async ({ seed, createWebhook, diagnose }) => {
     const id = createWebhook("https://hooks.example.com/gone", "inactive");
     seed(id, {
       events: 50,
@@ -89,14 +82,19 @@ describe("diagnose_failures on one webhook", () => {
     expect(text.split("\n")[0]).toMatch(/inactive/i);
   });
 
-  it("no attempts is no_traffic, not healthy", async () => {
+  it("no attempts is no_traffic, not healthy", async ({ createWebhook, diagnose }) => {
     const id = createWebhook("https://hooks.example.com/quiet");
     const { report } = await diagnose({ webhookId: id });
     expect(report.webhooks[0]?.verdict).toBe("no_traffic");
     expect(report.webhooks[0]?.window).toEqual({ from: null, to: null });
   });
 
-  it("since bounds the window; older attempts left unscanned, or maxAttempts, make it complete:false", async () => {
+  it("since bounds the window; older attempts left unscanned, or maxAttempts, make it complete:false", async ({
+    emulator,
+    seed,
+    createWebhook,
+    diagnose,
+  }) => {
     const id = createWebhook("https://hooks.example.com/exa");
     seed(id, {
       events: 600,
@@ -130,7 +128,11 @@ describe("diagnose_failures on one webhook", () => {
     expect(capped.text).toMatch(/not complete|incomplete|partial/i);
   });
 
-  it("includes attempts of event types the webhook no longer subscribes to, however old", async () => {
+  it("includes attempts of event types the webhook no longer subscribes to, however old", async ({
+    emulator,
+    seed,
+    diagnose,
+  }) => {
     const id = emulator.store.createWebhook({ url: "https://hooks.example.com/exa", events: ["webset.idle"] }).id;
     seed(id, { events: 3000, failureRate: 0.2, failure: { status: 500, body: "boom" } });
     // A type dropped long ago: all its attempts are older than anything the newest pages show.
@@ -153,7 +155,12 @@ describe("diagnose_failures on one webhook", () => {
     expect(diagnosis.groups.map((group) => group.statusCode)).toContain(410);
   });
 
-  it("a partition failing mid-scan gives a partial result with the reason", async () => {
+  it("a partition failing mid-scan gives a partial result with the reason", async ({
+    emulator,
+    seed,
+    createWebhook,
+    diagnose,
+  }) => {
     const id = createWebhook("https://hooks.example.com/exa");
     seed(id, {
       events: 3000,
@@ -180,7 +187,7 @@ describe("diagnose_failures on one webhook", () => {
     expect(text).toMatch(/503/);
   });
 
-  it("results are identical whatever the concurrency", async () => {
+  it("results are identical whatever the concurrency", async ({ emulator, seed, createWebhook, diagnose }) => {
     const id = createWebhook("https://hooks.example.com/exa");
     seed(id, {
       events: 2500,
@@ -204,7 +211,7 @@ describe("diagnose_failures on one webhook", () => {
 });
 
 describe("diagnose_failures across the account", () => {
-  it("covers every webhook and ranks broken before healthy", async () => {
+  it("covers every webhook and ranks broken before healthy", async ({ emulator, seed, createWebhook, diagnose }) => {
     const healthy = createWebhook("https://ok.example.com/exa");
     const broken = createWebhook("https://broken.example.com/exa");
     const quiet = createWebhook("https://quiet.example.com/exa");
@@ -236,7 +243,7 @@ describe("diagnose_failures across the account", () => {
     expect(unreadLine).not.toMatch(/no delivery attempts|check the webhook's events/);
   });
 
-  it("an account without webhooks says so", async () => {
+  it("an account without webhooks says so", async ({ diagnose }) => {
     const { report, text } = await diagnose({});
     expect(report.webhooks).toEqual([]);
     expect(text).toContain("No webhooks");
@@ -244,7 +251,7 @@ describe("diagnose_failures across the account", () => {
 });
 
 describe("progress and cancellation", () => {
-  it("sends progress notifications to a client that asked for them", async () => {
+  it("sends progress notifications to a client that asked for them", async ({ harness, seed, createWebhook }) => {
     const id = createWebhook("https://hooks.example.com/exa");
     seed(id, {
       events: 3000,
@@ -263,7 +270,7 @@ describe("progress and cancellation", () => {
     expect(updates.at(-1)?.progress).toBeGreaterThan(0);
   });
 
-  it("cancellation stops further requests to Exa", async () => {
+  it("cancellation stops further requests to Exa", async ({ emulator, harness, seed, createWebhook }) => {
     const id = createWebhook("https://hooks.example.com/exa");
     seed(id, {
       events: 20_000,
@@ -293,14 +300,14 @@ describe("progress and cancellation", () => {
 });
 
 describe("input", () => {
-  it("a bad since says what it accepts", async () => {
+  it("a bad since says what it accepts", async ({ harness }) => {
     const answer = await harness.call("diagnose_failures", { since: "last tuesday" });
     expect(answer.isError).toBe(true);
     expect(answer.text).toMatch(/since/);
     expect(answer.text).toMatch(/24h|ISO/);
   });
 
-  it("an unknown webhook is a 404 with the next step", async () => {
+  it("an unknown webhook is a 404 with the next step", async ({ harness }) => {
     const answer = await harness.call("diagnose_failures", { webhookId: "webhook_nope" });
     expect(answer.isError).toBe(true);
     expect(answer.text).toContain("No webhook webhook_nope. Call list_webhooks");

@@ -1,24 +1,21 @@
 // Every error class a model can meet, with the retry policy, checked at the emulator's request log.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator } from "../../src/sandbox/emulator.js";
-import { type Harness, startHarness, TEST_API_KEY } from "../helpers/harness.js";
+import { describe, expect, test } from "../helpers/fixtures.js";
+import { startHarness, TEST_API_KEY } from "../helpers/harness.js";
 import { quietFor } from "../helpers/wait.js";
 
-let harness: Harness;
-let webhookId: string;
-
-beforeEach(async () => {
-  harness = await startHarness();
-  webhookId = harness.emulator.store.createWebhook({ url: "https://example.com/h", events: ["webset.idle"] }).id;
-});
-afterEach(async () => {
-  await harness.close();
-});
-
-const requestsTo = (path: string) => harness.emulator.requests.filter((request) => request.path.endsWith(path));
+const it = test
+  /** Every test's account holds one webhook. */
+  .extend("webhookId", { auto: true }, async ({ harness }) => {
+    return harness.emulator.store.createWebhook({ url: "https://example.com/h", events: ["webset.idle"] }).id;
+  })
+  /** The requests that reached the emulator on a path ending with `path`. */
+  .extend("requestsTo", async ({ harness }) => {
+    return (path: string) => harness.emulator.requests.filter((request) => request.path.endsWith(path));
+  });
 
 describe("errors from Exa become actionable text", () => {
-  it("401 says to check EXA_API_KEY and never echoes the key", async () => {
+  it("401 says to check EXA_API_KEY and never echoes the key", async ({ harness }) => {
     harness.emulator.faults.add({
       status: 401,
       body: JSON.stringify({
@@ -35,7 +32,7 @@ describe("errors from Exa become actionable text", () => {
     expect(answer.text).not.toContain(TEST_API_KEY);
   });
 
-  it("403 is treated as a key problem too", async () => {
+  it("403 is treated as a key problem too", async ({ harness, webhookId }) => {
     harness.emulator.faults.add({
       status: 403,
       body: JSON.stringify({ error: "Forbidden", message: "Key lacks access" }),
@@ -45,7 +42,7 @@ describe("errors from Exa become actionable text", () => {
     expect(answer.text).toContain("EXA_API_KEY");
   });
 
-  it("402 says the account is out of credits", async () => {
+  it("402 says the account is out of credits", async ({ harness }) => {
     harness.emulator.faults.add({
       status: 402,
       body: JSON.stringify({ error: "Payment Required", message: "Out of credits" }),
@@ -55,7 +52,7 @@ describe("errors from Exa become actionable text", () => {
     expect(answer.text).toContain("Add credits");
   });
 
-  it("400 and 422 relay Exa's field message in any of its body shapes", async () => {
+  it("400 and 422 relay Exa's field message in any of its body shapes", async ({ harness, webhookId }) => {
     harness.emulator.faults.add({
       method: "PATCH",
       status: 422,
@@ -80,7 +77,7 @@ describe("errors from Exa become actionable text", () => {
     expect(created.text).toContain("Invalid query");
   });
 
-  it("a gateway HTML page shows the status and a short excerpt, never the page", async () => {
+  it("a gateway HTML page shows the status and a short excerpt, never the page", async ({ harness, webhookId }) => {
     harness.emulator.faults.add({ kind: "html", status: 502, times: 10 });
     const answer = await harness.call("get_webhook", { webhookId });
     expect(answer.isError).toBe(true);
@@ -89,7 +86,7 @@ describe("errors from Exa become actionable text", () => {
     expect(answer.text.length).toBeLessThan(600);
   });
 
-  it("malformed JSON from Exa is reported, not thrown", async () => {
+  it("malformed JSON from Exa is reported, not thrown", async ({ harness }) => {
     harness.emulator.faults.add({ kind: "malformed-json" });
     const answer = await harness.call("list_webhooks");
     expect(answer.isError).toBe(true);
@@ -98,7 +95,9 @@ describe("errors from Exa become actionable text", () => {
     expect(answer.text).toMatch(/Request id: req_/);
   });
 
-  it("a PATCH whose first try was reset unanswered and whose retry gets 404 says plainly that there is no webhook", async () => {
+  it("a PATCH whose first try was reset unanswered and whose retry gets 404 says plainly that there is no webhook", async ({
+    harness,
+  }) => {
     harness.emulator.faults.add({ method: "PATCH", kind: "reset" });
     const answer = await harness.call("update_webhook", { webhookId: "webhook_missing", url: "https://example.com/x" });
     expect(answer.isError).toBe(true);
@@ -141,7 +140,7 @@ describe("errors from Exa become actionable text", () => {
 });
 
 describe("retries", () => {
-  it("429 with Retry-After is waited out, then succeeds", async () => {
+  it("429 with Retry-After is waited out, then succeeds", async ({ harness, requestsTo }) => {
     harness.emulator.faults.add({ path: "/webhooks", status: 429, headers: { "Retry-After": "1" } });
     const answer = await harness.call("list_webhooks");
     expect(answer.isError).toBe(false);
@@ -151,14 +150,18 @@ describe("retries", () => {
     expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(900);
   });
 
-  it("503 twice then success on a GET", async () => {
+  it("503 twice then success on a GET", async ({ harness, webhookId, requestsTo }) => {
     harness.emulator.faults.add({ status: 503, times: 2 });
     const answer = await harness.call("get_webhook", { webhookId });
     expect(answer.isError).toBe(false);
     expect(requestsTo(`/webhooks/${webhookId}`)).toHaveLength(3);
   });
 
-  it("a retried GET never exceeds 4 requests and the error says Exa is busy, with the request id", async () => {
+  it("a retried GET never exceeds 4 requests and the error says Exa is busy, with the request id", async ({
+    harness,
+    webhookId,
+    requestsTo,
+  }) => {
     harness.emulator.faults.add({ status: 503, times: Number.POSITIVE_INFINITY });
     const answer = await harness.call("list_webhook_attempts", { webhookId });
     expect(answer.isError).toBe(true);
@@ -167,7 +170,7 @@ describe("retries", () => {
     expect(requestsTo("/attempts")).toHaveLength(4);
   });
 
-  it("PATCH and DELETE are retried on 5xx", async () => {
+  it("PATCH and DELETE are retried on 5xx", async ({ harness, webhookId }) => {
     harness.emulator.faults.add({ method: "PATCH", status: 500 });
     const patched = await harness.call("update_webhook", { webhookId, metadata: { a: "b" } });
     expect(patched.isError).toBe(false);
@@ -179,7 +182,7 @@ describe("retries", () => {
     expect(methods.filter((method) => method === "DELETE")).toHaveLength(2);
   });
 
-  it("a POST that gets a 503 is not retried (a retry could create a duplicate webhook)", async () => {
+  it("a POST that gets a 503 is not retried (a retry could create a duplicate webhook)", async ({ harness }) => {
     harness.emulator.faults.add({ method: "POST", status: 503, times: 5 });
     const answer = await harness.call("create_webhook", { url: "https://example.com/x", events: ["webset.idle"] });
     expect(answer.isError).toBe(true);
@@ -188,14 +191,17 @@ describe("retries", () => {
     expect(harness.emulator.store.listWebhooks()).toHaveLength(1);
   });
 
-  it("a POST that gets a 429 is retried", async () => {
+  it("a POST that gets a 429 is retried", async ({ harness }) => {
     harness.emulator.faults.add({ method: "POST", status: 429, headers: { "Retry-After": "0" } });
     const answer = await harness.call("create_webhook", { url: "https://example.com/x", events: ["webset.idle"] });
     expect(answer.isError).toBe(false);
     expect(harness.emulator.requests.filter((request) => request.method === "POST")).toHaveLength(2);
   });
 
-  it("a Retry-After beyond what one call should wait fails fast with a retry-later message", async () => {
+  it("a Retry-After beyond what one call should wait fails fast with a retry-later message", async ({
+    harness,
+    requestsTo,
+  }) => {
     harness.emulator.faults.add({ status: 429, headers: { "Retry-After": "3600" } });
     const answer = await harness.call("list_webhooks");
     expect(answer.isError).toBe(true);
@@ -206,7 +212,7 @@ describe("retries", () => {
 });
 
 describe("cancellation", () => {
-  it("aborts the in-flight request to Exa", async () => {
+  it("aborts the in-flight request to Exa", async ({ harness, requestsTo }) => {
     harness.emulator.faults.add({ kind: "hang" });
     const controller = new AbortController();
     const pending = harness.call("list_webhooks", {}, { signal: controller.signal });

@@ -1,12 +1,13 @@
 // list_events and get_event against the emulator: filters, pagination, 404, detailed payloads.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type Harness, startHarness } from "../helpers/harness.js";
 
-let harness: Harness;
+import type { z } from "zod";
+import type { listEventsTool } from "../../src/tools/list-events.js";
+import { describe, expect, test } from "../helpers/fixtures.js";
+
 const base = Date.parse("2026-11-20T00:00:00Z");
 
-beforeEach(async () => {
-  harness = await startHarness();
+/** Every test's emulator holds 12 events, an hour apart from `base`, of three types in turn. */
+const it = test.extend("seededEvents", { auto: true }, async ({ harness }) => {
   const types = ["webset.item.created", "webset.idle", "monitor.run.completed"];
   for (let i = 0; i < 12; i++) {
     harness.emulator.store.addEvent({
@@ -15,19 +16,13 @@ beforeEach(async () => {
       data: { id: `witem_${i}`, object: "webset_item", status: "completed", websetId: "webset_demo" },
     });
   }
-});
-afterEach(async () => {
-  await harness.close();
+  return harness.emulator.store.listEvents();
 });
 
-type EventPage = {
-  events: { id: string; type: string; createdAt: string; resourceId?: string }[];
-  hasMore: boolean;
-  nextCursor: string | null;
-};
+type EventPage = z.infer<typeof listEventsTool.outputSchema>;
 
 describe("list_events", () => {
-  it("filters by several types and a time window, inclusive", async () => {
+  it("filters by several types and a time window, inclusive", async ({ harness }) => {
     const answer = await harness.call("list_events", {
       types: ["webset.item.created", "webset.idle"],
       createdAfter: new Date(base + 3 * 3_600_000).toISOString(),
@@ -44,7 +39,7 @@ describe("list_events", () => {
     expect(answer.text).toContain("webset webset_demo");
   });
 
-  it("pages through every event exactly once", async () => {
+  it("pages through every event exactly once", async ({ harness }) => {
     const ids: string[] = [];
     let cursor: string | undefined;
     do {
@@ -58,7 +53,7 @@ describe("list_events", () => {
     expect(new Set(ids).size).toBe(12);
   });
 
-  it("rejects a reversed window and bad timestamps locally", async () => {
+  it("rejects a reversed window and bad timestamps locally", async ({ harness }) => {
     const before = harness.emulator.requests.length;
     const reversed = await harness.call("list_events", {
       createdAfter: "2026-11-21T00:00:00Z",
@@ -74,7 +69,7 @@ describe("list_events", () => {
 });
 
 describe("get_event", () => {
-  it("summarises the event and offers the detailed JSON", async () => {
+  it("summarises the event and offers the detailed JSON", async ({ harness }) => {
     const event = harness.emulator.store.listEvents()[0];
     if (!event) throw new Error("no event seeded");
     const concise = await harness.call("get_event", { eventId: event.id });
@@ -88,7 +83,7 @@ describe("get_event", () => {
     expect((detailed.structured as { event: { id: string } }).event.id).toBe(event.id);
   });
 
-  it("caps a huge payload and says it was cut", async () => {
+  it("caps a huge payload and says it was cut", async ({ harness }) => {
     const big = harness.emulator.store.addEvent({
       type: "webset.item.enriched",
       data: { id: "witem_big", blob: "x".repeat(50_000) },
@@ -98,7 +93,7 @@ describe("get_event", () => {
     expect(answer.text).toMatch(/cut at 8000 of \d+ characters/);
   });
 
-  it("404 names the event and points to list_events", async () => {
+  it("404 names the event and points to list_events", async ({ harness }) => {
     const answer = await harness.call("get_event", { eventId: "event_missing" });
     expect(answer.isError).toBe(true);
     expect(answer.text).toContain("No event event_missing. Call list_events");

@@ -1,70 +1,69 @@
 // diagnose_failures finds the events nobody tried to deliver: events of the webhook's subscribed types,
 // listed from the Events API over the scanned window, whose id no scanned attempt carries. A real MCP
 // client, the emulator over HTTP, events and attempts seeded in its store.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DiagnosisReport, WebhookDiagnosis } from "../../src/diagnose/index.js";
-import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
-import { type Harness, startHarness } from "../helpers/harness.js";
+import { describe, expect, test } from "../helpers/fixtures.js";
 
-type Diagnosis = WebhookDiagnosis & {
-  events: { neverAttempted: number };
-  missedEvents: { undelivered: string[]; neverAttempted: string[]; truncated: boolean };
-};
+type Diagnosis = WebhookDiagnosis;
 
 const TYPES = ["webset.item.created", "webset.idle"];
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-let emulator: Emulator;
-let harness: Harness;
-beforeEach(async () => {
-  emulator = await startEmulator();
-  harness = await startHarness({ emulator });
-});
-afterEach(async () => {
-  await harness.close();
-  await emulator.close();
-});
-
-function createWebhook(options: { createdAgoMs: number; name?: string; status?: "active" | "inactive" }) {
-  return emulator.store.createWebhook({
-    url: "https://hooks.example.com/exa",
-    events: TYPES,
-    createdAt: Date.now() - options.createdAgoMs,
-    ...(options.name ? { metadata: { name: options.name } } : {}),
-    ...(options.status ? { status: options.status } : {}),
-  }).id;
-}
-
-/** An event `agoMs` ago; with `attempt`, one attempt on `webhookId` a second after it. */
-function event(agoMs: number, options: { type?: string; webhookId?: string; successful?: boolean } = {}): string {
-  const createdAt = Date.now() - agoMs;
-  const created = emulator.store.addEvent({ type: options.type ?? (TYPES[0] as string), createdAt });
-  if (options.webhookId !== undefined) {
-    emulator.store.addAttempt({
-      webhookId: options.webhookId,
-      eventId: created.id,
-      successful: options.successful ?? true,
-      responseStatusCode: options.successful === false ? 500 : 200,
-      responseBody: options.successful === false ? "boom" : "ok",
-      attemptedAt: createdAt + 1000,
-    });
-  }
-  return created.id;
-}
-
-async function diagnose(args: Record<string, unknown>) {
-  const answer = await harness.call("diagnose_failures", args);
-  expect(answer.isError, answer.text).toBe(false);
-  const report = answer.structured as unknown as DiagnosisReport & { webhooks: Diagnosis[] };
-  return { report, text: answer.text, diagnosis: report.webhooks[0] as Diagnosis };
-}
-
-const eventListings = () => emulator.requests.filter((request) => request.path.endsWith("/events")).length;
+const it = test
+  .extend(
+    "createWebhook",
+    async ({ emulator }) =>
+      (options: { createdAgoMs: number; name?: string; status?: "active" | "inactive" }) => {
+        return emulator.store.createWebhook({
+          url: "https://hooks.example.com/exa",
+          events: TYPES,
+          createdAt: Date.now() - options.createdAgoMs,
+          ...(options.name ? { metadata: { name: options.name } } : {}),
+          ...(options.status ? { status: options.status } : {}),
+        }).id;
+      },
+  )
+  /** An event `agoMs` ago; with `attempt`, one attempt on `webhookId` a second after it. */
+  .extend(
+    "event",
+    async ({ emulator }) =>
+      (agoMs: number, options: { type?: string; webhookId?: string; successful?: boolean } = {}): string => {
+        const createdAt = Date.now() - agoMs;
+        const created = emulator.store.addEvent({ type: options.type ?? (TYPES[0] as string), createdAt });
+        if (options.webhookId !== undefined) {
+          emulator.store.addAttempt({
+            webhookId: options.webhookId,
+            eventId: created.id,
+            successful: options.successful ?? true,
+            responseStatusCode: options.successful === false ? 500 : 200,
+            responseBody: options.successful === false ? "boom" : "ok",
+            attemptedAt: createdAt + 1000,
+          });
+        }
+        return created.id;
+      },
+  )
+  .extend("diagnose", async ({ harness }) => async (args: Record<string, unknown>) => {
+    const answer = await harness.call("diagnose_failures", args);
+    expect(answer.isError, answer.text).toBe(false);
+    const report = answer.structured as unknown as DiagnosisReport & { webhooks: Diagnosis[] };
+    return { report, text: answer.text, diagnosis: report.webhooks[0] as Diagnosis };
+  })
+  .extend(
+    "eventListings",
+    async ({ emulator }) =>
+      () =>
+        emulator.requests.filter((request) => request.path.endsWith("/events")).length,
+  );
 
 describe("never-attempted events of one webhook", () => {
-  it("an active webhook with events of its types and no attempts is degraded, not no_traffic", async () => {
+  it("an active webhook with events of its types and no attempts is degraded, not no_traffic", async ({
+    createWebhook,
+    event,
+    diagnose,
+  }) => {
     const id = createWebhook({ createdAgoMs: 5 * HOUR });
     const older = event(3 * HOUR, { type: "webset.idle" });
     const newer = event(2 * HOUR);
@@ -86,7 +85,11 @@ describe("never-attempted events of one webhook", () => {
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(3072);
   });
 
-  it("counts only events no attempt carries, of subscribed types, after the webhook was created", async () => {
+  it("counts only events no attempt carries, of subscribed types, after the webhook was created", async ({
+    createWebhook,
+    event,
+    diagnose,
+  }) => {
     const id = createWebhook({ createdAgoMs: 10 * HOUR });
     event(9 * HOUR, { webhookId: id });
     event(8 * HOUR, { webhookId: id, successful: false });
@@ -100,7 +103,7 @@ describe("never-attempted events of one webhook", () => {
     expect(diagnosis.missedEvents.undelivered).toHaveLength(1);
   });
 
-  it("a healthy history with one never-attempted event is not healthy", async () => {
+  it("a healthy history with one never-attempted event is not healthy", async ({ createWebhook, event, diagnose }) => {
     const id = createWebhook({ createdAgoMs: 30 * HOUR });
     for (let i = 0; i < 20; i++) event((25 - i) * HOUR, { webhookId: id });
     const missed = event(3 * HOUR + 30 * MINUTE);
@@ -110,7 +113,11 @@ describe("never-attempted events of one webhook", () => {
     expect(text.split("\n")[0]).toContain("1 never attempted");
   });
 
-  it("leaves out the last 10 minutes: a brand-new event may not be attempted yet", async () => {
+  it("leaves out the last 10 minutes: a brand-new event may not be attempted yet", async ({
+    createWebhook,
+    event,
+    diagnose,
+  }) => {
     const id = createWebhook({ createdAgoMs: 2 * HOUR });
     event(HOUR, { webhookId: id });
     const judged = event(11 * MINUTE);
@@ -119,7 +126,12 @@ describe("never-attempted events of one webhook", () => {
     expect(diagnosis.missedEvents.neverAttempted).toEqual([judged]);
   });
 
-  it("looks back at most 60 days (Exa deletes older events) and says which undelivered events are gone", async () => {
+  it("looks back at most 60 days (Exa deletes older events) and says which undelivered events are gone", async ({
+    emulator,
+    createWebhook,
+    event,
+    diagnose,
+  }) => {
     const id = createWebhook({ createdAgoMs: 90 * DAY });
     event(70 * DAY, { webhookId: id, successful: false });
     event(65 * DAY);
@@ -134,7 +146,11 @@ describe("never-attempted events of one webhook", () => {
     expect(Date.now() - after).toBeLessThanOrEqual(60 * DAY + MINUTE);
   });
 
-  it("starts the window at since, and at the oldest scanned attempt without it", async () => {
+  it("starts the window at since, and at the oldest scanned attempt without it", async ({
+    createWebhook,
+    event,
+    diagnose,
+  }) => {
     const id = createWebhook({ createdAgoMs: 20 * HOUR });
     event(18 * HOUR);
     event(12 * HOUR, { webhookId: id });
@@ -145,7 +161,12 @@ describe("never-attempted events of one webhook", () => {
     expect(withSince.diagnosis.events.neverAttempted).toBe(2);
   });
 
-  it("an incomplete attempt scan: never-attempted events could not be judged, and none are claimed", async () => {
+  it("an incomplete attempt scan: never-attempted events could not be judged, and none are claimed", async ({
+    createWebhook,
+    event,
+    diagnose,
+    eventListings,
+  }) => {
     const id = createWebhook({ createdAgoMs: 20 * HOUR });
     for (let i = 0; i < 5; i++) event((10 - i) * HOUR, { webhookId: id });
     event(2 * HOUR);
@@ -158,7 +179,12 @@ describe("never-attempted events of one webhook", () => {
     expect(eventListings()).toBe(before);
   });
 
-  it("an events page that keeps failing is a cut in coverage, and healthy becomes unknown", async () => {
+  it("an events page that keeps failing is a cut in coverage, and healthy becomes unknown", async ({
+    emulator,
+    createWebhook,
+    event,
+    diagnose,
+  }) => {
     const id = createWebhook({ createdAgoMs: 20 * HOUR });
     for (let i = 0; i < 5; i++) event((10 - i) * HOUR, { webhookId: id });
     emulator.faults.add({ path: /\/events$/, status: 500, times: Number.POSITIVE_INFINITY });
@@ -169,7 +195,12 @@ describe("never-attempted events of one webhook", () => {
     expect(text).toMatch(/could not be judged|listing events/);
   });
 
-  it("many events: paged concurrently in time slices, each counted once, at most 100 ids newest first", async () => {
+  it("many events: paged concurrently in time slices, each counted once, at most 100 ids newest first", async ({
+    createWebhook,
+    event,
+    diagnose,
+    eventListings,
+  }) => {
     const id = createWebhook({ createdAgoMs: 30 * DAY });
     event(29 * DAY, { webhookId: id });
     const ids: string[] = [];
@@ -182,13 +213,13 @@ describe("never-attempted events of one webhook", () => {
     expect(eventListings()).toBeLessThan(8 + 20);
   });
 
-  it("names the webhook by metadata.name, as one safe line", async () => {
+  it("names the webhook by metadata.name, as one safe line", async ({ createWebhook, diagnose }) => {
     const id = createWebhook({ createdAgoMs: HOUR, name: "billing\n`sync`" });
     const { text } = await diagnose({ webhookId: id });
     expect(text.split("\n")[0]).toContain(`${id} (billing 'sync')`);
   });
 
-  it("labels failures of the last hour as possibly still retried", async () => {
+  it("labels failures of the last hour as possibly still retried", async ({ createWebhook, event, diagnose }) => {
     const id = createWebhook({ createdAgoMs: 5 * HOUR });
     event(4 * HOUR, { webhookId: id });
     event(20 * MINUTE, { webhookId: id, successful: false });
@@ -196,7 +227,11 @@ describe("never-attempted events of one webhook", () => {
     expect(text).toContain("Exa may still be retrying");
   });
 
-  it("an inactive webhook: its events after it stopped are never attempted; inactive is still first", async () => {
+  it("an inactive webhook: its events after it stopped are never attempted; inactive is still first", async ({
+    createWebhook,
+    event,
+    diagnose,
+  }) => {
     const id = createWebhook({ createdAgoMs: 10 * HOUR, status: "inactive" });
     event(9 * HOUR, { webhookId: id, successful: false });
     event(3 * HOUR);
@@ -208,7 +243,12 @@ describe("never-attempted events of one webhook", () => {
 });
 
 describe("never-attempted events across the account", () => {
-  it("each webhook is checked against its own types and window, and ranked by what it missed", async () => {
+  it("each webhook is checked against its own types and window, and ranked by what it missed", async ({
+    emulator,
+    createWebhook,
+    event,
+    diagnose,
+  }) => {
     const quiet = createWebhook({ createdAgoMs: 10 * HOUR, name: "quiet" });
     const other = emulator.store.createWebhook({
       url: "https://other.example.com/exa",

@@ -2,44 +2,18 @@
 // 127.0.0.1 that checks Exa-Signature with its own HMAC code. A tripwire on fetch refuses (and records)
 // any request to a non-loopback address, so a refusal test can never send traffic off the machine.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { RedeliveryOutput } from "../../src/redeliver/schema.js";
 import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
 import { type Harness, startHarness } from "../helpers/harness.js";
+import { type Receiver, startReceiver } from "../helpers/receiver.js";
 import { quietFor, UNTIL_TEST_TIMEOUT } from "../helpers/wait.js";
-import { type Receiver, startReceiver } from "../redeliver/receiver.js";
 
 const SECRET = "whsec_redeliver_test_4b7e19c2d8a05f";
 const WEBHOOK_ID = "webhook_redeliver_test";
 const TYPES = ["webset.item.created", "webset.item.enriched"];
 const DAY = 86_400_000;
 
-type Output = {
-  webhookId: string;
-  targetUrl: string;
-  dryRun: boolean;
-  planned: {
-    eventId: string;
-    type: string | null;
-    createdAt: string | null;
-    expired: boolean;
-    subscribed: boolean | null;
-    skipped?: string;
-  }[];
-  results?: {
-    eventId: string;
-    statusCode: number;
-    ok: boolean;
-    category: string | null;
-    durationMs: number;
-    response: string;
-  }[];
-  delivered: number;
-  failed: number;
-  skipped: number;
-  notSent: string[];
-  headers: Record<string, string>;
-  complete: boolean;
-  incompleteReason?: string;
-};
+type Output = RedeliveryOutput;
 
 const realFetch = globalThis.fetch;
 const outbound: string[] = [];

@@ -1,19 +1,12 @@
 // The five webhook CRUD tools through a real MCP client against the emulator over HTTP.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach } from "vitest";
 import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
 import { type Loss, type Peer, type PeerRequest, startLossyProxy, startPeer } from "../exa/peer.js";
+import { describe, expect, it } from "../helpers/fixtures.js";
 import { type Harness, startHarness } from "../helpers/harness.js";
 
-let harness: Harness;
-beforeEach(async () => {
-  harness = await startHarness();
-});
-afterEach(async () => {
-  await harness.close();
-});
-
 describe("create_webhook", () => {
-  it("creates a webhook and shows the secret once, in text and structured content", async () => {
+  it("creates a webhook and shows the secret once, in text and structured content", async ({ harness }) => {
     const answer = await harness.call("create_webhook", {
       url: "https://example.com/hooks/exa",
       events: ["webset.item.created", "webset.idle"],
@@ -35,7 +28,7 @@ describe("create_webhook", () => {
     expect((read.structured as { webhook: Record<string, unknown> }).webhook).not.toHaveProperty("secret");
   });
 
-  it("rejects Exa's own wrong sample event name locally, suggesting the valid ones", async () => {
+  it("rejects Exa's own wrong sample event name locally, suggesting the valid ones", async ({ harness }) => {
     const before = harness.emulator.requests.length;
     const answer = await harness.call("create_webhook", { url: "https://example.com/h", events: ["webset.completed"] });
     expect(answer.isError).toBe(true);
@@ -46,7 +39,9 @@ describe("create_webhook", () => {
     expect(harness.emulator.requests.length).toBe(before);
   });
 
-  it("rejects bad urls, duplicate events, long metadata and unknown fields without calling Exa", async () => {
+  it("rejects bad urls, duplicate events, long metadata and unknown fields without calling Exa", async ({
+    harness,
+  }) => {
     const before = harness.emulator.requests.length;
     const cases: [Record<string, unknown>, RegExp][] = [
       [{ url: "ftp://example.com/x", events: ["webset.idle"] }, /http\(s\) URL/],
@@ -70,14 +65,14 @@ describe("create_webhook", () => {
 });
 
 describe("list_webhooks", () => {
-  it("says there are none and how to create one", async () => {
+  it("says there are none and how to create one", async ({ harness }) => {
     const answer = await harness.call("list_webhooks");
     expect(answer.isError).toBe(false);
     expect(answer.text).toContain("No webhooks yet");
     expect(answer.structured).toEqual({ webhooks: [], hasMore: false, nextCursor: null });
   });
 
-  it("pages across the whole list with the exact next call", async () => {
+  it("pages across the whole list with the exact next call", async ({ harness }) => {
     const ids = new Set<string>();
     for (let i = 0; i < 7; i++) {
       ids.add(harness.emulator.store.createWebhook({ url: `https://example.com/h${i}`, events: ["webset.idle"] }).id);
@@ -102,7 +97,7 @@ describe("list_webhooks", () => {
     expect(seen.length).toBe(7);
   });
 
-  it("validates limit and cursor locally", async () => {
+  it("validates limit and cursor locally", async ({ harness }) => {
     for (const args of [{ limit: 0 }, { limit: 201 }, { limit: 2.5 }, { cursor: "" }]) {
       const answer = await harness.call("list_webhooks", args);
       expect(answer.isError).toBe(true);
@@ -112,7 +107,7 @@ describe("list_webhooks", () => {
 });
 
 describe("tolerant reading of Exa's answers", () => {
-  it("accepts extra fields and metadata that is null or absent", async () => {
+  it("accepts extra fields and metadata that is null or absent", async ({ harness }) => {
     const base = {
       id: "webhook_t",
       status: "active",
@@ -142,7 +137,7 @@ describe("tolerant reading of Exa's answers", () => {
     expect(webhooks[0]).not.toHaveProperty("brandNewField");
   });
 
-  it("a 200 whose shape is wrong is reported with the field, not thrown", async () => {
+  it("a 200 whose shape is wrong is reported with the field, not thrown", async ({ harness }) => {
     harness.emulator.faults.add({ status: 200, body: JSON.stringify({ data: [{ id: 42 }], hasMore: false }) });
     const answer = await harness.call("list_webhooks");
     expect(answer.isError).toBe(true);
@@ -151,7 +146,7 @@ describe("tolerant reading of Exa's answers", () => {
 });
 
 describe("get_webhook, update_webhook, delete_webhook", () => {
-  it("reads, updates and deletes a webhook", async () => {
+  it("reads, updates and deletes a webhook", async ({ harness }) => {
     const created = harness.emulator.store.createWebhook({ url: "https://example.com/old", events: ["webset.idle"] });
     const got = await harness.call("get_webhook", { webhookId: created.id });
     expect(got.text).toContain(created.id);
@@ -174,7 +169,7 @@ describe("get_webhook, update_webhook, delete_webhook", () => {
     expect(harness.emulator.store.getWebhook(created.id)).toBeUndefined();
   });
 
-  it("update with nothing to change is refused locally", async () => {
+  it("update with nothing to change is refused locally", async ({ harness }) => {
     const created = harness.emulator.store.createWebhook({ url: "https://example.com/x", events: ["webset.idle"] });
     const before = harness.emulator.requests.length;
     const answer = await harness.call("update_webhook", { webhookId: created.id });
@@ -183,7 +178,7 @@ describe("get_webhook, update_webhook, delete_webhook", () => {
     expect(harness.emulator.requests.length).toBe(before);
   });
 
-  it("404 names the id and points to list_webhooks", async () => {
+  it("404 names the id and points to list_webhooks", async ({ harness }) => {
     for (const tool of ["get_webhook", "update_webhook", "delete_webhook", "list_webhook_attempts"]) {
       const args: Record<string, unknown> = { webhookId: "webhook_missing" };
       if (tool === "update_webhook") args.url = "https://example.com/x";
@@ -194,7 +189,7 @@ describe("get_webhook, update_webhook, delete_webhook", () => {
     }
   });
 
-  it("ids that try to escape their path segment never reach another endpoint", async () => {
+  it("ids that try to escape their path segment never reach another endpoint", async ({ harness }) => {
     const before = harness.emulator.requests.length;
     for (const webhookId of ["../events", "a/b", "..", "x?y=1", "%2e%2e"]) {
       const answer = await harness.call("get_webhook", { webhookId });

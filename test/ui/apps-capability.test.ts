@@ -2,6 +2,8 @@
 // and only a client that announced the extension gets the fields the view reads (timeline, name). Every other
 // client gets the result it got before the view existed. Both protocol generations.
 import { describe, expect, it } from "vitest";
+import type { z } from "zod";
+import type { webhookDiagnosisSchema } from "../../src/diagnose/types.js";
 import { startEmulator } from "../../src/sandbox/emulator.js";
 import { startHarness } from "../helpers/harness.js";
 import { seedHistory } from "../helpers/seed.js";
@@ -11,12 +13,7 @@ const TYPES = ["webset.item.created", "webset.idle"];
 const HOUR = 3_600_000;
 const VIEW_ONLY = ["timeline", "name"];
 
-interface Webhook {
-  webhookId: string;
-  attemptsScanned: number;
-  name?: string;
-  timeline?: { bucketMs: number; buckets: { start: string; delivered: number; failed: number }[] };
-}
+type Webhook = z.infer<typeof webhookDiagnosisSchema>;
 
 /** One account, diagnosed by a client without and one with the Apps extension. */
 async function diagnoseBoth(connection: "memory" | "http-auto") {

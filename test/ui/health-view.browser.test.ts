@@ -12,6 +12,8 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { type Browser, chromium, type Frame, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { z } from "zod";
+import type { diagnosisReportSchema } from "../../src/diagnose/types.js";
 import { type ClientSession, spawnBuiltServer, type ToolAnswer } from "../helpers/harness.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -23,22 +25,8 @@ const SCREENSHOTS = process.env.SAVE_SCREENSHOTS
 /** Markup that would run if the view ever parsed upstream text as HTML. */
 const PAYLOAD = `<img src=x onerror="document.title='pwned'"></script><script>document.title='pwned'</script>`;
 
-interface Bucket {
-  start: string;
-  delivered: number;
-  failed: number;
-}
-interface Webhook {
-  webhookId: string;
-  verdict: string;
-  name?: string;
-  events: { undelivered: number };
-  groups: { sampleResponse: string }[];
-  timeline?: { bucketMs: number; buckets: Bucket[] };
-}
-interface Report {
-  webhooks: Webhook[];
-}
+type Report = z.infer<typeof diagnosisReportSchema>;
+type Webhook = Report["webhooks"][number];
 interface BridgeCall {
   method: string;
   name?: string;

@@ -1,6 +1,8 @@
-// A webhook receiver on 127.0.0.1 (or another address of lo inside `unshare -n`) written the way a user would write one: node:http, the raw body, and its
-// own HMAC-SHA256 check of Exa-Signature with a timing-safe compare (not the project's signing code).
-// Each request's answer comes from `behave`, so one helper can be healthy, slow, redirecting or hostile.
+// The tests' one webhook receiver, on 127.0.0.1 (or another address of lo inside `unshare -n`), written the way a
+// user would write one: node:http, the raw body, and its own HMAC-SHA256 check of Exa-Signature with a timing-safe
+// compare (not the project's signing code). Each request's answer comes from `behave`, so one receiver can be
+// healthy, failing, slow, trickling, resetting or hanging: redelivery, the guarded POST and the sandbox's
+// deliveries all test against it. (The product's own receivers, for `--sandbox`, are src/sandbox/receivers/.)
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
@@ -9,6 +11,8 @@ export interface Received {
   headers: IncomingHttpHeaders;
   /** The body exactly as it arrived. */
   raw: Buffer;
+  /** The same body as UTF-8 text. */
+  body: string;
   eventId: string | undefined;
   signatureValid: boolean;
 }
@@ -21,6 +25,19 @@ export type Behaviour =
   | { kind: "reset" }
   /** Never answers. */
   | { kind: "hang" };
+
+/** Answers every request with the status `statusFor(n)` gives the n-th (1-based), signed or not: "ok" below 400, a handler's error text from 400 on. */
+export function answering(statusFor: (n: number) => number): (request: Received, n: number) => Behaviour {
+  return (_request, n) => {
+    const status = statusFor(n);
+    return {
+      kind: "answer",
+      status,
+      body: status >= 400 ? `handler failed with ${status}` : "ok",
+      headers: { "x-receiver": "test" },
+    };
+  };
+}
 
 export interface Receiver {
   url: string;
@@ -55,6 +72,7 @@ export async function startReceiver(
       const entry: Received = {
         headers: request.headers,
         raw,
+        body: raw.toString("utf8"),
         eventId: eventIdOf(raw),
         signatureValid: typeof header === "string" && verifyExaSignature(header, raw, state.secret),
       };

@@ -1,7 +1,7 @@
 // A launched sandbox with a real MCP client on it (in memory, --sandbox flags, the sandbox handle as the
 // tools' context), shared by the tests that drive sandbox tools.
 import { type LaunchedSandbox, type LaunchSandboxOptions, launchSandbox } from "../../src/sandbox/launch.js";
-import { type Harness, startHarness } from "../helpers/harness.js";
+import { type Harness, startHarness } from "./harness.js";
 
 export interface SandboxHarness {
   sandbox: LaunchedSandbox;
