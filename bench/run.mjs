@@ -8,6 +8,7 @@ import { benchDistribution } from "./distribution.mjs";
 import { benchLedger } from "./ledger.mjs";
 import { loadEmulatorModule } from "./lib/emulator.mjs";
 import { DIST_BIN } from "./lib/paths.mjs";
+import { benchListen } from "./listen.mjs";
 import { benchStore } from "./store.mjs";
 
 // The cursor walk alone is ~50 s per mix at 100 ms a page; the whole run is ~5 min on a quiet 2-core machine
@@ -47,6 +48,8 @@ const store = await benchStore({ log });
 process.stdout.write(`${store.markdown}\n\n`);
 const ledger = await benchLedger({ log });
 process.stdout.write(`${ledger.markdown}\n`);
+const listen = await benchListen(emulatorModule, log);
+process.stdout.write(`\n${listen.markdown}\n`);
 
 const machine = `node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length}× ${cpus()[0]?.model.trim() ?? "cpu"}`;
 const header = [
@@ -57,6 +60,6 @@ const header = [
 mkdirSync(new URL(".", RESULTS), { recursive: true });
 writeFileSync(
   RESULTS,
-  `${[...header, "", diagnose.markdown, "", distribution.markdown, "", store.markdown, "", ledger.markdown].join("\n")}\n`,
+  `${[...header, "", diagnose.markdown, "", distribution.markdown, "", store.markdown, "", ledger.markdown, "", listen.markdown].join("\n")}\n`,
 );
 log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s; tables written to ${RESULTS.pathname}`);

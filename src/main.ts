@@ -22,6 +22,10 @@ async function main(): Promise<number | undefined> {
       await runEmulatorCommand(command.port, command.seed);
       return undefined;
     }
+    case "listen": {
+      const { runListenCommand } = await import("./cli/listen.js");
+      return runListenCommand(command.listen, { env: process.env, stdout: process.stdout, stderr: process.stderr });
+    }
     case "store": {
       const { runStoreCommand } = await import("./store/command.js");
       const { resolveStoreSpec } = await import("./store/spec.js");

@@ -1,5 +1,6 @@
 // Command-line parsing: which mode to run and with which flags. Unknown flags are a usage error (exit 2).
 import { parseArgs } from "node:util";
+import { LISTEN_ONLY_FLAGS, type ListenFlags, parseListenFlags } from "./listen-args.js";
 
 export const USAGE = `Usage:
   exa-webhooks-mcp [--sandbox] [--read-only] [--tools a,b] [--http [--port N] [--host H] [hosting flags]]
@@ -8,6 +9,10 @@ export const USAGE = `Usage:
   exa-webhooks-mcp call <tool> [json-args] [--sandbox] [--read-only] [--html FILE]
       Run one tool once and print its text (exit 1 when the tool reports an error). With --html (diagnose_failures
       only), also write the delivery health view with the result inlined to FILE: open it in any browser.
+  exa-webhooks-mcp listen --forward-to URL [--webhook ID | --events t1,t2] [--since 2h|ISO]
+      [--output compact|json|quiet] [--replay EVENT_ID] [--secret S] [--allow-remote-target] [--sandbox] [--store S]
+      Forward real Exa events to a local receiver by polling the event log: no tunnel. Resumes where it
+      stopped (the cursor lives in the store); --since backfills (Exa keeps 60 days). At-least-once.
   exa-webhooks-mcp emulator [--port 8787] [--seed demo|empty]
       Run the Exa webhooks API emulator alone, for testing your own code with exa-js or curl.
   exa-webhooks-mcp store [--store S] [--prune-days N]
@@ -26,7 +31,14 @@ Flags:
   --allow-unauthenticated  --http: serve a host that is not loopback without a token (warns on stderr).
   --per-request-keys       --http: an X-Exa-Api-Key request header wins over EXA_API_KEY.
   --seed S         Emulator seed: demo (default) or empty.
-  --store S        Where memory lives: a file path (SQLite), postgres://… or memory. Default:
+  --forward-to URL listen: the receiver (loopback only unless --allow-remote-target; private, link-local and
+                   metadata addresses are refused even then).
+  --webhook ID     listen: forward the types this webhook subscribes to, signed with its secret when known.
+  --events a,b     listen: forward these event types instead (default: every type).
+  --since S        listen: on a fresh cursor, start this far back ("2h", "7d" or an ISO time).
+  --output O       listen: compact (default on a terminal), json (one object per line; default otherwise), quiet.
+  --replay ID      listen: send this one event again, then exit.
+  --secret S       listen: sign with this secret (the webhook's, from create_webhook) instead of EXA_WEBHOOK_SECRETS.
                    $XDG_STATE_HOME/exa-webhooks-mcp/state.db (~/.local/state/…); --sandbox: memory.
   --help, --version
 
@@ -39,7 +51,10 @@ Environment:
   EXA_MAX_CONCURRENCY    Parallel requests of diagnose_failures and redeliver_events (default 4).
   EXA_DIAGNOSE_BUDGET_MS Time budget of one diagnose_failures or redeliver_events call (default 60000).
   EXA_RETRY_BASE_MS      Base of the backoff between retries (default 500).
-  EXA_WEBHOOK_SECRETS    Signing secrets for redeliver_events: webhook_id=secret pairs, comma-separated.
+  EXA_WEBHOOK_SECRETS    Signing secrets for redeliver_events and listen: webhook_id=secret pairs, comma-separated.
+  EXA_LISTEN_POLL_MS     listen: the poll interval while events flow (default 2000; idle waits grow to 10×).
+  EXA_LISTEN_TIMEOUT_MS  listen: each POST's deadline (default 10000).
+  EXA_LISTEN_LEASE_MS    listen: how long a killed listener keeps its cursor from others (default 30000).
   EXA_WEBHOOKS_STORE     Same as --store (the flag wins).
   MCP_AUTH_TOKEN         --http: the bearer token every request must carry (16+ visible characters).
   MCP_ALLOWED_HOSTS      --http: extra Host names accepted (comma-separated).
@@ -53,6 +68,7 @@ export type Command =
   | { mode: "serve"; flags: ServeFlags }
   | { mode: "call"; tool: string; argsJson: string | undefined; htmlFile: string | undefined; flags: ServeFlags }
   | { mode: "emulator"; port: number; seed: "demo" | "empty" }
+  | { mode: "listen"; listen: ListenFlags }
   | { mode: "store"; store: string | undefined; pruneDays: number | undefined };
 
 export interface ServeFlags {
@@ -83,6 +99,16 @@ export function parseCommand(argv: string[]): Command {
   if (values.version) return { mode: "version" };
 
   const [subcommand, ...rest] = positionals;
+  if (subcommand === "listen") {
+    if (rest.length) throw new UsageError(`Unexpected argument "${rest[0]}" for listen.`);
+    const other = ["read-only", "tools", "http", "port", "host", "seed", "prune-days", "html", ...HOSTING_FLAGS].find(
+      (name) => values[name as keyof typeof values] !== undefined,
+    );
+    if (other) throw new UsageError(`--${other} does not apply to listen.`);
+    return { mode: "listen", listen: parseListenFlags(values, (message) => new UsageError(message)) };
+  }
+  const listenOnly = LISTEN_ONLY_FLAGS.find((name) => values[name] !== undefined);
+  if (listenOnly) throw new UsageError(`--${listenOnly} goes with the listen command.`);
   if (subcommand === "emulator") {
     if (rest.length) throw new UsageError(`Unexpected argument "${rest[0]}" for emulator.`);
     const seed = values.seed ?? "demo";
@@ -146,9 +172,17 @@ function parseFlags(argv: string[]) {
       "allow-unauthenticated": { type: "boolean" },
       "per-request-keys": { type: "boolean" },
       seed: { type: "string" },
-      html: { type: "string" },
+      "forward-to": { type: "string" },
+      webhook: { type: "string" },
+      events: { type: "string" },
+      since: { type: "string" },
+      output: { type: "string" },
+      replay: { type: "string" },
+      secret: { type: "string" },
+      "allow-remote-target": { type: "boolean" },
       store: { type: "string" },
       "prune-days": { type: "string" },
+      html: { type: "string" },
     },
   });
 }

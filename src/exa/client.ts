@@ -193,7 +193,19 @@ export class ExaClient {
   }
 
   async listEvents(query: EventQuery, signal?: AbortSignal): Promise<Page<ExaEvent>> {
-    const page = await exaRequest(this.http, {
+    return cutToLimit(await exaRequest(this.http, this.eventsRequest(query, signal)), query.limit);
+  }
+
+  /**
+   * A page of events and its body exactly as Exa sent it (listen forwards each event's own bytes). Not cut to
+   * the limit: the raw body must match the parsed page item for item.
+   */
+  listEventsWithBody(query: EventQuery, signal?: AbortSignal) {
+    return exaRequestWithBody(this.http, this.eventsRequest(query, signal));
+  }
+
+  private eventsRequest(query: EventQuery, signal: AbortSignal | undefined) {
+    return {
       method: "GET",
       path: "/events",
       query: {
@@ -205,8 +217,7 @@ export class ExaClient {
       },
       schema: eventPage,
       signal,
-    });
-    return cutToLimit(page, query.limit);
+    } as const;
   }
 
   getEvent(eventId: string, signal?: AbortSignal): Promise<ExaEvent> {

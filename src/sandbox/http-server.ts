@@ -134,7 +134,9 @@ async function handle(
   const send = (status: number, body: string, headers: Record<string, string> = {}): void => {
     if (res.headersSent || res.destroyed) return;
     record.status = status;
-    res.writeHead(status, { "x-request-id": requestId, "content-type": JSON_TYPE, ...headers });
+    // Date from the emulator's clock, as Exa's answers carry Exa's: listen measures "now" by it.
+    const date = new Date(deps.clock()).toUTCString();
+    res.writeHead(status, { "x-request-id": requestId, "content-type": JSON_TYPE, date, ...headers });
     res.end(body);
   };
   const sendError = (error: ApiError): void => send(error.status, JSON.stringify(toErrorJson(error, errorContext())));

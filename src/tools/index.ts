@@ -4,6 +4,7 @@ import { createWebhookTool } from "./create-webhook.js";
 import type { ToolDefinition } from "./define.js";
 import { deleteWebhookTool } from "./delete-webhook.js";
 import { diagnoseFailuresTool } from "./diagnose-failures.js";
+import { forwardEventsTool } from "./forward-events.js";
 import { getEventTool } from "./get-event.js";
 import { getWebhookTool } from "./get-webhook.js";
 import { listEventsTool } from "./list-events.js";
@@ -29,6 +30,7 @@ export const ALL_TOOLS: readonly AnyToolDefinition[] = [
   listEventsTool,
   getEventTool,
   redeliverEventsTool,
+  forwardEventsTool,
   verifyWebhookSignatureTool,
   sandboxEmitEventTool,
   sandboxSetReceiverTool,

@@ -2,7 +2,7 @@
 // 127.0.0.1 that verifies Exa-Signature and counts what it got, and the built bin on a given store.
 import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
 import { builtBin, type ClientSession, type Command, spawnBuiltServer, TEST_API_KEY } from "../helpers/harness.js";
-import { type Behaviour, type Received, type Receiver, startReceiver } from "../redeliver/receiver.js";
+import { type Behaviour, type Received, type Receiver, startReceiver } from "../helpers/receiver.js";
 
 export const SECRET = "whsec_ledger_test_5d2c81f0a9e3";
 export const WEBHOOK_ID = "webhook_ledger_test";

@@ -8,19 +8,25 @@ import { EventType, Exa } from "exa-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EVENT_TYPES } from "../../src/exa/event-types.js";
 import { type LaunchedSandbox, launchSandbox } from "../../src/sandbox/launch.js";
+import { answering, type Receiver, startReceiver } from "../helpers/receiver.js";
 import { exaEventCheck, type TypeCheck, WITHOUT_PAYLOAD_SCHEMA } from "./exa-js-types.js";
-import { startTestReceiver, type TestReceiver } from "./receiver-helper.js";
 
 let sandbox: LaunchedSandbox;
 let exa: Exa;
-let receiver: TestReceiver;
+let receiver: Receiver;
 let eventProblems: (event: { type?: unknown; data?: unknown }) => string[];
 let eventCheck: TypeCheck;
 
 // Seeding the demo and loading exa-js's types into the TypeScript checker each take seconds on a loaded machine.
 beforeAll(async () => {
   // The demo account serves the seeded history; an empty account could hide a generator only the seed uses.
-  [sandbox, receiver] = await Promise.all([launchSandbox({ seed: "demo" }), startTestReceiver()]);
+  [sandbox, receiver] = await Promise.all([
+    launchSandbox({ seed: "demo" }),
+    startReceiver(
+      "",
+      answering(() => 200),
+    ),
+  ]);
   exa = new Exa("any-key", sandbox.emulator.baseUrl);
   ({ eventCheck, eventProblems } = exaEventCheck());
 }, 60_000);

@@ -2,9 +2,9 @@
 // still be retrying" an hour long was untrue once the sandbox's five quick attempts were over.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Harness } from "../helpers/harness.js";
+import { answering, type Receiver, startReceiver } from "../helpers/receiver.js";
+import { type SandboxHarness, startSandboxHarness } from "../helpers/sandbox-harness.js";
 import { quietFor } from "../helpers/wait.js";
-import { startTestReceiver, type TestReceiver } from "./receiver-helper.js";
-import { type SandboxHarness, startSandboxHarness } from "./sandbox-harness.js";
 
 /** The long last wait keeps the first diagnosis inside the schedule's reach, even on a loaded machine. */
 const RETRY_DELAYS_MS = [20, 2_000];
@@ -14,12 +14,15 @@ const REACH_MS = TIMEOUT_MS + 2_000;
 
 let running: SandboxHarness;
 let harness: Harness;
-let failing: TestReceiver;
+let failing: Receiver;
 
 beforeAll(async () => {
   [running, failing] = await Promise.all([
     startSandboxHarness({ seed: "empty", retryDelaysMs: RETRY_DELAYS_MS, deliveryTimeoutMs: TIMEOUT_MS }),
-    startTestReceiver(() => 500),
+    startReceiver(
+      "",
+      answering(() => 500),
+    ),
   ]);
   ({ harness } = running);
 });

@@ -1,0 +1,109 @@
+// forward_events through the built bin (--sandbox over stdio) with a real MCP client: events emitted while it
+// runs reach a handler on 127.0.0.1, signed, with a progress notification each; cancellation stops it;
+// --read-only leaves it out; a target off this machine is refused with the next step.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type ClientSession, spawnBuiltServer } from "../helpers/harness.js";
+import { quietFor } from "../helpers/wait.js";
+import { type Receiver, startReceiver, verifyExaSignature } from "../redeliver/receiver.js";
+
+let server: ClientSession;
+let handler: Receiver;
+
+beforeEach(async () => {
+  handler = await startReceiver("unused", () => ({ kind: "answer", status: 200, body: "ok" }));
+});
+afterEach(async () => {
+  await server?.close();
+  await handler.close();
+});
+
+interface Forwarded {
+  eventId: string;
+  statusCode: number;
+  accepted: boolean;
+  latencyMs: number;
+}
+
+describe("forward_events", () => {
+  it("forwards events emitted while it runs, signed, reporting progress per event, then lists them", async () => {
+    server = await spawnBuiltServer(["--sandbox"]);
+    const progress: { progress: number; message?: string | undefined }[] = [];
+    const pending = server.client.callTool(
+      {
+        name: "forward_events",
+        // since 1m: the events emitted below count even if they land before the first poll.
+        arguments: {
+          targetUrl: handler.url,
+          types: ["webset.item.created"],
+          since: "1m",
+          maxEvents: 2,
+          maxSeconds: 60,
+        },
+      },
+      { onprogress: (update) => progress.push(update), timeout: 60_000 },
+    );
+    const first = await server.call("sandbox_emit_event", { type: "webset.item.created" });
+    const second = await server.call("sandbox_emit_event", { type: "webset.item.created" });
+    const emitted = [first, second].map((answer) => (answer.structured as { eventId: string }).eventId);
+    const result = await pending;
+    const structured = result.structuredContent as {
+      forwarded: Forwarded[];
+      stoppedBy: string;
+      secretSource: string;
+      localSecret: string;
+    };
+    expect(result.isError).toBeFalsy();
+    expect(structured.stoppedBy).toBe("max_events");
+    expect(structured.forwarded.map((item) => [item.eventId, item.statusCode, item.accepted])).toEqual([
+      [emitted[0], 200, true],
+      [emitted[1], 200, true],
+    ]);
+    expect(handler.received.map((request) => request.eventId)).toEqual(emitted);
+    expect(structured.secretSource).toBe("local");
+    for (const request of handler.received) {
+      expect(verifyExaSignature(String(request.headers["exa-signature"]), request.raw, structured.localSecret)).toBe(
+        true,
+      );
+    }
+    const text = (result.content as { type: string; text: string }[])[0]?.text ?? "";
+    expect(text).toMatch(
+      /^\[sandbox: simulated data\] Forwarded 2 events to http:\/\/127\.0\.0\.1:\d+\/webhooks\/exa \(2 accepted, 0 failed; reached maxEvents\)\./,
+    );
+    expect(text).toContain(`- webset.item.created ${emitted[0]} → 200 in `);
+    expect(text).toContain("Signed with a local forwarding secret for this call only (not an Exa secret)");
+    // Both were sent before the answer; the client may hand the last one to onprogress just after it.
+    await expect
+      .poll(() => progress.map((update) => update.progress), { timeout: 2_000, interval: 10 })
+      .toEqual([1, 2]);
+    expect(progress[0]?.message).toMatch(new RegExp(`^webset\\.item\\.created ${emitted[0]}: 200 in \\d+ ms$`));
+  });
+
+  it("stops at cancellation: nothing is forwarded after it", async () => {
+    server = await spawnBuiltServer(["--sandbox"]);
+    const controller = new AbortController();
+    const pending = server.client.callTool(
+      { name: "forward_events", arguments: { targetUrl: handler.url, since: "1m", maxSeconds: 120, maxEvents: 50 } },
+      { signal: controller.signal, timeout: 60_000 },
+    );
+    await server.call("sandbox_emit_event", { type: "webset.item.created" });
+    await expect.poll(() => handler.received.length, { timeout: 25_000, interval: 20 }).toBe(1);
+    controller.abort();
+    await expect(pending).rejects.toThrow();
+    await server.call("sandbox_emit_event", { type: "webset.item.created" });
+    await quietFor(3_000); // more than a poll (2 s): a listener still running would have forwarded it
+    expect(handler.received).toHaveLength(1);
+  });
+
+  it("refuses a target off this machine with the next step, and --read-only leaves the tool out", async () => {
+    server = await spawnBuiltServer(["--sandbox"]);
+    const refused = await server.call("forward_events", { targetUrl: "https://hooks.example.com/exa" });
+    expect(refused.isError).toBe(true);
+    expect(refused.text).toContain(
+      "targetUrl https://hooks.example.com/exa is refused: its host is not a loopback address: listen forwards only to this machine",
+    );
+    await server.close();
+    server = await spawnBuiltServer(["--sandbox", "--read-only"]);
+    const { tools } = await server.client.listTools();
+    expect(tools.map((tool) => tool.name)).not.toContain("forward_events");
+  });
+});
