@@ -224,6 +224,7 @@ export async function redeliverEvents(
       ? { remembered: true, ...(storeReadFailure || claimFailure ? { failure: storeReadFailure ?? claimFailure } : {}) }
       : { remembered: false, because: notRememberedBecause(memory.unavailable) },
     unrecorded: claimsUnrecorded,
+    timedOut: new Set([...known, ...run.held].flatMap((k) => (k.kind === "unknown" && k.timedOut ? [k.eventId] : []))),
     overCap,
     readErrors: run.readErrors,
     nextArgs,

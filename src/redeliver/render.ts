@@ -27,6 +27,8 @@ interface RenderContext {
   memory: { remembered: true; failure?: string | undefined } | { remembered: false; because: string };
   /** Sent, but their outcome could not be recorded. */
   unrecorded: readonly string[];
+  /** Of the outcome-unknown events, those whose earlier POST timed out (the rest were never recorded). */
+  timedOut: ReadonlySet<string>;
   /** Events listed beyond maxEvents, left out of this call. */
   overCap: number;
   readErrors: ReadonlyMap<string, string>;
@@ -129,7 +131,7 @@ function ledgerLines(output: RedeliveryOutput, context: RenderContext): string[]
       ...capped(
         unknown.map(
           (u) =>
-            `- ${oneLine(u.eventId)} · claimed at ${u.since} · ${u.timedOut ? "timed out" : "no outcome recorded"}`,
+            `- ${oneLine(u.eventId)} · claimed at ${u.at} · ${context.timedOut.has(u.eventId) ? "timed out" : "no outcome recorded"}`,
         ),
       ),
     );

@@ -48,8 +48,8 @@ export const redeliveryOutput = z.object({
   notSent: z.array(z.string()),
   /** Accepted (2xx) by an earlier redelivery (at this target; with undelivered:true at any), with when: not sent again unless force. */
   alreadyDelivered: z.array(z.object({ eventId: z.string(), at: z.string() })),
-  /** An earlier run claimed them and its outcome is unknown (killed before recording, or timed out): not sent unless force. */
-  outcomeUnknown: z.array(z.object({ eventId: z.string(), since: z.string(), timedOut: z.boolean() })),
+  /** Claimed (at) by an earlier run whose outcome is unknown (killed before recording, or timed out; the text says which): not sent unless force. */
+  outcomeUnknown: z.array(z.object({ eventId: z.string(), at: z.string() })),
   /** Not sent: the store failed and could not claim them (nothing is sent unclaimed). */
   notClaimed: z.array(z.string()),
   /** False when no store is open: nothing of this run is remembered (the text says why). */

@@ -56,7 +56,7 @@ export function summarizeRedelivery(input: SummaryInput): RedeliveryOutput {
       k.kind === "delivered" ? [{ eventId: k.eventId, at: k.at.toISOString() }] : [],
     ),
     outcomeUnknown: known.flatMap((k) =>
-      k.kind === "unknown" ? [{ eventId: k.eventId, since: k.since.toISOString(), timedOut: k.timedOut }] : [],
+      k.kind === "unknown" ? [{ eventId: k.eventId, at: k.since.toISOString() }] : [],
     ),
     notClaimed: run.notClaimed,
     remembered: input.remembered,

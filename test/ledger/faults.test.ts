@@ -121,7 +121,7 @@ describe("a receiver that reads the body and never answers (the answer is lost)"
       const first = await server.call("redeliver_events", { webhookId: WEBHOOK_ID, undelivered: true, dryRun: false });
       expect(output(first).results).toMatchObject([{ ok: false, category: "timeout", statusCode: 0 }]);
       const again = await server.call("redeliver_events", { webhookId: WEBHOOK_ID, undelivered: true, dryRun: false });
-      expect(output(again).outcomeUnknown).toMatchObject([{ eventId: world.eventIds[0], timedOut: true }]);
+      expect(output(again).outcomeUnknown).toMatchObject([{ eventId: world.eventIds[0] }]);
       expect(output(again).results).toEqual([]);
       expect(again.text).toMatch(/claimed at \S+ · timed out/);
       expect(world.receiver.received).toHaveLength(1);
