@@ -6,6 +6,7 @@ import { cpus } from "node:os";
 import { benchDiagnose } from "./diagnose.mjs";
 import { benchDistribution } from "./distribution.mjs";
 import { benchIncremental } from "./incremental.mjs";
+import { benchLedger } from "./ledger.mjs";
 import { loadEmulatorModule } from "./lib/emulator.mjs";
 import { DIST_BIN } from "./lib/paths.mjs";
 import { benchListen } from "./listen.mjs";
@@ -48,7 +49,9 @@ process.stdout.write(`${incremental.markdown}\n\n`);
 const distribution = await benchDistribution({ listing: diagnose.listing, log });
 process.stdout.write(`${distribution.markdown}\n\n`);
 const store = await benchStore({ log });
-process.stdout.write(`${store.markdown}\n`);
+process.stdout.write(`${store.markdown}\n\n`);
+const ledger = await benchLedger({ log });
+process.stdout.write(`${ledger.markdown}\n`);
 const listen = await benchListen(emulatorModule, log);
 process.stdout.write(`\n${listen.markdown}\n\n`);
 const watch = await benchWatch({ emulatorModule, log });
@@ -63,6 +66,6 @@ const header = [
 mkdirSync(new URL(".", RESULTS), { recursive: true });
 writeFileSync(
   RESULTS,
-  `${[...header, "", diagnose.markdown, "", incremental.markdown, "", distribution.markdown, "", store.markdown, "", listen.markdown, "", watch.markdown].join("\n")}\n`,
+  `${[...header, "", diagnose.markdown, "", incremental.markdown, "", distribution.markdown, "", store.markdown, "", ledger.markdown, "", listen.markdown, "", watch.markdown].join("\n")}\n`,
 );
 log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s; tables written to ${RESULTS.pathname}`);

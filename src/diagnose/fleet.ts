@@ -43,6 +43,8 @@ export interface FleetOptions {
   signal: AbortSignal;
   /** Default MAX_FLEET_WEBHOOKS. */
   maxWebhooks?: number;
+  /** Most ids per missed-events list (default MISSED_IDS_SHOWN); more when the ledger is folded in after. */
+  missedIdsLimit?: number;
   now: Date;
   /** Now by Exa's clock (the Exa client's exaNow), for what counts as recent; default `now`. */
   exaNow?: () => number;
@@ -111,6 +113,7 @@ export async function diagnoseFleet(options: FleetOptions): Promise<DiagnosisRep
       ...(options.since ? { since: options.since } : {}),
       ...(options.eventType ? { eventType: options.eventType } : {}),
       maxAttempts: options.maxAttempts,
+      ...(options.missedIdsLimit === undefined ? {} : { missedIdsLimit: options.missedIdsLimit }),
       concurrency: options.concurrency,
       senderIsLocal: options.senderIsLocal,
       ...(options.retrySchedule ? { retrySchedule: options.retrySchedule } : {}),

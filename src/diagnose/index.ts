@@ -20,6 +20,7 @@ export {
   type ListedEvent,
 } from "./never-attempted.js";
 export { rankDiagnoses, VERDICT_RANK } from "./rank.js";
+export { foldRedeliveries, type LedgerView, readLedgerViews } from "./recovered.js";
 export { type RenderOptions, renderDiagnosis } from "./render.js";
 export {
   ATTEMPTS_PAGE_LIMIT,
@@ -43,6 +44,7 @@ export type {
   NeverAttemptedCheck,
   Outcome,
   RecoveryFacts,
+  RedeliveryFold,
   ScanMemoryNote,
   Timeline,
   Verdict,

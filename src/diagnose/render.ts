@@ -98,6 +98,12 @@ function eventsText(d: WebhookDiagnosis): string {
 }
 
 function failuresText(d: WebhookDiagnosis): string {
+  const fold = d.redelivery;
+  if (fold?.recovered) {
+    // Exa's attempts judge the webhook; the redeliveries say what became of the events it missed.
+    const missed = d.events.undelivered + d.events.neverAttempted;
+    return `Exa's ${d.failedAttempts}/${d.attemptsScanned} attempts failed (${percent(d.failureRate)}); ${plural(missed, "missed event")}: ${fold.recovered} recovered by redelivery at ${fold.newestAt} (2xx), ${d.missedEvents.outstanding ?? 0} outstanding`;
+  }
   return `${d.failedAttempts}/${d.attemptsScanned} attempts failed (${percent(d.failureRate)}), ${eventsText(d)}`;
 }
 
@@ -220,9 +226,16 @@ function unjudgedTypes(d: WebhookDiagnosis): string[] {
  * exact next calls: redeliver_events to replay it, list_events (with the subscribed types) to look first.
  */
 function recoveryText(d: WebhookDiagnosis): string | undefined {
-  const { undelivered, neverAttempted } = d.events;
+  const fold = d.redelivery;
+  const undelivered = fold ? fold.outstandingUndelivered : d.events.undelivered;
+  const neverAttempted = fold ? fold.outstandingNeverAttempted : d.events.neverAttempted;
   const missed = undelivered + neverAttempted;
   const lines: string[] = [];
+  if (fold?.recovered && missed === 0) {
+    lines.push(
+      `All ${plural(fold.recovered, "missed event")} ${fold.recovered === 1 ? "was" : "were"} recovered by redelivery (newest at ${fold.newestAt}): nothing outstanding to redeliver. The verdict is Exa's own attempts': it stays ${d.verdict} until Exa delivers to the receiver again.`,
+    );
+  }
   if (missed > 0) {
     const facts = d.recovery;
     const notes: string[] = [];
@@ -234,9 +247,16 @@ function recoveryText(d: WebhookDiagnosis): string | undefined {
     const listArgs: Record<string, unknown> = {};
     if (facts?.subscribedTypes.length) listArgs.types = facts.subscribedTypes;
     if (facts?.listEventsFrom) listArgs.createdAfter = facts.listEventsFrom;
+    if (fold?.recovered) notes.unshift(`${fold.recovered} more already recovered by redelivery`);
+    if (fold?.unknown)
+      notes.push(
+        `${fold.unknown} with an unknown outcome (a redelivery claimed ${fold.unknown === 1 ? "it" : "them"} and never recorded the answer): not resent without force`,
+      );
+    // Where it matters: the one line that offers the redelivery says whether it will be remembered.
+    if (fold?.unread) notes.push(fold.unread.replace(/\.$/, ""));
     lines.push(
       sentence(
-        `Recover ${plural(missed, "missed event")} (${undelivered} undelivered, ${neverAttempted} never attempted)${notes.length ? `; ${notes.join("; ")}` : ""}`,
+        `Recover ${plural(missed, fold?.recovered ? "outstanding missed event" : "missed event")} (${undelivered} undelivered, ${neverAttempted} never attempted)${notes.length ? `; ${notes.join("; ")}` : ""}`,
       ),
       `Next, after the fix: ${redeliverCall(d, missed)} shows the plan (a dry run); add "dryRun":false to replay them signed like Exa (which has no redeliver endpoint). To look first: list_events ${inlineSafe(JSON.stringify(listArgs))}. Make handlers idempotent on the event id.`,
     );

@@ -71,11 +71,18 @@ export const eventOutcomesSchema = z.object({
 });
 export type EventOutcomes = z.infer<typeof eventOutcomesSchema>;
 
-/** Ids of the missed events, at most MISSED_IDS_SHOWN each, newest first; truncated: a list holds fewer than its count. */
+/**
+ * Ids of the missed events, at most MISSED_IDS_SHOWN each, newest first; truncated: a list holds fewer than its
+ * count. diagnose_failures folds in the redelivery ledger: the two lists then hold only what is outstanding.
+ */
 export const missedEventsSchema = z.object({
   undelivered: z.array(z.string()),
   neverAttempted: z.array(z.string()),
   truncated: z.boolean(),
+  /** Missed by Exa, then accepted (2xx) by a redelivery: newest first. */
+  recovered: z.array(z.string()).optional(),
+  /** Missed events still missing: not delivered by Exa, not recovered by redelivery. */
+  outstanding: z.number().optional(),
 });
 export type MissedEvents = z.infer<typeof missedEventsSchema>;
 export const MISSED_IDS_SHOWN = 100;
@@ -194,6 +201,18 @@ export type ScanMemoryNote =
       reason: "first" | "since" | "eventType" | "incomplete" | "capped" | "readFailed" | "expired";
     }
   | { kind: "off"; because: string };
+/** What the ledger adds to a diagnosis' missed events, for the text (the contract has the ids and the count). */
+export interface RedeliveryFold {
+  recovered: number;
+  /** The newest acceptance among the recovered. */
+  newestAt?: string;
+  outstandingUndelivered: number;
+  outstandingNeverAttempted: number;
+  /** Outstanding events a redelivery claimed and never recorded (outcome unknown). */
+  unknown: number;
+  /** Why the ledger could not be read (no store, or it failed): nothing is known of redeliveries. */
+  unread?: string;
+}
 
 /** How a sender retries, when it is known: the sandbox's schedule (Exa's is undocumented). */
 export interface KnownRetrySchedule {
@@ -236,6 +255,8 @@ export type WebhookDiagnosis = z.infer<typeof webhookDiagnosisSchema> & {
   incompleteCauses?: CutCause[];
   /** Whether the scan built on a remembered one, and why not (incremental.ts). */
   memory?: ScanMemoryNote;
+  /** The redelivery ledger folded in (recovered.ts): what the text says of recovered and outstanding events. */
+  redelivery?: RedeliveryFold;
   /** A short name from the webhook's metadata (raw: render it through oneLine). */
   label?: string;
   recovery?: RecoveryFacts;
@@ -266,7 +287,14 @@ export function toStructuredReport(report: DiagnosisReport): z.infer<typeof diag
   return {
     ...report,
     webhooks: report.webhooks.map(
-      ({ incompleteCauses: _causes, label: _label, recovery: _recovery, memory: _memory, ...diagnosis }) => diagnosis,
+      ({
+        incompleteCauses: _causes,
+        label: _label,
+        recovery: _recovery,
+        memory: _memory,
+        redelivery: _redelivery,
+        ...diagnosis
+      }) => diagnosis,
     ),
   };
 }

@@ -20,6 +20,8 @@ interface MissedEventsQuery {
   since?: Date | undefined;
   /** At most this many ids in all: the undelivered first, then the never attempted, each newest first. */
   maxEvents: number;
+  /** Events recovered by an earlier redelivery: missed by Exa, but not to be planned again. */
+  recovered?: ReadonlySet<string>;
   concurrency: number;
   /** Epoch ms after which no page is requested. */
   deadline: number;
@@ -29,6 +31,8 @@ interface MissedEventsQuery {
 
 export interface MissedEvents {
   eventIds: string[];
+  /** Missed events left out because an earlier redelivery recovered them. */
+  recoveredIds: string[];
   /** How many of eventIds are undelivered; the rest were never attempted. */
   undelivered: number;
   neverAttempted: number;
@@ -48,7 +52,8 @@ export async function findMissedEvents(query: MissedEventsQuery): Promise<Missed
     webhook: query.webhook,
     source: query.source,
     events: query.events,
-    missedIdsLimit: query.maxEvents,
+    // Room for the recovered ones, which are dropped below.
+    missedIdsLimit: query.maxEvents + (query.recovered?.size ?? 0),
     ...(query.since ? { since: query.since } : {}),
     maxAttempts: MAX_ATTEMPTS_SCANNED,
     concurrency: query.concurrency,
@@ -58,16 +63,22 @@ export async function findMissedEvents(query: MissedEventsQuery): Promise<Missed
     ...(query.onProgress ? { onProgress: query.onProgress } : {}),
   });
   const { missedEvents, events } = diagnosis;
-  const eventIds = [...missedEvents.undelivered, ...missedEvents.neverAttempted].slice(0, query.maxEvents);
-  const undelivered = Math.min(missedEvents.undelivered.length, eventIds.length);
+  const recovered = query.recovered ?? new Set<string>();
+  const isOutstanding = (id: string) => !recovered.has(id);
+  const missed = [...missedEvents.undelivered, ...missedEvents.neverAttempted];
+  const outstandingUndelivered = missedEvents.undelivered.filter(isOutstanding);
+  const eventIds = missed.filter(isOutstanding).slice(0, query.maxEvents);
+  const recoveredIds = missed.filter((id) => recovered.has(id));
+  const undelivered = Math.min(outstandingUndelivered.length, eventIds.length);
   const check = diagnosis.recovery?.neverAttempted;
   const unjudged = check?.kind === "listed" || check?.kind === "unjudged" ? check.unjudgedTypes : [];
   const gaps = coveredWindow(diagnosis.incompleteCauses) ? [] : [...(diagnosis.incompleteCauses ?? [])];
   return {
     eventIds,
+    recoveredIds,
     undelivered,
     neverAttempted: eventIds.length - undelivered,
-    truncated: Math.max(0, events.undelivered + events.neverAttempted - eventIds.length),
+    truncated: Math.max(0, events.undelivered + events.neverAttempted - recoveredIds.length - eventIds.length),
     complete: gaps.length === 0 && unjudged.length === 0,
     gaps,
     unjudgedTypes: unjudged.length,

@@ -6,6 +6,8 @@ import { ToolInputError } from "../errors.js";
 import type { ExaClient } from "../exa/client.js";
 import { rethrowShort } from "../format/tool-error.js";
 import { checkEgress, type EgressPolicy, egressPolicyFor } from "../net/egress.js";
+import { type AccountMemory, notRememberedBecause } from "../store/index.js";
+import { type KnownDelivery, knownDeliveries, type LedgerScope, runClaims, storeErrorText } from "./ledger.js";
 import { findMissedEvents, missedEventsGap } from "./missed.js";
 import { renderRedelivery } from "./render.js";
 import { runRedelivery } from "./run.js";
@@ -23,6 +25,8 @@ export interface RedeliveryRequest {
   secret?: string | undefined;
   dryRun?: boolean | undefined;
   maxEvents?: number | undefined;
+  /** Send even what the ledger says was delivered or has an unknown outcome (a new row each). */
+  force?: boolean | undefined;
 }
 
 /** The settings a redelivery reads (the server's config has them); declared here so data flows down to this floor. */
@@ -50,6 +54,8 @@ export interface RedeliveryContext {
   log(level: "info", message: string): void;
   sandbox: SandboxDelivery | undefined;
   hideSecret(secret: string): void;
+  /** The store with this caller's account (src/store/): the ledger every POST is claimed in. */
+  memory(): Promise<AccountMemory>;
 }
 
 export async function redeliverEvents(
@@ -87,6 +93,23 @@ export async function redeliverEvents(
     );
   }
 
+  const force = input.force === true;
+  const memory = await context.memory();
+  const scope: LedgerScope | undefined = memory.ok
+    ? { ledger: memory.store.ledger, account: memory.account, webhookId: webhook.id, target: targetUrl }
+    : undefined;
+  /** A store that opened, then failed to answer a read: the claims (the authority) are still tried. */
+  let storeReadFailure: string | undefined;
+  const fromLedger = async <T>(read: () => Promise<T>, fallback: T): Promise<T> => {
+    try {
+      return await read();
+    } catch (error) {
+      storeReadFailure ??= storeErrorText(error);
+      return fallback;
+    }
+  };
+  const known: KnownDelivery[] = [];
+
   // Progress counts on across both phases: the sending phase starts where the search for events ended.
   let scanned = 0;
 
@@ -94,12 +117,22 @@ export async function redeliverEvents(
   let duplicates = 0;
   let overCap = 0;
   let discovery:
-    | { attemptsScanned: number; undelivered: number; neverAttempted: number; truncated: number; gap?: string }
+    | {
+        attemptsScanned: number;
+        undelivered: number;
+        neverAttempted: number;
+        truncated: number;
+        recovered: number;
+        gap?: string;
+      }
     | undefined;
   if (input.eventIds) {
     ({ eventIds, duplicates, overCap } = listedEvents(input.eventIds, input.maxEvents));
   } else {
     context.log("info", `looking for missed events of ${webhook.id}`);
+    // Recovered by an earlier redelivery (accepted at any target): what diagnose_failures no longer counts as outstanding.
+    const recovered =
+      scope && !force ? await fromLedger(() => scope.ledger.recovered(scope.account, webhook.id), []) : [];
     // Half the budget at most for finding the events: the rest is for reading and sending them.
     const missed = await findMissedEvents({
       webhook,
@@ -107,6 +140,7 @@ export async function redeliverEvents(
       events: (query, signal) => exa.listEvents(query, signal).catch(rethrowShort),
       since,
       maxEvents: input.maxEvents ?? DEFAULT_MAX_EVENTS,
+      recovered: new Set(recovered.map((event) => event.eventId)),
       concurrency: context.config.maxConcurrency,
       deadline: started + context.config.diagnoseBudgetMs / 2,
       signal: context.signal,
@@ -116,23 +150,39 @@ export async function redeliverEvents(
       },
     });
     eventIds = missed.eventIds;
+    const recoveredById = new Map(recovered.map((event) => [event.eventId, event]));
+    for (const id of missed.recoveredIds) {
+      const event = recoveredById.get(id);
+      if (event) known.push({ eventId: id, kind: "delivered", at: event.acceptedAt, target: event.target });
+    }
     const gap = missedEventsGap(missed);
     discovery = {
       attemptsScanned: missed.attemptsScanned,
       undelivered: missed.undelivered,
       neverAttempted: missed.neverAttempted,
       truncated: missed.truncated,
+      recovered: missed.recoveredIds.length,
       ...(gap ? { gap } : {}),
     };
+  }
+
+  // Delivered at this target, or claimed by a run whose outcome is unknown: not planned (force sends them).
+  if (scope && !force) {
+    const settled = await fromLedger(() => knownDeliveries(scope, eventIds), []);
+    const left = new Set(settled.map((k) => k.eventId));
+    eventIds = eventIds.filter((id) => !left.has(id));
+    known.push(...settled);
   }
 
   context.log(
     "info",
     `${dryRun ? "planning" : "redelivering"} ${eventIds.length} events of ${webhook.id} to ${targetUrl}`,
   );
+  const claims = scope && !dryRun ? runClaims(scope, { force }) : undefined;
   const run = await runRedelivery({
     webhook,
     eventIds,
+    ...(claims ? { claims } : {}),
     targetUrl: targetUrl,
     policy,
     secret,
@@ -149,12 +199,16 @@ export async function redeliverEvents(
       ),
   });
 
+  const claimFailure = claims?.storeFailure();
+  const claimsUnrecorded = claims?.unrecorded() ?? [];
   const structured = summarizeRedelivery({
     webhookId: webhook.id,
     targetUrl: targetUrl,
     dryRun,
     run,
     discoveryGap: discovery?.gap,
+    known,
+    remembered: memory.ok,
   });
   const nextArgs: Record<string, unknown> = {
     webhookId: webhook.id,
@@ -162,9 +216,15 @@ export async function redeliverEvents(
     ...(input.since ? { since: input.since } : {}),
     ...(input.targetUrl ? { targetUrl: input.targetUrl } : {}),
     ...(input.maxEvents ? { maxEvents: input.maxEvents } : {}),
+    ...(force ? { force } : {}),
   };
   const text = renderRedelivery(structured, {
     source: discovery ? { kind: "undelivered", ...discovery } : { kind: "listed", duplicates },
+    memory: memory.ok
+      ? { remembered: true, ...(storeReadFailure || claimFailure ? { failure: storeReadFailure ?? claimFailure } : {}) }
+      : { remembered: false, because: notRememberedBecause(memory.unavailable) },
+    unrecorded: claimsUnrecorded,
+    timedOut: new Set([...known, ...run.held].flatMap((k) => (k.kind === "unknown" && k.timedOut ? [k.eventId] : []))),
     overCap,
     readErrors: run.readErrors,
     nextArgs,

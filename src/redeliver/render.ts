@@ -14,7 +14,21 @@ interface RenderContext {
   /** How the events were chosen: listed, or found missed by a fresh diagnosis (undelivered + never attempted). */
   source:
     | { kind: "listed"; duplicates: number }
-    | { kind: "undelivered"; attemptsScanned: number; undelivered: number; neverAttempted: number; truncated: number };
+    | {
+        kind: "undelivered";
+        attemptsScanned: number;
+        undelivered: number;
+        neverAttempted: number;
+        truncated: number;
+        /** Missed events left out: recovered by an earlier redelivery. */
+        recovered: number;
+      };
+  /** Whether this run is remembered, and a store failure met on the way. */
+  memory: { remembered: true; failure?: string | undefined } | { remembered: false; because: string };
+  /** Sent, but their outcome could not be recorded. */
+  unrecorded: readonly string[];
+  /** Of the outcome-unknown events, those whose earlier POST timed out (the rest were never recorded). */
+  timedOut: ReadonlySet<string>;
   /** Events listed beyond maxEvents, left out of this call. */
   overCap: number;
   readErrors: ReadonlyMap<string, string>;
@@ -33,7 +47,15 @@ export function renderRedelivery(output: RedeliveryOutput, context: RenderContex
   return lines.join("\n");
 }
 
-function headline(output: RedeliveryOutput): string {
+function headline(output: RedeliveryOutput, context: RenderContext): string {
+  const line = headlineOnly(output);
+  // Where it matters: the line that says what was sent says it will not be remembered.
+  return !output.dryRun && !context.memory.remembered
+    ? `${line} Not remembered: redeliveries are not remembered because ${context.memory.because}`
+    : line;
+}
+
+function headlineOnly(output: RedeliveryOutput): string {
   const toSend = output.planned.length - output.skipped - (output.dryRun ? output.notSent.length : 0);
   const skipped = output.skipped ? `; ${output.skipped} will be skipped (expired or unreadable)` : "";
   if (output.dryRun) {
@@ -48,10 +70,15 @@ function sourceLines(output: RedeliveryOutput, context: RenderContext): string[]
   const lines: string[] = [];
   const { source } = context;
   if (source.kind === "undelivered") {
+    const recovered = source.recovered
+      ? `; ${plural(source.recovered, "more missed event")} already recovered by redelivery (left out)`
+      : "";
     lines.push(
       output.planned.length
-        ? `Chosen by a fresh diagnosis (${source.attemptsScanned} attempts scanned): ${source.undelivered} undelivered (failed attempts, none successful) and ${source.neverAttempted} never attempted (events of its types no attempt carries), each newest first.`
-        : `No missed events: none undelivered among ${source.attemptsScanned} attempts scanned, none of its types never attempted. Nothing to redeliver.`,
+        ? `Chosen by a fresh diagnosis (${source.attemptsScanned} attempts scanned): ${source.undelivered} undelivered (failed attempts, none successful) and ${source.neverAttempted} never attempted (events of its types no attempt carries), each newest first${recovered}.`
+        : source.recovered
+          ? `Nothing outstanding: the ${plural(source.recovered, "missed event")} a fresh diagnosis found (${source.attemptsScanned} attempts scanned) ${source.recovered === 1 ? "was" : "were"} recovered by redelivery. Nothing to redeliver.`
+          : `No missed events: none undelivered among ${source.attemptsScanned} attempts scanned, none of its types never attempted. Nothing to redeliver.`,
     );
     if (source.truncated)
       lines.push(
@@ -61,6 +88,7 @@ function sourceLines(output: RedeliveryOutput, context: RenderContext): string[]
     lines.push(`${plural(source.duplicates, "repeated event id")} ignored: each event is sent at most once.`);
   }
   if (context.overCap) lines.push(`${plural(context.overCap, "listed event")} beyond maxEvents left out.`);
+  lines.push(...ledgerLines(output, context));
   if (output.incompleteReason) lines.push(`Incomplete: ${output.incompleteReason}.`);
   const foreign = output.planned.filter((event) => event.subscribed === false);
   if (foreign.length) {
@@ -81,9 +109,61 @@ function secretLine(output: RedeliveryOutput, context: RenderContext): string {
   return `Signed with the secret ${context.secretFrom === "argument" ? "given in the call" : `from ${WEBHOOK_SECRETS_VARIABLE}`}.`;
 }
 
+/** What the ledger held back (delivered before, outcome unknown, not claimed), and what will not be remembered. */
+function ledgerLines(output: RedeliveryOutput, context: RenderContext): string[] {
+  const lines: string[] = [];
+  const { memory } = context;
+  if (!memory.remembered && output.dryRun) {
+    lines.push(`Redeliveries are not remembered because ${memory.because} A later run cannot tell what this one sent.`);
+  }
+  const delivered = output.alreadyDelivered;
+  if (delivered.length) {
+    const newest = delivered.map((d) => d.at).sort()[delivered.length - 1];
+    lines.push(
+      `${plural(delivered.length, "event")} already delivered by an earlier redelivery (2xx, newest at ${newest}), so not ${output.dryRun ? "planned" : "sent"} again; force:true sends ${delivered.length === 1 ? "it" : "them"} anyway:`,
+      ...capped(delivered.map((d) => `- ${oneLine(d.eventId)} · delivered at ${d.at}`)),
+    );
+  }
+  const unknown = output.outcomeUnknown;
+  if (unknown.length) {
+    lines.push(
+      `${plural(unknown.length, "event")} with outcome unknown: an earlier run claimed ${unknown.length === 1 ? "it" : "them"} and never recorded the answer (it was stopped mid-send), or its POST timed out after sending, so the receiver may have processed ${unknown.length === 1 ? "it" : "them"}. Not ${output.dryRun ? "planned" : "resent"}: check the receiver's logs for these ids, then force:true sends them anyway:`,
+      ...capped(
+        unknown.map(
+          (u) =>
+            `- ${oneLine(u.eventId)} · claimed at ${u.at} · ${context.timedOut.has(u.eventId) ? "timed out" : "no outcome recorded"}`,
+        ),
+      ),
+    );
+  }
+  if (output.notClaimed.length) {
+    lines.push(
+      `The store failed during the run (${memory.remembered ? oneLine(memory.failure ?? "error", 200) : "error"}): ${plural(output.notClaimed.length, "event")} could not be claimed, so ${output.notClaimed.length === 1 ? "it was" : "they were"} not sent (ids in structuredContent.notClaimed); nothing was sent without a claim. When the store is back: redeliver_events ${JSON.stringify(
+        {
+          ...context.nextArgs,
+          undelivered: undefined,
+          since: undefined,
+          eventIds: output.notClaimed.slice(0, 500),
+          dryRun: false,
+        },
+      )}${secretAgain(context)}`,
+    );
+  } else if (memory.remembered && memory.failure && !context.unrecorded.length) {
+    lines.push(
+      `The store failed to answer a read (${oneLine(memory.failure, 200)}); each send was still claimed first.`,
+    );
+  }
+  if (context.unrecorded.length) {
+    lines.push(
+      `${plural(context.unrecorded.length, "event")} sent, but the outcome could not be recorded (${memory.remembered ? oneLine(memory.failure ?? "error", 200) : "error"}): the next run reports ${context.unrecorded.length === 1 ? "it" : "them"} as outcome unknown.`,
+    );
+  }
+  return lines;
+}
+
 function dryRunLines(output: RedeliveryOutput, context: RenderContext): string[] {
   const lines = [
-    headline(output),
+    headline(output, context),
     ...sourceLines(output, context),
     secretLine(output, context),
     "Headers of each POST (body: the event's JSON exactly as Exa returns it):",
@@ -104,7 +184,7 @@ function dryRunLines(output: RedeliveryOutput, context: RenderContext): string[]
 }
 
 function sentLines(output: RedeliveryOutput, context: RenderContext): string[] {
-  const lines = [headline(output), ...sourceLines(output, context)];
+  const lines = [headline(output, context), ...sourceLines(output, context)];
   if (output.notSent.length) {
     lines.push(
       `The time budget ran out after ${output.results?.length ?? 0} POSTs: ${plural(output.notSent.length, "event")} not sent (ids in structuredContent.notSent). Send them with: redeliver_events ${JSON.stringify(

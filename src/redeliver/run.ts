@@ -14,6 +14,7 @@ import { EXA_SIGNATURE_HEADER, signExaPayload } from "../signature/sign.js";
 import { createRedactor } from "../text/redact.js";
 import { sanitizeResponseText } from "../text/untrusted.js";
 import { redeliveryHeaders } from "./headers.js";
+import type { KnownDelivery, RunClaims } from "./ledger.js";
 import { type PostInput, type PostOutcome, postRedelivery } from "./post.js";
 import type { PlannedEvent, RedeliveryResult } from "./schema.js";
 
@@ -34,6 +35,8 @@ interface RedeliveryRun {
   deadline: number;
   signal: AbortSignal;
   fetchEvent(eventId: string, signal: AbortSignal): Promise<{ event: ExaEvent; body: string }>;
+  /** The ledger: each POST is claimed before and recorded after; none without a claim. Absent: no memory. */
+  claims?: RunClaims;
   /** Defaults to a real POST; the bench and tests pass none. */
   post?: (input: PostInput) => Promise<PostOutcome>;
   postTimeoutMs?: number;
@@ -48,11 +51,16 @@ export interface RedeliveryRunOutcome {
   notSent: string[];
   /** Exa's error text per event that could not be read (other than 404). */
   readErrors: Map<string, string>;
+  /** Not sent: another run delivered it or holds it since this run's plan was made (the claim said so). */
+  held: KnownDelivery[];
+  /** Not sent: the store failed and could not claim them. */
+  notClaimed: string[];
 }
 
 type EventOutcome =
   | { kind: "not_reached"; planned?: PlannedEvent }
-  | { kind: "planned"; planned: PlannedEvent; result?: RedeliveryResult; readError?: string };
+  | { kind: "not_claimed"; planned: PlannedEvent }
+  | { kind: "planned"; planned: PlannedEvent; result?: RedeliveryResult; readError?: string; held?: KnownDelivery };
 
 export async function runRedelivery(run: RedeliveryRun): Promise<RedeliveryRunOutcome> {
   if (!run.dryRun && !run.secret) throw new Error("runRedelivery needs a secret to send");
@@ -92,6 +100,9 @@ export async function runRedelivery(run: RedeliveryRun): Promise<RedeliveryRunOu
     if (expired || run.dryRun) return { kind: "planned", planned };
     // The read took time: a POST starts only while the budget lasts.
     if (!timeLeft()) return { kind: "not_reached", planned };
+    const claim = await run.claims?.claim(eventId);
+    if (claim?.kind === "not-claimed") return { kind: "not_claimed", planned };
+    if (claim?.kind === "known") return { kind: "planned", planned, held: claim.known };
     const secret = run.secret as string;
     let outcome: PostOutcome;
     try {
@@ -111,7 +122,14 @@ export async function runRedelivery(run: RedeliveryRun): Promise<RedeliveryRunOu
       if (run.signal.aborted) throw new RequestCancelledError();
       throw error;
     }
-    return { kind: "planned", planned, result: toResult(eventId, outcome, secret) };
+    const result = toResult(eventId, outcome, secret);
+    await claim?.record({
+      status: outcome.statusCode || undefined,
+      category: result.category ?? "delivered",
+      latencyMs: outcome.durationMs,
+      timedOut: outcome.timedOut,
+    });
+    return { kind: "planned", planned, result };
   }
 
   // One pass over the ids: each index is claimed once, and none is started after the budget or a cancel.
@@ -130,6 +148,8 @@ export async function runRedelivery(run: RedeliveryRun): Promise<RedeliveryRunOu
   const results: RedeliveryResult[] = [];
   const notSent: string[] = [];
   const readErrors = new Map<string, string>();
+  const held: KnownDelivery[] = [];
+  const notClaimed: string[] = [];
   for (const [index, outcome] of outcomes.entries()) {
     const eventId = run.eventIds[index] as string;
     if (outcome.kind === "not_reached") {
@@ -138,10 +158,15 @@ export async function runRedelivery(run: RedeliveryRun): Promise<RedeliveryRunOu
       continue;
     }
     planned.push(outcome.planned);
+    if (outcome.kind === "not_claimed") {
+      notClaimed.push(eventId);
+      continue;
+    }
     if (outcome.result) results.push(outcome.result);
     if (outcome.readError) readErrors.set(eventId, outcome.readError);
+    if (outcome.held) held.push(outcome.held);
   }
-  return { planned, results, notSent, readErrors };
+  return { planned, results, notSent, readErrors, held, notClaimed };
 }
 
 function unread(eventId: string, skipped: "not_found" | "exa_error"): PlannedEvent {

@@ -46,6 +46,14 @@ export const redeliveryOutput = z.object({
   skipped: z.number(),
   /** Neither sent nor skipped: the time budget ran out first. Their ids, to send in a next call. */
   notSent: z.array(z.string()),
+  /** Accepted (2xx) by an earlier redelivery (at this target; with undelivered:true at any), with when: not sent again unless force. */
+  alreadyDelivered: z.array(z.object({ eventId: z.string(), at: z.string() })),
+  /** Claimed (at) by an earlier run whose outcome is unknown (killed before recording, or timed out; the text says which): not sent unless force. */
+  outcomeUnknown: z.array(z.object({ eventId: z.string(), at: z.string() })),
+  /** Not sent: the store failed and could not claim them (nothing is sent unclaimed). */
+  notClaimed: z.array(z.string()),
+  /** False when no store is open: nothing of this run is remembered (the text says why). */
+  remembered: z.boolean(),
   /** Every POST carries these; the signature is shown as its format. */
   headers: z.record(z.string(), z.string()),
   /** False when the discovery of undelivered events or the run itself was cut short. */

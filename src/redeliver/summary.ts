@@ -3,6 +3,7 @@
 import { hintFor } from "../diagnose/hints.js";
 import type { Category } from "../diagnose/types.js";
 import { plannedHeaders } from "./headers.js";
+import type { KnownDelivery } from "./ledger.js";
 import type { RedeliveryRunOutcome } from "./run.js";
 import type { RedeliveryOutput, RedeliveryResult } from "./schema.js";
 import type { SecretSource } from "./secrets.js";
@@ -22,6 +23,10 @@ interface SummaryInput {
   run: RedeliveryRunOutcome;
   /** Why the list of events may be incomplete (the discovery of undelivered events was cut short). */
   discoveryGap?: string | undefined;
+  /** What the ledger said before the run (left out of it) and at the claims (held back). */
+  known: readonly KnownDelivery[];
+  /** A store is open: this run is remembered. */
+  remembered: boolean;
 }
 
 export function summarizeRedelivery(input: SummaryInput): RedeliveryOutput {
@@ -34,6 +39,9 @@ export function summarizeRedelivery(input: SummaryInput): RedeliveryOutput {
       `the time budget ran out: ${run.notSent.length} of ${run.planned.length} events were not ${input.dryRun ? "looked up" : "sent"}`,
     );
   }
+  if (run.notClaimed.length)
+    reasons.push(`the store failed: ${run.notClaimed.length} events were not claimed, not sent`);
+  const known = [...input.known, ...run.held];
   return {
     webhookId: input.webhookId,
     targetUrl: input.targetUrl,
@@ -44,6 +52,14 @@ export function summarizeRedelivery(input: SummaryInput): RedeliveryOutput {
     failed: run.results.length - delivered,
     skipped: run.planned.filter((event) => event.skipped !== undefined).length,
     notSent: run.notSent,
+    alreadyDelivered: known.flatMap((k) =>
+      k.kind === "delivered" ? [{ eventId: k.eventId, at: k.at.toISOString() }] : [],
+    ),
+    outcomeUnknown: known.flatMap((k) =>
+      k.kind === "unknown" ? [{ eventId: k.eventId, at: k.since.toISOString() }] : [],
+    ),
+    notClaimed: run.notClaimed,
+    remembered: input.remembered,
     headers: plannedHeaders(),
     complete: reasons.length === 0,
     ...(reasons.length ? { incompleteReason: reasons.join("; ") } : {}),

@@ -8,6 +8,8 @@ import { defineTool } from "./define.js";
 import { eventType, numberLike, sinceInput, strictInput, webhookId } from "./inputs.js";
 
 const DEFAULT_MAX_ATTEMPTS = 10_000;
+/** Every missed id is kept for the fold with the ledger; the structured lists are cut to 100 after it. */
+const ALL_MISSED_IDS = 1_000_000;
 const MAX_MAX_ATTEMPTS = 200_000;
 
 export const diagnoseFailuresTool = defineTool({
@@ -36,9 +38,15 @@ export const diagnoseFailuresTool = defineTool({
   _meta: { ui: { resourceUri: HEALTH_VIEW_URI } },
   async handler(input, context) {
     // The engine loads on the first diagnosis, not at start: tools/list needs only the schemas above.
-    const { diagnoseFleet, diagnoseMemory, parseSince, renderDiagnosis, toStructuredReport } = await import(
-      "../diagnose/index.js"
-    );
+    const {
+      diagnoseFleet,
+      diagnoseMemory,
+      foldRedeliveries,
+      parseSince,
+      readLedgerViews,
+      renderDiagnosis,
+      toStructuredReport,
+    } = await import("../diagnose/index.js");
     const now = new Date();
     const since = input.since === undefined ? undefined : parseSince(input.since, now);
     const exa = context.exa();
@@ -54,6 +62,7 @@ export const diagnoseFailuresTool = defineTool({
       ...(since ? { since } : {}),
       ...(input.eventType ? { eventType: input.eventType } : {}),
       maxAttempts: input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      missedIdsLimit: ALL_MISSED_IDS,
       concurrency: context.config.maxConcurrency,
       budgetMs: context.config.diagnoseBudgetMs,
       senderIsLocal: context.config.sandbox,
@@ -64,6 +73,9 @@ export const diagnoseFailuresTool = defineTool({
       onProgress: (scanned, message) => void context.progress(scanned, undefined, message),
       log: (message) => context.log("info", message),
     });
+    // What redelivery recovered since: the store opens only when some webhook missed events.
+    const views = await readLedgerViews(report.webhooks, context.memory);
+    report.webhooks = report.webhooks.map((d) => foldRedeliveries(d, views.get(d.webhookId)));
     const text = report.webhooks.length
       ? renderDiagnosis(report)
       : "No webhooks on this account, so nothing is delivered. Create one with create_webhook {url, events}.";

@@ -38,6 +38,7 @@ export const redeliverEventsTool = defineTool({
     secret: z.string().min(1, "secret must not be empty").optional().describe(`Unless in ${WEBHOOK_SECRETS_VARIABLE}.`),
     dryRun: booleanLike.optional().describe("Default true."),
     maxEvents: maxEvents.optional().describe(`Default ${DEFAULT_MAX_EVENTS}.`),
+    force: booleanLike.optional().describe("true: send even if delivered or unknown."),
   }),
   outputSchema: redeliveryOutput,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },

@@ -162,6 +162,9 @@ describe("redeliver_events dry run (the default)", () => {
       undelivered,
       neverAttempted: never,
       truncated: false,
+      // The ledger's fold (issue 20): nothing redelivered yet, all four outstanding.
+      recovered: [],
+      outstanding: 4,
     });
 
     const sent = await redeliver({ undelivered: true, dryRun: false });

@@ -313,4 +313,33 @@ describe("the health view in Chromium", () => {
       await page.close();
     }
   });
+
+  // Last: it fixes crm-sync's receiver and redelivers, which the tests above must not see.
+  it("shows the missed events redelivery recovered against those still outstanding", async () => {
+    const report = fleet.structured as unknown as Report;
+    const target = report.webhooks.find((w) => w.name === "crm-sync") as Webhook;
+    const missed = target.events.undelivered;
+    await server.call("sandbox_set_receiver", { webhookId: target.webhookId, behavior: "healthy" });
+    const sent = await server.call("redeliver_events", {
+      webhookId: target.webhookId,
+      undelivered: true,
+      dryRun: false,
+    });
+    expect(sent.structured).toMatchObject({ delivered: missed, failed: 0 });
+    const after = await server.call("diagnose_failures", {});
+    const { page, view } = await host(after.raw, { width: 900, theme: "light" });
+    try {
+      const card = `.card[data-webhook-id="${target.webhookId}"]`;
+      expect(await view.textContent(`${card} [data-stat="outstanding"] dd`)).toBe("0");
+      await view.click(`${card} .card-select`);
+      await view.waitForSelector('[data-missed="summary"]');
+      expect(await view.textContent('[data-missed="summary"]')).toBe(
+        `${missed} events undelivered, 0 never attempted: ${missed} recovered by redelivery, 0 outstanding. Nothing left to redeliver.`,
+      );
+      expect(await view.$$eval('[data-missed="recovered"] li', (nodes) => nodes.length)).toBe(missed);
+      expect(await view.$('[data-missed="undelivered"]')).toBeNull();
+    } finally {
+      await page.close();
+    }
+  });
 });

@@ -12,7 +12,13 @@ type StructuredReport = z.infer<typeof diagnosisReportSchema>;
 /** A webhook as the view reads it; `missedEvents` and `events.neverAttempted` come with the recovery check. */
 export type ViewWebhook = StructuredReport["webhooks"][number] & {
   events: { neverAttempted?: number };
-  missedEvents?: { undelivered: string[]; neverAttempted: string[]; truncated: boolean };
+  missedEvents?: {
+    undelivered: string[];
+    neverAttempted: string[];
+    truncated: boolean;
+    recovered?: string[];
+    outstanding?: number;
+  };
 };
 export type ViewReport = Omit<StructuredReport, "webhooks"> & { webhooks: ViewWebhook[] };
 
@@ -125,6 +131,9 @@ function card(w: ViewWebhook, isSelected: boolean, actions: ViewActions): Node {
       stat("Failure rate", percent(w.failureRate), "failureRate"),
       stat("Undelivered", w.events.undelivered, "undelivered"),
       stat("Never attempted", neverAttemptedText(w), "neverAttempted"),
+      w.missedEvents?.outstanding === undefined
+        ? undefined
+        : stat("Outstanding", w.missedEvents.outstanding, "outstanding"),
     ),
   );
 }
@@ -321,18 +330,30 @@ function missed(w: ViewWebhook): Node {
     return h("section", { class: "missed" }, title, h("p", { class: "empty" }, "Nothing missed in the scan."));
   }
   const lists = w.missedEvents;
+  const recovered = lists?.recovered ?? [];
+  const outstanding = lists?.outstanding;
+  // Exa's counts, then what redelivery made of them: recovered (accepted) and still outstanding.
+  const fold =
+    outstanding === undefined
+      ? ". Exa does not resend them: plan a redelivery."
+      : recovered.length
+        ? `: ${recovered.length} recovered by redelivery, ${outstanding} outstanding.${outstanding ? " Plan a redelivery for the rest." : " Nothing left to redeliver."}`
+        : `: ${outstanding} outstanding. Exa does not resend them: plan a redelivery.`;
   return h(
     "section",
     { class: "missed" },
     title,
     h(
       "p",
-      {},
+      { "data-missed": "summary" },
       `${plural(undelivered, "event")} undelivered`,
       w.events.neverAttempted === undefined ? "" : `, ${never} never attempted`,
-      ". Exa does not resend them: plan a redelivery.",
+      fold,
     ),
-    lists ? idList("Undelivered", lists.undelivered, "undelivered") : undefined,
+    idList("Recovered by redelivery", recovered, "recovered"),
+    lists
+      ? idList(outstanding === undefined ? "Undelivered" : "Undelivered, outstanding", lists.undelivered, "undelivered")
+      : undefined,
     lists ? idList("Never attempted", lists.neverAttempted, "neverAttempted") : undefined,
     lists?.truncated ? h("p", { class: "meta" }, "More were missed than listed here.") : undefined,
   );
