@@ -62,8 +62,11 @@ export const forwardEventsTool = defineTool({
   async handler(input, context) {
     const { forwardEvents } = await import("../listen/forward-events.js");
     const { renderForwardEvents } = await import("../listen/forward-events-text.js");
+    // The ledger redeliver_events and listen share: an event already accepted at this target is not sent again.
+    const memory = await context.memory();
     const outcome = await forwardEvents(input, {
       client: context.exa(),
+      ledger: memory.ok ? { ledger: memory.store.ledger, account: memory.account } : undefined,
       webhookSecrets: context.config.webhookSecrets,
       sandboxSecret: context.sandbox
         ? (id) => context.sandbox?.webhookSecret(id) ?? Promise.resolve(undefined)
@@ -72,8 +75,12 @@ export const forwardEventsTool = defineTool({
       signal: context.signal,
       progress: (done, total, message) => context.progress(done, total, message),
     });
+    const { notRememberedBecause } = await import("../store/unavailable.js");
+    const forgotten = memory.ok
+      ? ""
+      : `\nThese forwards are not remembered because ${notRememberedBecause(memory.unavailable)}`;
     return {
-      text: renderForwardEvents(outcome),
+      text: `${renderForwardEvents(outcome)}${forgotten}`,
       structured: {
         secretSource: outcome.secretSource,
         ...(outcome.localSecret ? { localSecret: outcome.localSecret } : {}),

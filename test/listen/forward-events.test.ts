@@ -78,6 +78,28 @@ describe("forward_events", () => {
     expect(progress[0]?.message).toMatch(new RegExp(`^webset\\.item\\.created ${emitted[0]}: 200 in \\d+ ms$`));
   });
 
+  it("shares the ledger with redeliver_events: an event redelivered to a target is not forwarded there again", async () => {
+    server = await spawnBuiltServer(["--sandbox"]);
+    const created = await server.call("create_webhook", { url: handler.url, events: ["import.completed"] });
+    const webhookId = (created.structured as { webhook: { id: string } }).webhook.id;
+    const emitted = await server.call("sandbox_emit_event", { type: "import.completed", webhookId });
+    const eventId = (emitted.structured as { eventId: string }).eventId;
+    const sent = await server.call("redeliver_events", { webhookId, eventIds: [eventId], dryRun: false });
+    expect(sent.text).toContain("1 delivered");
+    const received = handler.received.length;
+
+    const result = await server.client.callTool(
+      { name: "forward_events", arguments: { webhookId, targetUrl: handler.url, since: "1h", maxSeconds: 3 } },
+      { timeout: 60_000 },
+    );
+    const structured = result.structuredContent as { forwarded: Forwarded[]; skipped: number };
+    expect(structured.forwarded.map((item) => item.eventId)).not.toContain(eventId);
+    expect(structured.skipped).toBe(1);
+    const text = (result.content as { type: string; text: string }[])[0]?.text ?? "";
+    expect(text).toContain("1 event already accepted at this target: not sent again.");
+    expect(handler.received.slice(received).map((request) => request.eventId)).not.toContain(eventId);
+  });
+
   it("stops at cancellation: nothing is forwarded after it", async () => {
     server = await spawnBuiltServer(["--sandbox"]);
     const controller = new AbortController();
