@@ -18,7 +18,7 @@ describe("EXA_API_KEY is not set", () => {
     const link = join(scratch, "exa-webhooks-mcp");
     symlinkSync(BIN_PATH, link);
     const run = spawnSync(process.execPath, [link, "call", "list_webhooks"], {
-      env: { PATH: process.env.PATH ?? "" },
+      env: { PATH: process.env.PATH ?? "", XDG_STATE_HOME: process.env.XDG_STATE_HOME ?? "" },
       encoding: "utf8",
       timeout: 30_000,
     });

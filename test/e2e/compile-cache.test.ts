@@ -24,7 +24,7 @@ function tempFolder(prefix: string): string {
 /** Runs the bin with its temp folder (where Node keeps the compile cache by default) set to `temp`. */
 function run(bin: string, temp: string, args: string[]) {
   return spawnSync(process.execPath, [bin, ...args], {
-    env: { PATH: process.env.PATH ?? "", TMPDIR: temp },
+    env: { PATH: process.env.PATH ?? "", XDG_STATE_HOME: process.env.XDG_STATE_HOME ?? "", TMPDIR: temp },
     encoding: "utf8",
     timeout: 20_000,
   });

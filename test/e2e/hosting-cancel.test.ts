@@ -54,7 +54,12 @@ afterAll(async () => {
 /** The built bin over HTTP with V8's GC trace on stdout (which is why the harness's startBin is not used). */
 async function startTracedBin(): Promise<typeof server> {
   const child = spawn(process.execPath, ["--trace-gc", BIN_PATH, "--http", "--port", "0"], {
-    env: { PATH: process.env.PATH ?? "", EXA_API_KEY: TEST_API_KEY, EXA_BASE_URL: emulator.baseUrl },
+    env: {
+      PATH: process.env.PATH ?? "",
+      XDG_STATE_HOME: process.env.XDG_STATE_HOME ?? "",
+      EXA_API_KEY: TEST_API_KEY,
+      EXA_BASE_URL: emulator.baseUrl,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
@@ -176,7 +181,12 @@ describe("a client that hangs up mid-scan, after the server has collected garbag
 describe("over stdio, a client process that dies mid-scan", () => {
   it("ends the server (its stdin closes), and with it every Exa request", async () => {
     const child = spawn(process.execPath, [BIN_PATH], {
-      env: { PATH: process.env.PATH ?? "", EXA_API_KEY: TEST_API_KEY, EXA_BASE_URL: emulator.baseUrl },
+      env: {
+        PATH: process.env.PATH ?? "",
+        XDG_STATE_HOME: process.env.XDG_STATE_HOME ?? "",
+        EXA_API_KEY: TEST_API_KEY,
+        EXA_BASE_URL: emulator.baseUrl,
+      },
       stdio: ["pipe", "pipe", "ignore"],
     });
     child.stdout.resume();

@@ -17,7 +17,7 @@ interface RawServer {
 
 async function startRaw(args: string[], env: Record<string, string>): Promise<RawServer> {
   const child = spawn(process.execPath, [BIN_PATH, ...args], {
-    env: { PATH: process.env.PATH ?? "", ...env },
+    env: { PATH: process.env.PATH ?? "", XDG_STATE_HOME: process.env.XDG_STATE_HOME ?? "", ...env },
     stdio: ["pipe", "pipe", "pipe"],
   });
   let stderr = "";

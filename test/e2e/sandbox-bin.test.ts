@@ -193,7 +193,7 @@ describe("--sandbox ids: only the seeded demo history repeats across runs", () =
 describe("--sandbox lifecycle", () => {
   it("answers the handshake before the demo seed finishes, and exits when the client closes stdin", async () => {
     const child = spawn(process.execPath, [BIN_PATH, "--sandbox"], {
-      env: { PATH: process.env.PATH ?? "" },
+      env: { PATH: process.env.PATH ?? "", XDG_STATE_HOME: process.env.XDG_STATE_HOME ?? "" },
       stdio: ["pipe", "pipe", "pipe"],
     });
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
@@ -365,7 +365,7 @@ describe("--http --sandbox", () => {
     try {
       for (const flags of [[], ["--sandbox"]]) {
         const child = spawn(process.execPath, [BIN_PATH, "--http", "--port", String(port), ...flags], {
-          env: { PATH: process.env.PATH ?? "" },
+          env: { PATH: process.env.PATH ?? "", XDG_STATE_HOME: process.env.XDG_STATE_HOME ?? "" },
           stdio: ["ignore", "ignore", "pipe"],
         });
         let stderr = "";

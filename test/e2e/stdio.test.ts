@@ -92,7 +92,12 @@ describe("without EXA_API_KEY", () => {
 describe("with a key, against the emulator", () => {
   it("runs the whole webhook lifecycle over stdio; stdout carries only JSON-RPC; the key is never printed", async () => {
     const child = spawn(process.execPath, [BIN_PATH], {
-      env: { PATH: process.env.PATH ?? "", EXA_API_KEY: TEST_API_KEY, EXA_BASE_URL: emulator.baseUrl },
+      env: {
+        PATH: process.env.PATH ?? "",
+        XDG_STATE_HOME: process.env.XDG_STATE_HOME ?? "",
+        EXA_API_KEY: TEST_API_KEY,
+        EXA_BASE_URL: emulator.baseUrl,
+      },
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";

@@ -237,7 +237,7 @@ export function expectNoSecretLeak(output: string): void {
 /** The built bin run once to completion (flags, `call`), with a clean environment and no stdin. */
 export function runBin(args: string[], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, [BIN_PATH, ...args], {
-    env: { PATH: process.env.PATH ?? "", ...env },
+    env: { PATH: process.env.PATH ?? "", XDG_STATE_HOME: process.env.XDG_STATE_HOME ?? "", ...env },
     encoding: "utf8",
     timeout: 30_000,
     input: "",
@@ -296,5 +296,5 @@ export async function startBin(command: Command, { lines = 1 }: { lines?: number
 }
 
 function processEnv(env: Record<string, string> = {}): Record<string, string> {
-  return { PATH: process.env.PATH ?? "", ...env };
+  return { PATH: process.env.PATH ?? "", XDG_STATE_HOME: process.env.XDG_STATE_HOME ?? "", ...env };
 }

@@ -264,7 +264,12 @@ describe("a target off this machine", () => {
     () => {
       const run = (args: string[]) =>
         spawnSync("unshare", ["-n", process.execPath, BIN_PATH, "listen", ...args], {
-          env: { PATH: process.env.PATH ?? "", EXA_API_KEY: TEST_API_KEY, EXA_WEBHOOKS_STORE: "memory" },
+          env: {
+            PATH: process.env.PATH ?? "",
+            XDG_STATE_HOME: process.env.XDG_STATE_HOME ?? "",
+            EXA_API_KEY: TEST_API_KEY,
+            EXA_WEBHOOKS_STORE: "memory",
+          },
           encoding: "utf8",
           timeout: 20_000,
         });

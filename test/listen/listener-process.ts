@@ -30,7 +30,7 @@ export interface ListenerProcess {
 
 export function startListener(args: string[], env: Record<string, string>): ListenerProcess {
   const child = spawn(process.execPath, [BIN_PATH, "listen", ...args], {
-    env: { PATH: process.env.PATH ?? "", ...env },
+    env: { PATH: process.env.PATH ?? "", XDG_STATE_HOME: process.env.XDG_STATE_HOME ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";

@@ -13,7 +13,13 @@ describe.skipIf(INSIDE)("egress tests under unshare -n", () => {
     const setup = ["ip link set lo up", ...ADDRESSES.map((address) => `ip addr add ${address}/32 dev lo`)];
     const run = `exec "${process.execPath}" node_modules/vitest/vitest.mjs run ${FILES.join(" ")}`;
     const child = spawn("unshare", ["-n", "sh", "-c", [...setup, run].join(" && ")], {
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", EXA_TEST_NETNS: "1", NO_COLOR: "1" },
+      env: {
+        PATH: process.env.PATH ?? "",
+        XDG_STATE_HOME: process.env.XDG_STATE_HOME ?? "",
+        HOME: process.env.HOME ?? "/tmp",
+        EXA_TEST_NETNS: "1",
+        NO_COLOR: "1",
+      },
     });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));

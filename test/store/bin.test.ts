@@ -57,7 +57,7 @@ describe("exa-webhooks-mcp store", () => {
     expect(json(runBin(["store"], { XDG_STATE_HOME: dir }).stdout).location).toBe(
       join(dir, "exa-webhooks-mcp", "state.db"),
     );
-    expect(json(runBin(["store"], { HOME: dir }).stdout).location).toBe(
+    expect(json(runBin(["store"], { HOME: dir, XDG_STATE_HOME: "" }).stdout).location).toBe(
       join(dir, ".local", "state", "exa-webhooks-mcp", "state.db"),
     );
   });
@@ -68,7 +68,7 @@ describe("exa-webhooks-mcp store", () => {
     // util-linux `script` gives the bin a pseudo-terminal as stdout.
     const result = spawnSync("script", ["-qec", command, "/dev/null"], {
       encoding: "utf8",
-      env: { PATH: process.env.PATH ?? "" },
+      env: { PATH: process.env.PATH ?? "", XDG_STATE_HOME: process.env.XDG_STATE_HOME ?? "" },
     });
     expect(result.status).toBe(0);
     const text = result.stdout.replace(/\r/g, "");
@@ -119,7 +119,7 @@ describe("Node 20 (no node:sqlite)", () => {
     const node = node20();
     const result = spawnSync(node, [BIN_PATH, "call", "diagnose_failures", "--sandbox"], {
       encoding: "utf8",
-      env: { PATH: process.env.PATH ?? "", HOME: tempDir() },
+      env: { PATH: process.env.PATH ?? "", XDG_STATE_HOME: process.env.XDG_STATE_HOME ?? "", HOME: tempDir() },
       timeout: 60_000,
     });
     // stderr holds only the note that the call's sandbox is gone: no warning (a listener leak once warned here).

@@ -42,7 +42,12 @@ export interface WatchProcess {
 /** `exa-webhooks-mcp watch …` against `baseUrl`, JSON lines on stdout (not a TTY). */
 export function spawnWatch(args: string[], env: Record<string, string>): WatchProcess {
   const child = spawn(process.execPath, [BIN_PATH, "watch", ...args], {
-    env: { PATH: process.env.PATH ?? "", EXA_API_KEY: EMULATOR_KEY, ...env },
+    env: {
+      PATH: process.env.PATH ?? "",
+      XDG_STATE_HOME: process.env.XDG_STATE_HOME ?? "",
+      EXA_API_KEY: EMULATOR_KEY,
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
