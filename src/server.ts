@@ -224,6 +224,7 @@ function registerTool(
         progress: progressReporter(ctx, redactor),
         showsViews: clientShowsViews(server, ctx),
         hideSecret: (secret) => redactor.learn(secret),
+        redact: (text) => redactor.redact(text),
       };
       try {
         const definition = await loadToolDefinition(tool.name);

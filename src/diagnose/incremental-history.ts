@@ -16,6 +16,8 @@ export interface HistoryPlace {
   history: History;
   account: string;
   webhookId: string;
+  /** Cleans what is kept of a receiver's text of the server's secrets (see DiagnoseMemory). */
+  redact?: (text: string) => string;
 }
 
 /** Hourly counts by category ("delivered" for successes) of attempts folded in for the first time. */

@@ -136,7 +136,12 @@ export interface StoredChain {
 }
 
 /** The records of one outcome in their stored form. */
-export function toStoredChain(records: readonly RememberedAttempt[], webhookCreatedAt: string | null): StoredChain {
+/** `redact`: no secret the server knows is kept, even one a receiver echoed into a sample. */
+export function toStoredChain(
+  records: readonly RememberedAttempt[],
+  webhookCreatedAt: string | null,
+  redact: (text: string) => string = (text) => text,
+): StoredChain {
   const types = new Map<string, number>();
   const urls = new Map<string, number>();
   const indexOf = (map: Map<string, number>, value: string) => {
@@ -149,7 +154,7 @@ export function toStoredChain(records: readonly RememberedAttempt[], webhookCrea
   };
   const samples: Record<string, string> = {};
   const rows = records.map((r): Row => {
-    if (r.response) samples[r.id] = r.response;
+    if (r.response) samples[r.id] = redact(r.response);
     return [
       r.id,
       r.eventId,

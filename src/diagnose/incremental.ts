@@ -33,13 +33,23 @@ const EVERY_TYPE = "*";
 
 /** The store to build on, or why there is none ("…is not kept because <because>"). */
 export type DiagnoseMemory =
-  | { kind: "store"; history: History; account: string }
+  | {
+      kind: "store";
+      history: History;
+      account: string;
+      /** Cleans what is kept of a receiver's text (a group's sample) of every secret the server knows. */
+      redact?: (text: string) => string;
+    }
   | { kind: "unavailable"; because: string };
 
 /** The memory a tool call has (ToolContext.memory), as the diagnosis uses it. */
-export async function diagnoseMemory(context: { memory(): Promise<AccountMemory> }): Promise<DiagnoseMemory> {
+export async function diagnoseMemory(context: {
+  memory(): Promise<AccountMemory>;
+  redact(text: string): string;
+}): Promise<DiagnoseMemory> {
   const memory = await context.memory();
-  if (memory.ok) return { kind: "store", history: memory.store.history, account: memory.account };
+  if (memory.ok)
+    return { kind: "store", history: memory.store.history, account: memory.account, redact: context.redact };
   return { kind: "unavailable", because: notRememberedBecause(memory.unavailable) };
 }
 
@@ -77,7 +87,12 @@ export async function diagnoseIncrementally(options: IncrementalOptions): Promis
     diagnosis.memory = { kind: "off", because };
     return { diagnosis, history: undefined };
   }
-  const place: HistoryPlace = { history: memory.history, account: memory.account, webhookId: options.webhook.id };
+  const place: HistoryPlace = {
+    history: memory.history,
+    account: memory.account,
+    webhookId: options.webhook.id,
+    ...(memory.redact ? { redact: memory.redact } : {}),
+  };
   const now = new Date(options.now ?? Date.now());
   try {
     const diagnosis = await diagnoseWithStore(options, place, now);
@@ -236,7 +251,7 @@ async function saveRemembered(
     }
     for (const [day, dayRecords] of byDay) {
       if (changed && !changed.has(day)) continue;
-      const aggregate = toStoredChain(dayRecords, createdAt);
+      const aggregate = toStoredChain(dayRecords, createdAt, place.redact);
       await place.history.putCheckpoint(keyOf(place, successful, day), {
         newestAttemptId: "",
         newestAttemptAt: "",

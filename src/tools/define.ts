@@ -37,6 +37,8 @@ export interface ToolContext {
   showsViews: boolean;
   /** Hide a secret this call uses (a webhook signing secret) from every later output of this server. */
   hideSecret(secret: string): void;
+  /** `text` with every secret this server knows (the API key, webhook secrets) replaced: for what goes to the store. */
+  redact(text: string): string;
 }
 
 interface ToolResult<S> {

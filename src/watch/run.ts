@@ -5,6 +5,7 @@ import { hostname } from "node:os";
 import { ExaClient } from "../exa/client.js";
 import { egressPolicyFor } from "../net/egress.js";
 import { notRememberedBecause, type Store, type StoreAccess } from "../store/index.js";
+import { createRedactor } from "../text/redact.js";
 import { AlertPoster } from "./alert-post.js";
 import { HealthFeed } from "./feed.js";
 import { type OutputMode, renderEvent, type WatchEvent } from "./output.js";
@@ -58,12 +59,14 @@ export async function startWatch(env: WatchEnvironment, settings: WatchSettings,
   });
   const store = await openOptional(env.store, io);
   const account = store?.accountId(env.apiKey);
+  const redactor = createRedactor(env.apiKey);
   let watcher: Watcher | undefined;
   const sources = exaWatchSources(exa, {
     concurrency: env.concurrency,
     senderIsLocal: env.sandbox,
     onRateLimited: () => watcher?.noteRateLimited(),
-    memory: store && account ? { kind: "store", history: store.history, account } : undefined,
+    // What the store keeps of a receiver's text (a sample) never holds the API key.
+    memory: store && account ? { kind: "store", history: store.history, account, redact: redactor.redact } : undefined,
   });
   if (env.check) sources.check = env.check;
   watcher = new Watcher({
