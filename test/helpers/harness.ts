@@ -168,6 +168,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       EXA_BASE_URL: emulator.baseUrl,
       EXA_RETRY_BASE_MS: "5",
       EXA_TIMEOUT_MS: "10000",
+      // Each harness remembers only what it did itself (a test that wants a file or Postgres says so).
+      EXA_WEBHOOKS_STORE: "memory",
       ...options.env,
     },
     options.flags,
