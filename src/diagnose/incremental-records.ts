@@ -46,10 +46,17 @@ function beats(a: { ms: number; id: string; text: string }, b: { ms: number; id:
 export class RememberedAttempts {
   readonly byId = new Map<string, RememberedAttempt>();
   private readonly best = new Map<string, RememberedAttempt>();
+  /** Some attempt read had no readable time: what was read cannot be remembered as a whole. */
+  untimed = false;
 
   /** Adds an attempt read from Exa; classifies it, and cleans its body only when it may become a sample. */
   addRead(attempt: WebhookAttempt, ms = timestampMillis(attempt.attemptedAt)): void {
     if (this.byId.has(attempt.id)) return;
+    // An attempt whose time is not one (a hostile or broken peer) cannot be filed by day: nothing is kept.
+    if (!Number.isFinite(ms)) {
+      this.untimed = true;
+      return;
+    }
     const record: RememberedAttempt = {
       id: attempt.id,
       eventId: attempt.eventId,

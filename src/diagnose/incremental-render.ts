@@ -15,6 +15,7 @@ const FULL_REASON: Record<Extract<ScanMemoryNote, { kind: "full" }>["reason"], s
   capped: "more attempts are remembered than maxAttempts allows",
   readFailed: "the newer attempts could not be read",
   expired: "what was remembered has expired",
+  untimed: "an attempt's time could not be read, so the scan cannot be filed by day and is not remembered",
 };
 
 export function memoryText(note: ScanMemoryNote | undefined): string | undefined {

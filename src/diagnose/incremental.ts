@@ -132,7 +132,7 @@ async function diagnoseAttempts(options: IncrementalOptions, place: HistoryPlace
   if (stored) {
     const dropped = stored.remembered.dropOlderThan(horizonMs);
     const read = await readNewAttempts(options, stored);
-    if (read && withinCap(stored.remembered, options)) {
+    if (read && !stored.remembered.untimed && withinCap(stored.remembered, options)) {
       const diagnosis = await scanWebhookAttempts({
         ...options,
         source: rememberedAttemptSource(stored.remembered),
@@ -154,7 +154,8 @@ async function diagnoseAttempts(options: IncrementalOptions, place: HistoryPlace
       return diagnosis;
     }
     // Reading the new attempts failed, or more are remembered than the cap allows: a fresh scan says it right.
-    return fullScan(options, place, createdAt, read ? "capped" : "readFailed");
+    const why = !read ? "readFailed" : stored.remembered.untimed ? "untimed" : "capped";
+    return fullScan(options, place, createdAt, why);
   }
   return fullScan(options, place, createdAt, "first");
 }
@@ -164,7 +165,7 @@ async function fullScan(
   options: IncrementalOptions,
   place: HistoryPlace,
   createdAt: string | null,
-  why: "first" | "capped" | "readFailed",
+  why: "first" | "capped" | "readFailed" | "untimed",
 ): Promise<WebhookDiagnosis> {
   const remembered = new RememberedAttempts();
   const filtered = options.since !== undefined || options.eventType !== undefined;
@@ -178,8 +179,9 @@ async function fullScan(
   const diagnosis = await scanWebhookAttempts({ ...options, source });
   const attemptsCut = (diagnosis.incompleteCauses ?? []).some((c) => c.kind !== "eventsCut");
   const reason = options.since !== undefined ? "since" : options.eventType !== undefined ? "eventType" : why;
-  if (filtered || attemptsCut) {
-    diagnosis.memory = { kind: "full", remembered: false, reason: attemptsCut && !filtered ? "incomplete" : reason };
+  if (filtered || attemptsCut || remembered.untimed) {
+    const notKept = remembered.untimed && !filtered ? "untimed" : attemptsCut && !filtered ? "incomplete" : reason;
+    diagnosis.memory = { kind: "full", remembered: false, reason: notKept };
     return diagnosis;
   }
   await saveRemembered(place, remembered, createdAt);
