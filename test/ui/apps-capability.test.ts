@@ -66,8 +66,13 @@ describe("diagnose_failures and the health view", () => {
       expect(buckets.reduce((sum, bucket) => sum + bucket.delivered + bucket.failed, 0)).toBe(withView.attemptsScanned);
       // Everything else is the same, the text included.
       expect(apps.text).toBe(plain.text);
-      const { name: _name, timeline: _timeline, ...rest } = withView;
-      expect(rest).toEqual(without);
+      // The two servers each date their own first verdict (the history's times); the rest is the same.
+      const { name: _name, timeline: _timeline, history: viewHistory, ...rest } = withView;
+      const { history: plainHistory, ...plainRest } = without;
+      expect(rest).toEqual(plainRest);
+      const changes = (history: typeof viewHistory) =>
+        history?.transitions.map(({ from, to, cause }) => ({ from, to, cause }));
+      expect(changes(viewHistory)).toEqual(changes(plainHistory));
       // tools/list names the view for every client (a client without Apps ignores _meta).
       for (const { tools } of [plain, apps]) {
         const tool = tools.find((candidate) => candidate.name === "diagnose_failures");
