@@ -1,5 +1,6 @@
 // Command-line parsing: which mode to run and with which flags. Unknown flags are a usage error (exit 2).
 import { parseArgs } from "node:util";
+import type { WatchFlags } from "../watch/settings.js";
 import { LISTEN_ONLY_FLAGS, type ListenFlags, parseListenFlags } from "./listen-args.js";
 
 export const USAGE = `Usage:
@@ -94,17 +95,6 @@ export interface ServeFlags {
   store: string | undefined;
   /** --watch [interval] on the server: the watch loop beside it. */
   watch?: WatchFlags | undefined;
-}
-
-/** The watch loop's flags, as given (parsed by src/watch/settings.ts). */
-export interface WatchFlags {
-  interval: string | undefined;
-  alertUrl: string | undefined;
-  alertSecret: string | undefined;
-  output: string | undefined;
-  atRiskAfter: string | undefined;
-  cooldown: string | undefined;
-  channel: boolean;
 }
 
 export class UsageError extends Error {}

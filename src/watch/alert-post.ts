@@ -3,13 +3,14 @@
 // guarded POST (src/net/post.ts): https or loopback only, no redirects, a deadline, a capped read. Retried
 // with backoff; what finally failed is reported, never thrown. One alert at a time, in order, off the tick.
 
+import { isLoopbackHost } from "../exa/hosts.js";
 import type { EgressPolicy } from "../net/egress.js";
 import { egressRefusalBeforeLookup, parseHttpUrl } from "../net/egress.js";
 import { type GuardedPostOutcome, postGuarded } from "../net/post.js";
 import { signExaPayload } from "../signature/sign.js";
 import { sanitizeResponseText } from "../text/untrusted.js";
 import type { Transition } from "./transitions.js";
-import { causeText, nextCall, transitionSentence } from "./words.js";
+import { transitionFacts, transitionSentence } from "./words.js";
 
 export const ALERT_SIGNATURE_HEADER = "Exa-Webhooks-Signature";
 export const ALERT_SECRET_VARIABLE = "EXA_WEBHOOKS_ALERT_SECRET";
@@ -45,27 +46,15 @@ export function alertUrlProblem(raw: string): string | undefined {
   return undefined;
 }
 
-function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, "");
-  return bare === "localhost" || bare === "::1" || /^127\.\d+\.\d+\.\d+$/.test(bare);
-}
-
 /** The JSON body of one alert: Slack reads `text`; everything else is for code. */
 export function alertBody(transition: Transition, sandbox: boolean): string {
-  const next = nextCall(transition);
+  const facts = transitionFacts(transition);
+  const { next } = facts;
   return JSON.stringify({
     text: `${transition.to === "recovered" || transition.to === "healthy" ? "✅" : "⚠️"} ${transitionSentence(transition)} Next: ${next.tool} ${JSON.stringify(next.arguments)}`,
     kind: "exa-webhooks.health.transition",
-    webhookId: transition.webhookId,
-    name: transition.name ?? null,
-    url: transition.url,
-    from: transition.from,
-    to: transition.to,
-    at: transition.at,
-    cause: causeText(transition),
-    evidence: transition.evidence,
+    ...facts,
     ...(transition.to === "at_risk" ? { deactivationRule: "unpublished by Exa" } : {}),
-    next,
     ...(sandbox ? { sandbox: true } : {}),
   });
 }

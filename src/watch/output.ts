@@ -4,7 +4,7 @@ import { oneLine } from "../text/untrusted.js";
 import type { AlertOutcome } from "./alert-post.js";
 import type { Transition } from "./transitions.js";
 import type { TickReport, WatchProblem } from "./watcher.js";
-import { causeText, nextCall, nextCallText, transitionSentence } from "./words.js";
+import { nextCallText, transitionFacts, transitionSentence } from "./words.js";
 
 export type OutputMode = "compact" | "json" | "quiet";
 
@@ -71,19 +71,7 @@ function jsonLines(event: WatchEvent): Line[] {
 }
 
 export function transitionJson(transition: Transition) {
-  return {
-    type: "transition",
-    webhookId: transition.webhookId,
-    name: transition.name ?? null,
-    url: transition.url,
-    from: transition.from,
-    to: transition.to,
-    at: transition.at,
-    decision: transition.decision,
-    cause: causeText(transition),
-    evidence: transition.evidence,
-    next: nextCall(transition),
-  };
+  return { type: "transition", ...transitionFacts(transition), decision: transition.decision };
 }
 
 function compactLines(event: WatchEvent): Line[] {

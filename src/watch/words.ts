@@ -78,3 +78,18 @@ export function transitionSentence(transition: Transition): string {
   const risk = transition.to === "at_risk" ? ` ${UNPUBLISHED_RULE}` : "";
   return `${who} ${stateWords(transition.to)} (was ${transition.from}): ${evidence}.${risk}`;
 }
+
+/** The facts every report of a transition carries: its JSON line and its alert's body. */
+export function transitionFacts(transition: Transition) {
+  return {
+    webhookId: transition.webhookId,
+    name: transition.name ?? null,
+    url: transition.url,
+    from: transition.from,
+    to: transition.to,
+    at: transition.at,
+    cause: causeText(transition),
+    evidence: transition.evidence,
+    next: nextCall(transition),
+  };
+}
