@@ -2,6 +2,7 @@
 // this target, outcome unknown), and around each POST the claim before it and the record after it. A store
 // error is retried while it is transient; a store that stays down ends the claims, so nothing is sent that
 // the ledger could not claim, and a record that cannot be written is reported (its claim stays: "unknown").
+import { sleep } from "../exa/retry.js";
 import { type Ledger, type LedgerEntry, type LedgerOutcome, StoreOperationError } from "../store/types.js";
 
 /** Waits between tries of one store call: a restarted Postgres drops pooled connections; the next try reconnects. */
@@ -121,7 +122,7 @@ async function retried<T>(call: () => Promise<T>, waits: readonly number[]): Pro
     } catch (error) {
       const wait = waits[attempt];
       if (!(error instanceof StoreOperationError) || !error.transient || wait === undefined) throw error;
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      await sleep(wait);
     }
   }
 }

@@ -3,6 +3,7 @@
 import { setMaxListeners } from "node:events";
 import { hostname } from "node:os";
 import { ExaClient } from "../exa/client.js";
+import { sleep } from "../exa/retry.js";
 import { egressPolicyFor } from "../net/egress.js";
 import { notRememberedBecause, type Store, type StoreAccess } from "../store/index.js";
 import { createRedactor } from "../text/redact.js";
@@ -133,7 +134,8 @@ export async function startWatch(env: WatchEnvironment, settings: WatchSettings,
           io.warn(`watch tick failed: ${(error as Error)?.message ?? error}; trying again next tick.`);
         }
       }
-      await sleep(nextInMs, controller.signal);
+      // A stop ends the wait early; the loop then sees the aborted signal and ends.
+      await sleep(nextInMs, controller.signal).catch(() => {});
     }
   };
   const running = loop();
@@ -200,17 +202,4 @@ function leaseKeeper(store: Store, account: string, holder: string, intervalMs: 
       if (token) await store.leases.release(account, WATCH_LEASE, token).catch(() => {});
     },
   };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
