@@ -1,15 +1,7 @@
 // Parses the `since` argument: what a person or model types ("24h", "7d") or an exact ISO timestamp.
 import { ToolInputError } from "../errors.js";
+import { parseSpanMs } from "../text/duration.js";
 
-const UNIT_MS: Record<string, number> = {
-  s: 1_000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 604_800_000,
-};
-
-const RELATIVE = /^(\d+)\s*([smhdw])$/i;
 // Require a date-shaped prefix: Date.parse alone accepts things like "1" or "March".
 const ISO_LIKE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):?(\d{2}))?)?$/i;
 
@@ -19,14 +11,10 @@ const EXPECTED = 'Use a span like "90s", "30m", "24h", "7d", "2w", or an ISO tim
 export function parseSince(input: string, now: Date): Date {
   const text = input.trim();
   const shown = JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
-  const relative = RELATIVE.exec(text);
-  if (relative) {
-    const amount = Number(relative[1]);
-    const unit = (relative[2] ?? "").toLowerCase();
-    const unitMs = UNIT_MS[unit];
-    if (amount <= 0 || unitMs === undefined)
-      throw new ToolInputError(`since ${shown} must be a positive span. ${EXPECTED}`);
-    const at = new Date(now.getTime() - amount * unitMs);
+  const spanMs = parseSpanMs(text);
+  if (spanMs !== undefined) {
+    if (spanMs <= 0) throw new ToolInputError(`since ${shown} must be a positive span. ${EXPECTED}`);
+    const at = new Date(now.getTime() - spanMs);
     // A span past the range of dates (about 273,000 years) makes an Invalid Date that would crash later.
     if (Number.isNaN(at.getTime())) throw new ToolInputError(`since ${shown} reaches before any date. ${EXPECTED}`);
     return at;

@@ -1,5 +1,6 @@
 // The watch's settings from its flags and env, refused with a clear message before anything starts.
 import { ConfigError } from "../errors.js";
+import { parseSpanMs } from "../text/duration.js";
 import { ALERT_SECRET_VARIABLE, alertUrlProblem } from "./alert-post.js";
 import { DEFAULT_THRESHOLDS, type LadderThresholds } from "./ladder.js";
 import type { OutputMode } from "./output.js";
@@ -67,11 +68,10 @@ export function watchSettings(flags: WatchFlags, env: NodeJS.ProcessEnv): WatchS
   };
 }
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
 /** "60s", "5m", "1h", "1500ms"; a bare number is seconds. */
-export function parseDuration(raw: string, flag: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(raw.trim());
-  if (!match) throw new ConfigError(`${flag} must be a duration like 60s, 5m or 1h, got "${raw.slice(0, 50)}".`, 2);
-  return Math.round(Number(match[1]) * (UNIT_MS[match[2] ?? "s"] as number));
+function parseDuration(raw: string, flag: string): number {
+  const ms = parseSpanMs(raw, "s");
+  if (ms === undefined)
+    throw new ConfigError(`${flag} must be a duration like 60s, 5m or 1h, got "${raw.slice(0, 50)}".`, 2);
+  return ms;
 }
