@@ -19,7 +19,7 @@ export type TransitionListener = (transitions: readonly Transition[]) => void;
 export class HealthFeed {
   private current: HealthSnapshot;
   private readonly listeners = new Set<TransitionListener>();
-  /** The watch's key, hashed: compared, never kept or shown. */
+  /** The watch's key, hashed: the key itself is neither kept here nor shown. */
   private readonly keyDigest: Buffer;
 
   constructor(intervalMs: number, apiKey: string) {
