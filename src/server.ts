@@ -19,7 +19,12 @@ import { MissingApiKeyError } from "./exa/errors.js";
 import { inputIssuesText, toolErrorText } from "./format/tool-error.js";
 import { serverInstructions } from "./instructions.js";
 import { registerPrompts } from "./prompts/index.js";
-import { registerHealthResources, type WatchDependency, watchCapabilities } from "./resources/health.js";
+import {
+  registerHealthResources,
+  type WatchDependency,
+  type WatchPush,
+  watchCapabilities,
+} from "./resources/health.js";
 import { registerResources } from "./resources/index.js";
 import { createStoreAccess } from "./store/access.js";
 import type { AccountMemory, StoreAccess } from "./store/types.js";
@@ -93,12 +98,15 @@ export function createServer(
   dependencies: ServerDependencies = {},
   options: ServerOptions = {},
 ): McpServer {
+  const apiKey = options.requestApiKey ?? config.apiKey;
+  // The watch's health only to a caller of its account (over HTTP a request may bring another key).
+  const watch = dependencies.watch?.feed.watchesKey(apiKey) ? dependencies.watch : undefined;
+  const push = watchPush(options);
   const server = new McpServer(SERVER_INFO, {
-    capabilities: { logging: {}, ...watchCapabilities(dependencies.watch, !options.stateless) },
+    capabilities: { logging: {}, ...watchCapabilities(watch, push) },
     instructions: serverInstructions(config.sandbox),
   });
   // The one Redactor of this server (of this request, over HTTP): every channel below sends through it.
-  const apiKey = options.requestApiKey ?? config.apiKey;
   const redactor = createRedactor(config.apiKey, options.requestApiKey);
   // Configured signing secrets are as secret as the key: a receiver may echo one back (redeliver_events).
   for (const secret of config.webhookSecrets.values()) redactor.learn(secret);
@@ -168,10 +176,14 @@ export function createServer(
   const exaFor = (ctx?: ServerContext) => requestExa(requestLog(ctx))();
   registerResources(server, config, exaFor, redactor);
   registerPrompts(server, exaFor);
-  // Over stateless HTTP a server lives for one request: it reads the health, it pushes nothing.
-  if (dependencies.watch)
-    registerHealthResources(server, dependencies.watch, { era: options.era, push: !options.stateless }, redactor);
+  if (watch) registerHealthResources(server, watch, { era: options.era, push }, redactor);
   return server;
+}
+
+/** Over stateless HTTP a server lives for one request: a 2026-07-28 listen stream is the only way to push. */
+function watchPush(options: ServerOptions): WatchPush {
+  if (!options.stateless) return "connection";
+  return options.era === "modern" ? "listen" : "none";
 }
 
 /**

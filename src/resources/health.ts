@@ -1,8 +1,10 @@
 // The watch's health as MCP resources: exa-webhooks://health (every webhook) and
-// exa-webhooks://webhooks/{id}/health (one), advertised with resources.subscribe. On a transition the server
-// sends notifications/resources/updated: a 2026-07-28 client receives it on its subscriptions/listen stream
-// (the SDK's entry routes it by the listen filter), a 2025 client only for URIs it sent resources/subscribe for.
-// With --channel, a transition that alerts is also sent as notifications/claude/channel (Claude Code's
+// exa-webhooks://webhooks/{id}/health (one), advertised with resources.subscribe wherever an update can reach
+// the client. On a transition, notifications/resources/updated goes out: on stdio from this connection's server
+// (a 2026-07-28 client gets it on its subscriptions/listen stream, which the SDK's entry filters; a 2025 client
+// only for URIs it sent resources/subscribe for); over HTTP the entry's listen streams carry it
+// (publishWatchUpdates), and a 2025 client, with no session to send on, is offered no subscribe. With
+// --channel on stdio, a transition that alerts is also sent as notifications/claude/channel (Claude Code's
 // research preview), to a client that declared the capability.
 import {
   type McpServer,
@@ -31,19 +33,44 @@ export interface WatchDependency {
   channel: boolean;
 }
 
-/** The capabilities a server with a watch declares; one that cannot push (stateless HTTP) offers no subscribe. */
-export function watchCapabilities(watch: WatchDependency | undefined, push: boolean) {
-  if (!watch || !push) return {};
+/**
+ * How the watch's updates can reach this server's client:
+ * - "connection": the server lives as long as its connection (stdio) and sends on it;
+ * - "listen": a 2026-07-28 request over stateless HTTP: the entry's subscriptions/listen streams carry them;
+ * - "none": a 2025 client over stateless HTTP: each request has its own server and there is no stream to send on.
+ */
+export type WatchPush = "connection" | "listen" | "none";
+
+/** The capabilities a server with a watch declares: subscribe only where an update can arrive. */
+export function watchCapabilities(watch: WatchDependency | undefined, push: WatchPush) {
+  if (!watch || push === "none") return {};
   return {
     resources: { subscribe: true },
-    ...(watch.channel ? { experimental: { [CHANNEL_CAPABILITY]: {} } } : {}),
+    // A channel message is no listen notification: only a connection can carry it.
+    ...(watch.channel && push === "connection" ? { experimental: { [CHANNEL_CAPABILITY]: {} } } : {}),
   };
+}
+
+/** The URIs a tick's transitions changed: the fleet's and each webhook's. */
+export function updatedUris(transitions: readonly Transition[]): string[] {
+  return [...new Set([HEALTH_URI, ...transitions.map((transition) => webhookHealthUri(transition.webhookId))])];
+}
+
+/**
+ * Over HTTP: each transition's URIs published to the entry's subscriptions/listen streams, which send them to
+ * the listeners that named them. Only a request of the watch's account is offered subscribe (createServer), so
+ * no other account's listener has a URI honoured. Returns the unsubscribe.
+ */
+export function publishWatchUpdates(feed: HealthFeed, notify: { resourceUpdated(uri: string): void }): () => void {
+  return feed.onTransitions((transitions) => {
+    for (const uri of updatedUris(transitions)) notify.resourceUpdated(uri);
+  });
 }
 
 export function registerHealthResources(
   server: McpServer,
   watch: WatchDependency,
-  connection: { era: ProtocolEra | undefined; push: boolean },
+  connection: { era: ProtocolEra | undefined; push: WatchPush },
   redactor: Redactor,
 ): void {
   const { era } = connection;
@@ -79,7 +106,7 @@ export function registerHealthResources(
     },
   );
 
-  if (!connection.push) return;
+  if (connection.push !== "connection") return;
   // 2025 clients: updates only for the URIs they subscribed to. 2026-07-28: the entry filters by the listen.
   const subscribed = new Set<string>();
   if (era !== "modern") {
@@ -95,8 +122,8 @@ export function registerHealthResources(
   const wants = (uri: string) => era === "modern" || subscribed.has(uri);
   const unsubscribe = watch.feed.onTransitions((transitions) => {
     if (!server.isConnected()) return;
-    const uris = new Set([HEALTH_URI, ...transitions.map((transition) => webhookHealthUri(transition.webhookId))]);
-    for (const uri of uris) if (wants(uri)) server.server.sendResourceUpdated({ uri }).catch(() => {});
+    for (const uri of updatedUris(transitions))
+      if (wants(uri)) server.server.sendResourceUpdated({ uri }).catch(() => {});
     if (!watch.channel || !clientTakesChannel(server)) return;
     for (const transition of transitions) {
       if (transition.decision !== "alert") continue;

@@ -4,7 +4,9 @@
 // balancer. In front of the handler, in this order: GET /healthz (no auth, no Exa), Host/Origin (DNS
 // rebinding), the bearer token, the method, the body size and the caller's X-Exa-Api-Key (refused where the
 // operator's key serves every request). Nothing here logs a
-// request: a token or key can only reach stderr through the server's redactor (src/server.ts).
+// request: a token or key can only reach stderr through the server's redactor (src/server.ts). With --watch, a
+// 2026-07-28 client's subscriptions/listen is the one long-lived request: its stream carries the watch's
+// updates; a 2025 client would need a session and a GET stream, which a stateless server has not.
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -12,6 +14,7 @@ import { type Duplex, Readable } from "node:stream";
 import { toNodeHandler } from "@modelcontextprotocol/node";
 import { createMcpHandler } from "@modelcontextprotocol/server";
 import type { Config } from "../config.js";
+import { publishWatchUpdates } from "../resources/health.js";
 import { createServer, type ServerDependencies } from "../server.js";
 import { plural } from "../text/words.js";
 
@@ -72,6 +75,8 @@ export async function serveHttp(
       }),
     { maxRequestBodySize: MAX_BODY_BYTES },
   );
+  // --watch: each transition's URIs go to the open subscriptions/listen streams that named them.
+  const stopPublishing = dependencies.watch ? publishWatchUpdates(dependencies.watch.feed, mcp.notify) : undefined;
   const serveMcp = toNodeHandler(mcp, { maxRequestBodySize: MAX_BODY_BYTES });
   const expectedToken = options.authToken === undefined ? undefined : digest(options.authToken);
   const headersTimeout = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
@@ -164,6 +169,7 @@ export async function serveHttp(
   return {
     url,
     close: async () => {
+      stopPublishing?.();
       await mcp.close().catch(() => {});
       await new Promise<void>((resolve) => {
         httpServer.closeAllConnections();

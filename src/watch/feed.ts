@@ -1,5 +1,7 @@
 // What a running watch shows the MCP side: the latest health of every webhook, and each tick's transitions
-// as they happen (health resources send resources/updated from them; --channel sends a channel message).
+// as they happen (health resources send resources/updated from them; --channel sends a channel message), and
+// whose account that is: the watch reads with one key, and only a caller with that key may see it.
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { Transition } from "./transitions.js";
 import type { WebhookHealth } from "./watcher.js";
 
@@ -17,9 +19,21 @@ export type TransitionListener = (transitions: readonly Transition[]) => void;
 export class HealthFeed {
   private current: HealthSnapshot;
   private readonly listeners = new Set<TransitionListener>();
+  /** The watch's key, hashed: the key itself is neither kept here nor shown. */
+  private readonly keyDigest: Buffer;
 
-  constructor(intervalMs: number) {
+  constructor(intervalMs: number, apiKey: string) {
     this.current = { webhooks: [], checkedAt: undefined, intervalMs, active: true };
+    this.keyDigest = digest(apiKey);
+  }
+
+  /**
+   * Whether a caller using `apiKey` (over HTTP with --per-request-keys, its own) is of the watched account. Two
+   * keys of one Exa account cannot be told apart from two accounts here, so only the same key is.
+   */
+  watchesKey(apiKey: string | undefined): boolean {
+    // Both sides hashed to one length: the comparison takes the same time whatever the caller sent.
+    return apiKey !== undefined && timingSafeEqual(digest(apiKey), this.keyDigest);
   }
 
   snapshot(): HealthSnapshot {
@@ -43,4 +57,8 @@ export class HealthFeed {
       }
     }
   }
+}
+
+function digest(text: string): Buffer {
+  return createHash("sha256").update(text).digest();
 }

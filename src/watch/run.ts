@@ -77,7 +77,7 @@ export async function startWatch(env: WatchEnvironment, settings: WatchSettings,
     cooldownMs: settings.cooldownMs,
     concurrency: env.concurrency,
   });
-  const feed = new HealthFeed(settings.intervalMs);
+  const feed = new HealthFeed(settings.intervalMs, env.apiKey);
   const emit = (event: WatchEvent) => {
     for (const line of renderEvent(event, io.mode, io.json)) io.line(line);
   };

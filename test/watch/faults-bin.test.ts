@@ -10,7 +10,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
 import { UNTIL_TEST_TIMEOUT } from "../helpers/wait.js";
-import { spawnWatch, ticksOf, transitionsOf, type WatchProcess } from "./watch-bin.js";
+import { failingWebhook, spawnWatch, ticksOf, transitionsOf, type WatchProcess } from "./watch-bin.js";
 
 const HOUR = 3_600_000;
 
@@ -24,30 +24,6 @@ afterEach(async () => {
   proxy = undefined;
   await emulator?.close();
 });
-
-/** A webhook whose newest attempts failed `failures` times after a success an hour ago. */
-function failingWebhook(target: Emulator, name: string, failures: number): string {
-  const webhook = target.store.createWebhook({
-    url: "https://receiver.example.com/hook",
-    events: ["webset.created"],
-    metadata: { name },
-    createdAt: Date.now() - 10 * HOUR,
-  });
-  target.store.addAttempt({
-    webhookId: webhook.id,
-    eventType: "webset.created",
-    successful: true,
-    attemptedAt: Date.now() - HOUR,
-  });
-  for (let n = 0; n < failures; n++)
-    target.store.addAttempt({
-      webhookId: webhook.id,
-      eventType: "webset.created",
-      successful: false,
-      attemptedAt: Date.now() - HOUR + (n + 1) * 60_000,
-    });
-  return webhook.id;
-}
 
 function watchOf(baseUrl: string, args: string[] = [], env: Record<string, string> = {}): WatchProcess {
   const watch = spawnWatch(["--interval", "1s", "--output", "json", "--store", "memory", ...args], {

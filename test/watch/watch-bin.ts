@@ -1,9 +1,11 @@
 // The watch through the built bin: the emulator as its own process (the real HTTP peer, driven through its
 // control routes), the watch command spawned with its JSON lines collected, and helpers to wait on them.
 import { type ChildProcess, spawn } from "node:child_process";
+import type { Emulator } from "../../src/sandbox/emulator.js";
 import { BIN_PATH, builtBin, type RunningBin, startBin } from "../helpers/harness.js";
 
 export const EMULATOR_KEY = "exa-test-key-7f3a9c2e51d84b06";
+const HOUR = 3_600_000;
 
 export async function startEmulatorBin(): Promise<RunningBin> {
   return startBin(builtBin(["emulator", "--port", "0"]));
@@ -80,3 +82,27 @@ export const transitionsOf = (lines: readonly Record<string, unknown>[], webhook
   lines.filter((line) => line.type === "transition" && (webhookId === undefined || line.webhookId === webhookId));
 
 export const ticksOf = (lines: readonly Record<string, unknown>[]) => lines.filter((line) => line.type === "tick");
+
+/** A webhook whose newest attempts failed `failures` times after a success an hour ago. */
+export function failingWebhook(target: Emulator, name: string, failures: number): string {
+  const webhook = target.store.createWebhook({
+    url: "https://receiver.example.com/hook",
+    events: ["webset.created"],
+    metadata: { name },
+    createdAt: Date.now() - 10 * HOUR,
+  });
+  target.store.addAttempt({
+    webhookId: webhook.id,
+    eventType: "webset.created",
+    successful: true,
+    attemptedAt: Date.now() - HOUR,
+  });
+  for (let n = 0; n < failures; n++)
+    target.store.addAttempt({
+      webhookId: webhook.id,
+      eventType: "webset.created",
+      successful: false,
+      attemptedAt: Date.now() - HOUR + (n + 1) * 60_000,
+    });
+  return webhook.id;
+}
