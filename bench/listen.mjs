@@ -16,6 +16,8 @@ const BACKFILL_EVENTS = Number(process.env.LISTEN_BENCH_EVENTS ?? 10_000);
 const API_LATENCY_MS = 20;
 const LIVE_EVENTS = Number(process.env.LISTEN_BENCH_LIVE ?? 20);
 const POLL_MS = 2_000;
+/** e.g. LISTEN_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the listener. */
+const NODE_ARGS = (process.env.LISTEN_BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
 const TYPE = "webset.item.created";
 const API_KEY = "exa-bench-key";
 
@@ -56,7 +58,7 @@ async function startReceiver() {
 function startListen(emulator, receiver, store, args) {
   const child = spawn(
     process.execPath,
-    [DIST_BIN, "listen", "--forward-to", receiver.url, "--events", TYPE, "--output", "quiet", ...args],
+    [...NODE_ARGS, DIST_BIN, "listen", "--forward-to", receiver.url, "--events", TYPE, "--output", "quiet", ...args],
     {
       env: {
         PATH: process.env.PATH ?? "",

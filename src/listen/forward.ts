@@ -3,6 +3,7 @@
 // target is not sent again; one whose earlier send has no recorded outcome (the process died mid-POST) is
 // sent again: delivery is at-least-once.
 import { classifyAttempt } from "../diagnose/classify.js";
+import type { KeptConnections } from "../net/kept-connections.js";
 import { postGuarded } from "../net/post.js";
 import { EXA_SIGNATURE_HEADER, signExaPayload } from "../signature/sign.js";
 import type { Ledger } from "../store/index.js";
@@ -40,11 +41,14 @@ export type ForwardOutcome =
   /** The guard refused the target at this delivery (DNS now points somewhere not allowed): nothing sent. */
   | { kind: "refused"; message: string };
 
-/** `force`: send even when accepted there before (--replay). `signal`: cancels the POST in flight. */
+/**
+ * `force`: send even when accepted there before (--replay). `signal`: cancels the POST in flight.
+ * `connections`: a listener's kept connections, reused while the target resolves to the same address.
+ */
 export async function forwardEvent(
   forwarder: Forwarder,
   event: ListedEvent,
-  options: { force?: boolean; signal?: AbortSignal | undefined } = {},
+  options: { force?: boolean; signal?: AbortSignal | undefined; connections?: KeptConnections | undefined } = {},
 ): Promise<ForwardOutcome> {
   const key = {
     account: forwarder.account,
@@ -77,6 +81,7 @@ export async function forwardEvent(
     maxResponseChars: ANSWER_CHARS,
     policy: forwarder.target.policy,
     signal: options.signal,
+    connections: options.connections,
   });
   const accepted = outcome.statusCode >= 200 && outcome.statusCode < 300;
   const category = accepted

@@ -6,6 +6,7 @@ import type { ExaClient } from "../exa/client.js";
 import { ExaApiError, RequestCancelledError } from "../exa/errors.js";
 import { sleep } from "../exa/retry.js";
 import { shortErrorText } from "../format/tool-error.js";
+import { type KeptConnections, keptConnections } from "../net/kept-connections.js";
 import { StoreOperationError } from "../store/index.js";
 import { oneLine } from "../text/untrusted.js";
 import { advance, type ListenCursor, pollFrom, startAt, unseenInOrder } from "./cursor.js";
@@ -51,6 +52,16 @@ export interface ListenerOutcome {
 }
 
 export async function runListener(run: ListenerRun): Promise<ListenerOutcome> {
+  // One connection to the target kept across a backfill's POSTs, closed when the listener ends.
+  const connections = keptConnections();
+  try {
+    return await pollAndForward(run, connections);
+  } finally {
+    connections.close();
+  }
+}
+
+async function pollAndForward(run: ListenerRun, connections: KeptConnections): Promise<ListenerOutcome> {
   const halt = anySignal([run.stop, run.cancel]);
   const results: ForwardResult[] = [];
   let skipped = 0;
@@ -92,7 +103,7 @@ export async function runListener(run: ListenerRun): Promise<ListenerOutcome> {
         if (halt.aborted) break;
         found++;
         run.report({ kind: "event", eventId: event.id, type: event.type, createdAt: event.createdAt });
-        const sent = await forwardEvent(run.forwarder, event, { signal: run.cancel });
+        const sent = await forwardEvent(run.forwarder, event, { signal: run.cancel, connections });
         if (sent.kind === "refused") return outcome(`the target was refused at delivery: ${sent.message}`);
         if (sent.kind === "skipped") {
           skipped++;
