@@ -41,33 +41,56 @@ export type ForwardOutcome =
   /** The guard refused the target at this delivery (DNS now points somewhere not allowed): nothing sent. */
   | { kind: "refused"; message: string };
 
-/**
- * `force`: send even when accepted there before (--replay). `signal`: cancels the POST in flight.
- * `connections`: a listener's kept connections, reused while the target resolves to the same address.
- */
-export async function forwardEvent(
-  forwarder: Forwarder,
-  event: ListedEvent,
-  options: { force?: boolean; signal?: AbortSignal | undefined; connections?: KeptConnections | undefined } = {},
-): Promise<ForwardOutcome> {
+/** What the ledger said before a forward: send it (under this claim; none without a store), or not. */
+export type ForwardClaim =
+  | { kind: "claimed"; claimId: string | undefined }
+  | { kind: "skipped"; acceptedAt: string | undefined };
+
+/** `force`: send even when accepted there before (--replay). */
+export async function claimForward(forwarder: Forwarder, event: ListedEvent, force = false): Promise<ForwardClaim> {
+  if (!forwarder.ledger) return { kind: "claimed", claimId: undefined };
   const key = {
     account: forwarder.account,
     webhookId: forwarder.webhookId,
     eventId: event.id,
     target: forwarder.target.url,
   };
-  let claimId: string | undefined;
-  if (forwarder.ledger) {
-    let claim = await forwarder.ledger.claim(key, { holder: forwarder.holder, force: options.force ?? false });
-    if (claim.kind === "already-accepted") {
-      return { kind: "skipped", acceptedAt: claim.entry.recordedAt?.toISOString() };
-    }
-    // Claimed and never recorded: the sender died mid-POST. At-least-once: send it again.
-    if (claim.kind === "outcome-unknown")
-      claim = await forwarder.ledger.claim(key, { holder: forwarder.holder, force: true });
-    if (claim.kind !== "claimed") return { kind: "skipped", acceptedAt: undefined };
-    claimId = claim.claimId;
+  let claim = await forwarder.ledger.claim(key, { holder: forwarder.holder, force });
+  if (claim.kind === "already-accepted") {
+    return { kind: "skipped", acceptedAt: claim.entry.recordedAt?.toISOString() };
   }
+  // Claimed and never recorded: the sender died mid-POST. At-least-once: send it again.
+  if (claim.kind === "outcome-unknown")
+    claim = await forwarder.ledger.claim(key, { holder: forwarder.holder, force: true });
+  if (claim.kind !== "claimed") return { kind: "skipped", acceptedAt: undefined };
+  return { kind: "claimed", claimId: claim.claimId };
+}
+
+/** Gives back a claim taken and never sent under (the listener stopped first): nothing was in flight. */
+export async function releaseClaim(forwarder: Forwarder, claim: ForwardClaim): Promise<void> {
+  if (claim.kind === "claimed" && claim.claimId && forwarder.ledger) await forwarder.ledger.release(claim.claimId);
+}
+
+/**
+ * One forward, claim to record. `force`: send even when accepted there before (--replay). `signal`: cancels
+ * the POST in flight. `connections`: a listener's kept connections.
+ */
+export async function forwardEvent(
+  forwarder: Forwarder,
+  event: ListedEvent,
+  options: { force?: boolean; signal?: AbortSignal | undefined; connections?: KeptConnections | undefined } = {},
+): Promise<ForwardOutcome> {
+  const claim = await claimForward(forwarder, event, options.force);
+  return claim.kind === "skipped" ? claim : sendClaimed(forwarder, event, claim, options);
+}
+
+/** The POST of a claimed event, signed, through the guard, and its outcome recorded under the claim. */
+export async function sendClaimed(
+  forwarder: Forwarder,
+  event: ListedEvent,
+  { claimId }: { claimId: string | undefined },
+  options: { signal?: AbortSignal | undefined; connections?: KeptConnections | undefined },
+): Promise<ForwardOutcome> {
   const outcome = await postGuarded({
     url: forwarder.target.url,
     body: event.raw,
