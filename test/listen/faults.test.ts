@@ -253,14 +253,8 @@ describe("a listener killed mid-forward", () => {
     expect(healthy.received.every((request) => request.signatureValid)).toBe(true);
     expect(await restarted.interrupt()).toBe(0);
   });
-});
 
-describe("a backfill killed mid-forward", () => {
-  beforeEach(async () => {
-    emulator = await startEmulator();
-  });
-
-  it("restarted, sends the event in flight again, then the one claimed ahead of it and the rest, each once", async () => {
+  it("in a backfill, restarted, sends the event in flight again, then the one claimed ahead of it and the rest, each once", async () => {
     const port = await freePort();
     // Four events listable at the start: the first is answered, the second hangs, and the third is claimed
     // while the second is in flight.
