@@ -1,12 +1,13 @@
 // listen bench (issue 21): the built bin's `listen` against the emulator (20 ms added to every API answer) and
 // a receiver on 127.0.0.1, with a real SQLite store. Backfill: 10,000 events with --since, forwarded one by
-// one in order (claim, signed POST, record, cursor saved each time). Live: events emitted while it polls,
-// latency from an event becoming listable to its POST arriving. Prints a markdown table.
-// Run: npm run build && node bench/listen.mjs
+// one in order (each claimed, POSTed signed on the kept connection, recorded; the cursor saved every 250 ms).
+// Live: events emitted while it polls, latency from an event becoming listable to its POST arriving. Prints a
+// markdown table, with the machine's load average (the figures move with it on a shared machine).
+// Run: npm run build && node bench/listen.mjs   (LISTEN_BENCH_EVENTS, LISTEN_BENCH_LIVE, LISTEN_BENCH_NODE_ARGS)
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadEmulatorModule } from "./lib/emulator.mjs";
 import { DIST_BIN } from "./lib/paths.mjs";
@@ -16,6 +17,8 @@ const BACKFILL_EVENTS = Number(process.env.LISTEN_BENCH_EVENTS ?? 10_000);
 const API_LATENCY_MS = 20;
 const LIVE_EVENTS = Number(process.env.LISTEN_BENCH_LIVE ?? 20);
 const POLL_MS = 2_000;
+/** e.g. LISTEN_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the listener. */
+const NODE_ARGS = (process.env.LISTEN_BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
 const TYPE = "webset.item.created";
 const API_KEY = "exa-bench-key";
 
@@ -56,7 +59,7 @@ async function startReceiver() {
 function startListen(emulator, receiver, store, args) {
   const child = spawn(
     process.execPath,
-    [DIST_BIN, "listen", "--forward-to", receiver.url, "--events", TYPE, "--output", "quiet", ...args],
+    [...NODE_ARGS, DIST_BIN, "listen", "--forward-to", receiver.url, "--events", TYPE, "--output", "quiet", ...args],
     {
       env: {
         PATH: process.env.PATH ?? "",
@@ -108,6 +111,7 @@ function seeded(seed) {
 
 export async function benchListen(emulatorModule, log) {
   const dir = mkdtempSync(join(tmpdir(), "listen-bench-"));
+  const loadAtStart = loadavg()[0];
   const emulator = await emulatorModule.startEmulator();
   try {
     // Backfill: 10,000 events over the last ~17 minutes, 100 ms apart.
@@ -168,7 +172,9 @@ export async function benchListen(emulatorModule, log) {
         ],
       ]),
       "",
-      `Each event is claimed in the ledger, POSTed signed, recorded and the cursor saved before the next (forwarding is in order, one at a time). The live figure holds while events flow; after an idle spell the wait grows to ${(POLL_MS * 10) / 1000} s, so the first event after it may take up to that.`,
+      `Forwarding is in order, one POST at a time: each event is claimed in the ledger (the next one while the current POST is in flight), POSTed signed on a connection kept to the checked address, and recorded before the next goes out. The live figure holds while events flow; after an idle spell the wait grows to ${(POLL_MS * 10) / 1000} s, so the first event after it may take up to that.`,
+      "",
+      `Load average (1 min) ${fixed(loadAtStart, 1)} at the start and ${fixed(loadavg()[0], 1)} at the end, on ${availableParallelism()} cores.`,
     ].join("\n");
     return { markdown };
   } finally {

@@ -3,6 +3,7 @@
 // target is not sent again; one whose earlier send has no recorded outcome (the process died mid-POST) is
 // sent again: delivery is at-least-once.
 import { classifyAttempt } from "../diagnose/classify.js";
+import type { KeptConnections } from "../net/kept-connections.js";
 import { postGuarded } from "../net/post.js";
 import { EXA_SIGNATURE_HEADER, signExaPayload } from "../signature/sign.js";
 import type { Ledger } from "../store/index.js";
@@ -40,30 +41,56 @@ export type ForwardOutcome =
   /** The guard refused the target at this delivery (DNS now points somewhere not allowed): nothing sent. */
   | { kind: "refused"; message: string };
 
-/** `force`: send even when accepted there before (--replay). `signal`: cancels the POST in flight. */
-export async function forwardEvent(
-  forwarder: Forwarder,
-  event: ListedEvent,
-  options: { force?: boolean; signal?: AbortSignal | undefined } = {},
-): Promise<ForwardOutcome> {
+/** What the ledger said before a forward: send it (under this claim; none without a store), or not. */
+export type ForwardClaim =
+  | { kind: "claimed"; claimId: string | undefined }
+  | { kind: "skipped"; acceptedAt: string | undefined };
+
+/** `force`: send even when accepted there before (--replay). */
+export async function claimForward(forwarder: Forwarder, event: ListedEvent, force = false): Promise<ForwardClaim> {
+  if (!forwarder.ledger) return { kind: "claimed", claimId: undefined };
   const key = {
     account: forwarder.account,
     webhookId: forwarder.webhookId,
     eventId: event.id,
     target: forwarder.target.url,
   };
-  let claimId: string | undefined;
-  if (forwarder.ledger) {
-    let claim = await forwarder.ledger.claim(key, { holder: forwarder.holder, force: options.force ?? false });
-    if (claim.kind === "already-accepted") {
-      return { kind: "skipped", acceptedAt: claim.entry.recordedAt?.toISOString() };
-    }
-    // Claimed and never recorded: the sender died mid-POST. At-least-once: send it again.
-    if (claim.kind === "outcome-unknown")
-      claim = await forwarder.ledger.claim(key, { holder: forwarder.holder, force: true });
-    if (claim.kind !== "claimed") return { kind: "skipped", acceptedAt: undefined };
-    claimId = claim.claimId;
+  let claim = await forwarder.ledger.claim(key, { holder: forwarder.holder, force });
+  if (claim.kind === "already-accepted") {
+    return { kind: "skipped", acceptedAt: claim.entry.recordedAt?.toISOString() };
   }
+  // Claimed and never recorded: the sender died mid-POST. At-least-once: send it again.
+  if (claim.kind === "outcome-unknown")
+    claim = await forwarder.ledger.claim(key, { holder: forwarder.holder, force: true });
+  if (claim.kind !== "claimed") return { kind: "skipped", acceptedAt: undefined };
+  return { kind: "claimed", claimId: claim.claimId };
+}
+
+/** Gives back a claim taken and never sent under (the listener stopped first): nothing was in flight. */
+export async function releaseClaim(forwarder: Forwarder, claim: ForwardClaim): Promise<void> {
+  if (claim.kind === "claimed" && claim.claimId && forwarder.ledger) await forwarder.ledger.release(claim.claimId);
+}
+
+/**
+ * One forward, claim to record. `force`: send even when accepted there before (--replay). `signal`: cancels
+ * the POST in flight. `connections`: a listener's kept connections.
+ */
+export async function forwardEvent(
+  forwarder: Forwarder,
+  event: ListedEvent,
+  options: { force?: boolean; signal?: AbortSignal | undefined; connections?: KeptConnections | undefined } = {},
+): Promise<ForwardOutcome> {
+  const claim = await claimForward(forwarder, event, options.force);
+  return claim.kind === "skipped" ? claim : sendClaimed(forwarder, event, claim, options);
+}
+
+/** The POST of a claimed event, signed, through the guard, and its outcome recorded under the claim. */
+export async function sendClaimed(
+  forwarder: Forwarder,
+  event: ListedEvent,
+  { claimId }: { claimId: string | undefined },
+  options: { signal?: AbortSignal | undefined; connections?: KeptConnections | undefined },
+): Promise<ForwardOutcome> {
   const outcome = await postGuarded({
     url: forwarder.target.url,
     body: event.raw,
@@ -77,6 +104,7 @@ export async function forwardEvent(
     maxResponseChars: ANSWER_CHARS,
     policy: forwarder.target.policy,
     signal: options.signal,
+    connections: options.connections,
   });
   const accepted = outcome.statusCode >= 200 && outcome.statusCode < 300;
   const category = accepted

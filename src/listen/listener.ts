@@ -1,15 +1,18 @@
 // The listener: find where to start (a saved cursor, --since, or Exa's "now"), then poll the event log and
-// forward what is new in (createdAt, id) order, saving the cursor after every event. A stop request lets the
-// POST in flight finish; a cancellation (a tool call cancelled) aborts it. Emits reports; renders nothing.
+// forward what is new in (createdAt, id) order, one POST at a time (the next event claimed while one is in
+// flight), the cursor saved as it goes. A stop request lets the POST in flight finish; a cancellation (a tool
+// call cancelled) aborts it. Emits reports; renders nothing.
 
 import type { ExaClient } from "../exa/client.js";
 import { ExaApiError, RequestCancelledError } from "../exa/errors.js";
 import { sleep } from "../exa/retry.js";
 import { shortErrorText } from "../format/tool-error.js";
+import { type KeptConnections, keptConnections } from "../net/kept-connections.js";
 import { StoreOperationError } from "../store/index.js";
 import { oneLine } from "../text/untrusted.js";
+import { claimsAhead } from "./claims-ahead.js";
 import { advance, type ListenCursor, pollFrom, startAt, unseenInOrder } from "./cursor.js";
-import { type Forwarder, forwardEvent } from "./forward.js";
+import { type Forwarder, sendClaimed } from "./forward.js";
 import { nextPollDelay, type PollPolicy } from "./poll-policy.js";
 import type { ForwardResult, ListenBanner, ListenReport } from "./report.js";
 import { backfillStart } from "./since.js";
@@ -51,6 +54,16 @@ export interface ListenerOutcome {
 }
 
 export async function runListener(run: ListenerRun): Promise<ListenerOutcome> {
+  // One connection to the target kept across a backfill's POSTs, closed when the listener ends.
+  const connections = keptConnections();
+  try {
+    return await pollAndForward(run, connections);
+  } finally {
+    connections.close();
+  }
+}
+
+async function pollAndForward(run: ListenerRun, connections: KeptConnections): Promise<ListenerOutcome> {
   const halt = anySignal([run.stop, run.cancel]);
   const results: ForwardResult[] = [];
   let skipped = 0;
@@ -88,26 +101,38 @@ export async function runListener(run: ListenerRun): Promise<ListenerOutcome> {
       if (failing) run.report({ kind: "notice", level: "info", message: "Exa answers again; polling resumes." });
       failing = false;
       const ats = new Map(window.events.map((event) => [event.id, event.at]));
-      for (const event of unseenInOrder(cursor, window.events)) {
-        if (halt.aborted) break;
-        found++;
-        run.report({ kind: "event", eventId: event.id, type: event.type, createdAt: event.createdAt });
-        const sent = await forwardEvent(run.forwarder, event, { signal: run.cancel });
-        if (sent.kind === "refused") return outcome(`the target was refused at delivery: ${sent.message}`);
-        if (sent.kind === "skipped") {
-          skipped++;
-          run.report({ kind: "skipped", eventId: event.id, type: event.type, acceptedAt: sent.acceptedAt });
-        } else {
-          results.push(sent.result);
-          run.report(sent.result);
+      const queue = unseenInOrder(cursor, window.events);
+      const claims = claimsAhead(run.forwarder);
+      try {
+        for (const [index, event] of queue.entries()) {
+          if (halt.aborted) break;
+          found++;
+          run.report({ kind: "event", eventId: event.id, type: event.type, createdAt: event.createdAt });
+          const claim = await claims.take(event);
+          const next = queue[index + 1];
+          if (claim.kind === "claimed" && next) claims.prepare(next);
+          const sent =
+            claim.kind === "skipped"
+              ? claim
+              : await sendClaimed(run.forwarder, event, claim, { signal: run.cancel, connections });
+          if (sent.kind === "refused") return outcome(`the target was refused at delivery: ${sent.message}`);
+          if (sent.kind === "skipped") {
+            skipped++;
+            run.report({ kind: "skipped", eventId: event.id, type: event.type, acceptedAt: sent.acceptedAt });
+          } else {
+            results.push(sent.result);
+            run.report(sent.result);
+          }
+          cursor = advance(cursor, event, ats, run.overlapMs);
+          await saves.due(cursor);
+          if (run.maxEvents !== undefined && results.length >= run.maxEvents) return outcome();
+          if (sent.kind === "sent" && sent.connectionFailed) {
+            await saves.flush(cursor);
+            if (!(await waitForTarget(run, halt, "failure"))) return outcome();
+          }
         }
-        cursor = advance(cursor, event, ats, run.overlapMs);
-        await saves.due(cursor);
-        if (run.maxEvents !== undefined && results.length >= run.maxEvents) return outcome();
-        if (sent.kind === "sent" && sent.connectionFailed) {
-          await saves.flush(cursor);
-          if (!(await waitForTarget(run, halt, "failure"))) return outcome();
-        }
+      } finally {
+        await claims.release();
       }
       await saves.flush(cursor);
     } catch (error) {

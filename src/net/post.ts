@@ -12,6 +12,7 @@ import type { LookupFunction } from "node:net";
 import { StringDecoder } from "node:string_decoder";
 import { checkEgress, type EgressPolicy, type EgressRefusal, type Resolver } from "./egress.js";
 import { fetchFailureText } from "./fetch-failure.js";
+import type { KeptConnections } from "./kept-connections.js";
 
 export interface GuardedPost {
   url: string;
@@ -29,6 +30,8 @@ export interface GuardedPost {
   signal?: AbortSignal | undefined;
   /** Defaults to the system's resolver (dns.lookup); tests play a DNS server that changes its answer. */
   resolve?: Resolver;
+  /** Keeps the connection open for the next POST to the same checked address; without it, one connection per POST. */
+  connections?: KeptConnections | undefined;
 }
 
 export interface GuardedPostOutcome {
@@ -93,9 +96,12 @@ export async function postGuarded(post: GuardedPost): Promise<GuardedPostOutcome
       });
     };
     const send = url.protocol === "https:" ? httpsRequest : httpRequest;
-    // agent: false, a connection of its own: a pooled socket keyed by host name could be one opened to
-    // another address before.
-    const request = send(url, { method: "POST", headers, lookup: pinned, agent: false });
+    // Either the kept agent of exactly this checked address, or agent: false, a connection of its own (Node's
+    // global agent keys sockets by host name, so a pooled one could have been opened to another address).
+    // A kept socket the receiver has closed meanwhile is never written to: Node peeks at it before reuse and
+    // opens another. A close that crosses the POST on the wire fails it like any reset (recorded, not resent).
+    const agent = post.connections?.agentFor(decision.target) ?? false;
+    const request = send(url, { method: "POST", headers, lookup: pinned, agent });
     const timer =
       post.timeoutMs === undefined
         ? undefined
@@ -141,7 +147,7 @@ export async function postGuarded(post: GuardedPost): Promise<GuardedPostOutcome
       response.on("data", (chunk: Buffer) => {
         text += decoder.write(chunk);
         if (text.length >= post.maxResponseChars) {
-          // Enough read: the rest is never asked for.
+          // Enough read: the rest is never asked for (and the socket, destroyed, is never kept).
           done();
           response.destroy();
         }

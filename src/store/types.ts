@@ -113,6 +113,11 @@ export interface Ledger {
   claim(key: LedgerKey, options?: ClaimOptions): Promise<ClaimResult>;
   /** Records the outcome of a claim; a second record of the same claim is ignored (first one wins). */
   record(claimId: string, outcome: LedgerOutcome): Promise<void>;
+  /**
+   * Withdraws a claim that was never sent under (a listener claims the next event while the current one is in
+   * flight, and may stop first). A recorded claim stays as it is.
+   */
+  release(claimId: string): Promise<void>;
   /** The latest entry per (event, target) of a webhook, optionally only these events. */
   entries(account: string, webhookId: string, eventIds?: readonly string[]): Promise<LedgerEntry[]>;
   /** Accepted at this exact target, with when: the events not to send there again. */

@@ -253,6 +253,29 @@ describe("a listener killed mid-forward", () => {
     expect(healthy.received.every((request) => request.signatureValid)).toBe(true);
     expect(await restarted.interrupt()).toBe(0);
   });
+
+  it("in a backfill, restarted, sends the event in flight again, then the one claimed ahead of it and the rest, each once", async () => {
+    const port = await freePort();
+    // Four events listable at the start: the first is answered, the second hangs, and the third is claimed
+    // while the second is in flight.
+    const first = await receiver((n) => (n === 1 ? { kind: "answer", status: 200 } : { kind: "hang" }), port);
+    const lease = { EXA_LISTEN_LEASE_MS: "600" };
+    const base = Date.now() - 60_000;
+    const events = [0, 1, 2, 3].map((i) => add(new Date(base + i * 1_000).toISOString()));
+    const listener = listen(first.url, ["--since", "5m"], lease);
+    await expect.poll(() => first.received.length, { timeout: 20_000, interval: 10 }).toBe(2);
+    await listener.kill();
+    await first.close();
+    const healthy = await receiver(undefined, port);
+    await quietFor(700);
+    const restarted = listen(healthy.url, [], lease);
+    await restarted.waitFor("result", 3);
+    const [zero, one, two, three] = events.map((event) => event.id);
+    expect(ids(first)).toEqual([zero, one]);
+    expect(ids(healthy)).toEqual([one, two, three]);
+    expect(await restarted.interrupt()).toBe(0);
+    expect(ids(healthy)).toEqual([one, two, three]);
+  });
 });
 
 describe("a target off this machine", () => {

@@ -100,6 +100,31 @@ describe("forward_events", () => {
     expect(handler.received.slice(received).map((request) => request.eventId)).not.toContain(eventId);
   });
 
+  it("stopped by maxEvents, it withdraws the claim it took ahead: redeliver_events then sends that event", async () => {
+    server = await spawnBuiltServer(["--sandbox"]);
+    const created = await server.call("create_webhook", { url: handler.url, events: ["import.completed"] });
+    const webhookId = (created.structured as { webhook: { id: string } }).webhook.id;
+    const eventIds: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const emitted = await server.call("sandbox_emit_event", { type: "import.completed", webhookId });
+      eventIds.push((emitted.structured as { eventId: string }).eventId);
+    }
+    const result = await server.client.callTool(
+      { name: "forward_events", arguments: { webhookId, targetUrl: handler.url, since: "1h", maxEvents: 2 } },
+      { timeout: 60_000 },
+    );
+    const structured = result.structuredContent as { forwarded: Forwarded[] };
+    expect(structured.forwarded.map((item) => item.eventId)).toEqual(eventIds.slice(0, 2));
+    // The third was claimed while the second was in flight, never sent: not "outcome unknown" to anyone.
+    const third = eventIds[2] as string;
+    const sent = await server.call("redeliver_events", { webhookId, eventIds: [third], dryRun: false });
+    expect(sent.text).toContain("1 delivered");
+    const forwardedThird = handler.received.filter(
+      (request) => request.eventId === third && request.headers["exa-forwarded-by"] !== undefined,
+    );
+    expect(forwardedThird).toEqual([]);
+  });
+
   it("stops at cancellation: nothing is forwarded after it", async () => {
     server = await spawnBuiltServer(["--sandbox"]);
     const controller = new AbortController();

@@ -127,6 +127,24 @@ describe("listen --forward-to", () => {
     }
   });
 
+  it("a backfill of 50 events reuses its connection to the receiver: far fewer connections than events, each event once, in order", async () => {
+    const now = Date.now();
+    const events = Array.from({ length: 50 }, (_, i) =>
+      emulator.store.addEvent({
+        type: "webset.item.created",
+        createdAt: new Date(now - (50 - i) * 1_000).toISOString(),
+      }),
+    );
+    const listener = listen(["--events", "webset.item.created", "--since", "1h"]);
+    await listener.waitFor("result", 50);
+    expect(await listener.interrupt()).toBe(0);
+    expect(receivedIds()).toEqual(events.map((event) => event.id));
+    // Every POST got an answer (401 here: the receiver checks for another secret), none a reset connection.
+    expect(listener.results().filter((line) => line.statusCode === 0)).toEqual([]);
+    // One for the health check at start, one kept for the POSTs (a new one only after a second idle).
+    expect(receiver.connections).toBeLessThan(10);
+  });
+
   it("without the webhook's secret it signs with a local forwarding secret, minted once, kept in the store and printed", async () => {
     const first = listen(["--events", "webset.item.created"]);
     const [banner] = await first.waitFor("banner");

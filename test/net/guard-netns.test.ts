@@ -7,6 +7,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { EgressPolicy, Resolver } from "../../src/net/egress.js";
+import { keptConnections } from "../../src/net/kept-connections.js";
 import { type GuardedPost, postGuarded } from "../../src/net/post.js";
 import { type Receiver, startReceiver } from "../helpers/receiver.js";
 
@@ -113,6 +114,45 @@ describe.runIf(INSIDE_NETNS)("the guarded POST under unshare -n", () => {
     expect(lookups).toBe(2);
     expect(internal.connections).toBe(0);
     expect(connects).toHaveLength(1);
+  });
+
+  it("kept connections: a DNS answer that changes between POSTs gets a new connection, checked again", async () => {
+    // One port on three addresses; the name's answer moves between them from one POST to the next.
+    const publicReceiver = await receiverAt(PUBLIC);
+    const port = Number(new URL(publicReceiver.url).port);
+    const privateReceiver = await receiverAt("10.0.0.5", port);
+    const metadata = await receiverAt("169.254.169.254", port);
+    const answers = [PUBLIC, PUBLIC, "10.0.0.5", PUBLIC, "169.254.169.254"];
+    let lookups = 0;
+    const moving: Resolver = async () => [{ address: answers[lookups++] as string, family: 4 }];
+    const url = `http://localhost:${port}/webhooks/exa`;
+    const connections = keptConnections();
+    const send = () =>
+      post(url, { scope: "local", allowPrivateTargets: true }, { resolve: moving, connections: connections });
+    try {
+      expect((await send()).address).toBe(PUBLIC);
+      expect((await send()).address).toBe(PUBLIC);
+      // The same checked address twice: one connection.
+      expect(publicReceiver.received).toHaveLength(2);
+      expect(connects).toEqual([`${PUBLIC}:${port}`]);
+
+      // The answer moved: a connection of its own to the new address, never the one kept for the old.
+      expect((await send()).address).toBe("10.0.0.5");
+      expect(privateReceiver.received).toHaveLength(1);
+      expect(connects).toEqual([`${PUBLIC}:${port}`, `10.0.0.5:${port}`]);
+      expect((await send()).address).toBe(PUBLIC);
+      expect(publicReceiver.received).toHaveLength(3);
+
+      // Checked again though a connection to this host name is open: the metadata address is refused.
+      const refused = await send();
+      expect(refused.refusal?.addressClass).toBe("link_local");
+      expect(metadata.connections).toBe(0);
+      expect(metadata.received).toHaveLength(0);
+      expect(publicReceiver.received).toHaveLength(3);
+      expect(lookups).toBe(5);
+    } finally {
+      connections.close();
+    }
   });
 
   it("does not follow a redirect to a private address", async () => {

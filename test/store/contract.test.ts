@@ -77,6 +77,20 @@ describe.each(ENGINES)("store contract on $name", (engine) => {
     expect(await store.ledger.recovered(key.account, key.webhookId)).toEqual([]);
   });
 
+  it("a released claim leaves no trace and the key is claimable again; a recorded claim is not released", async () => {
+    const store = await fresh();
+    const key = keyOf(store);
+    const claim = await store.ledger.claim(key);
+    if (claim.kind !== "claimed") throw new Error(`expected claimed, got ${claim.kind}`);
+    await store.ledger.release(claim.claimId);
+    expect(await store.ledger.entries(key.account, key.webhookId)).toEqual([]);
+    const again = await store.ledger.claim(key);
+    if (again.kind !== "claimed") throw new Error(`expected claimed, got ${again.kind}`);
+    await store.ledger.record(again.claimId, { status: 200, category: "delivered", latencyMs: 3, timedOut: false });
+    await store.ledger.release(again.claimId);
+    expect((await store.ledger.claim(key)).kind).toBe("already-accepted");
+  });
+
   it("of 40 concurrent claims of one key, exactly one wins", async () => {
     const store = await fresh();
     const key = keyOf(store);

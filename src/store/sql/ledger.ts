@@ -104,6 +104,9 @@ export function sqlLedger(db: Queryer, defaultHolder: string): Ledger {
         ],
       );
     },
+    async release(claimId) {
+      await db.run("DELETE FROM deliveries WHERE id = ? AND recorded_at IS NULL", [claimId]);
+    },
     entries,
     acceptedAt: (account, webhookId, target) => accepted(account, webhookId, target),
     async unrecorded(account, webhookId) {

@@ -2,9 +2,11 @@
 // WAL lets readers and a writer share the file across processes; the busy timeout makes a second writer wait.
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import type { DatabaseSync, SQLInputValue } from "node:sqlite";
+import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
 import type { Queryer, Row, SqlDriver } from "./driver.js";
 
+/** Compiled statements kept per connection. */
+const STATEMENTS_KEPT = 64;
 /** How long a writer waits for another process's write lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 10_000;
 
@@ -61,15 +63,26 @@ export async function openSqlite(path: string): Promise<SqlDriver> {
 }
 
 function sqliteDriver(db: DatabaseSync, location: string, memory: boolean): SqlDriver {
+  // Each statement is compiled once per connection: a listener's backfill runs the same few per event. The
+  // cache is bounded (IN lists of every length make many texts); the least recently used one goes first.
+  const statements = new Map<string, StatementSync>();
+  const prepared = (sql: string) => {
+    let statement = statements.get(sql);
+    if (statement) statements.delete(sql);
+    else statement = db.prepare(sql);
+    statements.set(sql, statement);
+    if (statements.size > STATEMENTS_KEPT) statements.delete(statements.keys().next().value as string);
+    return statement;
+  };
   const queryer: Queryer = {
     async all(sql, params = []) {
-      return db.prepare(sql).all(...(params as SQLInputValue[])) as Row[];
+      return prepared(sql).all(...(params as SQLInputValue[])) as Row[];
     },
     async run(sql, params = []) {
-      return Number(db.prepare(sql).run(...(params as SQLInputValue[])).changes);
+      return Number(prepared(sql).run(...(params as SQLInputValue[])).changes);
     },
     async hasTable(name) {
-      return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+      return prepared("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
     },
   };
   let walSet = memory;
@@ -119,6 +132,7 @@ function sqliteDriver(db: DatabaseSync, location: string, memory: boolean): SqlD
       }
     },
     async close() {
+      statements.clear();
       if (db.isOpen) db.close();
     },
   };
