@@ -3,7 +3,7 @@
 // covered; a query wholly inside the covered spans is answered from memory with exactly what Exa would list
 // (events are created once and never change; Exa deletes them after 60 days, so are older ones here).
 import type { Page } from "../exa/schemas.js";
-import type { EventPageSource, EventsQuery, ListedEvent } from "./never-attempted.js";
+import { EVENTS_PAGE_LIMIT, type EventPageSource, type EventsQuery, type ListedEvent } from "./never-attempted.js";
 import { timestampMillis } from "./timestamps.js";
 
 const FORMAT_VERSION = 1;
@@ -92,6 +92,39 @@ export class RememberedEvents {
     return types.every((type) => (this.covered.get(type) ?? []).some(([a, b]) => a <= from && to <= b));
   }
 
+  /**
+   * Lists from Exa what was created after the spans of `types` (all of them) up to `toMs`, so that a listing
+   * ending there is answered from memory: run beside the store's reads rather than paged during the scan.
+   * Nothing when a type has no span yet (a full listing reads it). Never rejects: a failed page leaves the
+   * gap to the scan's listing, which asks Exa again and reports what fails.
+   */
+  async readNewer(exa: EventPageSource, types: readonly string[], toMs: number, signal: AbortSignal): Promise<void> {
+    let fromMs = Number.POSITIVE_INFINITY;
+    for (const type of types) {
+      // Sorted and disjoint: the last span ends highest.
+      const top = this.covered.get(type)?.at(-1)?.[1];
+      if (top === undefined) return;
+      fromMs = Math.min(fromMs, top + 1);
+    }
+    if (!(fromMs <= toMs)) return;
+    const source = this.source(exa);
+    const query: EventsQuery = {
+      types: [...types],
+      createdAfter: new Date(fromMs).toISOString(),
+      createdBefore: new Date(toMs).toISOString(),
+      limit: EVENTS_PAGE_LIMIT,
+    };
+    try {
+      for (let cursor: string | undefined; ; ) {
+        const page = await source(cursor === undefined ? query : { ...query, cursor }, signal);
+        if (!page.hasMore || !page.nextCursor) return;
+        cursor = page.nextCursor;
+      }
+    } catch {
+      // Left to the scan's listing (and a cancellation to the scan, which checks the same signal).
+    }
+  }
+
   /** The listing's events source: from memory where every event is known, else from Exa, remembering it. */
   source(exa: EventPageSource): EventPageSource {
     return async (query, signal) => {
@@ -111,10 +144,10 @@ export class RememberedEvents {
     let matching = this.served.get(key);
     if (!matching) {
       const types = new Set(query.types);
+      // Served as kept (with their `ms`, which the listing ignores): no copy of 100k events per query.
       matching = [...this.events.values()]
         .filter((e) => types.has(e.type) && e.ms >= from && e.ms <= to)
-        .sort((a, b) => b.ms - a.ms || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
-        .map(({ id, type, createdAt }) => ({ id, type, createdAt }));
+        .sort((a, b) => b.ms - a.ms || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
       this.served.set(key, matching);
     }
     const end = offset + query.limit;

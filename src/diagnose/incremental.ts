@@ -1,7 +1,7 @@
 // Incremental diagnosis: a webhook's attempts are read from Exa once; later diagnoses read only the newer ones
 // and diagnose the remembered ones with them, through the same scan, so the result equals a fresh scan.
 //
-// The store keeps, per webhook, outcome and UTC day (event type "*@day"), the attempts a complete scan folded in
+// The store keeps, per webhook, outcome and UTC day (incremental-days.ts), the attempts a complete scan folded in
 // (incremental-records.ts) and the newest of them. A later call pages each outcome's unfiltered chain, newest
 // first, and stops at the first attempt it already has (or one older than the newest it has): 1,000 new
 // attempts cost ~6 pages. Remembered attempts older than Exa's retention are dropped, so they leave the
@@ -14,22 +14,26 @@
 // older attemptedAt), and attempts are kept as long as events (60 days). A store that cannot open or fails
 // gives a plain full scan and a note saying why nothing is remembered.
 import { EVENT_RETENTION_MS } from "../exa/retention.js";
-import type { Webhook } from "../exa/schemas.js";
 import type { AccountMemory, History } from "../store/types.js";
 import { notRememberedBecause } from "../store/unavailable.js";
+import { dayNumber, keyOf, loadRemembered, type RememberedScan, saveRemembered } from "./incremental-days.js";
 import { RememberedEvents } from "./incremental-events.js";
 import { type HistoryPlace, hourlyBuckets, readHistory, recordVerdict } from "./incremental-history.js";
-import { fromStoredChain, type RememberedAttempt, RememberedAttempts, toStoredChain } from "./incremental-records.js";
+import { type RememberedAttempt, RememberedAttempts } from "./incremental-records.js";
 import { rememberedAttemptSource } from "./incremental-source.js";
 import { SUCCESS_FLAGS } from "./partitions.js";
-import { ATTEMPTS_PAGE_LIMIT, type AttemptPageSource, type ScanOptions, scanWebhookAttempts } from "./scan.js";
+import {
+  ATTEMPTS_PAGE_LIMIT,
+  type AttemptPageSource,
+  NEW_EVENT_GRACE_MS,
+  type ScanOptions,
+  scanWebhookAttempts,
+} from "./scan.js";
 import { timestampMillis } from "./timestamps.js";
 import type { WebhookDiagnosis, WebhookHistory } from "./types.js";
 
 /** Attempts are assumed kept as long as events: Exa documents 60 days for events, nothing for attempts. */
 export const ATTEMPT_RETENTION_MS = EVENT_RETENTION_MS;
-/** The store key's event type for chains of every type. */
-const EVERY_TYPE = "*";
 
 /** The store to build on, or why there is none ("…is not kept because <because>"). */
 export type DiagnoseMemory =
@@ -69,15 +73,6 @@ export interface IncrementalDiagnosis {
   history: WebhookHistory | undefined;
 }
 
-interface RememberedScan {
-  remembered: RememberedAttempts;
-  newestMs: Map<boolean, number>;
-  rememberedAt: Date;
-  count: number;
-}
-
-const outcomeName = (successful: boolean) => (successful ? "successful" : "failed");
-
 /** One webhook's diagnosis, built on what the store remembers of it; remembers the result for next time. */
 export async function diagnoseIncrementally(options: IncrementalOptions): Promise<IncrementalDiagnosis> {
   const memory = options.memory;
@@ -115,8 +110,15 @@ async function diagnoseWithStore(options: IncrementalOptions, place: HistoryPlac
   const stored = await place.history.getCheckpoint(eventsKey(place));
   const events = RememberedEvents.fromStored(stored?.aggregate, createdAt);
   events.dropOlderThan(now.getTime() - EVENT_RETENTION_MS);
-  const withEvents = options.events ? { ...options, events: events.source(options.events) } : options;
-  const diagnosis = await diagnoseAttempts(withEvents, place, now);
+  // The scan's window ends NEW_EVENT_GRACE_MS before its now, which is this call's: the events created since
+  // the last listing are read while the store is, so the scan's listing is answered from memory.
+  const scanOptions = { ...options, now: now.getTime() };
+  const eventTypes = [...new Set(options.webhook.events ?? [])];
+  const newerEvents = options.events
+    ? events.readNewer(options.events, eventTypes, now.getTime() - NEW_EVENT_GRACE_MS, requestSignal(options))
+    : undefined;
+  const withEvents = options.events ? { ...scanOptions, events: events.source(options.events) } : scanOptions;
+  const diagnosis = await diagnoseAttempts(withEvents, place, now, newerEvents);
   if (events.changed) {
     const aggregate = events.toStored(createdAt);
     await place.history.putCheckpoint(eventsKey(place), { newestAttemptId: "", newestAttemptAt: "", aggregate });
@@ -124,18 +126,26 @@ async function diagnoseWithStore(options: IncrementalOptions, place: HistoryPlac
   return diagnosis;
 }
 
-async function diagnoseAttempts(options: IncrementalOptions, place: HistoryPlace, now: Date) {
+/** `newerEvents`: the events read beside the store, awaited before any scan lists them. */
+async function diagnoseAttempts(
+  options: IncrementalOptions,
+  place: HistoryPlace,
+  now: Date,
+  newerEvents: Promise<void> | undefined,
+) {
   const { webhook } = options;
   const createdAt = webhook.createdAt ?? null;
   const horizonMs = now.getTime() - ATTEMPT_RETENTION_MS;
-  const stored = await loadRemembered(place, webhook, createdAt);
+  const stored = await loadRemembered(place, createdAt);
   if (stored) {
     const dropped = stored.remembered.dropOlderThan(horizonMs);
     const read = await readNewAttempts(options, stored);
+    await newerEvents;
     if (read && !stored.remembered.untimed && withinCap(stored.remembered, options)) {
       const diagnosis = await scanWebhookAttempts({
         ...options,
         source: rememberedAttemptSource(stored.remembered),
+        eventsFirst: true,
         recorded: (id) => stored.remembered.recordedFailure(id),
       });
       diagnosis.memory = {
@@ -146,7 +156,7 @@ async function diagnoseAttempts(options: IncrementalOptions, place: HistoryPlace
         rememberedAt: stored.rememberedAt.toISOString(),
       };
       if (read.added.length > 0 || dropped.length > 0) {
-        const changed = new Set([...read.added, ...dropped].map((record) => dayOf(record.ms)));
+        const changed = new Set([...read.added, ...dropped].map((record) => dayNumber(record.ms)));
         await saveRemembered(place, stored.remembered, createdAt, changed);
       }
       if (read.added.length > 0)
@@ -157,6 +167,7 @@ async function diagnoseAttempts(options: IncrementalOptions, place: HistoryPlace
     const why = !read ? "readFailed" : stored.remembered.untimed ? "untimed" : "capped";
     return fullScan(options, place, createdAt, why);
   }
+  await newerEvents;
   return fullScan(options, place, createdAt, "first");
 }
 
@@ -192,93 +203,8 @@ async function fullScan(
   return diagnosis;
 }
 
-/**
- * Each outcome's attempts are stored by UTC day (event type "*@<day>"), under an index (event type "*") that
- * lists the days: new attempts rewrite only their own days, not the whole history.
- */
-interface DayIndex {
-  v: 1;
-  webhookCreatedAt: string | null;
-  days: string[];
-}
-
-const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
-async function loadRemembered(
-  place: HistoryPlace,
-  webhook: Pick<Webhook, "id">,
-  createdAt: string | null,
-): Promise<RememberedScan | undefined> {
-  const remembered = new RememberedAttempts();
-  const newestMs = new Map<boolean, number>();
-  let rememberedAt: Date | undefined;
-  for (const successful of SUCCESS_FLAGS) {
-    const checkpoint = await place.history.getCheckpoint(keyOf(place, successful));
-    const index = checkpoint?.aggregate as Partial<DayIndex> | undefined;
-    // Another format, or another webhook that had this id: start over.
-    if (!checkpoint || index?.v !== 1 || !Array.isArray(index.days) || index.webhookCreatedAt !== createdAt)
-      return undefined;
-    for (const day of index.days) {
-      const segment = await place.history.getCheckpoint(keyOf(place, successful, day));
-      const chain = segment && fromStoredChain(segment.aggregate, webhook.id, successful);
-      if (!chain) return undefined;
-      for (const record of chain.records) remembered.addStored(record);
-    }
-    // From the records read, not the index: two processes saving at once may leave an index newer than a day
-    // another one wrote, and the chain must then read again what that day lacks.
-    let newest = Number.NEGATIVE_INFINITY;
-    for (const record of remembered.byId.values())
-      if (record.successful === successful) newest = Math.max(newest, record.ms);
-    newestMs.set(successful, newest);
-    if (!rememberedAt || checkpoint.updatedAt < rememberedAt) rememberedAt = checkpoint.updatedAt;
-  }
-  return { remembered, newestMs, rememberedAt: rememberedAt ?? new Date(0), count: remembered.byId.size };
-}
-
-/** Writes the days in `changed` (all when undefined) and each outcome's index. */
-async function saveRemembered(
-  place: HistoryPlace,
-  remembered: RememberedAttempts,
-  createdAt: string | null,
-  changed?: ReadonlySet<string>,
-) {
-  for (const successful of SUCCESS_FLAGS) {
-    const records = remembered.newestFirst(successful);
-    const byDay = new Map<string, RememberedAttempt[]>();
-    for (const record of records) {
-      const day = dayOf(record.ms);
-      const list = byDay.get(day);
-      if (list) list.push(record);
-      else byDay.set(day, [record]);
-    }
-    for (const [day, dayRecords] of byDay) {
-      if (changed && !changed.has(day)) continue;
-      const aggregate = toStoredChain(dayRecords, createdAt, place.redact);
-      await place.history.putCheckpoint(keyOf(place, successful, day), {
-        newestAttemptId: "",
-        newestAttemptAt: "",
-        aggregate,
-      });
-    }
-    const newest = records[0];
-    const index: DayIndex = { v: 1, webhookCreatedAt: createdAt, days: [...byDay.keys()] };
-    await place.history.putCheckpoint(keyOf(place, successful), {
-      newestAttemptId: newest?.id ?? "",
-      newestAttemptAt: newest?.attemptedAt ?? "",
-      aggregate: index,
-    });
-  }
-}
-
 /** The events the never-attempted check listed (incremental-events.ts), under outcome "events". */
 const eventsKey = (place: HistoryPlace) => ({ ...keyOf(place, true), outcome: "events" });
-
-const keyOf = (place: HistoryPlace, successful: boolean, day?: string) => ({
-  account: place.account,
-  webhookId: place.webhookId,
-  eventType: day === undefined ? EVERY_TYPE : `${EVERY_TYPE}@${day}`,
-  outcome: outcomeName(successful),
-});
 
 /**
  * Pages each outcome's chain (every type) newest first until the first attempt already remembered, or older
@@ -288,12 +214,7 @@ async function readNewAttempts(
   options: IncrementalOptions,
   stored: RememberedScan,
 ): Promise<{ pages: number; added: RememberedAttempt[] } | undefined> {
-  const signal = AbortSignal.any([
-    options.signal ?? new AbortController().signal,
-    ...(options.deadline === undefined
-      ? []
-      : [AbortSignal.timeout(Math.max(0, Math.ceil(options.deadline - Date.now())))]),
-  ]);
+  const signal = requestSignal(options);
   let pages = 0;
   const added: RememberedAttempt[] = [];
   const readChain = async (successful: boolean) => {
@@ -323,6 +244,16 @@ async function readNewAttempts(
     return undefined;
   }
   return { pages, added };
+}
+
+/** The client's cancellation and the time budget, for the requests made outside the scan. */
+function requestSignal(options: IncrementalOptions): AbortSignal {
+  return AbortSignal.any([
+    options.signal ?? new AbortController().signal,
+    ...(options.deadline === undefined
+      ? []
+      : [AbortSignal.timeout(Math.max(0, Math.ceil(options.deadline - Date.now())))]),
+  ]);
 }
 
 /** Whether the attempts the scan would fold fit under maxAttempts (else a fresh scan, cut like any other). */
