@@ -1,10 +1,12 @@
 // Where the incremental scan's remembered attempts live in the store: per webhook, outcome and UTC day (event
 // type "*@<day>") one stored chain (incremental-records.ts), under an index (event type "*") that lists the
 // days, so new attempts rewrite only their own days, not the whole history.
+import { setImmediate as nextTurn } from "node:timers/promises";
 import type { HistoryPlace } from "./incremental-history.js";
 import { byNewest, type RememberedAttempt, RememberedAttempts } from "./incremental-records.js";
 import { fromStoredChain, toStoredChain } from "./incremental-stored.js";
 import { SUCCESS_FLAGS } from "./partitions.js";
+import { timestampMillis } from "./timestamps.js";
 
 /** The store key's event type for chains of every type. */
 const EVERY_TYPE = "*";
@@ -38,23 +40,50 @@ export const keyOf = (place: HistoryPlace, successful: boolean, day?: string) =>
   outcome: outcomeName(successful),
 });
 
-/** Undefined when nothing (or another format, or another webhook that had this id) is remembered. */
-export async function loadRemembered(
+/** Each outcome's index: its days, and its newest attempt's time as saved (where the new attempts end). */
+export interface DayIndexes {
+  days: Map<boolean, string[]>;
+  savedNewestMs: Map<boolean, number>;
+  rememberedAt: Date;
+}
+
+/**
+ * Each outcome's index; "none" when nothing is remembered of this webhook (or of another one that had its
+ * id: it starts over), "unreadable" when an index is not in the format this version writes.
+ */
+export async function readDayIndexes(
   place: HistoryPlace,
   createdAt: string | null,
-): Promise<RememberedScan | undefined> {
-  const remembered = new RememberedAttempts();
-  const newestMs = new Map<boolean, number>();
+): Promise<DayIndexes | "none" | "unreadable"> {
+  const days = new Map<boolean, string[]>();
+  const savedNewestMs = new Map<boolean, number>();
   let rememberedAt: Date | undefined;
   for (const successful of SUCCESS_FLAGS) {
     const checkpoint = await place.history.getCheckpoint(keyOf(place, successful));
-    const index = checkpoint?.aggregate as Partial<DayIndex> | undefined;
-    if (!checkpoint || index?.v !== 1 || !Array.isArray(index.days) || index.webhookCreatedAt !== createdAt)
-      return undefined;
+    if (!checkpoint) return "none";
+    const index = checkpoint.aggregate as Partial<DayIndex> | undefined;
+    if (index?.v !== 1 || !Array.isArray(index.days)) return "unreadable";
+    if (index.webhookCreatedAt !== createdAt) return "none";
+    days.set(successful, index.days);
+    savedNewestMs.set(successful, timestampMillis(checkpoint.newestAttemptAt));
+    if (!rememberedAt || checkpoint.updatedAt < rememberedAt) rememberedAt = checkpoint.updatedAt;
+  }
+  return { days, savedNewestMs, rememberedAt: rememberedAt ?? new Date(0) };
+}
+
+/**
+ * The remembered attempts of the days the indexes list; undefined when a day is missing or unreadable.
+ * Yields to the event loop between days, so requests made meanwhile (the new attempts) are answered.
+ */
+export async function loadDays(place: HistoryPlace, indexes: DayIndexes): Promise<RememberedScan | undefined> {
+  const remembered = new RememberedAttempts();
+  const newestMs = new Map<boolean, number>();
+  for (const successful of SUCCESS_FLAGS) {
     // From the records read, not the index: two processes saving at once may leave an index newer than a day
     // another one wrote, and the chain must then read again what that day lacks.
     let newest = Number.NEGATIVE_INFINITY;
-    for (const day of index.days) {
+    for (const day of indexes.days.get(successful) ?? []) {
+      await nextTurn();
       const segment = await place.history.getCheckpoint(keyOf(place, successful, day));
       const chain = segment && fromStoredChain(segment.aggregate, place.webhookId, successful);
       if (!chain) return undefined;
@@ -64,9 +93,8 @@ export async function loadRemembered(
       }
     }
     newestMs.set(successful, newest);
-    if (!rememberedAt || checkpoint.updatedAt < rememberedAt) rememberedAt = checkpoint.updatedAt;
   }
-  return { remembered, newestMs, rememberedAt: rememberedAt ?? new Date(0), count: remembered.byId.size };
+  return { remembered, newestMs, rememberedAt: indexes.rememberedAt, count: remembered.byId.size };
 }
 
 /** Writes the days in `changed` (day numbers; all when undefined) and each outcome's index. */

@@ -16,20 +16,13 @@
 import { EVENT_RETENTION_MS } from "../exa/retention.js";
 import type { AccountMemory, History } from "../store/types.js";
 import { notRememberedBecause } from "../store/unavailable.js";
-import { dayNumber, keyOf, loadRemembered, type RememberedScan, saveRemembered } from "./incremental-days.js";
+import { dayNumber, keyOf, loadDays, readDayIndexes, saveRemembered } from "./incremental-days.js";
 import { RememberedEvents } from "./incremental-events.js";
 import { type HistoryPlace, hourlyBuckets, readHistory, recordVerdict } from "./incremental-history.js";
-import { type RememberedAttempt, RememberedAttempts } from "./incremental-records.js";
+import { readEarlyPages, readNewAttempts } from "./incremental-newer.js";
+import { RememberedAttempts } from "./incremental-records.js";
 import { rememberedAttemptSource } from "./incremental-source.js";
-import { SUCCESS_FLAGS } from "./partitions.js";
-import {
-  ATTEMPTS_PAGE_LIMIT,
-  type AttemptPageSource,
-  NEW_EVENT_GRACE_MS,
-  type ScanOptions,
-  scanWebhookAttempts,
-} from "./scan.js";
-import { timestampMillis } from "./timestamps.js";
+import { type AttemptPageSource, NEW_EVENT_GRACE_MS, type ScanOptions, scanWebhookAttempts } from "./scan.js";
 import type { WebhookDiagnosis, WebhookHistory } from "./types.js";
 
 /** Attempts are assumed kept as long as events: Exa documents 60 days for events, nothing for attempts. */
@@ -136,39 +129,53 @@ async function diagnoseAttempts(
   const { webhook } = options;
   const createdAt = webhook.createdAt ?? null;
   const horizonMs = now.getTime() - ATTEMPT_RETENTION_MS;
-  const stored = await loadRemembered(place, createdAt);
-  if (stored) {
-    const dropped = stored.remembered.dropOlderThan(horizonMs);
-    const read = await readNewAttempts(options, stored);
+  const indexes = await readDayIndexes(place, createdAt);
+  if (indexes === "none" || indexes === "unreadable") {
     await newerEvents;
-    if (read && !stored.remembered.untimed && withinCap(stored.remembered, options)) {
-      const diagnosis = await scanWebhookAttempts({
-        ...options,
-        source: rememberedAttemptSource(stored.remembered),
-        eventsFirst: true,
-        recorded: (id) => stored.remembered.recordedFailure(id),
-      });
-      diagnosis.memory = {
-        kind: "incremental",
-        newPages: read.pages,
-        newAttempts: read.added.length,
-        rememberedAttempts: stored.count,
-        rememberedAt: stored.rememberedAt.toISOString(),
-      };
-      if (read.added.length > 0 || dropped.length > 0) {
-        const changed = new Set([...read.added, ...dropped].map((record) => dayNumber(record.ms)));
-        await saveRemembered(place, stored.remembered, createdAt, changed);
-      }
-      if (read.added.length > 0)
-        await place.history.putBuckets(place.account, webhook.id, hourlyBuckets(read.added), "add");
-      return diagnosis;
-    }
-    // Reading the new attempts failed, or more are remembered than the cap allows: a fresh scan says it right.
-    const why = !read ? "readFailed" : stored.remembered.untimed ? "untimed" : "capped";
-    return fullScan(options, place, createdAt, why);
+    return fullScan(options, place, createdAt, indexes === "none" ? "first" : "unreadable");
   }
+  const chains = { webhookId: webhook.id, source: options.source, signal: requestSignal(options) };
+  // The first new pages are asked for now: their round trips pass while the store's days are read.
+  const stopEarly = new AbortController();
+  const early = readEarlyPages(
+    { ...chains, signal: AbortSignal.any([chains.signal, stopEarly.signal]) },
+    indexes.savedNewestMs,
+  );
+  const stored = await loadDays(place, indexes);
+  if (!stored) {
+    stopEarly.abort();
+    await newerEvents;
+    return fullScan(options, place, createdAt, "unreadable");
+  }
+  const dropped = stored.remembered.dropOlderThan(horizonMs);
+  const read = await readNewAttempts(chains, stored, early);
+  if (!read) options.signal?.throwIfAborted();
   await newerEvents;
-  return fullScan(options, place, createdAt, "first");
+  if (read && !stored.remembered.untimed && withinCap(stored.remembered, options)) {
+    const diagnosis = await scanWebhookAttempts({
+      ...options,
+      source: rememberedAttemptSource(stored.remembered),
+      eventsFirst: true,
+      recorded: (id) => stored.remembered.recordedFailure(id),
+    });
+    diagnosis.memory = {
+      kind: "incremental",
+      newPages: read.pages,
+      newAttempts: read.added.length,
+      rememberedAttempts: stored.count,
+      rememberedAt: stored.rememberedAt.toISOString(),
+    };
+    if (read.added.length > 0 || dropped.length > 0) {
+      const changed = new Set([...read.added, ...dropped].map((record) => dayNumber(record.ms)));
+      await saveRemembered(place, stored.remembered, createdAt, changed);
+    }
+    if (read.added.length > 0)
+      await place.history.putBuckets(place.account, webhook.id, hourlyBuckets(read.added), "add");
+    return diagnosis;
+  }
+  // Reading the new attempts failed, or more are remembered than the cap allows: a fresh scan says it right.
+  const why = !read ? "readFailed" : stored.remembered.untimed ? "untimed" : "capped";
+  return fullScan(options, place, createdAt, why);
 }
 
 /** A fresh scan, remembered when it read the whole history without a filter. */
@@ -176,7 +183,7 @@ async function fullScan(
   options: IncrementalOptions,
   place: HistoryPlace,
   createdAt: string | null,
-  why: "first" | "capped" | "readFailed" | "untimed",
+  why: "first" | "capped" | "readFailed" | "untimed" | "unreadable",
 ): Promise<WebhookDiagnosis> {
   const remembered = new RememberedAttempts();
   const filtered = options.since !== undefined || options.eventType !== undefined;
@@ -206,46 +213,6 @@ async function fullScan(
 /** The events the never-attempted check listed (incremental-events.ts), under outcome "events". */
 const eventsKey = (place: HistoryPlace) => ({ ...keyOf(place, true), outcome: "events" });
 
-/**
- * Pages each outcome's chain (every type) newest first until the first attempt already remembered, or older
- * than the newest remembered, and adds what is new. Undefined when a page could not be read.
- */
-async function readNewAttempts(
-  options: IncrementalOptions,
-  stored: RememberedScan,
-): Promise<{ pages: number; added: RememberedAttempt[] } | undefined> {
-  const signal = requestSignal(options);
-  let pages = 0;
-  const added: RememberedAttempt[] = [];
-  const readChain = async (successful: boolean) => {
-    const newest = stored.newestMs.get(successful) ?? -Infinity;
-    let cursor: string | undefined;
-    for (;;) {
-      const page = await options.source(
-        { webhookId: options.webhook.id, successful, limit: ATTEMPTS_PAGE_LIMIT, ...(cursor ? { cursor } : {}) },
-        signal,
-      );
-      pages++;
-      for (const attempt of page.data) {
-        if (attempt.successful !== successful) continue;
-        if (stored.remembered.byId.has(attempt.id) || timestampMillis(attempt.attemptedAt) < newest) return;
-        stored.remembered.addRead(attempt);
-        added.push(stored.remembered.byId.get(attempt.id) as RememberedAttempt);
-      }
-      if (!page.hasMore || !page.nextCursor) return;
-      cursor = page.nextCursor;
-    }
-  };
-  try {
-    await Promise.all(SUCCESS_FLAGS.map(readChain));
-  } catch (error) {
-    options.signal?.throwIfAborted();
-    void error;
-    return undefined;
-  }
-  return { pages, added };
-}
-
 /** The client's cancellation and the time budget, for the requests made outside the scan. */
 function requestSignal(options: IncrementalOptions): AbortSignal {
   return AbortSignal.any([
@@ -258,6 +225,8 @@ function requestSignal(options: IncrementalOptions): AbortSignal {
 
 /** Whether the attempts the scan would fold fit under maxAttempts (else a fresh scan, cut like any other). */
 function withinCap(remembered: RememberedAttempts, options: IncrementalOptions): boolean {
+  if (options.since === undefined && options.eventType === undefined)
+    return remembered.byId.size <= options.maxAttempts;
   const sinceMs = options.since?.getTime() ?? -Infinity;
   let inWindow = 0;
   for (const record of remembered.byId.values()) {
