@@ -6,20 +6,53 @@ import type { Page } from "../exa/schemas.js";
 import { EVENTS_PAGE_LIMIT, type EventPageSource, type EventsQuery, type ListedEvent } from "./never-attempted.js";
 import { timestampMillis } from "./timestamps.js";
 
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
 const MEMORY_CURSOR = "remembered:";
 
 type Span = [number, number];
 
+/** Column by column, so 100k events read back as a few arrays (format 1, a row per event, is still read). */
 export interface StoredEvents {
   v: typeof FORMAT_VERSION;
   /** The webhook's createdAt: another webhook under the same id starts over. */
   webhookCreatedAt: string | null;
   types: string[];
-  /** [id, type index, createdAt] */
-  events: [string, number, string][];
+  ids: string[];
+  typeIndexes: number[];
+  createdAt: string[];
+  /** createdAt parsed, so reading back parses no dates. */
+  ms: number[];
   /** Per type, inclusive [fromMs, toMs] spans whose events were all listed. */
   covered: Record<string, Span[]>;
+}
+
+/** Format 1: [id, type index, createdAt] per event. */
+type StoredEventsV1 = Omit<StoredEvents, "v" | "ids" | "typeIndexes" | "createdAt" | "ms"> & {
+  v: 1;
+  events: [string, number, string][];
+};
+
+/** The stored events as columns, whichever format held them; undefined when neither. */
+function columnsOf(stored: unknown): StoredEvents | undefined {
+  const data = stored as Partial<StoredEvents> | Partial<StoredEventsV1> | null;
+  if (data?.v === 1 && Array.isArray(data.events)) {
+    const rows = data.events;
+    return {
+      v: FORMAT_VERSION,
+      webhookCreatedAt: data.webhookCreatedAt ?? null,
+      types: data.types ?? [],
+      ids: rows.map((row) => row[0]),
+      typeIndexes: rows.map((row) => row[1]),
+      createdAt: rows.map((row) => row[2]),
+      ms: rows.map((row) => timestampMillis(row[2])),
+      covered: data.covered ?? {},
+    };
+  }
+  if (data?.v !== FORMAT_VERSION) return undefined;
+  const { ids, typeIndexes, createdAt, ms } = data;
+  if (!Array.isArray(ids) || ![typeIndexes, createdAt, ms].every((c) => Array.isArray(c) && c.length === ids.length))
+    return undefined;
+  return data as StoredEvents;
 }
 
 /** Adds a span to sorted disjoint spans, merging touching ones (ms are whole). */
@@ -46,15 +79,17 @@ export class RememberedEvents {
 
   static fromStored(stored: unknown, webhookCreatedAt: string | null): RememberedEvents {
     const remembered = new RememberedEvents();
-    const data = stored as Partial<StoredEvents> | null;
-    if (!data || data.v !== FORMAT_VERSION || !Array.isArray(data.events)) return remembered;
-    if (data.webhookCreatedAt !== webhookCreatedAt) return remembered;
-    const types = data.types ?? [];
-    for (const [id, typeIndex, createdAt] of data.events) {
-      const type = types[typeIndex];
-      const ms = timestampMillis(createdAt);
-      if (type === undefined || !Number.isFinite(ms)) return new RememberedEvents();
-      remembered.events.set(id, { id, type, createdAt, ms });
+    const data = columnsOf(stored);
+    if (!data || data.webhookCreatedAt !== webhookCreatedAt) return remembered;
+    const { types, ids, typeIndexes, createdAt, ms } = data;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i] as string;
+      const type = types[typeIndexes[i] as number];
+      const at = createdAt[i];
+      const eventMs = ms[i] as number;
+      if (typeof id !== "string" || type === undefined || typeof at !== "string" || !Number.isFinite(eventMs))
+        return new RememberedEvents();
+      remembered.events.set(id, { id, type, createdAt: at, ms: eventMs });
     }
     for (const [type, spans] of Object.entries(data.covered ?? {})) remembered.covered.set(type, spans);
     return remembered;
@@ -62,17 +97,29 @@ export class RememberedEvents {
 
   toStored(webhookCreatedAt: string | null): StoredEvents {
     const types = new Map<string, number>();
-    const events: StoredEvents["events"] = [];
+    const stored: StoredEvents = {
+      v: FORMAT_VERSION,
+      webhookCreatedAt,
+      types: [],
+      ids: [],
+      typeIndexes: [],
+      createdAt: [],
+      ms: [],
+      covered: Object.fromEntries(this.covered),
+    };
     for (const event of this.events.values()) {
       let index = types.get(event.type);
       if (index === undefined) {
         index = types.size;
         types.set(event.type, index);
       }
-      events.push([event.id, index, event.createdAt]);
+      stored.ids.push(event.id);
+      stored.typeIndexes.push(index);
+      stored.createdAt.push(event.createdAt);
+      stored.ms.push(event.ms);
     }
-    const covered = Object.fromEntries(this.covered);
-    return { v: FORMAT_VERSION, webhookCreatedAt, types: [...types.keys()], events, covered };
+    stored.types = [...types.keys()];
+    return stored;
   }
 
   /** Forgets what Exa deleted: events created before `ms`, and the spans before it. */

@@ -280,13 +280,16 @@ describe("diagnoseIncrementally", () => {
     seedAttempts(webhook.id, random, now0 - 10 * DAY, now0 - MINUTE, 500, "a");
     const warm = await emptyStore();
     await diagnose({ store: warm, webhookId: webhook.id, now: now0 });
-    const rewritten = await storeDaysAsV1(warm, webhook.id);
+    const rewritten = await storeAsPreviousRelease(warm, webhook.id);
     expect(rewritten).toBeGreaterThan(5);
 
     const now1 = now0 + DAY;
     const added = seedAttempts(webhook.id, random, now0 - MINUTE, now1 - MINUTE, 200, "b");
-    const { built } = await expectWarmEqualsFresh(warm, { webhookId: webhook.id, now: now1 });
+    const { built, fresh } = await expectWarmEqualsFresh(warm, { webhookId: webhook.id, now: now1 });
     expect(built.diagnosis.memory).toMatchObject({ kind: "incremental", newAttempts: added });
+    // The listed events were read back too: only the new span is asked of Exa (all of it: 9 requests).
+    expect(fresh.eventRequests).toBeGreaterThan(4);
+    expect(built.eventRequests).toBeLessThanOrEqual(2);
     // Old and new days side by side, with a window and a type.
     const since = new Date(now0 - 6 * DAY);
     const { built: cut } = await expectWarmEqualsFresh(warm, { webhookId: webhook.id, now: now1, since });
@@ -355,21 +358,26 @@ describe("diagnoseIncrementally", () => {
 });
 
 /**
- * Rewrites every remembered day of the webhook the way the previous release stored it (format 1: a row per
- * attempt, [id, eventId, type index, url index, attemptedAt, attempt, status, category index or -1]).
+ * Rewrites what is remembered of the webhook the way the previous release stored it (format 1): a row per
+ * attempt, [id, eventId, type index, url index, attemptedAt, attempt, status, category index or -1], and a row
+ * per listed event, [id, type index, createdAt]. Returns the days rewritten.
  */
-async function storeDaysAsV1(store: Store, webhookId: string): Promise<number> {
+async function storeAsPreviousRelease(store: Store, webhookId: string): Promise<number> {
   let days = 0;
+  const columns = async (key: { account: string; webhookId: string; eventType: string; outcome: string }) => {
+    const stored = (await store.history.getCheckpoint(key))?.aggregate as Record<string, unknown[]> & { v: number };
+    expect(stored.v).toBe(2);
+    return stored;
+  };
+  const put = (key: Parameters<Store["history"]["putCheckpoint"]>[0], aggregate: unknown) =>
+    store.history.putCheckpoint(key, { newestAttemptId: "", newestAttemptAt: "", aggregate });
   for (const outcome of ["failed", "successful"]) {
     const key = { account: "acct", webhookId, outcome };
     const index = await store.history.getCheckpoint({ ...key, eventType: "*" });
     if (!index) throw new Error(`nothing remembered of ${webhookId}`);
     for (const day of (index.aggregate as { days: string[] }).days) {
       const dayKey = { ...key, eventType: `*@${day}` };
-      const stored = (await store.history.getCheckpoint(dayKey))?.aggregate as Record<string, unknown[]> & {
-        v: number;
-      };
-      expect(stored.v).toBe(2);
+      const stored = await columns(dayKey);
       const rows = stored.ids?.map((id, i) => [
         id,
         stored.eventIds?.[i],
@@ -381,10 +389,14 @@ async function storeDaysAsV1(store: Store, webhookId: string): Promise<number> {
         stored.categoryIndexes?.[i],
       ]);
       const { types, urls, samples, webhookCreatedAt } = stored;
-      const aggregate = { v: 1, webhookCreatedAt, types, urls, rows, samples };
-      await store.history.putCheckpoint(dayKey, { newestAttemptId: "", newestAttemptAt: "", aggregate });
+      await put(dayKey, { v: 1, webhookCreatedAt, types, urls, rows, samples });
       days++;
     }
   }
+  const eventsKey = { account: "acct", webhookId, eventType: "*", outcome: "events" };
+  const events = await columns(eventsKey);
+  const rows = events.ids?.map((id, i) => [id, events.typeIndexes?.[i], events.createdAt?.[i]]);
+  const { types, covered, webhookCreatedAt } = events;
+  await put(eventsKey, { v: 1, webhookCreatedAt, types, events: rows, covered });
   return days;
 }
