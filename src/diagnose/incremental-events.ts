@@ -55,6 +55,18 @@ function columnsOf(stored: unknown): StoredEvents | undefined {
   return data as StoredEvents;
 }
 
+/** The first index of a newest-first list whose event is not newer than `ms` (binary search). */
+function firstAtOrBefore(list: readonly { ms: number }[], ms: number): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((list[middle] as { ms: number }).ms > ms) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
 /** Adds a span to sorted disjoint spans, merging touching ones (ms are whole). */
 function addSpan(spans: Span[], [from, to]: Span): Span[] {
   if (to < from) return spans;
@@ -75,6 +87,8 @@ export class RememberedEvents {
   private readonly chainUpper = new Map<string, number>();
   /** Matching events per query served from memory, newest first: sorted once, then paged. */
   private readonly served = new Map<string, ListedEvent[]>();
+  /** Every event, newest first (ties by id, larger first), sorted once per change: a query takes its range. */
+  private newestFirst: (ListedEvent & { ms: number })[] | undefined;
   changed = false;
 
   static fromStored(stored: unknown, webhookCreatedAt: string | null): RememberedEvents {
@@ -127,6 +141,7 @@ export class RememberedEvents {
     for (const [id, event] of this.events) {
       if (event.ms >= ms) continue;
       this.events.delete(id);
+      this.newestFirst = undefined;
       this.changed = true;
     }
     for (const [type, spans] of this.covered) {
@@ -191,10 +206,16 @@ export class RememberedEvents {
     let matching = this.served.get(key);
     if (!matching) {
       const types = new Set(query.types);
+      this.newestFirst ??= [...this.events.values()].sort(
+        (a, b) => b.ms - a.ms || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
+      );
+      const all = this.newestFirst;
       // Served as kept (with their `ms`, which the listing ignores): no copy of 100k events per query.
-      matching = [...this.events.values()]
-        .filter((e) => types.has(e.type) && e.ms >= from && e.ms <= to)
-        .sort((a, b) => b.ms - a.ms || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+      matching = [];
+      for (let i = firstAtOrBefore(all, to); i < all.length && (all[i]?.ms as number) >= from; i++) {
+        const event = all[i] as ListedEvent & { ms: number };
+        if (types.has(event.type)) matching.push(event);
+      }
       this.served.set(key, matching);
     }
     const end = offset + query.limit;
@@ -216,6 +237,7 @@ export class RememberedEvents {
       oldest = Math.min(oldest, ms);
       if (!this.events.has(event.id)) {
         this.events.set(event.id, { id: event.id, type: event.type, createdAt: event.createdAt, ms });
+        this.newestFirst = undefined;
         this.changed = true;
       }
     }
