@@ -5,36 +5,37 @@ import type { Page, WebhookAttempt } from "../exa/schemas.js";
 import type { RememberedAttempts } from "./incremental-records.js";
 import type { AttemptPageSource } from "./scan.js";
 
-const filterKey = (eventType: string | undefined, successful: boolean | undefined) =>
-  `${eventType ?? "*"}|${successful ?? "*"}`;
-
 export function rememberedAttemptSource(remembered: RememberedAttempts): AttemptPageSource {
   // The records themselves, in the endpoint's shape (their kept text as the body): no copy per attempt.
   const all: WebhookAttempt[] = remembered.newestFirst();
   // The lists the scan asks for (per outcome, and per type and outcome) filled in one pass, newest first;
-  // any other filter is built on first use.
-  const byFilter = new Map<string, WebhookAttempt[]>([[filterKey(undefined, undefined), all]]);
-  const push = (key: string, attempt: WebhookAttempt) => {
-    const list = byFilter.get(key);
-    if (list) list.push(attempt);
-    else byFilter.set(key, [attempt]);
-  };
+  // a type with no attempt of an outcome has none. Any other filter is built on first use.
+  const byOutcome = new Map<boolean, WebhookAttempt[]>([
+    [false, []],
+    [true, []],
+  ]);
+  const byType = new Map<boolean, Map<string, WebhookAttempt[]>>([
+    [false, new Map()],
+    [true, new Map()],
+  ]);
   for (const attempt of all) {
-    push(filterKey(undefined, attempt.successful), attempt);
-    push(filterKey(attempt.eventType, attempt.successful), attempt);
+    byOutcome.get(attempt.successful)?.push(attempt);
+    const types = byType.get(attempt.successful) as Map<string, WebhookAttempt[]>;
+    const list = types.get(attempt.eventType);
+    if (list) list.push(attempt);
+    else types.set(attempt.eventType, [attempt]);
   }
-  const filtered = (eventType: string | undefined, successful: boolean | undefined) => {
-    const key = filterKey(eventType, successful);
-    let list = byFilter.get(key);
-    // Every (type, outcome) with an attempt has its list: a typed chain of any other type is empty.
-    if (!list && eventType !== undefined && successful !== undefined) return [];
+  const byTypeOnly = new Map<string, WebhookAttempt[]>();
+  const filtered = (eventType: string | undefined, successful: boolean | undefined): WebhookAttempt[] => {
+    if (successful === undefined && eventType === undefined) return all;
+    if (successful !== undefined)
+      return eventType === undefined
+        ? (byOutcome.get(successful) ?? [])
+        : (byType.get(successful)?.get(eventType) ?? []);
+    let list = byTypeOnly.get(eventType as string);
     if (!list) {
-      list = all.filter(
-        (a) =>
-          (eventType === undefined || a.eventType === eventType) &&
-          (successful === undefined || a.successful === successful),
-      );
-      byFilter.set(key, list);
+      list = all.filter((a) => a.eventType === eventType);
+      byTypeOnly.set(eventType as string, list);
     }
     return list;
   };
