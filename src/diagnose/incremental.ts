@@ -141,9 +141,14 @@ async function diagnoseAttempts(
     { ...chains, signal: AbortSignal.any([chains.signal, stopEarly.signal]) },
     indexes.savedNewestMs,
   );
-  const stored = await loadDays(place, indexes);
+  let stored: Awaited<ReturnType<typeof loadDays>>;
+  try {
+    stored = await loadDays(place, indexes);
+  } finally {
+    // Unreadable, or the store failed: the scan in full reads from the top, and those pages are not needed.
+    if (!stored) stopEarly.abort();
+  }
   if (!stored) {
-    stopEarly.abort();
     await newerEvents;
     return fullScan(options, place, createdAt, "unreadable");
   }
