@@ -3,23 +3,68 @@
 // covered; a query wholly inside the covered spans is answered from memory with exactly what Exa would list
 // (events are created once and never change; Exa deletes them after 60 days, so are older ones here).
 import type { Page } from "../exa/schemas.js";
-import type { EventPageSource, EventsQuery, ListedEvent } from "./never-attempted.js";
+import { EVENTS_PAGE_LIMIT, type EventPageSource, type EventsQuery, type ListedEvent } from "./never-attempted.js";
 import { timestampMillis } from "./timestamps.js";
 
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
 const MEMORY_CURSOR = "remembered:";
 
 type Span = [number, number];
 
+/** Column by column, so 100k events read back as a few arrays (format 1, a row per event, is still read). */
 export interface StoredEvents {
   v: typeof FORMAT_VERSION;
   /** The webhook's createdAt: another webhook under the same id starts over. */
   webhookCreatedAt: string | null;
   types: string[];
-  /** [id, type index, createdAt] */
-  events: [string, number, string][];
+  ids: string[];
+  typeIndexes: number[];
+  createdAt: string[];
+  /** createdAt parsed, so reading back parses no dates. */
+  ms: number[];
   /** Per type, inclusive [fromMs, toMs] spans whose events were all listed. */
   covered: Record<string, Span[]>;
+}
+
+/** Format 1: [id, type index, createdAt] per event. */
+type StoredEventsV1 = Omit<StoredEvents, "v" | "ids" | "typeIndexes" | "createdAt" | "ms"> & {
+  v: 1;
+  events: [string, number, string][];
+};
+
+/** The stored events as columns, whichever format held them; undefined when neither. */
+function columnsOf(stored: unknown): StoredEvents | undefined {
+  const data = stored as Partial<StoredEvents> | Partial<StoredEventsV1> | null;
+  if (data?.v === 1 && Array.isArray(data.events)) {
+    const rows = data.events;
+    return {
+      v: FORMAT_VERSION,
+      webhookCreatedAt: data.webhookCreatedAt ?? null,
+      types: data.types ?? [],
+      ids: rows.map((row) => row[0]),
+      typeIndexes: rows.map((row) => row[1]),
+      createdAt: rows.map((row) => row[2]),
+      ms: rows.map((row) => timestampMillis(row[2])),
+      covered: data.covered ?? {},
+    };
+  }
+  if (data?.v !== FORMAT_VERSION) return undefined;
+  const { ids, typeIndexes, createdAt, ms } = data;
+  if (!Array.isArray(ids) || ![typeIndexes, createdAt, ms].every((c) => Array.isArray(c) && c.length === ids.length))
+    return undefined;
+  return data as StoredEvents;
+}
+
+/** The first index of a newest-first list whose event is not newer than `ms` (binary search). */
+function firstAtOrBefore(list: readonly { ms: number }[], ms: number): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((list[middle] as { ms: number }).ms > ms) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** Adds a span to sorted disjoint spans, merging touching ones (ms are whole). */
@@ -42,19 +87,23 @@ export class RememberedEvents {
   private readonly chainUpper = new Map<string, number>();
   /** Matching events per query served from memory, newest first: sorted once, then paged. */
   private readonly served = new Map<string, ListedEvent[]>();
+  /** Every event, newest first (ties by id, larger first), sorted once per change: a query takes its range. */
+  private newestFirst: (ListedEvent & { ms: number })[] | undefined;
   changed = false;
 
   static fromStored(stored: unknown, webhookCreatedAt: string | null): RememberedEvents {
     const remembered = new RememberedEvents();
-    const data = stored as Partial<StoredEvents> | null;
-    if (!data || data.v !== FORMAT_VERSION || !Array.isArray(data.events)) return remembered;
-    if (data.webhookCreatedAt !== webhookCreatedAt) return remembered;
-    const types = data.types ?? [];
-    for (const [id, typeIndex, createdAt] of data.events) {
-      const type = types[typeIndex];
-      const ms = timestampMillis(createdAt);
-      if (type === undefined || !Number.isFinite(ms)) return new RememberedEvents();
-      remembered.events.set(id, { id, type, createdAt, ms });
+    const data = columnsOf(stored);
+    if (!data || data.webhookCreatedAt !== webhookCreatedAt) return remembered;
+    const { types, ids, typeIndexes, createdAt, ms } = data;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i] as string;
+      const type = types[typeIndexes[i] as number];
+      const at = createdAt[i];
+      const eventMs = ms[i] as number;
+      if (typeof id !== "string" || type === undefined || typeof at !== "string" || !Number.isFinite(eventMs))
+        return new RememberedEvents();
+      remembered.events.set(id, { id, type, createdAt: at, ms: eventMs });
     }
     for (const [type, spans] of Object.entries(data.covered ?? {})) remembered.covered.set(type, spans);
     return remembered;
@@ -62,17 +111,29 @@ export class RememberedEvents {
 
   toStored(webhookCreatedAt: string | null): StoredEvents {
     const types = new Map<string, number>();
-    const events: StoredEvents["events"] = [];
+    const stored: StoredEvents = {
+      v: FORMAT_VERSION,
+      webhookCreatedAt,
+      types: [],
+      ids: [],
+      typeIndexes: [],
+      createdAt: [],
+      ms: [],
+      covered: Object.fromEntries(this.covered),
+    };
     for (const event of this.events.values()) {
       let index = types.get(event.type);
       if (index === undefined) {
         index = types.size;
         types.set(event.type, index);
       }
-      events.push([event.id, index, event.createdAt]);
+      stored.ids.push(event.id);
+      stored.typeIndexes.push(index);
+      stored.createdAt.push(event.createdAt);
+      stored.ms.push(event.ms);
     }
-    const covered = Object.fromEntries(this.covered);
-    return { v: FORMAT_VERSION, webhookCreatedAt, types: [...types.keys()], events, covered };
+    stored.types = [...types.keys()];
+    return stored;
   }
 
   /** Forgets what Exa deleted: events created before `ms`, and the spans before it. */
@@ -80,6 +141,7 @@ export class RememberedEvents {
     for (const [id, event] of this.events) {
       if (event.ms >= ms) continue;
       this.events.delete(id);
+      this.newestFirst = undefined;
       this.changed = true;
     }
     for (const [type, spans] of this.covered) {
@@ -90,6 +152,39 @@ export class RememberedEvents {
 
   private isCovered(types: readonly string[], from: number, to: number): boolean {
     return types.every((type) => (this.covered.get(type) ?? []).some(([a, b]) => a <= from && to <= b));
+  }
+
+  /**
+   * Lists from Exa what was created after the spans of `types` (all of them) up to `toMs`, so that a listing
+   * ending there is answered from memory: run beside the store's reads rather than paged during the scan.
+   * Nothing when a type has no span yet (a full listing reads it). Never rejects: a failed page leaves the
+   * gap to the scan's listing, which asks Exa again and reports what fails.
+   */
+  async readNewer(exa: EventPageSource, types: readonly string[], toMs: number, signal: AbortSignal): Promise<void> {
+    let fromMs = Number.POSITIVE_INFINITY;
+    for (const type of types) {
+      // Sorted and disjoint: the last span ends highest.
+      const top = this.covered.get(type)?.at(-1)?.[1];
+      if (top === undefined) return;
+      fromMs = Math.min(fromMs, top + 1);
+    }
+    if (!(fromMs <= toMs)) return;
+    const source = this.source(exa);
+    const query: EventsQuery = {
+      types: [...types],
+      createdAfter: new Date(fromMs).toISOString(),
+      createdBefore: new Date(toMs).toISOString(),
+      limit: EVENTS_PAGE_LIMIT,
+    };
+    try {
+      for (let cursor: string | undefined; ; ) {
+        const page = await source(cursor === undefined ? query : { ...query, cursor }, signal);
+        if (!page.hasMore || !page.nextCursor) return;
+        cursor = page.nextCursor;
+      }
+    } catch {
+      // Left to the scan's listing (and a cancellation to the scan, which checks the same signal).
+    }
   }
 
   /** The listing's events source: from memory where every event is known, else from Exa, remembering it. */
@@ -111,10 +206,16 @@ export class RememberedEvents {
     let matching = this.served.get(key);
     if (!matching) {
       const types = new Set(query.types);
-      matching = [...this.events.values()]
-        .filter((e) => types.has(e.type) && e.ms >= from && e.ms <= to)
-        .sort((a, b) => b.ms - a.ms || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
-        .map(({ id, type, createdAt }) => ({ id, type, createdAt }));
+      this.newestFirst ??= [...this.events.values()].sort(
+        (a, b) => b.ms - a.ms || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
+      );
+      const all = this.newestFirst;
+      // Served as kept (with their `ms`, which the listing ignores): no copy of 100k events per query.
+      matching = [];
+      for (let i = firstAtOrBefore(all, to); i < all.length && (all[i]?.ms as number) >= from; i++) {
+        const event = all[i] as ListedEvent & { ms: number };
+        if (types.has(event.type)) matching.push(event);
+      }
       this.served.set(key, matching);
     }
     const end = offset + query.limit;
@@ -136,6 +237,7 @@ export class RememberedEvents {
       oldest = Math.min(oldest, ms);
       if (!this.events.has(event.id)) {
         this.events.set(event.id, { id: event.id, type: event.type, createdAt: event.createdAt, ms });
+        this.newestFirst = undefined;
         this.changed = true;
       }
     }

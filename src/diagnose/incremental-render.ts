@@ -16,6 +16,7 @@ const FULL_REASON: Record<Extract<ScanMemoryNote, { kind: "full" }>["reason"], s
   readFailed: "the newer attempts could not be read",
   expired: "what was remembered has expired",
   untimed: "an attempt's time could not be read, so the scan cannot be filed by day and is not remembered",
+  unreadable: "what the store remembers of this webhook is incomplete or in a format this version does not read",
 };
 
 export function memoryText(note: ScanMemoryNote | undefined): string | undefined {

@@ -1,7 +1,7 @@
 // Incremental diagnosis: a webhook's attempts are read from Exa once; later diagnoses read only the newer ones
 // and diagnose the remembered ones with them, through the same scan, so the result equals a fresh scan.
 //
-// The store keeps, per webhook, outcome and UTC day (event type "*@day"), the attempts a complete scan folded in
+// The store keeps, per webhook, outcome and UTC day (incremental-days.ts), the attempts a complete scan folded in
 // (incremental-records.ts) and the newest of them. A later call pages each outcome's unfiltered chain, newest
 // first, and stops at the first attempt it already has (or one older than the newest it has): 1,000 new
 // attempts cost ~6 pages. Remembered attempts older than Exa's retention are dropped, so they leave the
@@ -14,22 +14,19 @@
 // older attemptedAt), and attempts are kept as long as events (60 days). A store that cannot open or fails
 // gives a plain full scan and a note saying why nothing is remembered.
 import { EVENT_RETENTION_MS } from "../exa/retention.js";
-import type { Webhook } from "../exa/schemas.js";
 import type { AccountMemory, History } from "../store/types.js";
 import { notRememberedBecause } from "../store/unavailable.js";
+import { dayNumber, keyOf, loadDays, readDayIndexes, saveRemembered } from "./incremental-days.js";
 import { RememberedEvents } from "./incremental-events.js";
 import { type HistoryPlace, hourlyBuckets, readHistory, recordVerdict } from "./incremental-history.js";
-import { fromStoredChain, type RememberedAttempt, RememberedAttempts, toStoredChain } from "./incremental-records.js";
+import { readEarlyPages, readNewAttempts } from "./incremental-newer.js";
+import { RememberedAttempts } from "./incremental-records.js";
 import { rememberedAttemptSource } from "./incremental-source.js";
-import { SUCCESS_FLAGS } from "./partitions.js";
-import { ATTEMPTS_PAGE_LIMIT, type AttemptPageSource, type ScanOptions, scanWebhookAttempts } from "./scan.js";
-import { timestampMillis } from "./timestamps.js";
+import { type AttemptPageSource, NEW_EVENT_GRACE_MS, type ScanOptions, scanWebhookAttempts } from "./scan.js";
 import type { WebhookDiagnosis, WebhookHistory } from "./types.js";
 
 /** Attempts are assumed kept as long as events: Exa documents 60 days for events, nothing for attempts. */
 export const ATTEMPT_RETENTION_MS = EVENT_RETENTION_MS;
-/** The store key's event type for chains of every type. */
-const EVERY_TYPE = "*";
 
 /** The store to build on, or why there is none ("…is not kept because <because>"). */
 export type DiagnoseMemory =
@@ -69,15 +66,6 @@ export interface IncrementalDiagnosis {
   history: WebhookHistory | undefined;
 }
 
-interface RememberedScan {
-  remembered: RememberedAttempts;
-  newestMs: Map<boolean, number>;
-  rememberedAt: Date;
-  count: number;
-}
-
-const outcomeName = (successful: boolean) => (successful ? "successful" : "failed");
-
 /** One webhook's diagnosis, built on what the store remembers of it; remembers the result for next time. */
 export async function diagnoseIncrementally(options: IncrementalOptions): Promise<IncrementalDiagnosis> {
   const memory = options.memory;
@@ -115,8 +103,15 @@ async function diagnoseWithStore(options: IncrementalOptions, place: HistoryPlac
   const stored = await place.history.getCheckpoint(eventsKey(place));
   const events = RememberedEvents.fromStored(stored?.aggregate, createdAt);
   events.dropOlderThan(now.getTime() - EVENT_RETENTION_MS);
-  const withEvents = options.events ? { ...options, events: events.source(options.events) } : options;
-  const diagnosis = await diagnoseAttempts(withEvents, place, now);
+  // The scan's window ends NEW_EVENT_GRACE_MS before its now, which is this call's: the events created since
+  // the last listing are read while the store is, so the scan's listing is answered from memory.
+  const scanOptions = { ...options, now: now.getTime() };
+  const eventTypes = [...new Set(options.webhook.events ?? [])];
+  const newerEvents = options.events
+    ? events.readNewer(options.events, eventTypes, now.getTime() - NEW_EVENT_GRACE_MS, requestSignal(options))
+    : undefined;
+  const withEvents = options.events ? { ...scanOptions, events: events.source(options.events) } : scanOptions;
+  const diagnosis = await diagnoseAttempts(withEvents, place, now, newerEvents);
   if (events.changed) {
     const aggregate = events.toStored(createdAt);
     await place.history.putCheckpoint(eventsKey(place), { newestAttemptId: "", newestAttemptAt: "", aggregate });
@@ -124,40 +119,68 @@ async function diagnoseWithStore(options: IncrementalOptions, place: HistoryPlac
   return diagnosis;
 }
 
-async function diagnoseAttempts(options: IncrementalOptions, place: HistoryPlace, now: Date) {
+/** `newerEvents`: the events read beside the store, awaited before any scan lists them. */
+async function diagnoseAttempts(
+  options: IncrementalOptions,
+  place: HistoryPlace,
+  now: Date,
+  newerEvents: Promise<void> | undefined,
+) {
   const { webhook } = options;
   const createdAt = webhook.createdAt ?? null;
   const horizonMs = now.getTime() - ATTEMPT_RETENTION_MS;
-  const stored = await loadRemembered(place, webhook, createdAt);
-  if (stored) {
-    const dropped = stored.remembered.dropOlderThan(horizonMs);
-    const read = await readNewAttempts(options, stored);
-    if (read && !stored.remembered.untimed && withinCap(stored.remembered, options)) {
-      const diagnosis = await scanWebhookAttempts({
-        ...options,
-        source: rememberedAttemptSource(stored.remembered),
-        recorded: (id) => stored.remembered.recordedFailure(id),
-      });
-      diagnosis.memory = {
-        kind: "incremental",
-        newPages: read.pages,
-        newAttempts: read.added.length,
-        rememberedAttempts: stored.count,
-        rememberedAt: stored.rememberedAt.toISOString(),
-      };
-      if (read.added.length > 0 || dropped.length > 0) {
-        const changed = new Set([...read.added, ...dropped].map((record) => dayOf(record.ms)));
-        await saveRemembered(place, stored.remembered, createdAt, changed);
-      }
-      if (read.added.length > 0)
-        await place.history.putBuckets(place.account, webhook.id, hourlyBuckets(read.added), "add");
-      return diagnosis;
-    }
-    // Reading the new attempts failed, or more are remembered than the cap allows: a fresh scan says it right.
-    const why = !read ? "readFailed" : stored.remembered.untimed ? "untimed" : "capped";
-    return fullScan(options, place, createdAt, why);
+  const indexes = await readDayIndexes(place, createdAt);
+  if (indexes === "none" || indexes === "unreadable") {
+    await newerEvents;
+    return fullScan(options, place, createdAt, indexes === "none" ? "first" : "unreadable");
   }
-  return fullScan(options, place, createdAt, "first");
+  const chains = { webhookId: webhook.id, source: options.source, signal: requestSignal(options) };
+  // The first new pages are asked for now: their round trips pass while the store's days are read.
+  const stopEarly = new AbortController();
+  const early = readEarlyPages(
+    { ...chains, signal: AbortSignal.any([chains.signal, stopEarly.signal]) },
+    indexes.savedNewestMs,
+  );
+  let stored: Awaited<ReturnType<typeof loadDays>>;
+  try {
+    stored = await loadDays(place, indexes);
+  } finally {
+    // Unreadable, or the store failed: the scan in full reads from the top, and those pages are not needed.
+    if (!stored) stopEarly.abort();
+  }
+  if (!stored) {
+    await newerEvents;
+    return fullScan(options, place, createdAt, "unreadable");
+  }
+  const dropped = stored.remembered.dropOlderThan(horizonMs);
+  const read = await readNewAttempts(chains, stored, early);
+  if (!read) options.signal?.throwIfAborted();
+  await newerEvents;
+  if (read && !stored.remembered.untimed && withinCap(stored.remembered, options)) {
+    const diagnosis = await scanWebhookAttempts({
+      ...options,
+      source: rememberedAttemptSource(stored.remembered),
+      eventsFirst: true,
+      recorded: (id) => stored.remembered.recordedFailure(id),
+    });
+    diagnosis.memory = {
+      kind: "incremental",
+      newPages: read.pages,
+      newAttempts: read.added.length,
+      rememberedAttempts: stored.count,
+      rememberedAt: stored.rememberedAt.toISOString(),
+    };
+    if (read.added.length > 0 || dropped.length > 0) {
+      const changed = new Set([...read.added, ...dropped].map((record) => dayNumber(record.ms)));
+      await saveRemembered(place, stored.remembered, createdAt, changed);
+    }
+    if (read.added.length > 0)
+      await place.history.putBuckets(place.account, webhook.id, hourlyBuckets(read.added), "add");
+    return diagnosis;
+  }
+  // Reading the new attempts failed, or more are remembered than the cap allows: a fresh scan says it right.
+  const why = !read ? "readFailed" : stored.remembered.untimed ? "untimed" : "capped";
+  return fullScan(options, place, createdAt, why);
 }
 
 /** A fresh scan, remembered when it read the whole history without a filter. */
@@ -165,7 +188,7 @@ async function fullScan(
   options: IncrementalOptions,
   place: HistoryPlace,
   createdAt: string | null,
-  why: "first" | "capped" | "readFailed" | "untimed",
+  why: "first" | "capped" | "readFailed" | "untimed" | "unreadable",
 ): Promise<WebhookDiagnosis> {
   const remembered = new RememberedAttempts();
   const filtered = options.since !== undefined || options.eventType !== undefined;
@@ -192,141 +215,23 @@ async function fullScan(
   return diagnosis;
 }
 
-/**
- * Each outcome's attempts are stored by UTC day (event type "*@<day>"), under an index (event type "*") that
- * lists the days: new attempts rewrite only their own days, not the whole history.
- */
-interface DayIndex {
-  v: 1;
-  webhookCreatedAt: string | null;
-  days: string[];
-}
-
-const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
-async function loadRemembered(
-  place: HistoryPlace,
-  webhook: Pick<Webhook, "id">,
-  createdAt: string | null,
-): Promise<RememberedScan | undefined> {
-  const remembered = new RememberedAttempts();
-  const newestMs = new Map<boolean, number>();
-  let rememberedAt: Date | undefined;
-  for (const successful of SUCCESS_FLAGS) {
-    const checkpoint = await place.history.getCheckpoint(keyOf(place, successful));
-    const index = checkpoint?.aggregate as Partial<DayIndex> | undefined;
-    // Another format, or another webhook that had this id: start over.
-    if (!checkpoint || index?.v !== 1 || !Array.isArray(index.days) || index.webhookCreatedAt !== createdAt)
-      return undefined;
-    for (const day of index.days) {
-      const segment = await place.history.getCheckpoint(keyOf(place, successful, day));
-      const chain = segment && fromStoredChain(segment.aggregate, webhook.id, successful);
-      if (!chain) return undefined;
-      for (const record of chain.records) remembered.addStored(record);
-    }
-    // From the records read, not the index: two processes saving at once may leave an index newer than a day
-    // another one wrote, and the chain must then read again what that day lacks.
-    let newest = Number.NEGATIVE_INFINITY;
-    for (const record of remembered.byId.values())
-      if (record.successful === successful) newest = Math.max(newest, record.ms);
-    newestMs.set(successful, newest);
-    if (!rememberedAt || checkpoint.updatedAt < rememberedAt) rememberedAt = checkpoint.updatedAt;
-  }
-  return { remembered, newestMs, rememberedAt: rememberedAt ?? new Date(0), count: remembered.byId.size };
-}
-
-/** Writes the days in `changed` (all when undefined) and each outcome's index. */
-async function saveRemembered(
-  place: HistoryPlace,
-  remembered: RememberedAttempts,
-  createdAt: string | null,
-  changed?: ReadonlySet<string>,
-) {
-  for (const successful of SUCCESS_FLAGS) {
-    const records = remembered.newestFirst(successful);
-    const byDay = new Map<string, RememberedAttempt[]>();
-    for (const record of records) {
-      const day = dayOf(record.ms);
-      const list = byDay.get(day);
-      if (list) list.push(record);
-      else byDay.set(day, [record]);
-    }
-    for (const [day, dayRecords] of byDay) {
-      if (changed && !changed.has(day)) continue;
-      const aggregate = toStoredChain(dayRecords, createdAt, place.redact);
-      await place.history.putCheckpoint(keyOf(place, successful, day), {
-        newestAttemptId: "",
-        newestAttemptAt: "",
-        aggregate,
-      });
-    }
-    const newest = records[0];
-    const index: DayIndex = { v: 1, webhookCreatedAt: createdAt, days: [...byDay.keys()] };
-    await place.history.putCheckpoint(keyOf(place, successful), {
-      newestAttemptId: newest?.id ?? "",
-      newestAttemptAt: newest?.attemptedAt ?? "",
-      aggregate: index,
-    });
-  }
-}
-
 /** The events the never-attempted check listed (incremental-events.ts), under outcome "events". */
 const eventsKey = (place: HistoryPlace) => ({ ...keyOf(place, true), outcome: "events" });
 
-const keyOf = (place: HistoryPlace, successful: boolean, day?: string) => ({
-  account: place.account,
-  webhookId: place.webhookId,
-  eventType: day === undefined ? EVERY_TYPE : `${EVERY_TYPE}@${day}`,
-  outcome: outcomeName(successful),
-});
-
-/**
- * Pages each outcome's chain (every type) newest first until the first attempt already remembered, or older
- * than the newest remembered, and adds what is new. Undefined when a page could not be read.
- */
-async function readNewAttempts(
-  options: IncrementalOptions,
-  stored: RememberedScan,
-): Promise<{ pages: number; added: RememberedAttempt[] } | undefined> {
-  const signal = AbortSignal.any([
+/** The client's cancellation and the time budget, for the requests made outside the scan. */
+function requestSignal(options: IncrementalOptions): AbortSignal {
+  return AbortSignal.any([
     options.signal ?? new AbortController().signal,
     ...(options.deadline === undefined
       ? []
       : [AbortSignal.timeout(Math.max(0, Math.ceil(options.deadline - Date.now())))]),
   ]);
-  let pages = 0;
-  const added: RememberedAttempt[] = [];
-  const readChain = async (successful: boolean) => {
-    const newest = stored.newestMs.get(successful) ?? -Infinity;
-    let cursor: string | undefined;
-    for (;;) {
-      const page = await options.source(
-        { webhookId: options.webhook.id, successful, limit: ATTEMPTS_PAGE_LIMIT, ...(cursor ? { cursor } : {}) },
-        signal,
-      );
-      pages++;
-      for (const attempt of page.data) {
-        if (attempt.successful !== successful) continue;
-        if (stored.remembered.byId.has(attempt.id) || timestampMillis(attempt.attemptedAt) < newest) return;
-        stored.remembered.addRead(attempt);
-        added.push(stored.remembered.byId.get(attempt.id) as RememberedAttempt);
-      }
-      if (!page.hasMore || !page.nextCursor) return;
-      cursor = page.nextCursor;
-    }
-  };
-  try {
-    await Promise.all(SUCCESS_FLAGS.map(readChain));
-  } catch (error) {
-    options.signal?.throwIfAborted();
-    void error;
-    return undefined;
-  }
-  return { pages, added };
 }
 
 /** Whether the attempts the scan would fold fit under maxAttempts (else a fresh scan, cut like any other). */
 function withinCap(remembered: RememberedAttempts, options: IncrementalOptions): boolean {
+  if (options.since === undefined && options.eventType === undefined)
+    return remembered.byId.size <= options.maxAttempts;
   const sinceMs = options.since?.getTime() ?? -Infinity;
   let inWindow = 0;
   for (const record of remembered.byId.values()) {

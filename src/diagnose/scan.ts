@@ -58,6 +58,11 @@ export interface ScanOptions {
   recorded?: AttemptAggregatorOptions["recorded"];
   /** The sender's retry schedule, when known (the sandbox's): "may still be retried" then means what it says. */
   retrySchedule?: KnownRetrySchedule;
+  /**
+   * The attempt pages cost no round trip (an incremental scan serves them from memory): the events listing's
+   * pages go first, so its requests overlap the fold instead of waiting for every chain to end.
+   */
+  eventsFirst?: boolean;
 }
 
 function deadlineSignal(deadline: number | undefined): { signal: AbortSignal; dispose(): void } {
@@ -144,7 +149,15 @@ export async function scanWebhookAttempts(options: ScanOptions): Promise<Webhook
 
   // The events' first page goes before the chains: the rest of the listing is planned from it.
   try {
-    await runPool(options.concurrency, () => listing?.headPage() ?? chains.nextJob() ?? listing?.nextPage());
+    const eventsFirst = options.eventsFirst === true;
+    await runPool(
+      options.concurrency,
+      () =>
+        listing?.headPage() ??
+        (eventsFirst ? listing?.nextPage() : undefined) ??
+        chains.nextJob() ??
+        listing?.nextPage(),
+    );
     clientSignal.throwIfAborted();
   } finally {
     budget.dispose();

@@ -198,7 +198,16 @@ export type ScanMemoryNote =
   | {
       kind: "full";
       remembered: boolean;
-      reason: "first" | "since" | "eventType" | "incomplete" | "capped" | "readFailed" | "expired" | "untimed";
+      reason:
+        | "first"
+        | "since"
+        | "eventType"
+        | "incomplete"
+        | "capped"
+        | "readFailed"
+        | "expired"
+        | "untimed"
+        | "unreadable";
     }
   | { kind: "off"; because: string };
 /** What the ledger adds to a diagnosis' missed events, for the text (the contract has the ids and the count). */

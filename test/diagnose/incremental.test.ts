@@ -2,6 +2,7 @@
 // built on a warm store must equal a fresh scan of the same emulator state with an empty store, for any since
 // window and event type, after new attempts, and after old ones expire from Exa. Histories are random, seeded.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { memoryText } from "../../src/diagnose/incremental-render.js";
 import { ATTEMPT_RETENTION_MS, diagnoseIncrementally, type WebhookDiagnosis } from "../../src/diagnose/index.js";
 import { ExaClient } from "../../src/exa/client.js";
 import { EVENT_TYPES } from "../../src/exa/event-types.js";
@@ -267,6 +268,69 @@ describe("diagnoseIncrementally", () => {
     expect(first.attemptRequests).toBeGreaterThan(20);
   });
 
+  it("builds on attempts stored by the previous release (a row per attempt), and rewrites changed days", async () => {
+    console.log("incremental stored v1 seed 13");
+    const random = seeded(13);
+    const now0 = Date.parse("2026-12-01T12:00:00.000Z");
+    const webhook = emulator.store.createWebhook({
+      url: URLS[1] as string,
+      events: EVENT_TYPES.slice(0, 5),
+      createdAt: now0 - 20 * DAY,
+    });
+    seedAttempts(webhook.id, random, now0 - 10 * DAY, now0 - MINUTE, 500, "a");
+    const warm = await emptyStore();
+    await diagnose({ store: warm, webhookId: webhook.id, now: now0 });
+    const rewritten = await storeAsPreviousRelease(warm, webhook.id);
+    expect(rewritten).toBeGreaterThan(5);
+
+    const now1 = now0 + DAY;
+    const added = seedAttempts(webhook.id, random, now0 - MINUTE, now1 - MINUTE, 200, "b");
+    const { built, fresh } = await expectWarmEqualsFresh(warm, { webhookId: webhook.id, now: now1 });
+    expect(built.diagnosis.memory).toMatchObject({ kind: "incremental", newAttempts: added });
+    // The listed events were read back too: only the new span is asked of Exa (all of it: 9 requests).
+    expect(fresh.eventRequests).toBeGreaterThan(4);
+    expect(built.eventRequests).toBeLessThanOrEqual(2);
+    // Old and new days side by side, with a window and a type.
+    const since = new Date(now0 - 6 * DAY);
+    const { built: cut } = await expectWarmEqualsFresh(warm, { webhookId: webhook.id, now: now1, since });
+    expect(cut.diagnosis.memory?.kind).toBe("incremental");
+  });
+
+  it("scans in full, saying why, when what is remembered cannot be read", async () => {
+    const random = seeded(17);
+    const now = Date.parse("2026-12-01T12:00:00.000Z");
+    const webhook = emulator.store.createWebhook({
+      url: URLS[1] as string,
+      events: EVENT_TYPES.slice(0, 5),
+      createdAt: now - 20 * DAY,
+    });
+    seedAttempts(webhook.id, random, now - 5 * DAY, now - MINUTE, 200, "a");
+    const warm = await emptyStore();
+    await diagnose({ store: warm, webhookId: webhook.id, now });
+    const key = { account: "acct", webhookId: webhook.id, eventType: "*", outcome: "failed" };
+    const index = await warm.history.getCheckpoint(key);
+    if (!index) throw new Error("the first diagnosis remembered nothing");
+    // A day the index lists is gone: the store is incomplete.
+    const { days } = index.aggregate as { days: string[] };
+    await warm.history.putCheckpoint(key, {
+      newestAttemptId: index.newestAttemptId,
+      newestAttemptAt: index.newestAttemptAt,
+      aggregate: { ...(index.aggregate as object), days: [...days, "2026-01-01"] },
+    });
+    const { built } = await expectWarmEqualsFresh(warm, { webhookId: webhook.id, now });
+    expect(built.diagnosis.memory).toEqual({ kind: "full", remembered: true, reason: "unreadable" });
+    expect(memoryText(built.diagnosis.memory)).toBe(
+      "Full scan (what the store remembers of this webhook is incomplete or in a format this version does not read); remembered, so the next diagnosis reads only newer attempts.",
+    );
+    // A format from elsewhere (a later version): the same.
+    await warm.history.putCheckpoint(key, { newestAttemptId: "", newestAttemptAt: "", aggregate: { v: 99 } });
+    const { built: later } = await expectWarmEqualsFresh(warm, { webhookId: webhook.id, now });
+    expect(later.diagnosis.memory).toMatchObject({ kind: "full", reason: "unreadable" });
+    // Rebuilt by that scan: the next one builds on it.
+    const { built: next } = await expectWarmEqualsFresh(warm, { webhookId: webhook.id, now });
+    expect(next.diagnosis.memory?.kind).toBe("incremental");
+  });
+
   it("without a store scans in full and says why nothing is remembered", async () => {
     const now = Date.parse("2026-12-01T12:00:00.000Z");
     const webhook = emulator.store.createWebhook({
@@ -292,3 +356,47 @@ describe("diagnoseIncrementally", () => {
     );
   });
 });
+
+/**
+ * Rewrites what is remembered of the webhook the way the previous release stored it (format 1): a row per
+ * attempt, [id, eventId, type index, url index, attemptedAt, attempt, status, category index or -1], and a row
+ * per listed event, [id, type index, createdAt]. Returns the days rewritten.
+ */
+async function storeAsPreviousRelease(store: Store, webhookId: string): Promise<number> {
+  let days = 0;
+  const columns = async (key: { account: string; webhookId: string; eventType: string; outcome: string }) => {
+    const stored = (await store.history.getCheckpoint(key))?.aggregate as Record<string, unknown[]> & { v: number };
+    expect(stored.v).toBe(2);
+    return stored;
+  };
+  const put = (key: Parameters<Store["history"]["putCheckpoint"]>[0], aggregate: unknown) =>
+    store.history.putCheckpoint(key, { newestAttemptId: "", newestAttemptAt: "", aggregate });
+  for (const outcome of ["failed", "successful"]) {
+    const key = { account: "acct", webhookId, outcome };
+    const index = await store.history.getCheckpoint({ ...key, eventType: "*" });
+    if (!index) throw new Error(`nothing remembered of ${webhookId}`);
+    for (const day of (index.aggregate as { days: string[] }).days) {
+      const dayKey = { ...key, eventType: `*@${day}` };
+      const stored = await columns(dayKey);
+      const rows = stored.ids?.map((id, i) => [
+        id,
+        stored.eventIds?.[i],
+        stored.typeIndexes?.[i],
+        stored.urlIndexes?.[i],
+        stored.attemptedAt?.[i],
+        stored.attempts?.[i],
+        stored.statusCodes?.[i],
+        stored.categoryIndexes?.[i],
+      ]);
+      const { types, urls, samples, webhookCreatedAt } = stored;
+      await put(dayKey, { v: 1, webhookCreatedAt, types, urls, rows, samples });
+      days++;
+    }
+  }
+  const eventsKey = { account: "acct", webhookId, eventType: "*", outcome: "events" };
+  const events = await columns(eventsKey);
+  const rows = events.ids?.map((id, i) => [id, events.typeIndexes?.[i], events.createdAt?.[i]]);
+  const { types, covered, webhookCreatedAt } = events;
+  await put(eventsKey, { v: 1, webhookCreatedAt, types, events: rows, covered });
+  return days;
+}
