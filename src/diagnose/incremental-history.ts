@@ -1,14 +1,12 @@
 // The webhook's history beyond Exa's retention, through the store: hourly delivered/failed counts by category
 // for the attempts a scan folded in, every verdict change with its cause, and the summary a diagnosis carries
 // ("since when is it failing?", "how often this month?").
-import type { History, HourlyBucket, VerdictTransition } from "../store/types.js";
+import { DEFAULT_RETENTION_DAYS, type History, type HourlyBucket, type VerdictTransition } from "../store/types.js";
 import type { RememberedAttempt } from "./incremental-records.js";
 import { MAX_TRANSITIONS_SHOWN, type WebhookDiagnosis, type WebhookHistory } from "./types.js";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
-/** The store keeps 90 days (DEFAULT_RETENTION_DAYS); a diagnosis shows what is there. */
-const HISTORY_DAYS = 90;
 const MONTH_DAYS = 30;
 
 /** Where a webhook's history lives: the store's history and the account its rows are keyed by. */
@@ -70,7 +68,8 @@ export async function recordVerdict(
 /** The history a diagnosis carries: since when its verdict holds, the changes, and the last 30 days. */
 export async function readHistory(place: HistoryPlace, now: Date): Promise<WebhookHistory> {
   const { history, account, webhookId } = place;
-  const from = new Date(now.getTime() - HISTORY_DAYS * DAY_MS);
+  // The store keeps this long; a diagnosis shows what is there.
+  const from = new Date(now.getTime() - DEFAULT_RETENTION_DAYS * DAY_MS);
   const monthFrom = now.getTime() - MONTH_DAYS * DAY_MS;
   const [transitions, buckets] = await Promise.all([
     history.transitions(account, webhookId, from),
