@@ -12,9 +12,13 @@ export function completeEventType(typed: string): string[] {
 }
 
 /** Ids of the account's webhooks that start with what was typed (the first page of 200 is enough to suggest). */
-export async function completeWebhookId(exa: () => ExaClient, typed: string, signal?: AbortSignal): Promise<string[]> {
+export async function completeWebhookId(
+  exa: () => Promise<ExaClient>,
+  typed: string,
+  signal?: AbortSignal,
+): Promise<string[]> {
   try {
-    const page = await exa().listWebhooks({ limit: 200 }, signal);
+    const page = await (await exa()).listWebhooks({ limit: 200 }, signal);
     const prefix = typed.trim();
     return page.data
       .map((webhook) => webhook.id)

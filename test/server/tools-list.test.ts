@@ -1,7 +1,7 @@
 // What a model sees in tools/list: what every tool must carry (title, strict and described inputs, an output
 // schema, annotations) and what it costs. The list itself (names, order, descriptions) is pinned once, by
 // manifest.json, which test/server/manifest.test.ts checks against the built server.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALL_TOOLS } from "../../src/tools/index.js";
@@ -159,7 +159,48 @@ describe("the built bin's tools/list", () => {
     expect(loaded.length).toBeGreaterThan(1);
     for (const file of [main, ...loaded]) expect(readFileSync(file, "utf8"), file).not.toContain(zodOnly);
   });
+
+  it("loads nothing a call or a read needs before tools/list is answered: each loads on its first use", () => {
+    // Each is a text only that module holds; none may sit in a chunk the stdio start loads.
+    const loadedOnFirstUse = {
+      "the Exa client and its response schemas (src/exa/schemas.ts)": "invalid attempt",
+      "the error-to-text mapper (src/format/tool-error.ts)": "so this tool cannot reach Exa",
+      "the webhook resources' renderer (src/resources/webhooks.ts)": "No delivery attempts recorded yet",
+    };
+    const start = stdioStartChunks();
+    expect(start.length).toBeGreaterThan(2);
+    for (const [module, text] of Object.entries(loadedOnFirstUse)) {
+      const holders = start.filter((file) => readFileSync(file, "utf8").includes(text));
+      expect(holders, `${module} loads at start`).toEqual([]);
+    }
+    // The markers are real: each sits in some chunk of the bin.
+    const chunks = join(dirname(BIN_PATH), "chunks");
+    const all = readdirSync(chunks).map((name) => readFileSync(join(chunks, name), "utf8"));
+    for (const text of Object.values(loadedOnFirstUse))
+      expect(
+        all.some((chunk) => chunk.includes(text)),
+        text,
+      ).toBe(true);
+  });
 });
+
+/**
+ * What `exa-webhooks-mcp` over stdio loads before it answers: dist/main.js with its static imports, then the two
+ * chunks it imports on demand on the way (the store's handle, the stdio transport) with theirs.
+ */
+function stdioStartChunks(): string[] {
+  const dist = dirname(BIN_PATH);
+  const main = join(dist, "main.js");
+  const text = readFileSync(main, "utf8");
+  const onTheWay = ["stdio", "access"].map((name) => {
+    const chunk = text.match(new RegExp(`import\\("\\./(chunks/${name}-[^"]+)"\\)`))?.[1];
+    expect(chunk, `main.js imports chunks/${name}-*.js on demand`).toBeDefined();
+    return join(dist, chunk as string);
+  });
+  const seen = new Set<string>();
+  for (const entry of [main, ...onTheWay]) staticImports(entry, seen);
+  return [...seen];
+}
 
 /** `file` and every module it imports statically (an ESM bundle's `import … from "./x.js"`), transitively. */
 function staticImports(file: string, seen = new Set<string>()): string[] {
