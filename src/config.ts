@@ -1,6 +1,5 @@
 // Configuration from environment variables and command-line flags, validated in one place.
 
-import { readFileSync } from "node:fs";
 import { ConfigError } from "./errors.js";
 import { isLoopbackHost } from "./exa/hosts.js";
 import { parseWebhookSecrets } from "./redeliver/secrets.js";
@@ -180,7 +179,8 @@ export function loadHostingConfig(
   flags: HostingFlags,
   config: Pick<Config, "apiKey" | "sandbox">,
   warn: (message: string) => void = () => {},
-  readFile: (path: string) => string = (path) => readFileSync(path, "utf8"),
+  // getBuiltinModule, not an import of node:fs: its ESM facade costs every start a few ms, for --http only.
+  readFile: (path: string) => string = (path) => process.getBuiltinModule("node:fs").readFileSync(path, "utf8"),
 ): HostingConfig {
   const port = flags.port ?? portFromEnv(env.PORT);
   const remoteCallers = !isLoopbackHost(flags.host);
