@@ -2,11 +2,12 @@
 // ids from the account, event types from the fixed list. Suggestions only: a failure suggests nothing.
 
 import type { ExaClient } from "../exa/client.js";
-import { EVENT_TYPES } from "../exa/event-types.js";
 
 const MAX_SUGGESTED = 100;
 
-export function completeEventType(typed: string): string[] {
+/** Event types that start with what was typed (the list loads with the first completion). */
+export async function completeEventType(typed: string): Promise<string[]> {
+  const { EVENT_TYPES } = await import("../exa/event-types.js");
   const prefix = typed.trim().toLowerCase();
   return EVENT_TYPES.filter((type) => type.startsWith(prefix));
 }

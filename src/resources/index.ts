@@ -12,13 +12,13 @@ import {
 } from "@modelcontextprotocol/server";
 import type { Config } from "../config.js";
 import type { ExaClient } from "../exa/client.js";
-import { EVENT_TYPES } from "../exa/event-types.js";
 import { InvalidIdError } from "../exa/ids.js";
 import type { Redactor } from "../text/redact.js";
 import { completeEventType, completeWebhookId } from "./complete.js";
-import { EVENT_TYPE_URI_TEMPLATE, EVENT_TYPES_URI, renderEventType, renderEventTypes } from "./event-types.js";
 import { registerHealthView } from "./health-view.js";
 
+const EVENT_TYPES_URI = "exa-webhooks://event-types";
+const EVENT_TYPE_URI_TEMPLATE = "exa-webhooks://event-types/{eventType}";
 const WEBHOOKS_URI = "exa-webhooks://webhooks";
 const WEBHOOK_URI_TEMPLATE = "exa-webhooks://webhooks/{webhookId}";
 
@@ -50,7 +50,7 @@ export function registerResources(
       description: "The 19 event types: meaning and payload resource.",
       mimeType: "text/markdown",
     },
-    (uri) => markdown(uri, renderEventTypes()),
+    async (uri) => markdown(uri, (await import("./event-types.js")).renderEventTypes()),
   );
 
   server.registerResource(
@@ -64,7 +64,11 @@ export function registerResources(
       description: "What one event type means, which resource its data carries, and how to subscribe to it.",
       mimeType: "text/markdown",
     },
-    (uri, variables) => {
+    async (uri, variables) => {
+      const [{ renderEventType }, { EVENT_TYPES }] = await Promise.all([
+        import("./event-types.js"),
+        import("../exa/event-types.js"),
+      ]);
       const text = renderEventType(decoded(String(variables.eventType ?? "")));
       if (text === undefined) {
         throw new ResourceNotFoundError(
