@@ -32,37 +32,42 @@ const servers = [
   ...others,
 ];
 const targets = TESTED_NODE_VERSIONS.flatMap((version) =>
-  servers.map((server) => ({ ...server, version, node: nodeBinary(version), times: [] })),
+  servers.map((server) => ({ ...server, version, node: nodeBinary(version), ms: [], cpuMs: [] })),
 );
 // One unmeasured start each: the compile cache is written by a first start, as after `npx` installs.
 for (const target of targets) await coldStart(target);
 const load = [loadavg()[0]];
 for (let round = 0; round < rounds; round++) {
-  for (const target of targets) target.times.push((await coldStart(target)).ms);
+  for (const target of targets) {
+    const start = await coldStart(target);
+    target.ms.push(start.ms);
+    target.cpuMs.push(start.cpuMs);
+  }
 }
 load.push(loadavg()[0]);
 
-const medianOf = (version, name) => median(targets.find((t) => t.version === version && t.name === name).times);
-const rows = TESTED_NODE_VERSIONS.map((version) => {
-  const [ours, their, floor] = ["ours", "theirs", "sdkFloor"].map((name) => medianOf(version, name));
-  return [
-    `node ${version}`,
-    `${fixed(ours, 0)} ms`,
-    `${fixed(their, 0)} ms`,
-    `${fixed(floor, 0)} ms`,
-    `${fixed(ours / their, 2)}×`,
-    `${fixed(floor / their, 2)}×`,
-    `${fixed(ours / floor, 2)}`,
-    ...others.flatMap(({ name }) => {
-      const other = medianOf(version, name);
-      return [`${fixed(other, 0)} ms`, `${fixed(other / floor, 2)}`];
-    }),
-  ];
-});
-process.stdout.write(
-  `${markdownTable([
+/** One table of medians: wall time (what a client waits) or the server's CPU time (steadier on a busy machine). */
+function table(metric, title) {
+  const medianOf = (version, name) => median(targets.find((t) => t.version === version && t.name === name)[metric]);
+  const rows = TESTED_NODE_VERSIONS.map((version) => {
+    const [ours, their, floor] = ["ours", "theirs", "sdkFloor"].map((name) => medianOf(version, name));
+    return [
+      `node ${version}`,
+      `${fixed(ours, 0)} ms`,
+      `${fixed(their, 0)} ms`,
+      `${fixed(floor, 0)} ms`,
+      `${fixed(ours / their, 2)}×`,
+      `${fixed(floor / their, 2)}×`,
+      `${fixed(ours / floor, 2)}`,
+      ...others.flatMap(({ name }) => {
+        const other = medianOf(version, name);
+        return [`${fixed(other, 0)} ms`, `${fixed(other / floor, 2)}`];
+      }),
+    ];
+  });
+  return markdownTable([
     [
-      "spawn → tools/list, median",
+      title,
       "ours",
       `exa-mcp-server ${theirs.version}`,
       "SDK v2 floor",
@@ -72,5 +77,10 @@ process.stdout.write(
       ...others.flatMap(({ name }) => [name, `${name} ÷ floor`]),
     ],
     ...rows,
-  ])}\n\nMedian of ${rounds} interleaved rounds (compile cache warm); 1-minute load average ${fixed(load[0], 1)} → ${fixed(load[1], 1)}.\n`,
+  ]);
+}
+
+const cpuKnown = targets.every((target) => target.cpuMs.every((ms) => ms !== undefined));
+process.stdout.write(
+  `${table("ms", "spawn → tools/list, median")}\n\n${cpuKnown ? `${table("cpuMs", "server CPU until tools/list, median")}\n\n` : ""}Median of ${rounds} interleaved rounds (compile cache warm); 1-minute load average ${fixed(load[0], 1)} → ${fixed(load[1], 1)}.\n`,
 );
