@@ -1,7 +1,5 @@
 // Configuration from environment variables and command-line flags, validated in one place.
 
-import { readFileSync } from "node:fs";
-import { z } from "zod";
 import { ConfigError } from "./errors.js";
 import { isLoopbackHost } from "./exa/hosts.js";
 import { parseWebhookSecrets } from "./redeliver/secrets.js";
@@ -19,8 +17,6 @@ const NUMERIC_SETTINGS = {
   EXA_RETRY_BASE_MS: [500, 60_000],
 } as const;
 type NumericSetting = keyof typeof NUMERIC_SETTINGS;
-
-const wholeNumber = z.coerce.number().int().min(1);
 
 export interface Config {
   /** Undefined when not set: the server still starts and every Exa tool explains how to set it. */
@@ -86,16 +82,26 @@ function wholeNumberSetting(
 ): number {
   const raw = env[name]?.trim();
   if (!raw) return fallback;
-  const parsed = wholeNumber.safeParse(raw);
-  if (!parsed.success) {
+  const value = wholeNumberOf(raw);
+  if (value === undefined) {
     warn(`${name}="${raw.slice(0, 40)}" is not a whole number of at least 1; using ${fallback}.`);
     return fallback;
   }
-  if (parsed.data > max) {
-    warn(`${name}=${parsed.data} is above the maximum; using ${max}.`);
+  if (value > max) {
+    warn(`${name}=${value} is above the maximum; using ${max}.`);
     return max;
   }
-  return parsed.data;
+  return value;
+}
+
+/**
+ * `raw` read as zod's `z.coerce.number().int().min(1)` reads it (Number(), then a safe integer of at least 1),
+ * by hand so the server starts without building a zod schema. test/config/whole-number.test.ts holds the two
+ * to agreement on seeded inputs.
+ */
+function wholeNumberOf(raw: string): number | undefined {
+  const value = Number(raw);
+  return Number.isSafeInteger(value) && value >= 1 ? value : undefined;
 }
 
 /** Every output is redacted of the key; a key of 1-3 characters would redact ordinary words, so refuse it. */
@@ -173,7 +179,8 @@ export function loadHostingConfig(
   flags: HostingFlags,
   config: Pick<Config, "apiKey" | "sandbox">,
   warn: (message: string) => void = () => {},
-  readFile: (path: string) => string = (path) => readFileSync(path, "utf8"),
+  // getBuiltinModule, not an import of node:fs: its ESM facade costs every start a few ms, for --http only.
+  readFile: (path: string) => string = (path) => process.getBuiltinModule("node:fs").readFileSync(path, "utf8"),
 ): HostingConfig {
   const port = flags.port ?? portFromEnv(env.PORT);
   const remoteCallers = !isLoopbackHost(flags.host);

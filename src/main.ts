@@ -5,6 +5,7 @@ import { parseCommand, type ServeFlags, USAGE, UsageError } from "./cli/args.js"
 import { type Config, type HostingConfig, loadConfig, loadHostingConfig } from "./config.js";
 import { ConfigError } from "./errors.js";
 import type { ServerDependencies } from "./server.js";
+import { createStoreAccess } from "./store/access.js";
 import { emptySelectionText, TOOL_NAMES } from "./tools/catalog.js";
 import { VERSION } from "./version.js";
 import type { WatchSettings } from "./watch/command.js";
@@ -24,8 +25,12 @@ async function main(): Promise<number | undefined> {
       return undefined;
     }
     case "listen": {
-      const { runListenCommand } = await import("./cli/listen.js");
-      return runListenCommand(command.listen, { env: process.env, stdout: process.stdout, stderr: process.stderr });
+      const [{ parseListenFlags }, { runListenCommand }] = await Promise.all([
+        import("./cli/listen-args.js"),
+        import("./cli/listen.js"),
+      ]);
+      const flags = parseListenFlags(command.listen, (message) => new UsageError(message));
+      return runListenCommand(flags, { env: process.env, stdout: process.stdout, stderr: process.stderr });
     }
     case "store": {
       const { runStoreCommand } = await import("./store/command.js");
@@ -163,7 +168,6 @@ function configure(flags: ServeFlags): Configured {
  * emulator, the config pointed at it.
  */
 async function prepare({ config, hosting }: Configured): Promise<Prepared> {
-  const { createStoreAccess } = await import("./store/access.js");
   const store = createStoreAccess(config.store ?? { engine: "memory" });
   if (!config.sandbox) return { config, dependencies: { store }, hosting, close: () => store.close() };
   const { startSandbox } = await import("./sandbox/launch.js");

@@ -14,9 +14,7 @@ import {
 } from "@modelcontextprotocol/server";
 import type { Config } from "./config.js";
 import { ToolInputError } from "./errors.js";
-import { ExaClient } from "./exa/client.js";
-import { MissingApiKeyError } from "./exa/errors.js";
-import { inputIssuesText, toolErrorText } from "./format/tool-error.js";
+import type { ExaClient } from "./exa/client.js";
 import { serverInstructions } from "./instructions.js";
 import { registerPrompts } from "./prompts/index.js";
 import {
@@ -133,47 +131,37 @@ export function createServer(
       ctx.mcpReq.log(level, data, "exa-webhooks-mcp").catch(() => {});
     };
 
-  /** The Exa client of one request, its retries reported to that request's log. */
-  const requestExa = (log: ToolContext["log"]) => {
-    let client: ExaClient | undefined;
-    return (): ExaClient => {
-      if (!apiKey) throw new MissingApiKeyError(options.requestKeys);
-      client ??= new ExaClient({
-        baseUrl: config.baseUrl,
-        apiKey,
-        timeoutMs: config.timeoutMs,
-        retryBaseMs: config.retryBaseMs,
-        userAgent: `exa-webhooks-mcp/${VERSION}`,
-        onRetry: (notice) =>
-          log(
-            "warning",
-            `Retrying ${notice.method} ${notice.path} in ${notice.delayMs} ms (retry ${notice.retry}): ${notice.reason}`,
-          ),
-      });
-      return client;
-    };
+  const clientSettings = {
+    baseUrl: config.baseUrl,
+    apiKey,
+    timeoutMs: config.timeoutMs,
+    retryBaseMs: config.retryBaseMs,
+    requestKeys: options.requestKeys,
   };
+  /** The Exa client of one request, its retries reported to that request's log (src/exa/connect.ts, loaded here). */
+  const requestExa = async (log: ToolContext["log"]) =>
+    (await import("./exa/connect.js")).requestClient(clientSettings, (message) => log("warning", message));
 
   const store = dependencies.store ?? createStoreAccess({ engine: "memory" });
   /** The store with this request's account: rows are keyed by an HMAC of the key the request uses. */
   const memory = async (): Promise<AccountMemory> => {
-    if (!apiKey) throw new MissingApiKeyError(options.requestKeys);
+    const key = (await import("./exa/connect.js")).requireApiKey(clientSettings);
     const opened = await store.open();
-    return opened.ok ? { ...opened, account: opened.store.accountId(apiKey) } : opened;
+    return opened.ok ? { ...opened, account: opened.store.accountId(key) } : opened;
   };
 
   // Registered in the registry's order, which is the order tools/list shows.
   const tools = selectTools(config);
   for (const tool of tools) {
-    registerTool(server, tool, config, redactor, (ctx) => {
+    registerTool(server, tool, config, redactor, async (ctx) => {
       const log = requestLog(ctx);
       const signal = options.connectionSignal
         ? AbortSignal.any([ctx.mcpReq.signal, options.connectionSignal])
         : ctx.mcpReq.signal;
-      return { log, exa: requestExa(log), memory, sandbox: dependencies.sandbox, signal };
+      return { log, exa: await requestExa(log), memory, sandbox: dependencies.sandbox, signal };
     });
   }
-  const exaFor = (ctx?: ServerContext) => requestExa(requestLog(ctx))();
+  const exaFor = async (ctx?: ServerContext): Promise<ExaClient> => (await requestExa(requestLog(ctx)))();
   registerResources(server, config, exaFor, redactor);
   registerPrompts(server, exaFor);
   if (watch) registerHealthResources(server, watch, { era: options.era, push }, redactor);
@@ -205,7 +193,9 @@ function statelessLogLevel(ctx: ServerContext): LoggingLevel {
   return LEVELS.includes(asked as LoggingLevel) ? (asked as LoggingLevel) : STATELESS_LOG_LEVEL;
 }
 
-type RequestContext = (ctx: ServerContext) => Pick<ToolContext, "exa" | "log" | "memory" | "sandbox" | "signal">;
+type RequestContext = (
+  ctx: ServerContext,
+) => Promise<Pick<ToolContext, "exa" | "log" | "memory" | "sandbox" | "signal">>;
 
 /**
  * One tool, registered from its listing: the SDK lists the listing's JSON Schemas as they are, validates each
@@ -230,16 +220,16 @@ function registerTool(
       annotations: tool.annotations,
     },
     async (input: unknown, ctx: ServerContext): Promise<CallToolResult> => {
-      const context: ToolContext = {
-        ...perRequest(ctx),
-        config,
-        progress: progressReporter(ctx, redactor),
-        showsViews: clientShowsViews(server, ctx),
-        hideSecret: (secret) => redactor.learn(secret),
-        redact: (text) => redactor.redact(text),
-      };
       try {
-        const definition = await loadToolDefinition(tool.name);
+        const [definition, perCall] = await Promise.all([loadToolDefinition(tool.name), perRequest(ctx)]);
+        const context: ToolContext = {
+          ...perCall,
+          config,
+          progress: progressReporter(ctx, redactor),
+          showsViews: clientShowsViews(server, ctx),
+          hideSecret: (secret) => redactor.learn(secret),
+          redact: (text) => redactor.redact(text),
+        };
         const result = await definition.handler(input, context);
         const answer = redactor.redact({
           content: [{ type: "text" as const, text: withMarker(result.text, config, tool) }],
@@ -264,12 +254,13 @@ function registerTool(
  */
 function toolInput(
   tool: ToolListing,
-  refuse: (error: unknown, args: unknown) => CallToolResult,
+  refuse: (error: unknown, args: unknown) => Promise<CallToolResult>,
 ): StandardSchemaWithJSON<unknown, unknown> {
   return standardSchema(tool.inputSchema, async (args) => {
     const input = await parseToolArguments(tool.name, args);
     if (input.success) return { value: input.data };
-    const refusal = refuse(new ToolInputError(inputIssuesText(input.issues)), args);
+    const { inputIssuesText } = await import("./format/tool-error.js");
+    const refusal = await refuse(new ToolInputError(inputIssuesText(input.issues)), args);
     throw new Error(refusal.content.map((part) => (part.type === "text" ? part.text : "")).join(""));
   });
 }
@@ -344,14 +335,16 @@ function progressReporter(ctx: ServerContext, redactor: Redactor): ToolContext["
   };
 }
 
-function errorResult(
+/** A failed call as the model reads it; the error-to-text mapper loads with the first failure. */
+async function errorResult(
   error: unknown,
   tool: string,
   args: unknown,
   config: Config,
   redactor: Redactor,
   definition: ToolListing | undefined,
-): CallToolResult {
+): Promise<CallToolResult> {
+  const { toolErrorText } = await import("./format/tool-error.js");
   const named = args && typeof args === "object" && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
   const text = toolErrorText(error, { tool, args: named, baseUrl: config.baseUrl });
   return { content: [{ type: "text", text: redactor.redact(withMarker(text, config, definition)) }], isError: true };

@@ -1,7 +1,8 @@
 // Cold start of a stdio MCP server: spawn → initialize → tools/list answered, over raw JSON-RPC so no
-// client library's own start-up cost is counted. Also keeps the tools/list result and the peak memory.
+// client library's own start-up cost is counted. Also keeps the tools/list result, the server's CPU time and the
+// peak memory.
 import { spawn } from "node:child_process";
-import { lastLines, peakRssMb, stop } from "./proc.mjs";
+import { cpuMs, lastLines, peakRssMb, stop } from "./proc.mjs";
 
 const PROTOCOL_VERSION = "2025-06-18";
 
@@ -27,6 +28,8 @@ export async function coldStart({ bin, node = process.execPath, args = [], env =
     const ms = performance.now() - started;
     return {
       ms,
+      /** The server's own CPU time until then (all threads): steadier than `ms` when the machine is busy. */
+      cpuMs: cpuMs(child.pid),
       peakRssMb: peakRssMb(child.pid),
       toolCount: list.result.tools.length,
       toolsListBytes: Buffer.byteLength(JSON.stringify(list.result)),

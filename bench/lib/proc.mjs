@@ -1,6 +1,6 @@
 // Child processes for the bench: run a command with a time limit, read a process's peak memory, stop it.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 /**
  * Peak resident set (VmHWM) of a live process in MB, from /proc. Read it just before the process exits:
@@ -11,6 +11,22 @@ export function peakRssMb(pid = process.pid) {
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
     const kb = Number(/^VmHWM:\s+(\d+)\s+kB/m.exec(status)?.[1]);
     return Number.isFinite(kb) ? kb / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CPU time a live process has used so far, in ms: every thread's time on a CPU (/proc/<pid>/task/<tid>/schedstat,
+ * nanoseconds). On a shared machine it drifts far less with other load than wall time does. Undefined off Linux.
+ */
+export function cpuMs(pid) {
+  try {
+    let nanoseconds = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      nanoseconds += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+    }
+    return nanoseconds / 1e6;
   } catch {
     return undefined;
   }

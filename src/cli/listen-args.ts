@@ -1,5 +1,5 @@
 // The flags of `exa-webhooks-mcp listen`: checked here into one structure, refused with a usage error (exit 2)
-// when they cannot work together, before anything starts.
+// when they cannot work together, before anything starts. Loaded by the listen command alone (src/main.ts).
 import { parseSince } from "../diagnose/since.js";
 import { EVENT_TYPES, isEventType } from "../exa/event-types.js";
 import { isValidId } from "../exa/ids.js";
@@ -34,17 +34,6 @@ export interface ListenFlagValues {
   sandbox?: boolean | undefined;
   store?: string | undefined;
 }
-
-/** Flags that only mean something to listen: any other command refuses them. */
-export const LISTEN_ONLY_FLAGS = [
-  "forward-to",
-  "webhook",
-  "events",
-  "since",
-  "replay",
-  "secret",
-  "allow-remote-target",
-] as const;
 
 const LATEST_DATE = new Date(8_640_000_000_000_000);
 

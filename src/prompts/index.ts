@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { ExaClient } from "../exa/client.js";
 import { completeEventType, completeWebhookId } from "../resources/complete.js";
 
-export function registerPrompts(server: McpServer, exa: () => ExaClient): void {
+export function registerPrompts(server: McpServer, exa: () => Promise<ExaClient>): void {
   server.registerPrompt(
     "triage_webhook_failures",
     {

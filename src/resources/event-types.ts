@@ -1,7 +1,6 @@
 // exa-webhooks://event-types — the 19 event types, what each means and which resource its data carries.
+// Loaded on the first read (src/resources/index.ts holds the URIs).
 import { EVENT_TYPE_INFO } from "../exa/event-types.js";
-
-export const EVENT_TYPES_URI = "exa-webhooks://event-types";
 
 export function renderEventTypes(): string {
   const rows = EVENT_TYPE_INFO.map(
@@ -19,8 +18,6 @@ export function renderEventTypes(): string {
     'Every delivery POSTs the Event JSON `{id, object: "event", type, data, createdAt}` with an `Exa-Signature: t=<unix seconds>,v1=<hex>` header.',
   ].join("\n");
 }
-
-export const EVENT_TYPE_URI_TEMPLATE = "exa-webhooks://event-types/{eventType}";
 
 /** One event type's entry, or undefined when the name is not one of the 19. */
 export function renderEventType(type: string): string | undefined {

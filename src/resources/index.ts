@@ -1,6 +1,7 @@
 // Registers the server's resources. A webhook that does not exist is the spec's resource-not-found error;
 // other failures are a protocol error whose message reads like the tools' errors. Every answer and every
-// failure goes out through `markdown` and `failure`: the redaction choke points of this channel.
+// failure goes out through `markdown` and `failure`: the redaction choke points of this channel. What a read
+// needs beyond the metadata (the Exa client, the renderers, the error mapper) loads on the first read.
 import {
   type McpServer,
   ProtocolError,
@@ -11,25 +12,29 @@ import {
 } from "@modelcontextprotocol/server";
 import type { Config } from "../config.js";
 import type { ExaClient } from "../exa/client.js";
-import { ExaApiError } from "../exa/errors.js";
-import { EVENT_TYPES } from "../exa/event-types.js";
 import { InvalidIdError } from "../exa/ids.js";
-import { toolErrorText } from "../format/tool-error.js";
 import type { Redactor } from "../text/redact.js";
 import { completeEventType, completeWebhookId } from "./complete.js";
-import { EVENT_TYPE_URI_TEMPLATE, EVENT_TYPES_URI, renderEventType, renderEventTypes } from "./event-types.js";
 import { registerHealthView } from "./health-view.js";
-import { renderWebhookList, renderWebhookResource, WEBHOOK_URI_TEMPLATE, WEBHOOKS_URI } from "./webhooks.js";
+
+const EVENT_TYPES_URI = "exa-webhooks://event-types";
+const EVENT_TYPE_URI_TEMPLATE = "exa-webhooks://event-types/{eventType}";
+const WEBHOOKS_URI = "exa-webhooks://webhooks";
+const WEBHOOK_URI_TEMPLATE = "exa-webhooks://webhooks/{webhookId}";
 
 export function registerResources(
   server: McpServer,
   config: Config,
-  exa: (ctx?: ServerContext) => ExaClient,
+  exa: (ctx?: ServerContext) => Promise<ExaClient>,
   redactor: Redactor,
 ): void {
   const markdown = (uri: URL, text: string) =>
     redactor.redact({ contents: [{ uri: uri.href, mimeType: "text/markdown", text }] });
-  const failure = (uri: URL, error: unknown, args: Record<string, unknown>) => {
+  const failure = async (uri: URL, error: unknown, args: Record<string, unknown>) => {
+    const [{ toolErrorText }, { ExaApiError }] = await Promise.all([
+      import("../format/tool-error.js"),
+      import("../exa/errors.js"),
+    ]);
     const message = redactor.redact(toolErrorText(error, { tool: "the resource read", args, baseUrl: config.baseUrl }));
     const missing = error instanceof InvalidIdError || (error instanceof ExaApiError && error.status === 404);
     return missing
@@ -45,7 +50,7 @@ export function registerResources(
       description: "The 19 event types: meaning and payload resource.",
       mimeType: "text/markdown",
     },
-    (uri) => markdown(uri, renderEventTypes()),
+    async (uri) => markdown(uri, (await import("./event-types.js")).renderEventTypes()),
   );
 
   server.registerResource(
@@ -59,7 +64,11 @@ export function registerResources(
       description: "What one event type means, which resource its data carries, and how to subscribe to it.",
       mimeType: "text/markdown",
     },
-    (uri, variables) => {
+    async (uri, variables) => {
+      const [{ renderEventType }, { EVENT_TYPES }] = await Promise.all([
+        import("./event-types.js"),
+        import("../exa/event-types.js"),
+      ]);
       const text = renderEventType(decoded(String(variables.eventType ?? "")));
       if (text === undefined) {
         throw new ResourceNotFoundError(
@@ -77,9 +86,10 @@ export function registerResources(
     { title: "Exa webhooks", description: "The account's webhooks, one line each.", mimeType: "text/markdown" },
     async (uri, ctx) => {
       try {
-        return markdown(uri, await renderWebhookList(exa(ctx), ctx.mcpReq.signal));
+        const { renderWebhookList } = await import("./webhooks.js");
+        return markdown(uri, await renderWebhookList(await exa(ctx), ctx.mcpReq.signal));
       } catch (error) {
-        throw failure(uri, error, {});
+        throw await failure(uri, error, {});
       }
     },
   );
@@ -98,9 +108,10 @@ export function registerResources(
     async (uri, variables, ctx) => {
       const webhookId = decoded(String(variables.webhookId ?? ""));
       try {
-        return markdown(uri, await renderWebhookResource(exa(ctx), webhookId, ctx.mcpReq.signal));
+        const { renderWebhookResource } = await import("./webhooks.js");
+        return markdown(uri, await renderWebhookResource(await exa(ctx), webhookId, ctx.mcpReq.signal));
       } catch (error) {
-        throw failure(uri, error, { webhookId });
+        throw await failure(uri, error, { webhookId });
       }
     },
   );

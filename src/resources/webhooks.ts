@@ -1,12 +1,9 @@
 // exa-webhooks://webhooks and exa-webhooks://webhooks/{webhookId}: the webhook list, and one webhook with a
-// summary of its recent delivery attempts, as markdown a model can read in one go.
+// summary of its recent delivery attempts, as markdown a model can read in one go. Loaded on the first read.
 import type { ExaClient } from "../exa/client.js";
 import type { WebhookAttempt } from "../exa/schemas.js";
 import { webhookDetail, webhookLine } from "../format/lines.js";
 import { oneLine, quoteUntrusted } from "../text/untrusted.js";
-
-export const WEBHOOKS_URI = "exa-webhooks://webhooks";
-export const WEBHOOK_URI_TEMPLATE = "exa-webhooks://webhooks/{webhookId}";
 
 const MAX_LISTED = 200;
 const RECENT_ATTEMPTS = 100;

@@ -1,7 +1,7 @@
 // What a model sees in tools/list: what every tool must carry (title, strict and described inputs, an output
 // schema, annotations) and what it costs. The list itself (names, order, descriptions) is pinned once, by
 // manifest.json, which test/server/manifest.test.ts checks against the built server.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALL_TOOLS } from "../../src/tools/index.js";
@@ -159,7 +159,54 @@ describe("the built bin's tools/list", () => {
     expect(loaded.length).toBeGreaterThan(1);
     for (const file of [main, ...loaded]) expect(readFileSync(file, "utf8"), file).not.toContain(zodOnly);
   });
+
+  it("loads nothing a call or a read needs before tools/list is answered: each loads on its first use", () => {
+    // Each is a text only that module holds; none may sit in a chunk the stdio start loads.
+    const loadedOnFirstUse = {
+      "the Exa client and its response schemas (src/exa/schemas.ts)": "invalid attempt",
+      "the error-to-text mapper (src/format/tool-error.ts)": "so this tool cannot reach Exa",
+      "the webhook resources' renderer (src/resources/webhooks.ts)": "No delivery attempts recorded yet",
+      "the event types and what each means (src/exa/event-types.ts)": "searches and enrichments were paused",
+      "the listen command's flag checks (src/cli/listen-args.ts)": "listen needs --forward-to URL",
+    };
+    const start = stdioStartChunks();
+    expect(start.length).toBeGreaterThan(2);
+    for (const [module, text] of Object.entries(loadedOnFirstUse)) {
+      const holders = start.filter((file) => readFileSync(file, "utf8").includes(text));
+      expect(holders, `${module} loads at start`).toEqual([]);
+    }
+    // An ESM import of a builtin builds a facade of all its exports: node:util's and node:fs's cost a start
+    // 5-10 ms each. What the start needs of them comes through process.getBuiltinModule.
+    const builtins = new Set(
+      start.flatMap((file) =>
+        [...readFileSync(file, "utf8").matchAll(/from\s*["'](node:[a-z_/]+)["']/g)].map((m) => m[1]),
+      ),
+    );
+    expect([...builtins].sort()).toEqual(["node:module", "node:os", "node:path", "node:process"]);
+    // The markers are real: each sits in some chunk of the bin.
+    const chunks = join(dirname(BIN_PATH), "chunks");
+    const all = readdirSync(chunks).map((name) => readFileSync(join(chunks, name), "utf8"));
+    for (const text of Object.values(loadedOnFirstUse))
+      expect(
+        all.some((chunk) => chunk.includes(text)),
+        text,
+      ).toBe(true);
+  });
 });
+
+/**
+ * What `exa-webhooks-mcp` over stdio loads before it answers: dist/main.js with its static imports, then the stdio
+ * transport it imports on demand with theirs.
+ */
+function stdioStartChunks(): string[] {
+  const dist = dirname(BIN_PATH);
+  const main = join(dist, "main.js");
+  const stdio = readFileSync(main, "utf8").match(/import\("\.\/(chunks\/stdio-[^"]+)"\)/)?.[1];
+  expect(stdio, "main.js imports the stdio transport on demand").toBeDefined();
+  const seen = new Set<string>();
+  for (const entry of [main, join(dist, stdio as string)]) staticImports(entry, seen);
+  return [...seen];
+}
 
 /** `file` and every module it imports statically (an ESM bundle's `import … from "./x.js"`), transitively. */
 function staticImports(file: string, seen = new Set<string>()): string[] {
