@@ -4,7 +4,8 @@
 import { LOG_LEVEL_META_KEY } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
-import { builtBin, type RunningBin, startBin } from "../helpers/harness.js";
+import type { createWebhookTool } from "../../src/tools/create-webhook.js";
+import { builtBin, type OutputOf, type RunningBin, startBin } from "../helpers/harness.js";
 import {
   AUTH_TOKEN,
   CALLER_KEY_A,
@@ -64,7 +65,7 @@ describe("two replicas behind a round-robin balancer", () => {
         events: ["webset.idle"],
       });
       expect(created.isError).toBe(false);
-      const webhookId = (created.structured as { webhook: { id: string } }).webhook.id;
+      const webhookId = (created.structured as OutputOf<typeof createWebhookTool>).webhook.id;
       // Written through one replica, read through the other: the state is Exa's, not the server's.
       expect((await session.call("get_webhook", { webhookId })).text).toContain(webhookId);
 

@@ -6,11 +6,17 @@ import { createHmac } from "node:crypto";
 import { type AddressInfo, createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EVENT_TYPES } from "../../src/exa/event-types.js";
+import type { createWebhookTool } from "../../src/tools/create-webhook.js";
+import type { diagnoseFailuresTool } from "../../src/tools/diagnose-failures.js";
+import type { listWebhookAttemptsTool } from "../../src/tools/list-webhook-attempts.js";
+import type { listWebhooksTool } from "../../src/tools/list-webhooks.js";
+import type { sandboxEmitEventTool } from "../../src/tools/sandbox-emit-event.js";
 import {
   BIN_PATH,
   builtBin,
   type ClientSession,
   connectClient,
+  type OutputOf,
   runBin,
   spawnBuiltServer,
   startBin,
@@ -35,7 +41,7 @@ const LISTENING = /^NET \d+: setupListenHandle/m;
 /** The demo webhook named `name`, through list_webhooks. */
 async function demoWebhook(server: ClientSession, name: string): Promise<{ id: string }> {
   const list = await server.call("list_webhooks", { limit: 200 });
-  const webhooks = (list.structured as { webhooks: { id: string; metadata?: Record<string, string> }[] }).webhooks;
+  const webhooks = (list.structured as OutputOf<typeof listWebhooksTool>).webhooks;
   const found = webhooks.find((webhook) => webhook.metadata?.name === name);
   if (!found) throw new Error(`demo account has no ${name} webhook`);
   return found;
@@ -46,7 +52,7 @@ async function untilAttempted(server: ClientSession, webhookId: string, eventId:
   await expect
     .poll(async () => {
       const attempts = await server.call("list_webhook_attempts", { webhookId, limit: 10 });
-      return (attempts.structured as { attempts: { eventId: string; successful: boolean }[] }).attempts.some(
+      return (attempts.structured as OutputOf<typeof listWebhookAttemptsTool>).attempts.some(
         (attempt) => attempt.eventId === eventId && (successful === undefined || attempt.successful),
       );
     }, DELIVERY_POLL)
@@ -76,7 +82,7 @@ describe("--sandbox over stdio, reading the demo account", () => {
 
   it("diagnoses every verdict and failure category", async () => {
     const diagnosis = await demo.call("diagnose_failures", {});
-    const report = diagnosis.structured as { webhooks: { verdict: string; groups: { category: string }[] }[] };
+    const report = diagnosis.structured as OutputOf<typeof diagnoseFailuresTool>;
     const verdicts = new Set(report.webhooks.map((webhook) => webhook.verdict));
     for (const verdict of ["healthy", "failing", "inactive"]) expect(verdicts).toContain(verdict);
     const categories = new Set(report.webhooks.flatMap((webhook) => webhook.groups.map((group) => group.category)));
@@ -97,7 +103,7 @@ describe("--sandbox over stdio, changing the demo account (a sandbox each)", () 
     const server = await spawnBuiltServer(["--sandbox"]);
     try {
       const list = await server.call("list_webhooks", { limit: 200 });
-      const webhooks = (list.structured as { webhooks: { id: string; events: string[]; status: string }[] }).webhooks;
+      const webhooks = (list.structured as OutputOf<typeof listWebhooksTool>).webhooks;
       const target = webhooks.find(
         (webhook) => webhook.status === "active" && webhook.events.includes("webset.item.created"),
       );
@@ -107,7 +113,7 @@ describe("--sandbox over stdio, changing the demo account (a sandbox each)", () 
         webhookId: target.id,
       });
       expect(emitted.isError).toBe(false);
-      const { eventId } = emitted.structured as { eventId: string };
+      const { eventId } = emitted.structured as OutputOf<typeof sandboxEmitEventTool>;
       await untilAttempted(server, target.id, eventId);
     } finally {
       await server.close();
@@ -127,7 +133,7 @@ describe("--sandbox over stdio, changing the demo account (a sandbox each)", () 
         type: "webset.item.enriched",
         webhookId: crm.id,
       });
-      const { eventId } = emitted.structured as { eventId: string };
+      const { eventId } = emitted.structured as OutputOf<typeof sandboxEmitEventTool>;
       await untilAttempted(server, crm.id, eventId, true);
     } finally {
       await server.close();
@@ -142,7 +148,7 @@ describe("--sandbox retries, in diagnose_failures' words", () => {
     try {
       const crm = await demoWebhook(server, "crm-sync");
       const emitted = await server.call("sandbox_emit_event", { type: "webset.item.enriched", webhookId: crm.id });
-      const { eventId } = emitted.structured as { eventId: string };
+      const { eventId } = emitted.structured as OutputOf<typeof sandboxEmitEventTool>;
       await untilAttempted(server, crm.id, eventId);
       const diagnosis = await server.call("diagnose_failures", { webhookId: crm.id });
       expect(diagnosis.text).toContain(
@@ -167,12 +173,12 @@ describe("--sandbox ids: only the seeded demo history repeats across runs", () =
           events: ["webset.created"],
         });
         expect(created.isError).toBe(false);
-        const { id, secret } = (created.structured as { webhook: { id: string; secret: string } }).webhook;
+        const { id, secret } = (created.structured as OutputOf<typeof createWebhookTool>).webhook;
         const emitted = await server.call("sandbox_emit_event", { type: "webset.created", webhookId: id });
         expect(emitted.isError).toBe(false);
-        const { eventId } = emitted.structured as { eventId: string };
+        const { eventId } = emitted.structured as OutputOf<typeof sandboxEmitEventTool>;
         const list = await server.call("list_webhooks", { limit: 200 });
-        const demo = (list.structured as { webhooks: { id: string; metadata?: Record<string, string> }[] }).webhooks
+        const demo = (list.structured as OutputOf<typeof listWebhooksTool>).webhooks
           .filter((webhook) => webhook.id !== id)
           .map((webhook) => [webhook.metadata?.name, webhook.id]);
         return { id, secret, eventId, demo };

@@ -2,7 +2,10 @@
 // the other ways a peer misbehaves. Each peer is a small hostile HTTP server on 127.0.0.1 written here.
 import type { ServerResponse } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Harness, startHarness } from "../helpers/harness.js";
+import type { listEventsTool } from "../../src/tools/list-events.js";
+import type { listWebhookAttemptsTool } from "../../src/tools/list-webhook-attempts.js";
+import type { listWebhooksTool } from "../../src/tools/list-webhooks.js";
+import { type Harness, type OutputOf, startHarness } from "../helpers/harness.js";
 import { quietFor, UNTIL_TEST_TIMEOUT, within } from "../helpers/wait.js";
 import { type Peer, startPeer } from "./peer.js";
 
@@ -174,7 +177,7 @@ describe("pages are cut to the limit asked for", () => {
     const { harness } = await harnessFor((_request, res) => streamWebhookPage(res, 5000));
     const answer = await harness.call("list_webhooks", { limit: 5 });
     expect(answer.isError).toBe(false);
-    const page = answer.structured as { webhooks: { id: string }[]; hasMore: boolean };
+    const page = answer.structured as OutputOf<typeof listWebhooksTool>;
     expect(page.webhooks.map((webhook) => webhook.id)).toEqual([0, 1, 2, 3, 4].map((i) => `webhook_00000${i}`));
     expect(page.hasMore).toBe(true);
     expect(answer.text).toContain("(more exist)");
@@ -206,9 +209,9 @@ describe("pages are cut to the limit asked for", () => {
       res.end(JSON.stringify({ data, hasMore: false, nextCursor: null }));
     });
     const attempts = await harness.call("list_webhook_attempts", { webhookId: "webhook_a", limit: 3 });
-    expect((attempts.structured as { attempts: unknown[] }).attempts).toHaveLength(3);
+    expect((attempts.structured as OutputOf<typeof listWebhookAttemptsTool>).attempts).toHaveLength(3);
     const events = await harness.call("list_events", { limit: 2 });
-    expect((events.structured as { events: unknown[] }).events).toHaveLength(2);
+    expect((events.structured as OutputOf<typeof listEventsTool>).events).toHaveLength(2);
   });
 });
 

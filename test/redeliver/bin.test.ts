@@ -2,7 +2,8 @@
 // receiver on 127.0.0.1 verifies Exa-Signature with its own HMAC code (test/helpers/receiver.ts).
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
-import { spawnBuiltServer, TEST_API_KEY } from "../helpers/harness.js";
+import type { redeliverEventsTool } from "../../src/tools/redeliver-events.js";
+import { type OutputOf, spawnBuiltServer, TEST_API_KEY } from "../helpers/harness.js";
 import { type Receiver, startReceiver } from "../helpers/receiver.js";
 
 const SECRET = "whsec_bin_e2e_61f0c3a9b27d";
@@ -45,7 +46,7 @@ describe("redeliver_events through the built bin", () => {
       const plan = await server.call("redeliver_events", { webhookId: webhook.id, undelivered: true });
       expect(plan.isError, plan.text).toBe(false);
       expect(
-        (plan.structured as { planned: { eventId: string }[] }).planned.map((event) => event.eventId).sort(),
+        (plan.structured as OutputOf<typeof redeliverEventsTool>).planned.map((event) => event.eventId).sort(),
       ).toEqual([...ids].sort());
       expect(receiver.received).toEqual([]);
 

@@ -4,7 +4,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RedeliveryOutput } from "../../src/redeliver/schema.js";
 import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
-import { type Harness, startHarness } from "../helpers/harness.js";
+import type { diagnoseFailuresTool } from "../../src/tools/diagnose-failures.js";
+import { type Harness, type OutputOf, startHarness } from "../helpers/harness.js";
 import { type Receiver, startReceiver } from "../helpers/receiver.js";
 import { quietFor, UNTIL_TEST_TIMEOUT } from "../helpers/wait.js";
 
@@ -158,7 +159,7 @@ describe("redeliver_events dry run (the default)", () => {
     expect(plan.text).not.toContain("not included");
     // One diagnosis engine: the same scan as diagnose_failures, no second walk of its own.
     expect(attemptPages() - before).toBe(2);
-    expect((diagnosis.structured as { webhooks: { missedEvents: unknown }[] }).webhooks[0]?.missedEvents).toEqual({
+    expect((diagnosis.structured as OutputOf<typeof diagnoseFailuresTool>).webhooks[0]?.missedEvents).toEqual({
       undelivered,
       neverAttempted: never,
       truncated: false,

@@ -1,9 +1,13 @@
 // The five webhook CRUD tools through a real MCP client against the emulator over HTTP.
 import { afterEach, beforeEach } from "vitest";
 import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
+import type { createWebhookTool } from "../../src/tools/create-webhook.js";
+import type { getWebhookTool } from "../../src/tools/get-webhook.js";
+import type { listWebhooksTool } from "../../src/tools/list-webhooks.js";
+import type { updateWebhookTool } from "../../src/tools/update-webhook.js";
 import { type Loss, type Peer, type PeerRequest, startLossyProxy, startPeer } from "../exa/peer.js";
 import { describe, expect, it } from "../helpers/fixtures.js";
-import { type Harness, startHarness } from "../helpers/harness.js";
+import { type Harness, type OutputOf, startHarness } from "../helpers/harness.js";
 
 describe("create_webhook", () => {
   it("creates a webhook and shows the secret once, in text and structured content", async ({ harness }) => {
@@ -13,7 +17,7 @@ describe("create_webhook", () => {
       metadata: { team: "growth" },
     });
     expect(answer.isError).toBe(false);
-    const webhook = (answer.structured as { webhook: Record<string, unknown> }).webhook;
+    const webhook = (answer.structured as OutputOf<typeof createWebhookTool>).webhook;
     expect(webhook.url).toBe("https://example.com/hooks/exa");
     expect(webhook.events).toEqual(["webset.item.created", "webset.idle"]);
     expect(webhook.metadata).toEqual({ team: "growth" });
@@ -25,7 +29,7 @@ describe("create_webhook", () => {
     expect(read.isError).toBe(false);
     expect(read.text).not.toContain(String(webhook.secret));
     expect(JSON.stringify(read.structured)).not.toContain(String(webhook.secret));
-    expect((read.structured as { webhook: Record<string, unknown> }).webhook).not.toHaveProperty("secret");
+    expect((read.structured as OutputOf<typeof getWebhookTool>).webhook).not.toHaveProperty("secret");
   });
 
   it("rejects Exa's own wrong sample event name locally, suggesting the valid ones", async ({ harness }) => {
@@ -83,7 +87,7 @@ describe("list_webhooks", () => {
     do {
       const answer = await harness.call("list_webhooks", { limit: 3, ...(cursor ? { cursor } : {}) });
       expect(answer.isError).toBe(false);
-      const page = answer.structured as { webhooks: { id: string }[]; hasMore: boolean; nextCursor: string | null };
+      const page = answer.structured as OutputOf<typeof listWebhooksTool>;
       seen.push(...page.webhooks.map((webhook) => webhook.id));
       for (const webhook of page.webhooks) expect(answer.text).toContain(webhook.id);
       if (page.hasMore) {
@@ -131,7 +135,7 @@ describe("tolerant reading of Exa's answers", () => {
     });
     const answer = await harness.call("list_webhooks");
     expect(answer.isError).toBe(false);
-    const webhooks = (answer.structured as { webhooks: Record<string, unknown>[] }).webhooks;
+    const webhooks = (answer.structured as OutputOf<typeof listWebhooksTool>).webhooks;
     expect(webhooks.map((webhook) => webhook.id)).toEqual(["webhook_t", "webhook_u"]);
     expect(webhooks[0]).not.toHaveProperty("metadata");
     expect(webhooks[0]).not.toHaveProperty("brandNewField");
@@ -158,7 +162,7 @@ describe("get_webhook, update_webhook, delete_webhook", () => {
       events: ["webset.item.created"],
     });
     expect(updated.isError).toBe(false);
-    const webhook = (updated.structured as { webhook: { url: string; events: string[] } }).webhook;
+    const webhook = (updated.structured as OutputOf<typeof updateWebhookTool>).webhook;
     expect(webhook.url).toBe("https://example.com/new");
     expect(webhook.events).toEqual(["webset.item.created"]);
     expect(harness.emulator.store.getWebhook(created.id)?.url).toBe("https://example.com/new");
