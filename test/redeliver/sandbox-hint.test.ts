@@ -1,24 +1,17 @@
 // redeliver_events in --sandbox, through the built bin: the sandbox signs with its own secret for each
 // webhook, so a receiver's 401 must point at that secret, not at EXA_WEBHOOK_SECRETS, which --sandbox never
 // reads (issue 18 §4, sandbox wording).
-import { afterEach, describe, expect, it } from "vitest";
 import type { createWebhookTool } from "../../src/tools/create-webhook.js";
 import type { sandboxEmitEventTool } from "../../src/tools/sandbox-emit-event.js";
+import { describe, expect, it } from "../helpers/fixtures.js";
 import { type OutputOf, spawnBuiltServer } from "../helpers/harness.js";
-import { type Receiver, startReceiver } from "../helpers/receiver.js";
-
-let receiver: Receiver | undefined;
-afterEach(async () => {
-  await receiver?.close();
-});
 
 describe("redeliver_events in --sandbox", () => {
-  it("a receiver's 401 points at the sandbox's secret, never at EXA_WEBHOOK_SECRETS", async () => {
-    receiver = await startReceiver("whsec_the_receivers_own_secret", () => ({
-      kind: "answer",
-      status: 401,
-      body: "invalid signature",
-    }));
+  it("a receiver's 401 points at the sandbox's secret, never at EXA_WEBHOOK_SECRETS", async ({ receiverThat }) => {
+    const receiver = await receiverThat(
+      () => ({ kind: "answer", status: 401, body: "invalid signature" }),
+      "whsec_the_receivers_own_secret",
+    );
     const sandbox = await spawnBuiltServer(["--sandbox"]);
     try {
       const created = await sandbox.call("create_webhook", { url: receiver.url, events: ["webset.idle"] });
