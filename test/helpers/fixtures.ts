@@ -1,10 +1,11 @@
-// The vitest fixtures for what many test files need: `emulator` (the emulator on 127.0.0.1), `harness` (a real
-// client on the server in process, that emulator as Exa), `receiver` (the tests' one webhook receiver) and
-// `receiverThat` (more of them, each answering as the test says). Three variants share one thing per file:
-// sharedHarnessTest(options) (`sharedHarness`), sandboxTest(options) (a launched `sandbox`, and `launched`: a
-// client on it) and builtServerTest(args, env) (`server`: the built bin over stdio). A test fixture is started
-// only for a test that names it and closed after it, so a file writes `it("…", async ({ harness }) => …)` instead
-// of copying beforeEach/afterEach blocks. Options: `test.override("harnessOptions", {...})` (or receiverSecret).
+// The vitest fixtures for what many test files need: `emulator` (the emulator on 127.0.0.1; `fileEmulator`, one
+// for the whole file), `harness` (a real client on the server in process, that emulator as Exa), `receiver` (the
+// tests' one webhook receiver) and `receiverThat` (more of them, each answering as the test says). Three variants
+// share one thing per file: sharedHarnessTest(options) (`sharedHarness`), sandboxTest(options) (a launched
+// `sandbox`, and `launched`: a client on it) and builtServerTest(args, env) (`server`: the built bin over stdio).
+// A test fixture is started only for a test that names it and closed after it, so a file writes
+// `it("…", async ({ harness }) => …)` instead of copying beforeEach/afterEach blocks. Options:
+// `test.override("harnessOptions", {...})` (or receiverSecret).
 import { test as base } from "vitest";
 import type { Emulator } from "../../src/sandbox/emulator.js";
 import type { LaunchSandboxOptions } from "../../src/sandbox/launch.js";
@@ -17,6 +18,14 @@ export const test = base
   .extend("harnessOptions", noHarnessOptions)
   // biome-ignore lint/correctness/noEmptyPattern: vitest reads what a fixture depends on from this pattern: nothing.
   .extend("emulator", async ({}, { onCleanup }): Promise<Emulator> => {
+    const { startEmulator } = await import("../../src/sandbox/emulator.js");
+    const emulator = await startEmulator();
+    onCleanup(() => emulator.close());
+    return emulator;
+  })
+  /** One emulator for the whole file, for files whose tests each spawn a server on it (or only read it). */
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads what a fixture depends on from this pattern: nothing.
+  .extend("fileEmulator", { scope: "file" }, async ({}, { onCleanup }): Promise<Emulator> => {
     const { startEmulator } = await import("../../src/sandbox/emulator.js");
     const emulator = await startEmulator();
     onCleanup(() => emulator.close());
