@@ -4,13 +4,13 @@
 import { spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { type AddressInfo, createServer } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EVENT_TYPES } from "../../src/exa/event-types.js";
 import type { createWebhookTool } from "../../src/tools/create-webhook.js";
 import type { diagnoseFailuresTool } from "../../src/tools/diagnose-failures.js";
 import type { listWebhookAttemptsTool } from "../../src/tools/list-webhook-attempts.js";
 import type { listWebhooksTool } from "../../src/tools/list-webhooks.js";
 import type { sandboxEmitEventTool } from "../../src/tools/sandbox-emit-event.js";
+import { builtServerTest, describe, expect } from "../helpers/fixtures.js";
 import {
   BIN_PATH,
   builtBin,
@@ -59,28 +59,23 @@ async function untilAttempted(server: ClientSession, webhookId: string, eventId:
     .toBe(true);
 }
 
-describe("--sandbox over stdio, reading the demo account", () => {
-  let demo: ClientSession;
-  beforeAll(async () => {
-    demo = await spawnBuiltServer(["--sandbox"]);
-  });
-  afterAll(async () => {
-    await demo.close();
-  });
+/** One --sandbox process for the tests that only read the demo account. */
+const it = builtServerTest(["--sandbox"]);
 
-  it("needs no key, says it is the sandbox, and offers sandbox_emit_event", async () => {
+describe("--sandbox over stdio, reading the demo account", () => {
+  it("needs no key, says it is the sandbox, and offers sandbox_emit_event", async ({ server: demo }) => {
     expect(demo.client.getInstructions()).toMatch(/SANDBOX mode/);
     const { tools } = await demo.client.listTools();
     expect(tools.map((tool) => tool.name)).toContain("sandbox_emit_event");
   });
 
-  it("marks every text as simulated", async () => {
+  it("marks every text as simulated", async ({ server: demo }) => {
     const list = await demo.call("list_webhooks", {});
     expect(list.isError).toBe(false);
     expect(list.text.startsWith("[sandbox: simulated data]")).toBe(true);
   });
 
-  it("diagnoses every verdict and failure category", async () => {
+  it("diagnoses every verdict and failure category", async ({ server: demo }) => {
     const diagnosis = await demo.call("diagnose_failures", {});
     const report = diagnosis.structured as OutputOf<typeof diagnoseFailuresTool>;
     const verdicts = new Set(report.webhooks.map((webhook) => webhook.verdict));
@@ -91,7 +86,7 @@ describe("--sandbox over stdio, reading the demo account", () => {
     }
   });
 
-  it("marks an error as simulated too", async () => {
+  it("marks an error as simulated too", async ({ server: demo }) => {
     const missing = await demo.call("get_webhook", { webhookId: "webhook_nope" });
     expect(missing.isError).toBe(true);
     expect(missing.text).toMatch(/^\[sandbox: simulated data\] No webhook webhook_nope/);
