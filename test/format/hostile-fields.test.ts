@@ -1,8 +1,7 @@
 // A hostile Exa peer on 127.0.0.1 whose every string field carries line breaks, bidi and zero-width
 // characters and fence markers: each list still reads one line per item, and nothing it wrote can pose as
 // our own line or break out of the block that labels it as data.
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { startPeer } from "../exa/peer.js";
 import { describe, expect, test } from "../helpers/fixtures.js";
 import { startHarness } from "../helpers/harness.js";
 
@@ -47,7 +46,7 @@ const it = test
   /** The hostile peer on 127.0.0.1, one for the file: its URL. */
   // biome-ignore lint/correctness/noEmptyPattern: vitest reads what a fixture depends on from this pattern: nothing.
   .extend("peerUrl", { scope: "file" }, async ({}, { onCleanup }) => {
-    const peer = createServer((request, response) => {
+    const peer = await startPeer((_request, response, request) => {
       const path = new URL(request.url ?? "/", "http://127.0.0.1").pathname.replace(/^\/websets\/v0/, "");
       const page = (data: unknown[]) => ({ data, hasMore: false, nextCursor: null });
       let body: unknown;
@@ -59,12 +58,8 @@ const it = test
       response.writeHead(body ? 200 : 404, { "content-type": "application/json" });
       response.end(JSON.stringify(body ?? { error: "not found" }));
     });
-    await new Promise<void>((resolve) => peer.listen(0, "127.0.0.1", resolve));
-    onCleanup(async () => {
-      await new Promise((resolve) => peer.close(resolve));
-    });
-    const { port } = peer.address() as AddressInfo;
-    return `http://127.0.0.1:${port}`;
+    onCleanup(() => peer.close());
+    return peer.baseUrl;
   })
   .extend("peerHarness", { scope: "file" }, async ({ peerUrl }, { onCleanup }) => {
     const harness = await startHarness({ env: { EXA_BASE_URL: peerUrl } });

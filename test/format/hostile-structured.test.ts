@@ -1,10 +1,9 @@
 // A hostile Exa peer on 127.0.0.1, reached by the built bin over stdio with a real client: what it writes must
 // reach structuredContent cleaned and cut like the text (a 1 MB URL, a bidi override, lone surrogates), and a
 // timestamp that is not one (`…Z\n~~~`) must never start a line of its own: it shows as quoted untrusted text.
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { UPSTREAM_FIELD_MAX_CHARS } from "../../src/text/untrusted.js";
 import type { listWebhookAttemptsTool } from "../../src/tools/list-webhook-attempts.js";
+import { startPeer } from "../exa/peer.js";
 import { describe, expect, test } from "../helpers/fixtures.js";
 import { type OutputOf, spawnBuiltServer, TEST_API_KEY } from "../helpers/harness.js";
 
@@ -45,7 +44,7 @@ const it = test
   /** The hostile peer on 127.0.0.1, one for the file: its URL. */
   // biome-ignore lint/correctness/noEmptyPattern: vitest reads what a fixture depends on from this pattern: nothing.
   .extend("peerUrl", { scope: "file" }, async ({}, { onCleanup }) => {
-    const peer = createServer((request, response) => {
+    const peer = await startPeer((_request, response, request) => {
       const path = new URL(request.url ?? "/", "http://127.0.0.1").pathname.replace(/^\/websets\/v0/, "");
       const page = (data: unknown[]) => ({ data, hasMore: false, nextCursor: null });
       let body: unknown;
@@ -56,12 +55,8 @@ const it = test
       response.writeHead(body ? 200 : 404, { "content-type": "application/json" });
       response.end(JSON.stringify(body ?? { error: "not found" }));
     });
-    await new Promise<void>((resolve) => peer.listen(0, "127.0.0.1", resolve));
-    onCleanup(async () => {
-      await new Promise((resolve) => peer.close(resolve));
-    });
-    const { port } = peer.address() as AddressInfo;
-    return `http://127.0.0.1:${port}`;
+    onCleanup(() => peer.close());
+    return peer.baseUrl;
   })
   .extend("session", { scope: "file" }, async ({ peerUrl }, { onCleanup }) => {
     const session = await spawnBuiltServer([], { EXA_API_KEY: TEST_API_KEY, EXA_BASE_URL: peerUrl });
