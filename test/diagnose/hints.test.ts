@@ -1,10 +1,10 @@
 // The next-check line: specific to the webhook's host/URL and to the evidence in the sample.
-import { createServer, type Server } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hintFor } from "../../src/diagnose/index.js";
-import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
-import { type ClientSession, spawnBuiltServer, TEST_API_KEY } from "../helpers/harness.js";
+import type { Emulator } from "../../src/sandbox/emulator.js";
+import { describe, expect, it } from "../helpers/fixtures.js";
+import { spawnBuiltServer, TEST_API_KEY } from "../helpers/harness.js";
 import { seeded } from "./fixtures.js";
 
 const base = {
@@ -170,64 +170,53 @@ function shellWords(command: string): string[] {
 // Through the built bin against the emulator: failures at the webhook's old URL, then update_webhook to a new
 // one. Before, the hint aimed its curl at the new URL ("Nothing is routed at /slack/exa: curl …new…").
 describe("after update_webhook changes the URL, through the bin", () => {
-  let emulator: Emulator;
-  let server: ClientSession;
-  beforeAll(async () => {
-    emulator = await startEmulator();
-    server = await spawnBuiltServer([], { EXA_API_KEY: TEST_API_KEY, EXA_BASE_URL: emulator.baseUrl });
-  });
-  afterAll(async () => {
-    await server?.close();
-    await emulator?.close();
+  const itThroughBin = it.extend("server", async ({ emulator }, { onCleanup }) => {
+    const server = await spawnBuiltServer([], { EXA_API_KEY: TEST_API_KEY, EXA_BASE_URL: emulator.baseUrl });
+    onCleanup(() => server.close());
+    return server;
   });
 
-  it("aims the hint at the URL the attempts went to and says when the URL changed", async () => {
-    const oldUrl = "http://localhost:3000/slack/exa";
-    const newUrl = "https://hooks.example.com/exa";
-    const { id } = emulator.store.createWebhook({ url: oldUrl, events: ["webset.idle"] });
-    const startMs = Date.now() - 5 * 3_600_000;
-    const attempt = (i: number, url: string, successful: boolean) => ({
-      webhookId: id,
-      eventId: `event_move_${i}`,
-      eventType: "webset.idle",
-      url,
-      successful,
-      responseStatusCode: successful ? 200 : 404,
-      responseBody: successful ? "ok" : "Cannot POST /slack/exa",
-      attempt: 1,
-      attemptedAt: startMs + i * 60_000,
-    });
-    emulator.store.addAttempts([
-      ...Array.from({ length: 6 }, (_, i) => attempt(i, oldUrl, false)),
-      ...Array.from({ length: 3 }, (_, i) => attempt(10 + i, newUrl, true)),
-    ]);
-    expect((await server.call("update_webhook", { webhookId: id, url: newUrl })).isError).toBe(false);
+  itThroughBin(
+    "aims the hint at the URL the attempts went to and says when the URL changed",
+    async ({ emulator, server }) => {
+      const oldUrl = "http://localhost:3000/slack/exa";
+      const newUrl = "https://hooks.example.com/exa";
+      const { id } = emulator.store.createWebhook({ url: oldUrl, events: ["webset.idle"] });
+      const startMs = Date.now() - 5 * 3_600_000;
+      const attempt = (i: number, url: string, successful: boolean) => ({
+        webhookId: id,
+        eventId: `event_move_${i}`,
+        eventType: "webset.idle",
+        url,
+        successful,
+        responseStatusCode: successful ? 200 : 404,
+        responseBody: successful ? "ok" : "Cannot POST /slack/exa",
+        attempt: 1,
+        attemptedAt: startMs + i * 60_000,
+      });
+      emulator.store.addAttempts([
+        ...Array.from({ length: 6 }, (_, i) => attempt(i, oldUrl, false)),
+        ...Array.from({ length: 3 }, (_, i) => attempt(10 + i, newUrl, true)),
+      ]);
+      expect((await server.call("update_webhook", { webhookId: id, url: newUrl })).isError).toBe(false);
 
-    const answer = await server.call("diagnose_failures", { webhookId: id });
-    const at = (i: number) => new Date(startMs + i * 60_000).toISOString();
-    expect(answer.text).toContain(
-      `These attempts went to ${oldUrl}, not to the webhook's current URL ${newUrl} (changed between ${at(5)} and ${at(10)})`,
-    );
-    expect(answer.text).toContain(`Nothing is routed at /slack/exa: run \`curl -sv -X POST '${oldUrl}'\``);
-    expect(answer.text).not.toContain(`curl -sv -X POST '${newUrl}'`);
-  });
+      const answer = await server.call("diagnose_failures", { webhookId: id });
+      const at = (i: number) => new Date(startMs + i * 60_000).toISOString();
+      expect(answer.text).toContain(
+        `These attempts went to ${oldUrl}, not to the webhook's current URL ${newUrl} (changed between ${at(5)} and ${at(10)})`,
+      );
+      expect(answer.text).toContain(`Nothing is routed at /slack/exa: run \`curl -sv -X POST '${oldUrl}'\``);
+      expect(answer.text).not.toContain(`curl -sv -X POST '${newUrl}'`);
+    },
+  );
 });
 
 // Clock skew, through the bin. Attempt times are Exa's: "recent" is judged against Exa's Date header, and an
 // attempt dated after Exa's clock is named as skew (before: "Exa may still be retrying", "logs around 9999-12-31").
 describe("attempt dates against Exa's clock, through the bin", () => {
   const HOUR = 3_600_000;
-  let emulator: Emulator;
-  let proxy: Server;
-  beforeAll(async () => {
-    emulator = await startEmulator();
-  });
-  afterAll(async () => {
-    proxy?.close();
-    await emulator?.close();
-  });
 
-  function failingWebhook(times: number[]): string {
+  function failingWebhook(emulator: Emulator, times: number[]): string {
     const { id } = emulator.store.createWebhook({ url: "https://hooks.example.com/exa", events: ["webset.idle"] });
     emulator.store.addAttempts(
       times.map((attemptedAt, i) => ({
@@ -255,8 +244,14 @@ describe("attempt dates against Exa's clock, through the bin", () => {
     }
   }
 
-  it("attempts dated hours ahead, or 9999-12-31, are skew: not 'still retrying', no logs to read in year 9999", async () => {
-    const id = failingWebhook([Date.now() - 30 * HOUR, Date.now() + 5 * HOUR, Date.parse("9999-12-31T00:00:00Z")]);
+  it("attempts dated hours ahead, or 9999-12-31, are skew: not 'still retrying', no logs to read in year 9999", async ({
+    emulator,
+  }) => {
+    const id = failingWebhook(emulator, [
+      Date.now() - 30 * HOUR,
+      Date.now() + 5 * HOUR,
+      Date.parse("9999-12-31T00:00:00Z"),
+    ]);
     const text = await diagnose(emulator.baseUrl, id);
     expect(text).toContain("Exa dates these attempts up to 9999-12-31T00:00:00.000Z, after its own clock (");
     expect(text).not.toContain("around 9999-12-31");
@@ -264,9 +259,12 @@ describe("attempt dates against Exa's clock, through the bin", () => {
     expect(text).toContain("app logs when these requests failed (their dates are skewed)");
   });
 
-  it("judges 'recent' by Exa's Date header when this machine's clock runs 3 h ahead of Exa's", async () => {
+  it("judges 'recent' by Exa's Date header when this machine's clock runs 3 h ahead of Exa's", async ({
+    emulator,
+    onTestFinished,
+  }) => {
     // A peer in front of the emulator whose Date header says Exa's clock is 3 h behind ours.
-    proxy = createServer(async (request, response) => {
+    const proxy = createServer(async (request, response) => {
       const upstream = await fetch(`${emulator.baseUrl}${request.url}`, {
         headers: { "x-api-key": String(request.headers["x-api-key"] ?? "") },
       });
@@ -277,10 +275,13 @@ describe("attempt dates against Exa's clock, through the bin", () => {
       });
       response.end(body);
     });
+    onTestFinished(() => {
+      proxy.close();
+    });
     await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
     const { port } = proxy.address() as AddressInfo;
     // 30 minutes before Exa's now: recent to Exa, 3.5 h old to our clock.
-    const id = failingWebhook([Date.now() - 3.5 * HOUR]);
+    const id = failingWebhook(emulator, [Date.now() - 3.5 * HOUR]);
     const text = await diagnose(`http://127.0.0.1:${port}`, id);
     expect(text).toContain("1 failure newer than one hour: Exa may still be retrying");
     expect(text).not.toContain("after its own clock");

@@ -1,11 +1,11 @@
 // The scan's stopChain hook against the emulator, as an incremental scan uses it: each chain stops at the
 // first attempt the caller already holds, and the diagnosis equals a fresh scan of the newer attempts alone.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ScanOptions, scanWebhookAttempts, type WebhookDiagnosis } from "../../src/diagnose/index.js";
 import type { Partition } from "../../src/diagnose/partitions.js";
 import { ExaClient } from "../../src/exa/client.js";
 import type { WebhookAttempt } from "../../src/exa/schemas.js";
-import { type AddAttemptInput, type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
+import { type AddAttemptInput, startEmulator } from "../../src/sandbox/emulator.js";
+import { describe, expect, test } from "../helpers/fixtures.js";
 import { seeded } from "./fixtures.js";
 
 const SEED = 1907;
@@ -14,21 +14,43 @@ const DAY = 24 * HOUR;
 const TYPES = ["webset.created", "webset.idle", "webset.item.created"];
 const URL_ = "https://hooks.example.com/exa";
 
-describe("scanWebhookAttempts with stopChain, against the emulator", () => {
-  let emulator: Emulator;
-  let exa: ExaClient;
-  const now = Date.now();
-  const createdAt = new Date(now - 30 * DAY).toISOString();
+const now = Date.now();
+const createdAt = new Date(now - 30 * DAY).toISOString();
 
-  beforeAll(async () => {
+const it = test
+  /** The emulator for the file's tests, and an Exa client on it. */
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads what a fixture depends on from this pattern: nothing.
+  .extend("upstream", { scope: "file" }, async ({}, { onCleanup }) => {
     console.log(`scan-stop seed ${SEED}`);
-    emulator = await startEmulator();
-    exa = new ExaClient({ baseUrl: emulator.baseUrl, apiKey: "exa-test-key-stop", retryBaseMs: 1 });
-  });
-  afterAll(async () => {
-    await emulator?.close();
+    const emulator = await startEmulator();
+    onCleanup(() => emulator.close());
+    const exa = new ExaClient({ baseUrl: emulator.baseUrl, apiKey: "exa-test-key-stop", retryBaseMs: 1 });
+    return { emulator, exa };
+  })
+  /** A new webhook on the emulator, as the scan takes it. */
+  .extend("webhook", ({ upstream: { emulator } }) => (): ScanOptions["webhook"] => {
+    const { id } = emulator.store.createWebhook({ url: URL_, events: TYPES, createdAt });
+    return { id, url: URL_, status: "active", events: TYPES, createdAt };
+  })
+  /** A scan of `target` through the Exa client, and the pages it asked for. */
+  .extend("scan", ({ upstream: { exa } }) => (target: ScanOptions["webhook"], options: Partial<ScanOptions> = {}) => {
+    const pages: { eventType?: string; successful?: boolean }[] = [];
+    const diagnosis = scanWebhookAttempts({
+      webhook: target,
+      source: (query, signal) => {
+        pages.push({ ...(query.eventType ? { eventType: query.eventType } : {}), successful: query.successful });
+        return exa.listAttempts(query.webhookId, query, signal);
+      },
+      events: (query, signal) => exa.listEvents(query, signal),
+      maxAttempts: 100_000,
+      concurrency: 4,
+      now,
+      ...options,
+    });
+    return { diagnosis, pages };
   });
 
+describe("scanWebhookAttempts with stopChain, against the emulator", () => {
   /** Retried failures and successes over `events` events from `startMs`, one a minute; seeded. */
   function history(webhookId: string, prefix: string, events: number, startMs: number, seed: number) {
     const random = seeded(seed);
@@ -50,28 +72,6 @@ describe("scanWebhookAttempts with stopChain, against the emulator", () => {
     return attempts;
   }
 
-  function webhook(): ScanOptions["webhook"] {
-    const { id } = emulator.store.createWebhook({ url: URL_, events: TYPES, createdAt });
-    return { id, url: URL_, status: "active", events: TYPES, createdAt };
-  }
-
-  function scan(target: ScanOptions["webhook"], options: Partial<ScanOptions> = {}) {
-    const pages: { eventType?: string; successful?: boolean }[] = [];
-    const diagnosis = scanWebhookAttempts({
-      webhook: target,
-      source: (query, signal) => {
-        pages.push({ ...(query.eventType ? { eventType: query.eventType } : {}), successful: query.successful });
-        return exa.listAttempts(query.webhookId, query, signal);
-      },
-      events: (query, signal) => exa.listEvents(query, signal),
-      maxAttempts: 100_000,
-      concurrency: 4,
-      now,
-      ...options,
-    });
-    return { diagnosis, pages };
-  }
-
   function withoutSampleIds(diagnosis: WebhookDiagnosis) {
     return { ...diagnosis, groups: diagnosis.groups.map(({ sampleAttemptId: _id, ...group }) => group) };
   }
@@ -86,7 +86,11 @@ describe("scanWebhookAttempts with stopChain, against the emulator", () => {
     return { stopChain, asked };
   }
 
-  it("stops each chain at the first held attempt: complete, and equal to a fresh scan of the newer attempts", async () => {
+  it("stops each chain at the first held attempt: complete, and equal to a fresh scan of the newer attempts", async ({
+    upstream: { emulator },
+    webhook,
+    scan,
+  }) => {
     // ~800 old and ~600 new attempts over 3 types: more than one page per outcome, so typed chains run.
     const stopped = webhook();
     const fresh = webhook();
@@ -133,7 +137,11 @@ describe("scanWebhookAttempts with stopChain, against the emulator", () => {
     expect(results[0]?.pages).toBeLessThan(full.pages.length);
   });
 
-  it("a stop on an outcome's head page reads that outcome through: two requests, no typed chains", async () => {
+  it("a stop on an outcome's head page reads that outcome through: two requests, no typed chains", async ({
+    upstream: { emulator },
+    webhook,
+    scan,
+  }) => {
     const target = webhook();
     const old = emulator.store.addAttempts(history(target.id, "head_old", 700, now - 20 * DAY, SEED + 2));
     const newer = history(target.id, "head_new", 4, now - DAY, SEED + 3);
@@ -145,7 +153,11 @@ describe("scanWebhookAttempts with stopChain, against the emulator", () => {
     expect(run.pages).toEqual([{ successful: false }, { successful: true }]);
   });
 
-  it("with every attempt held: nothing folded, complete, and no event older than the stop point called unattempted", async () => {
+  it("with every attempt held: nothing folded, complete, and no event older than the stop point called unattempted", async ({
+    upstream: { emulator },
+    webhook,
+    scan,
+  }) => {
     const target = webhook();
     const old = emulator.store.addAttempts(history(target.id, "all_old", 300, now - 12 * DAY, SEED + 4));
     // Created among the held attempts (they run from 12 days ago for 5 hours): before the stop point.

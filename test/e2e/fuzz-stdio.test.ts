@@ -2,33 +2,27 @@
 // survives and every answer is a well-formed result. (stdio.test.ts checks stdout line by line.)
 // Seeded: the same calls every run unless FUZZ_SEED says otherwise; a failure prints the seed to rerun it.
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
-import { type ClientSession, spawnBuiltServer, TEST_API_KEY } from "../helpers/harness.js";
+import { describe, expect, test } from "../helpers/fixtures.js";
+import { spawnBuiltServer, TEST_API_KEY } from "../helpers/harness.js";
 
 const FIXTURE = "webhook_fuzz";
 const seed = Number(process.env.FUZZ_SEED ?? 20261201);
 
-let emulator: Emulator;
-let server: ClientSession;
-beforeAll(async () => {
-  emulator = await startEmulator();
+const it = test.extend("server", async ({ emulator }, { onCleanup }) => {
   emulator.store.createWebhook({ url: "https://example.com/h", events: ["webset.idle"], id: FIXTURE });
-  server = await spawnBuiltServer([], {
+  const server = await spawnBuiltServer([], {
     EXA_API_KEY: TEST_API_KEY,
     EXA_BASE_URL: emulator.baseUrl,
     // Timeouts are not under test here. A short one turned a CPU-starved second on a loaded machine into
     // timeouts, four tries per read and a failed fixture check; the emulator never hangs, so the default
     // (30 s) only ever waits as long as the answer takes.
   });
-});
-afterAll(async () => {
-  await server.close();
-  await emulator.close();
+  onCleanup(() => server.close());
+  return server;
 });
 
 describe("the built server under random arguments", () => {
-  it("answers every call and stays up", async () => {
+  it("answers every call and stays up", async ({ server }) => {
     const { tools } = await server.client.listTools();
     const value = fc.oneof(
       fc.string(),

@@ -8,7 +8,17 @@ import { join } from "node:path";
 import { LOG_LEVEL_META_KEY } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
-import { builtBin, type RunningBin, spawnBuiltServer, startBin, TEST_API_KEY } from "../helpers/harness.js";
+import type { createWebhookTool } from "../../src/tools/create-webhook.js";
+import type { listWebhooksTool } from "../../src/tools/list-webhooks.js";
+import type { sandboxEmitEventTool } from "../../src/tools/sandbox-emit-event.js";
+import {
+  builtBin,
+  type OutputOf,
+  type RunningBin,
+  spawnBuiltServer,
+  startBin,
+  TEST_API_KEY,
+} from "../helpers/harness.js";
 import { quietFor } from "../helpers/wait.js";
 import {
   AUTH_TOKEN,
@@ -358,7 +368,7 @@ describe("--sandbox over a non-loopback bind", () => {
     try {
       const created = await client.call("create_webhook", { url: internalUrl, events: ["webset.idle"] });
       expect(created.isError).toBe(false);
-      const webhookId = (created.structured as { webhook: { id: string } }).webhook.id;
+      const webhookId = (created.structured as OutputOf<typeof createWebhookTool>).webhook.id;
       const emitted = await client.call("sandbox_emit_event", { type: "webset.idle", webhookId });
       expect(emitted.isError).toBe(false);
       const listAttempts = () => client.call("list_webhook_attempts", { webhookId });
@@ -370,7 +380,7 @@ describe("--sandbox over a non-loopback bind", () => {
       expect(attempts.text).not.toContain("internal-service-reply");
       const redelivered = await client.call("redeliver_events", {
         webhookId,
-        eventIds: [(emitted.structured as { eventId: string }).eventId],
+        eventIds: [(emitted.structured as OutputOf<typeof sandboxEmitEventTool>).eventId],
         targetUrl: internalUrl,
         dryRun: false,
         secret: "whsec_irrelevant_0123456789",
@@ -382,7 +392,7 @@ describe("--sandbox over a non-loopback bind", () => {
 
       // The demo still works: a seeded webhook's own receiver gets the event.
       const listed = await client.call("list_webhooks", {});
-      const demo = (listed.structured as { webhooks: { id: string; url: string }[] }).webhooks.find((webhook) =>
+      const demo = (listed.structured as OutputOf<typeof listWebhooksTool>).webhooks.find((webhook) =>
         webhook.url.startsWith("http://127.0.0.1"),
       );
       expect(demo).toBeDefined();

@@ -2,14 +2,12 @@
 // (initialize, 2025-11-25 and 2025-06-18) alike, over stdio and Streamable HTTP, as the SDK's v2 client sees it.
 // CI runs this file under Node 20, 24 and 26 (process.execPath is the Node under test).
 import type { ClientOptions } from "@modelcontextprotocol/client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
 import { ALL_TOOLS } from "../../src/tools/index.js";
+import { describe, expect, test } from "../helpers/fixtures.js";
 import {
   builtBin,
   type ClientSession,
   connectClient,
-  type RunningBin,
   spawnBuiltServer,
   startBin,
   TEST_API_KEY,
@@ -21,14 +19,20 @@ const CLIENTS: [string, ClientOptions, "modern" | "legacy", string][] = [
   ["2025-06-18 (forced legacy)", { supportedProtocolVersions: ["2025-06-18"] }, "legacy", "2025-06-18"],
 ];
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator();
-  emulator.store.createWebhook({ url: "https://example.com/e", events: ["webset.idle"], id: "webhook_eras" });
-});
-afterAll(async () => {
-  await emulator.close();
-});
+const it = test
+  /** One emulator for the file, holding webhook_eras. */
+  .extend("erasEmulator", { scope: "file" }, ({ fileEmulator }) => {
+    fileEmulator.store.createWebhook({ url: "https://example.com/e", events: ["webset.idle"], id: "webhook_eras" });
+    return fileEmulator;
+  })
+  /** The built bin over Streamable HTTP on that emulator, one for the file. */
+  .extend("httpServer", { scope: "file" }, async ({ erasEmulator }, { onCleanup }) => {
+    const server = await startBin(
+      builtBin(["--http", "--port", "0"], { EXA_API_KEY: TEST_API_KEY, EXA_BASE_URL: erasEmulator.baseUrl }),
+    );
+    onCleanup(() => server.stop());
+    return server;
+  });
 
 async function expectServes(session: ClientSession, era: string, version: string): Promise<void> {
   const { client } = session;
@@ -48,7 +52,7 @@ async function expectServes(session: ClientSession, era: string, version: string
 }
 
 describe("stdio", () => {
-  it.each(CLIENTS)("serves a %s client", async (_, options, era, version) => {
+  it.for(CLIENTS)("serves a %s client", async ([_, options, era, version], { erasEmulator: emulator }) => {
     const server = await spawnBuiltServer([], { EXA_API_KEY: TEST_API_KEY, EXA_BASE_URL: emulator.baseUrl }, options);
     try {
       await expectServes(server, era, version);
@@ -59,17 +63,7 @@ describe("stdio", () => {
 });
 
 describe("--http", () => {
-  let server: RunningBin;
-  beforeAll(async () => {
-    server = await startBin(
-      builtBin(["--http", "--port", "0"], { EXA_API_KEY: TEST_API_KEY, EXA_BASE_URL: emulator.baseUrl }),
-    );
-  });
-  afterAll(async () => {
-    await server.stop();
-  });
-
-  it.each(CLIENTS)("serves a %s client", async (_, options, era, version) => {
+  it.for(CLIENTS)("serves a %s client", async ([_, options, era, version], { httpServer: server }) => {
     const session = await connectClient({ transport: { kind: "http", url: server.url }, client: options });
     try {
       await expectServes(session, era, version);

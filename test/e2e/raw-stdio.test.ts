@@ -1,8 +1,8 @@
 // The built bin spoken to in raw JSON-RPC lines, as no SDK client would: arguments that are no object, keys
 // that JavaScript treats specially, a line larger than the transport accepts. Only the wire is assumed.
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
+import { startEmulator } from "../../src/sandbox/emulator.js";
+import { describe, expect, test } from "../helpers/fixtures.js";
 import { BIN_PATH, TEST_API_KEY } from "../helpers/harness.js";
 import { within } from "../helpers/wait.js";
 
@@ -57,41 +57,47 @@ function toolResult(response: Record<string, unknown>): { text: string; isError:
   return { text: result.content.map((part) => part.text).join("\n"), isError: result.isError === true };
 }
 
-let emulator: Emulator;
-let server: RawServer;
-let webhookId: string;
-beforeAll(async () => {
-  emulator = await startEmulator();
-  webhookId = emulator.store.createWebhook({ url: "https://example.com/h", events: ["webset.idle"] }).id;
-  server = await startRaw([], { EXA_API_KEY: TEST_API_KEY, EXA_BASE_URL: emulator.baseUrl });
-});
-afterAll(async () => {
-  server.child.stdin.end();
-  await server.exited;
-  await emulator.close();
-});
+const it = test
+  /** One emulator (holding one webhook) and one raw server on it, for the file. */
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads what a fixture depends on from this pattern: nothing.
+  .extend("raw", { scope: "file" }, async ({}, { onCleanup }) => {
+    const emulator = await startEmulator();
+    const webhookId = emulator.store.createWebhook({ url: "https://example.com/h", events: ["webset.idle"] }).id;
+    const server = await startRaw([], { EXA_API_KEY: TEST_API_KEY, EXA_BASE_URL: emulator.baseUrl });
+    onCleanup(async () => {
+      server.child.stdin.end();
+      await server.exited;
+      await emulator.close();
+    });
+    return { emulator, server, webhookId };
+  });
 
 // The SDK validates the request before any tool sees it: arguments that are no JSON object make a malformed
 // tools/call, answered with the protocol's invalid-params error (an SDK client's callTool cannot send one).
 describe("tools/call with arguments that are not an object", () => {
-  it.each([
+  it.for([
     ["a string", "webhook_1"],
     ["an array", ["webhook_1"]],
     ["a number", 3],
     ["null", null],
-  ])("%s gets the protocol's invalid-params error naming arguments, and nothing is sent", async (_kind, args) => {
-    const before = emulator.requests.length;
-    const response = await server.request("tools/call", JSON.stringify({ name: "get_webhook", arguments: args }));
-    const error = response.error as { code: number; message: string };
-    expect(error.code).toBe(-32602);
-    expect(error.message).toContain("arguments");
-    expect(emulator.requests.length).toBe(before);
-  });
+  ])(
+    "%s gets the protocol's invalid-params error naming arguments, and nothing is sent",
+    async ([_kind, args], { raw: { emulator, server } }) => {
+      const before = emulator.requests.length;
+      const response = await server.request("tools/call", JSON.stringify({ name: "get_webhook", arguments: args }));
+      const error = response.error as { code: number; message: string };
+      expect(error.code).toBe(-32602);
+      expect(error.message).toContain("arguments");
+      expect(emulator.requests.length).toBe(before);
+    },
+  );
 });
 
 describe("keys JavaScript treats specially, over the wire", () => {
   // Written as JSON text: in a JavaScript literal, "__proto__" would set the prototype instead of a key.
-  it('a top-level "__proto__" cannot smuggle a field in: the SDK drops the key before the tool reads it', async () => {
+  it('a top-level "__proto__" cannot smuggle a field in: the SDK drops the key before the tool reads it', async ({
+    raw: { server },
+  }) => {
     // limit 0 would be refused if it reached the tool's schema.
     const params = '{"name":"list_webhooks","arguments":{"__proto__":{"limit":0}}}';
     const answer = toolResult(await server.request("tools/call", params));
@@ -99,7 +105,7 @@ describe("keys JavaScript treats specially, over the wire", () => {
     expect(answer.text).toContain("webhook");
   });
 
-  it('a metadata key "__proto__" is refused, not dropped', async () => {
+  it('a metadata key "__proto__" is refused, not dropped', async ({ raw: { emulator, server, webhookId } }) => {
     const params = `{"name":"update_webhook","arguments":{"webhookId":"${webhookId}","metadata":{"__proto__":"x","team":"a"}}}`;
     const answer = toolResult(await server.request("tools/call", params));
     expect(answer.isError).toBe(true);
@@ -109,12 +115,13 @@ describe("keys JavaScript treats specially, over the wire", () => {
 });
 
 describe("a line larger than the stdio transport accepts", () => {
-  it.each([
-    ["plain", [] as string[]],
+  it.for<[string, string[]]>([
+    ["plain", []],
     ["--sandbox", ["--sandbox"]],
   ])(
     "%s: the server says so in one stderr line and exits non-zero",
-    async (_mode, args) => {
+    { timeout: 90_000 },
+    async ([_mode, args], { raw: { emulator } }) => {
       const oversized = await startRaw(args, { EXA_API_KEY: TEST_API_KEY, EXA_BASE_URL: emulator.baseUrl });
       const before = oversized.stderr();
       oversized.child.stdin.write(Buffer.alloc(11 * 1024 * 1024, "a"));
@@ -130,14 +137,13 @@ describe("a line larger than the stdio transport accepts", () => {
       expect(said).toHaveLength(1);
       expect(said[0]).toMatch(/^exa-webhooks-mcp: stdio transport failed \(.+\); exiting\.$/);
     },
-    90_000,
   );
 });
 
 // A line that is not JSON at all the SDK's transport skips without a word (v2: tools like tsx and nodemon print
 // to stdout); a JSON line that is not JSON-RPC it reports.
 describe("a line that is not JSON-RPC", () => {
-  it("is reported on stderr in one line and the server keeps answering", async () => {
+  it("is reported on stderr in one line and the server keeps answering", async ({ raw: { server } }) => {
     const before = server.stderr().length;
     server.child.stdin.write('{"this":"is not JSON-RPC"}\n');
     const listed = await server.request("tools/list", "{}");

@@ -4,13 +4,19 @@
 import { spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { type AddressInfo, createServer } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EVENT_TYPES } from "../../src/exa/event-types.js";
+import type { createWebhookTool } from "../../src/tools/create-webhook.js";
+import type { diagnoseFailuresTool } from "../../src/tools/diagnose-failures.js";
+import type { listWebhookAttemptsTool } from "../../src/tools/list-webhook-attempts.js";
+import type { listWebhooksTool } from "../../src/tools/list-webhooks.js";
+import type { sandboxEmitEventTool } from "../../src/tools/sandbox-emit-event.js";
+import { builtServerTest, describe, expect } from "../helpers/fixtures.js";
 import {
   BIN_PATH,
   builtBin,
   type ClientSession,
   connectClient,
+  type OutputOf,
   runBin,
   spawnBuiltServer,
   startBin,
@@ -35,7 +41,7 @@ const LISTENING = /^NET \d+: setupListenHandle/m;
 /** The demo webhook named `name`, through list_webhooks. */
 async function demoWebhook(server: ClientSession, name: string): Promise<{ id: string }> {
   const list = await server.call("list_webhooks", { limit: 200 });
-  const webhooks = (list.structured as { webhooks: { id: string; metadata?: Record<string, string> }[] }).webhooks;
+  const webhooks = (list.structured as OutputOf<typeof listWebhooksTool>).webhooks;
   const found = webhooks.find((webhook) => webhook.metadata?.name === name);
   if (!found) throw new Error(`demo account has no ${name} webhook`);
   return found;
@@ -46,37 +52,32 @@ async function untilAttempted(server: ClientSession, webhookId: string, eventId:
   await expect
     .poll(async () => {
       const attempts = await server.call("list_webhook_attempts", { webhookId, limit: 10 });
-      return (attempts.structured as { attempts: { eventId: string; successful: boolean }[] }).attempts.some(
+      return (attempts.structured as OutputOf<typeof listWebhookAttemptsTool>).attempts.some(
         (attempt) => attempt.eventId === eventId && (successful === undefined || attempt.successful),
       );
     }, DELIVERY_POLL)
     .toBe(true);
 }
 
-describe("--sandbox over stdio, reading the demo account", () => {
-  let demo: ClientSession;
-  beforeAll(async () => {
-    demo = await spawnBuiltServer(["--sandbox"]);
-  });
-  afterAll(async () => {
-    await demo.close();
-  });
+/** One --sandbox process for the tests that only read the demo account. */
+const it = builtServerTest(["--sandbox"]);
 
-  it("needs no key, says it is the sandbox, and offers sandbox_emit_event", async () => {
+describe("--sandbox over stdio, reading the demo account", () => {
+  it("needs no key, says it is the sandbox, and offers sandbox_emit_event", async ({ server: demo }) => {
     expect(demo.client.getInstructions()).toMatch(/SANDBOX mode/);
     const { tools } = await demo.client.listTools();
     expect(tools.map((tool) => tool.name)).toContain("sandbox_emit_event");
   });
 
-  it("marks every text as simulated", async () => {
+  it("marks every text as simulated", async ({ server: demo }) => {
     const list = await demo.call("list_webhooks", {});
     expect(list.isError).toBe(false);
     expect(list.text.startsWith("[sandbox: simulated data]")).toBe(true);
   });
 
-  it("diagnoses every verdict and failure category", async () => {
+  it("diagnoses every verdict and failure category", async ({ server: demo }) => {
     const diagnosis = await demo.call("diagnose_failures", {});
-    const report = diagnosis.structured as { webhooks: { verdict: string; groups: { category: string }[] }[] };
+    const report = diagnosis.structured as OutputOf<typeof diagnoseFailuresTool>;
     const verdicts = new Set(report.webhooks.map((webhook) => webhook.verdict));
     for (const verdict of ["healthy", "failing", "inactive"]) expect(verdicts).toContain(verdict);
     const categories = new Set(report.webhooks.flatMap((webhook) => webhook.groups.map((group) => group.category)));
@@ -85,7 +86,7 @@ describe("--sandbox over stdio, reading the demo account", () => {
     }
   });
 
-  it("marks an error as simulated too", async () => {
+  it("marks an error as simulated too", async ({ server: demo }) => {
     const missing = await demo.call("get_webhook", { webhookId: "webhook_nope" });
     expect(missing.isError).toBe(true);
     expect(missing.text).toMatch(/^\[sandbox: simulated data\] No webhook webhook_nope/);
@@ -97,7 +98,7 @@ describe("--sandbox over stdio, changing the demo account (a sandbox each)", () 
     const server = await spawnBuiltServer(["--sandbox"]);
     try {
       const list = await server.call("list_webhooks", { limit: 200 });
-      const webhooks = (list.structured as { webhooks: { id: string; events: string[]; status: string }[] }).webhooks;
+      const webhooks = (list.structured as OutputOf<typeof listWebhooksTool>).webhooks;
       const target = webhooks.find(
         (webhook) => webhook.status === "active" && webhook.events.includes("webset.item.created"),
       );
@@ -107,7 +108,7 @@ describe("--sandbox over stdio, changing the demo account (a sandbox each)", () 
         webhookId: target.id,
       });
       expect(emitted.isError).toBe(false);
-      const { eventId } = emitted.structured as { eventId: string };
+      const { eventId } = emitted.structured as OutputOf<typeof sandboxEmitEventTool>;
       await untilAttempted(server, target.id, eventId);
     } finally {
       await server.close();
@@ -127,7 +128,7 @@ describe("--sandbox over stdio, changing the demo account (a sandbox each)", () 
         type: "webset.item.enriched",
         webhookId: crm.id,
       });
-      const { eventId } = emitted.structured as { eventId: string };
+      const { eventId } = emitted.structured as OutputOf<typeof sandboxEmitEventTool>;
       await untilAttempted(server, crm.id, eventId, true);
     } finally {
       await server.close();
@@ -142,7 +143,7 @@ describe("--sandbox retries, in diagnose_failures' words", () => {
     try {
       const crm = await demoWebhook(server, "crm-sync");
       const emitted = await server.call("sandbox_emit_event", { type: "webset.item.enriched", webhookId: crm.id });
-      const { eventId } = emitted.structured as { eventId: string };
+      const { eventId } = emitted.structured as OutputOf<typeof sandboxEmitEventTool>;
       await untilAttempted(server, crm.id, eventId);
       const diagnosis = await server.call("diagnose_failures", { webhookId: crm.id });
       expect(diagnosis.text).toContain(
@@ -167,12 +168,12 @@ describe("--sandbox ids: only the seeded demo history repeats across runs", () =
           events: ["webset.created"],
         });
         expect(created.isError).toBe(false);
-        const { id, secret } = (created.structured as { webhook: { id: string; secret: string } }).webhook;
+        const { id, secret } = (created.structured as OutputOf<typeof createWebhookTool>).webhook;
         const emitted = await server.call("sandbox_emit_event", { type: "webset.created", webhookId: id });
         expect(emitted.isError).toBe(false);
-        const { eventId } = emitted.structured as { eventId: string };
+        const { eventId } = emitted.structured as OutputOf<typeof sandboxEmitEventTool>;
         const list = await server.call("list_webhooks", { limit: 200 });
-        const demo = (list.structured as { webhooks: { id: string; metadata?: Record<string, string> }[] }).webhooks
+        const demo = (list.structured as OutputOf<typeof listWebhooksTool>).webhooks
           .filter((webhook) => webhook.id !== id)
           .map((webhook) => [webhook.metadata?.name, webhook.id]);
         return { id, secret, eventId, demo };

@@ -2,21 +2,13 @@
 // and the API key never printed anywhere.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
 import { ALL_TOOLS } from "../../src/tools/index.js";
+import { describe, expect, it } from "../helpers/fixtures.js";
 import { BIN_PATH, runBin, spawnBuiltServer, TEST_API_KEY } from "../helpers/harness.js";
 
 const packageVersion = (
   JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
 ).version;
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-});
 
 const WRITE_TOOLS = ["create_webhook", "update_webhook", "delete_webhook"];
 
@@ -46,7 +38,7 @@ describe("flags", () => {
     expect(result.stderr).toContain("list_webhooks");
   });
 
-  it("--read-only registers no write tools; --tools registers only those named", async () => {
+  it("--read-only registers no write tools; --tools registers only those named", async ({ fileEmulator: emulator }) => {
     const readOnly = await spawnBuiltServer(["--read-only"], {
       EXA_API_KEY: TEST_API_KEY,
       EXA_BASE_URL: emulator.baseUrl,
@@ -90,7 +82,9 @@ describe("without EXA_API_KEY", () => {
 });
 
 describe("with a key, against the emulator", () => {
-  it("runs the whole webhook lifecycle over stdio; stdout carries only JSON-RPC; the key is never printed", async () => {
+  it("runs the whole webhook lifecycle over stdio; stdout carries only JSON-RPC; the key is never printed", async ({
+    fileEmulator: emulator,
+  }) => {
     const child = spawn(process.execPath, [BIN_PATH], {
       env: {
         PATH: process.env.PATH ?? "",
@@ -181,7 +175,9 @@ function parseLines(stdout: string): Record<string, unknown>[] {
 }
 
 describe("tools/list of the built server", () => {
-  it("is exactly what the server computes from source (both convert the schemas at run time)", async () => {
+  it("is exactly what the server computes from source (both convert the schemas at run time)", async ({
+    fileEmulator: emulator,
+  }) => {
     const { startHarness } = await import("../helpers/harness.js");
     const fromSource = await startHarness({ emulator, flags: { sandbox: true } });
     const built = await spawnBuiltServer(["--sandbox"]);

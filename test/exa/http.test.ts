@@ -1,25 +1,30 @@
 // Bounded reads from Exa: byte cap, a deadline that covers the body, pages cut to the limit asked for, and
 // the other ways a peer misbehaves. Each peer is a small hostile HTTP server on 127.0.0.1 written here.
 import type { ServerResponse } from "node:http";
-import { afterEach, describe, expect, it } from "vitest";
-import { type Harness, startHarness } from "../helpers/harness.js";
+import type { listEventsTool } from "../../src/tools/list-events.js";
+import type { listWebhookAttemptsTool } from "../../src/tools/list-webhook-attempts.js";
+import type { listWebhooksTool } from "../../src/tools/list-webhooks.js";
+import { describe, expect, test } from "../helpers/fixtures.js";
+import { type Harness, type OutputOf, startHarness } from "../helpers/harness.js";
 import { quietFor, UNTIL_TEST_TIMEOUT, within } from "../helpers/wait.js";
 import { type Peer, startPeer } from "./peer.js";
 
-let peer: Peer | undefined;
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  await peer?.close();
-  harness = undefined;
-  peer = undefined;
-});
-
-async function harnessFor(handler: Parameters<typeof startPeer>[0], env: Record<string, string> = {}) {
-  peer = await startPeer(handler);
-  harness = await startHarness({ env: { EXA_BASE_URL: peer.baseUrl, ...env } });
-  return { peer, harness };
-}
+const it = test
+  /** Starts a peer answering with `handler` and a harness on it (env added); both closed after the test. */
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads what a fixture depends on from this pattern: nothing.
+  .extend("harnessFor", async ({}, { onCleanup }) => {
+    let peer: Peer | undefined;
+    let harness: Harness | undefined;
+    onCleanup(async () => {
+      await harness?.close();
+      await peer?.close();
+    });
+    return async (handler: Parameters<typeof startPeer>[0], env: Record<string, string> = {}) => {
+      peer = await startPeer(handler);
+      harness = await startHarness({ env: { EXA_BASE_URL: peer.baseUrl, ...env } });
+      return { peer, harness };
+    };
+  });
 
 function webhookJson(index: number): string {
   return JSON.stringify({
@@ -56,7 +61,7 @@ function streamWebhookPage(res: ServerResponse, total: number): void {
 }
 
 describe("response bodies are read with a byte cap", () => {
-  it("a body past 8 MB is aborted with what happened and what to do next", async () => {
+  it("a body past 8 MB is aborted with what happened and what to do next", async ({ harnessFor }) => {
     const { harness } = await harnessFor((_request, res) => streamWebhookPage(res, 100_000)); // ~25 MB
     const answer = await harness.call("list_webhooks", { limit: 5 });
     expect(answer.isError).toBe(true);
@@ -67,7 +72,7 @@ describe("response bodies are read with a byte cap", () => {
     expect(answer.text.length).toBeLessThan(600);
   });
 
-  it("a declared content-length past the cap is refused before reading, and not retried", async () => {
+  it("a declared content-length past the cap is refused before reading, and not retried", async ({ harnessFor }) => {
     const { harness, peer } = await harnessFor((_request, res) => {
       res.writeHead(200, { "content-type": "application/json", "content-length": String(200 * 1024 * 1024) });
       res.write('{"data":[');
@@ -79,7 +84,7 @@ describe("response bodies are read with a byte cap", () => {
     expect(peer.requests).toHaveLength(1);
   });
 
-  it("a page just under the cap is read", async () => {
+  it("a page just under the cap is read", async ({ harnessFor }) => {
     const { harness } = await harnessFor((_request, res) => streamWebhookPage(res, 25_000)); // ~6.3 MB
     const answer = await harness.call("list_webhooks", { limit: 5 });
     expect(answer.isError).toBe(false);
@@ -87,7 +92,7 @@ describe("response bodies are read with a byte cap", () => {
 });
 
 describe("the per-request timeout covers the body", () => {
-  it("a peer that trickles one byte every 200 ms never makes a call hang (30 calls)", async () => {
+  it("a peer that trickles one byte every 200 ms never makes a call hang (30 calls)", async ({ harnessFor }) => {
     const { harness, peer } = await harnessFor(
       (_request, res) => {
         res.writeHead(200, { "content-type": "application/json" });
@@ -120,7 +125,7 @@ describe("the per-request timeout covers the body", () => {
     expect(peer.requests).toHaveLength(runs * 4);
   }, 120_000);
 
-  it("cancelling during the body read aborts it at once, with no retry", async () => {
+  it("cancelling during the body read aborts it at once, with no retry", async ({ harnessFor }) => {
     const closed: number[] = [];
     const { harness, peer } = await harnessFor((_request, res) => {
       res.writeHead(200, { "content-type": "application/json" });
@@ -141,7 +146,7 @@ describe("the per-request timeout covers the body", () => {
     expect(peer.requests).toHaveLength(1);
   });
 
-  it("headers then silence times out with the same message", async () => {
+  it("headers then silence times out with the same message", async ({ harnessFor }) => {
     const { harness } = await harnessFor(
       (_request, res) => {
         res.writeHead(200, { "content-type": "application/json" });
@@ -154,7 +159,7 @@ describe("the per-request timeout covers the body", () => {
     expect(answer.text).toContain("did not finish within 200 ms (4 attempts)");
   });
 
-  it("a body cut off mid-stream says the connection broke while Exa was answering", async () => {
+  it("a body cut off mid-stream says the connection broke while Exa was answering", async ({ harnessFor }) => {
     const { harness, peer } = await harnessFor((_request, res) => {
       res.writeHead(200, { "content-type": "application/json", "content-length": "1000", "x-request-id": "req_cut" });
       res.write('{"data":[');
@@ -170,18 +175,18 @@ describe("the per-request timeout covers the body", () => {
 });
 
 describe("pages are cut to the limit asked for", () => {
-  it("5,000 webhooks for limit=5 become 5, and the text says more exist", async () => {
+  it("5,000 webhooks for limit=5 become 5, and the text says more exist", async ({ harnessFor }) => {
     const { harness } = await harnessFor((_request, res) => streamWebhookPage(res, 5000));
     const answer = await harness.call("list_webhooks", { limit: 5 });
     expect(answer.isError).toBe(false);
-    const page = answer.structured as { webhooks: { id: string }[]; hasMore: boolean };
+    const page = answer.structured as OutputOf<typeof listWebhooksTool>;
     expect(page.webhooks.map((webhook) => webhook.id)).toEqual([0, 1, 2, 3, 4].map((i) => `webhook_00000${i}`));
     expect(page.hasMore).toBe(true);
     expect(answer.text).toContain("(more exist)");
     expect(answer.text.length).toBeLessThan(2000);
   });
 
-  it("attempts and events pages are cut too", async () => {
+  it("attempts and events pages are cut too", async ({ harnessFor }) => {
     const attempt = (i: number) => ({
       id: `attempt_${i}`,
       eventId: `event_${i}`,
@@ -206,14 +211,14 @@ describe("pages are cut to the limit asked for", () => {
       res.end(JSON.stringify({ data, hasMore: false, nextCursor: null }));
     });
     const attempts = await harness.call("list_webhook_attempts", { webhookId: "webhook_a", limit: 3 });
-    expect((attempts.structured as { attempts: unknown[] }).attempts).toHaveLength(3);
+    expect((attempts.structured as OutputOf<typeof listWebhookAttemptsTool>).attempts).toHaveLength(3);
     const events = await harness.call("list_events", { limit: 2 });
-    expect((events.structured as { events: unknown[] }).events).toHaveLength(2);
+    expect((events.structured as OutputOf<typeof listEventsTool>).events).toHaveLength(2);
   });
 });
 
 describe("other faults of a read", () => {
-  it("an HTML page with 200 says the body is not JSON, with the request id and a next step", async () => {
+  it("an HTML page with 200 says the body is not JSON, with the request id and a next step", async ({ harnessFor }) => {
     const { harness } = await harnessFor((_request, res) => {
       res.writeHead(200, { "content-type": "text/html", "x-request-id": "req_html" });
       res.end("<html><head><title>Just a moment...</title></head><body>challenge</body></html>");
@@ -226,7 +231,7 @@ describe("other faults of a read", () => {
     expect(answer.text).not.toContain("<html");
   });
 
-  it("a reset on every try of a GET is retried, then names the host and EXA_BASE_URL", async () => {
+  it("a reset on every try of a GET is retried, then names the host and EXA_BASE_URL", async ({ harnessFor }) => {
     const { harness, peer } = await harnessFor((_request, _res, req) => {
       req.socket.destroy();
     });
@@ -237,9 +242,10 @@ describe("other faults of a read", () => {
     expect(peer.requests).toHaveLength(4);
   });
 
-  it("one reset then a good answer succeeds", async () => {
+  it("one reset then a good answer succeeds", async ({ harnessFor }) => {
+    let requests = 0;
     const { harness } = await harnessFor((request, res, req) => {
-      if (peer?.requests.length === 1) {
+      if (++requests === 1) {
         req.socket.destroy();
         return;
       }

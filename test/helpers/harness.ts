@@ -8,6 +8,7 @@ import type { CallToolResult, ClientOptions, ReadResourceResult } from "@modelco
 import { Client, InMemoryTransport, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { expect } from "vitest";
+import type { z } from "zod";
 import type { Config } from "../../src/config.js";
 import type { Emulator } from "../../src/sandbox/emulator.js";
 import type { ServerDependencies } from "../../src/server.js";
@@ -46,6 +47,9 @@ export interface ToolAnswer {
   structured: Record<string, unknown> | undefined;
   raw: CallToolResult;
 }
+
+/** What a tool's structuredContent holds: its output schema's type (`OutputOf<typeof listWebhooksTool>`). */
+export type OutputOf<Tool extends { outputSchema: z.ZodType }> = z.infer<Tool["outputSchema"]>;
 
 /** A process to run, with a clean environment: PATH (unless `env` sets its own) and `env`. */
 export interface Command {

@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { WebhookDiagnosis as Diagnosis } from "../../src/diagnose/types.js";
 import type { RedeliveryOutput as Redelivery } from "../../src/redeliver/schema.js";
-import type { ClientSession } from "../helpers/harness.js";
+import type { diagnoseFailuresTool } from "../../src/tools/diagnose-failures.js";
+import type { ClientSession, OutputOf } from "../helpers/harness.js";
 import { spawnBuiltServer } from "../helpers/harness.js";
 import { cleanupEngines, freshPostgresUrl, NO_POSTGRES_MESSAGE, TEST_POSTGRES, tempDir } from "../store/engines.js";
 
@@ -13,7 +14,7 @@ afterAll(cleanupEngines);
 
 async function crmSync(server: ClientSession): Promise<Diagnosis> {
   const fleet = await server.call("diagnose_failures", {});
-  const webhooks = (fleet.structured as { webhooks: Diagnosis[] }).webhooks;
+  const webhooks = (fleet.structured as OutputOf<typeof diagnoseFailuresTool>).webhooks;
   const found = webhooks.find((w) => fleet.text.includes(`${w.webhookId} (crm-sync)`));
   if (!found) throw new Error(`no crm-sync in: ${fleet.text}`);
   return found;
@@ -24,7 +25,7 @@ async function story(store: string) {
   try {
     const { webhookId } = await crmSync(server);
     const before = await server.call("diagnose_failures", { webhookId });
-    const diagnosed = (before.structured as { webhooks: Diagnosis[] }).webhooks[0] as Diagnosis;
+    const diagnosed = (before.structured as OutputOf<typeof diagnoseFailuresTool>).webhooks[0] as Diagnosis;
     expect(diagnosed.events).toMatchObject({ undelivered: 18, total: 18 });
     expect(diagnosed.missedEvents).toMatchObject({ recovered: [], outstanding: 18 });
     expect(before.text).toContain("18 of 18 events undelivered");
@@ -41,7 +42,7 @@ async function story(store: string) {
     expect(sent.structured).toMatchObject({ delivered: 18, failed: 0, remembered: true });
 
     const after = await server.call("diagnose_failures", { webhookId });
-    const folded = (after.structured as { webhooks: Diagnosis[] }).webhooks[0] as Diagnosis;
+    const folded = (after.structured as OutputOf<typeof diagnoseFailuresTool>).webhooks[0] as Diagnosis;
     // The verdict is Exa's own attempts': still failing until Exa's next delivery succeeds.
     expect(folded.verdict).toBe("failing");
     expect(folded.missedEvents.outstanding).toBe(0);

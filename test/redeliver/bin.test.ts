@@ -1,25 +1,18 @@
 // redeliver_events through the built bin over stdio, as a client runs it: the emulator is Exa, and a
 // receiver on 127.0.0.1 verifies Exa-Signature with its own HMAC code (test/helpers/receiver.ts).
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
-import { spawnBuiltServer, TEST_API_KEY } from "../helpers/harness.js";
-import { type Receiver, startReceiver } from "../helpers/receiver.js";
+import type { redeliverEventsTool } from "../../src/tools/redeliver-events.js";
+import { describe, expect, test } from "../helpers/fixtures.js";
+import { type OutputOf, spawnBuiltServer, TEST_API_KEY } from "../helpers/harness.js";
 
 const SECRET = "whsec_bin_e2e_61f0c3a9b27d";
 
-let emulator: Emulator;
-let receiver: Receiver;
-beforeEach(async () => {
-  emulator = await startEmulator();
-  receiver = await startReceiver(SECRET);
-});
-afterEach(async () => {
-  await receiver.close();
-  await emulator.close();
-});
+const it = test.override("receiverSecret", SECRET);
 
 describe("redeliver_events through the built bin", () => {
-  it("plans, then sends the undelivered events; the receiver's own check accepts every signature", async () => {
+  it("plans, then sends the undelivered events; the receiver's own check accepts every signature", async ({
+    emulator,
+    receiver,
+  }) => {
     const webhook = emulator.store.createWebhook({ url: receiver.url, events: ["webset.item.created"] });
     expect(webhook.secret).toBeTruthy();
     const ids: string[] = [];
@@ -45,7 +38,7 @@ describe("redeliver_events through the built bin", () => {
       const plan = await server.call("redeliver_events", { webhookId: webhook.id, undelivered: true });
       expect(plan.isError, plan.text).toBe(false);
       expect(
-        (plan.structured as { planned: { eventId: string }[] }).planned.map((event) => event.eventId).sort(),
+        (plan.structured as OutputOf<typeof redeliverEventsTool>).planned.map((event) => event.eventId).sort(),
       ).toEqual([...ids].sort());
       expect(receiver.received).toEqual([]);
 

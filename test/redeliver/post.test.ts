@@ -3,23 +3,10 @@
 // huge bodies are reported without buffering them.
 import { createServer } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
 import { classifyAttempt } from "../../src/diagnose/index.js";
 import { postRedelivery } from "../../src/redeliver/post.js";
-import { type Receiver, startReceiver } from "../helpers/receiver.js";
+import { describe, expect, it } from "../helpers/fixtures.js";
 import { UNTIL_TEST_TIMEOUT } from "../helpers/wait.js";
-
-let receivers: Receiver[] = [];
-afterEach(async () => {
-  await Promise.all(receivers.map((receiver) => receiver.close()));
-  receivers = [];
-});
-
-async function receiverThat(behave: Parameters<typeof startReceiver>[1]) {
-  const receiver = await startReceiver("whsec_x", behave);
-  receivers.push(receiver);
-  return receiver;
-}
 
 function post(url: string, options: { timeoutMs?: number; signal?: AbortSignal } = {}) {
   return postRedelivery({
@@ -33,7 +20,7 @@ function post(url: string, options: { timeoutMs?: number; signal?: AbortSignal }
 }
 
 describe("postRedelivery", () => {
-  it("times out a receiver that never answers, as a timeout", async () => {
+  it("times out a receiver that never answers, as a timeout", async ({ receiverThat }) => {
     const receiver = await receiverThat(() => ({ kind: "hang" }));
     const outcome = await post(receiver.url, { timeoutMs: 300 });
     expect(outcome).toMatchObject({ statusCode: 0, responseText: "timeout of 300 ms exceeded (no answer)" });
@@ -42,14 +29,14 @@ describe("postRedelivery", () => {
     );
   });
 
-  it("times out a receiver that sends headers and then trickles its body", async () => {
+  it("times out a receiver that sends headers and then trickles its body", async ({ receiverThat }) => {
     const receiver = await receiverThat(() => ({ kind: "trickle", everyMs: 20 }));
     const outcome = await post(receiver.url, { timeoutMs: 400 });
     expect(outcome.statusCode).toBe(0);
     expect(outcome.responseText).toBe("timeout of 400 ms exceeded (it answered HTTP 200 but the body did not finish)");
   });
 
-  it("does not follow a redirect: the 3xx is the answer", async () => {
+  it("does not follow a redirect: the 3xx is the answer", async ({ receiverThat }) => {
     const elsewhere = await receiverThat(() => ({ kind: "answer", status: 200 }));
     const receiver = await receiverThat(() => ({ kind: "answer", status: 308, headers: { location: elsewhere.url } }));
     const outcome = await post(receiver.url);
@@ -57,7 +44,7 @@ describe("postRedelivery", () => {
     expect(elsewhere.received).toEqual([]);
   });
 
-  it("reports a reset connection and a refused one without an HTTP status", async () => {
+  it("reports a reset connection and a refused one without an HTTP status", async ({ receiverThat }) => {
     const receiver = await receiverThat(() => ({ kind: "reset" }));
     const reset = await post(receiver.url);
     expect(reset.statusCode).toBe(0);
@@ -66,7 +53,6 @@ describe("postRedelivery", () => {
     const closed = await receiverThat(() => ({ kind: "answer", status: 200 }));
     const url = closed.url;
     await closed.close();
-    receivers = receivers.filter((r) => r !== closed);
     const refused = await post(url);
     expect(refused.statusCode).toBe(0);
     expect(refused.responseText).toMatch(/ECONNREFUSED/);
@@ -98,7 +84,7 @@ describe("postRedelivery", () => {
     }
   });
 
-  it("cancellation aborts the POST in flight", async () => {
+  it("cancellation aborts the POST in flight", async ({ receiverThat }) => {
     const receiver = await receiverThat(() => ({ kind: "hang" }));
     const controller = new AbortController();
     const pending = post(receiver.url, { timeoutMs: 10_000, signal: controller.signal });

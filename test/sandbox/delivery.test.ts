@@ -1,46 +1,42 @@
 // Real signed deliveries from the sandbox to receivers on loopback: signatures checked by the receiver's
 // own HMAC code, retries after failures, transport errors, redirects, status and shutdown handling.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { SandboxInputError } from "../../src/sandbox/handle.js";
 import { type LaunchedSandbox, launchSandbox } from "../../src/sandbox/launch.js";
-import { closedPortUrl, type SandboxReceiver, startSandboxReceiver } from "../../src/sandbox/receivers/receiver.js";
-import { answering, type Receiver, startReceiver } from "../helpers/receiver.js";
+import { closedPortUrl, startSandboxReceiver } from "../../src/sandbox/receivers/receiver.js";
+import { describe, expect, sandboxTest } from "../helpers/fixtures.js";
+import { answering, startReceiver } from "../helpers/receiver.js";
 
 const FAST_RETRIES = [20, 20, 20, 20];
-let sandbox: LaunchedSandbox;
-const cleanups: (() => Promise<void>)[] = [];
 
-beforeAll(async () => {
-  // The runtime's own timeout (10 s): these receivers answer, and a short limit would race their answers on
-  // a loaded machine. The timeout test has a sandbox of its own with a short one.
-  sandbox = await launchSandbox({ seed: "empty", retryDelaysMs: FAST_RETRIES });
-});
-afterAll(async () => {
-  await sandbox.close();
-});
-afterEach(async () => {
-  await sandbox.engine.idle();
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
+// The runtime's own timeout (10 s): these receivers answer, and a short limit would race their answers on
+// a loaded machine. The timeout test has a sandbox of its own with a short one.
+const it = sandboxTest({ seed: "empty", retryDelaysMs: FAST_RETRIES })
+  /** Closes what a test hands it (its receivers, a sandbox of its own) after the test, once deliveries are idle. */
+  .extend("track", async ({ sandbox }, { onCleanup }) => {
+    const closables: { close(): Promise<void> }[] = [];
+    onCleanup(async () => {
+      await sandbox.engine.idle();
+      for (const closable of closables.splice(0)) await closable.close();
+    });
+    return <T extends { close(): Promise<void> }>(closable: T): T => {
+      closables.push(closable);
+      return closable;
+    };
+  });
 
-function track<T extends Receiver | SandboxReceiver>(receiver: T): T {
-  cleanups.push(() => receiver.close());
-  return receiver;
-}
-
-function subscribe(url: string, events = ["webset.item.created"]) {
+function subscribe(sandbox: LaunchedSandbox, url: string, events = ["webset.item.created"]) {
   return sandbox.emulator.store.createWebhook({ url, events });
 }
 
 describe("signed deliveries", () => {
-  it("POSTs the Event JSON with a valid Exa-Signature and retries after 500s", async () => {
+  it("POSTs the Event JSON with a valid Exa-Signature and retries after 500s", async ({ sandbox, track }) => {
     const receiver = track(
       await startReceiver(
         "",
         answering((n) => (n <= 2 ? 500 : 200)),
       ),
     );
-    const webhook = subscribe(receiver.url);
+    const webhook = subscribe(sandbox, receiver.url);
     receiver.secret = webhook.secret as string;
 
     const { eventId, deliveredTo } = await sandbox.handle.emitEvent({ type: "webset.item.created" });
@@ -72,25 +68,25 @@ describe("signed deliveries", () => {
     expect(attempts[0]?.responseHeaders).toMatchObject({ "x-receiver": "test" });
   });
 
-  it("gives up after the last scheduled attempt", async () => {
+  it("gives up after the last scheduled attempt", async ({ sandbox, track }) => {
     const receiver = track(
       await startReceiver(
         "",
         answering(() => 503),
       ),
     );
-    const webhook = subscribe(receiver.url);
+    const webhook = subscribe(sandbox, receiver.url);
     await sandbox.handle.emitEvent({ type: "webset.item.created", webhookId: webhook.id });
     await sandbox.engine.idle();
     expect(receiver.received).toHaveLength(FAST_RETRIES.length + 1);
     expect(sandbox.emulator.store.listAttempts(webhook.id).map((a) => a.attempt)).toEqual([5, 4, 3, 2, 1]);
   });
 
-  it("records a refused connection and a timeout as status 0 with the error text", async () => {
+  it("records a refused connection and a timeout as status 0 with the error text", async ({ track }) => {
     // 300 ms against the slow receiver's 12 s, timed in this process after the request arrived: the sender's
     // timer always fires first, however loaded the machine.
     const timed = await launchSandbox({ seed: "empty", retryDelaysMs: FAST_RETRIES, deliveryTimeoutMs: 300 });
-    cleanups.push(() => timed.close());
+    track(timed);
     const refused = timed.emulator.store.createWebhook({ url: await closedPortUrl(), events: ["webset.item.created"] });
     const slowUrl = track(await startSandboxReceiver({ behavior: "slow" })).url;
     const slow = timed.emulator.store.createWebhook({ url: slowUrl, events: ["webset.item.created"] });
@@ -104,8 +100,8 @@ describe("signed deliveries", () => {
     expect(slowAttempt).toMatchObject({ responseStatusCode: 0, responseBody: "timeout of 300 ms exceeded" });
   });
 
-  it("does not follow redirects", async () => {
-    const webhook = subscribe(track(await startSandboxReceiver({ behavior: "redirect" })).url);
+  it("does not follow redirects", async ({ sandbox, track }) => {
+    const webhook = subscribe(sandbox, track(await startSandboxReceiver({ behavior: "redirect" })).url);
     await sandbox.handle.emitEvent({ type: "webset.item.created", webhookId: webhook.id });
     await sandbox.engine.idle();
     const [attempt] = sandbox.emulator.store.listAttempts(webhook.id);
@@ -113,16 +109,19 @@ describe("signed deliveries", () => {
     expect(attempt?.responseHeaders?.location).toMatch(/^https:\/\//);
   });
 
-  it("delivers only to active subscribers, and to a named webhook even when not subscribed", async () => {
+  it("delivers only to active subscribers, and to a named webhook even when not subscribed", async ({
+    sandbox,
+    track,
+  }) => {
     const receiver = track(
       await startReceiver(
         "",
         answering(() => 200),
       ),
     );
-    const subscribed = subscribe(receiver.url, ["import.created"]);
-    const other = subscribe(receiver.url, ["monitor.created"]);
-    const inactive = subscribe(receiver.url, ["import.created"]);
+    const subscribed = subscribe(sandbox, receiver.url, ["import.created"]);
+    const other = subscribe(sandbox, receiver.url, ["monitor.created"]);
+    const inactive = subscribe(sandbox, receiver.url, ["import.created"]);
     sandbox.emulator.store.setWebhookStatus(inactive.id, "inactive");
 
     const toAll = await sandbox.handle.emitEvent({ type: "import.created" });
@@ -144,7 +143,7 @@ describe("signed deliveries", () => {
 });
 
 describe("shutdown", () => {
-  it("close() cancels scheduled retries", async () => {
+  it("close() cancels scheduled retries", async ({ track }) => {
     const own = await launchSandbox({ seed: "empty", retryDelaysMs: [60_000] });
     const receiver = track(
       await startReceiver(

@@ -1,6 +1,9 @@
 // sandbox_emit_event refuses `data` too deep or too large to store and serve, through a real MCP client:
 // nothing is stored on refusal, and list_events keeps answering afterwards.
+
+import type { sandboxEmitEventTool } from "../../src/tools/sandbox-emit-event.js";
 import { describe, expect, sandboxTest } from "../helpers/fixtures.js";
+import type { OutputOf } from "../helpers/harness.js";
 
 const it = sandboxTest({ seed: "empty" });
 
@@ -43,7 +46,7 @@ describe("sandbox_emit_event data limits", () => {
   it("accepts data at the depth limit and serves it back", async ({ launched: { harness } }) => {
     const answer = await harness.call("sandbox_emit_event", { type: "webset.created", data: nested(32) });
     expect(answer.isError).toBe(false);
-    const { eventId } = answer.structured as { eventId: string };
+    const { eventId } = answer.structured as OutputOf<typeof sandboxEmitEventTool>;
     const fetched = await harness.call("get_event", { eventId });
     expect(fetched.isError).toBe(false);
     expect((await harness.call("list_events", {})).isError).toBe(false);

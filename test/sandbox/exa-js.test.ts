@@ -2,28 +2,15 @@
 // the /_sandbox/events control endpoint that makes it deliver real signed events to a local receiver.
 // Named import: exa-js types resolve to its CJS declarations, where the default export is the module itself.
 import { EventType, Exa, ExaError } from "exa-js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LaunchedSandbox, launchSandbox } from "../../src/sandbox/launch.js";
-import { answering, type Receiver, startReceiver } from "../helpers/receiver.js";
+import type { LaunchedSandbox } from "../../src/sandbox/launch.js";
+import { describe, expect, sandboxTest } from "../helpers/fixtures.js";
+import { answering, startReceiver } from "../helpers/receiver.js";
 
-let sandbox: LaunchedSandbox;
-let exa: Exa;
-let receiver: Receiver;
+const it = sandboxTest({ seed: "empty", retryDelaysMs: [10] })
+  .extend("exa", { scope: "file" }, ({ sandbox }) => new Exa("any-key", sandbox.emulator.baseUrl))
+  .extend("acceptingReceiver", ({ receiverThat }) => receiverThat(answering(() => 200)));
 
-beforeAll(async () => {
-  sandbox = await launchSandbox({ seed: "empty", retryDelaysMs: [10] });
-  exa = new Exa("any-key", sandbox.emulator.baseUrl);
-  receiver = await startReceiver(
-    "",
-    answering(() => 200),
-  );
-});
-afterAll(async () => {
-  await sandbox.close();
-  await receiver.close();
-});
-
-async function emit(body: unknown, key: string | null = "any-key") {
+async function emit(sandbox: LaunchedSandbox, body: unknown, key: string | null = "any-key") {
   const response = await fetch(`${sandbox.emulator.baseUrl}/_sandbox/events`, {
     method: "POST",
     headers: { "content-type": "application/json", ...(key ? { "x-api-key": key } : {}) },
@@ -42,7 +29,7 @@ async function caught(promise: Promise<unknown>): Promise<ExaError> {
 }
 
 describe("exa-js against the emulator", () => {
-  it("runs the whole webhook lifecycle", async () => {
+  it("runs the whole webhook lifecycle", async ({ sandbox, exa, acceptingReceiver: receiver }) => {
     const created = await exa.websets.webhooks.create({
       url: receiver.url,
       events: [EventType.webset_item_created, EventType.import_created],
@@ -65,13 +52,13 @@ describe("exa-js against the emulator", () => {
     expect(updated.events).toContain("monitor.created");
 
     // Two events through the control endpoint, delivered for real and signed with the secret from create.
-    const first = await emit({ type: "webset.item.created" });
+    const first = await emit(sandbox, { type: "webset.item.created" });
     expect(first).toMatchObject({ status: 200, json: { deliveredTo: [{ webhookId: created.id, url: receiver.url }] } });
     await sandbox.engine.idle();
     // The next attempt gets a later attemptedAt, so newest-first is defined.
     const firstDone = Date.now();
     await expect.poll(() => Date.now()).toBeGreaterThan(firstDone);
-    const second = await emit({ type: "import.created", webhookId: created.id });
+    const second = await emit(sandbox, { type: "import.created", webhookId: created.id });
     await sandbox.engine.idle();
     expect(receiver.received.map((delivery) => delivery.signatureValid)).toEqual([true, true]);
 
@@ -96,7 +83,7 @@ describe("exa-js against the emulator", () => {
     expect(gone.message).toContain("Webhook not found");
   });
 
-  it("reports failed attempts through the successful filter", async () => {
+  it("reports failed attempts through the successful filter", async ({ sandbox, exa }) => {
     const failing = await startReceiver(
       "",
       answering(() => 500),
@@ -106,7 +93,7 @@ describe("exa-js against the emulator", () => {
         url: failing.url,
         events: [EventType.monitor_run_completed],
       });
-      await emit({ type: "monitor.run.completed" });
+      await emit(sandbox, { type: "monitor.run.completed" });
       await sandbox.engine.idle();
       const failed = await exa.websets.webhooks.listAttempts(webhook.id, { successful: false });
       expect(failed.data.map((attempt) => [attempt.attempt, attempt.responseStatusCode])).toEqual([
@@ -120,32 +107,32 @@ describe("exa-js against the emulator", () => {
     }
   });
 
-  it("rejects requests without an API key, like Exa", async () => {
+  it("rejects requests without an API key, like Exa", async ({ sandbox }) => {
     const response = await fetch(`${sandbox.emulator.baseUrl}/websets/v0/webhooks`);
     expect(response.status).toBe(401);
-    expect((await emit({ type: "webset.created" }, null)).status).toBe(401);
+    expect((await emit(sandbox, { type: "webset.created" }, null)).status).toBe(401);
   });
 });
 
 describe("the control endpoint", () => {
-  it("answers 400 for a wrong type or field and 404 for an unknown webhook", async () => {
-    const wrongType = await emit({ type: "webset.completed" });
+  it("answers 400 for a wrong type or field and 404 for an unknown webhook", async ({ sandbox }) => {
+    const wrongType = await emit(sandbox, { type: "webset.completed" });
     expect(wrongType.status).toBe(400);
     expect(wrongType.json.message).toMatch(/Invalid event type "webset.completed".*Valid types:/);
-    expect((await emit({ type: "webset.created", extra: 1 })).status).toBe(400);
-    expect((await emit([])).status).toBe(400);
-    const unknown = await emit({ type: "webset.created", webhookId: "webhook_missing" });
+    expect((await emit(sandbox, { type: "webset.created", extra: 1 })).status).toBe(400);
+    expect((await emit(sandbox, [])).status).toBe(400);
+    const unknown = await emit(sandbox, { type: "webset.created", webhookId: "webhook_missing" });
     expect(unknown.status).toBe(404);
     expect(unknown.json.message).toContain("No webhook webhook_missing");
   });
 
-  it("answers an event nobody subscribes to with an empty deliveredTo", async () => {
-    const result = await emit({ type: "webset.export.created" });
+  it("answers an event nobody subscribes to with an empty deliveredTo", async ({ sandbox }) => {
+    const result = await emit(sandbox, { type: "webset.export.created" });
     expect(result.status).toBe(200);
     expect(result.json).toEqual({ eventId: expect.stringMatching(/^event_/), deliveredTo: [] });
   });
 
-  it("only takes POST", async () => {
+  it("only takes POST", async ({ sandbox }) => {
     const response = await fetch(`${sandbox.emulator.baseUrl}/_sandbox/events`, { headers: { "x-api-key": "k" } });
     expect(response.status).toBe(404);
   });

@@ -1,8 +1,10 @@
 // The delivery guard: the sandbox sends to loopback only, decided from the URL text before any fetch.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { vi } from "vitest";
 import { isLoopbackUrl } from "../../src/exa/hosts.js";
 import { LOOPBACK_ONLY_MESSAGE } from "../../src/sandbox/delivery/guard.js";
-import { type LaunchedSandbox, launchSandbox } from "../../src/sandbox/launch.js";
+import { describe, expect, sandboxTest } from "../helpers/fixtures.js";
+
+const it = sandboxTest({ seed: "empty", retryDelaysMs: [5] });
 
 describe("isLoopbackUrl", () => {
   it.each([
@@ -34,17 +36,11 @@ describe("isLoopbackUrl", () => {
 });
 
 describe("deliveries to a non-loopback webhook", () => {
-  let sandbox: LaunchedSandbox;
-  beforeAll(async () => {
-    sandbox = await launchSandbox({ seed: "empty", retryDelaysMs: [5] });
-  });
-  afterAll(async () => {
-    await sandbox.close();
-    vi.restoreAllMocks();
-  });
-
-  it("records failed attempts with the loopback message and sends nothing", async () => {
+  it("records failed attempts with the loopback message and sends nothing", async ({ sandbox, onTestFinished }) => {
     const fetchSpy = vi.spyOn(globalThis, "fetch");
+    onTestFinished(() => {
+      vi.restoreAllMocks();
+    });
     const webhook = sandbox.emulator.store.createWebhook({
       url: "https://example.com/webhooks/exa",
       events: ["webset.idle"],

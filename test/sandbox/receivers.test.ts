@@ -2,32 +2,23 @@
 // sandbox_set_receiver (through a real MCP client) fixes or breaks one, so a session can run
 // diagnose → fix → replay → accepted. The replay here is signed by the test's own HMAC code.
 import { createHmac } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX_DELIVERY_TIMEOUT_MS } from "../../src/sandbox/delivery/schedule.js";
 import type { LaunchedSandbox } from "../../src/sandbox/launch.js";
 import { RECEIVER_BEHAVIORS } from "../../src/sandbox/receivers/catalog.js";
 import { startSandboxReceiver } from "../../src/sandbox/receivers/receiver.js";
-import { type Harness, startHarness } from "../helpers/harness.js";
-import { type SandboxHarness, startSandboxHarness } from "../helpers/sandbox-harness.js";
+import { describe, expect, sandboxTest } from "../helpers/fixtures.js";
+import { startHarness } from "../helpers/harness.js";
 
-let sandbox: LaunchedSandbox;
-let harness: Harness;
-let running: SandboxHarness;
+const it = sandboxTest({ seed: "demo", retryDelaysMs: [20, 20, 20, 20] });
 
-beforeAll(async () => {
-  running = await startSandboxHarness({ seed: "demo", retryDelaysMs: [20, 20, 20, 20] });
-  ({ sandbox, harness } = running);
-});
-afterAll(() => running.close());
-
-function demoWebhook(name: string) {
+function demoWebhook(sandbox: LaunchedSandbox, name: string) {
   const webhook = sandbox.emulator.store.listWebhooks().find((candidate) => candidate.metadata?.name === name);
   if (!webhook) throw new Error(`no demo webhook ${name}`);
   return webhook;
 }
 
 /** POSTs an event the way a redelivery does: signed with `secret`, marked Exa-Redelivery: 1. */
-async function replay(url: string, eventId: string, secret: string): Promise<number> {
+async function replay(sandbox: LaunchedSandbox, url: string, eventId: string, secret: string): Promise<number> {
   const event = sandbox.emulator.store.getEvent(eventId);
   const body = JSON.stringify(event);
   const t = Math.floor(Date.now() / 1000);
@@ -42,15 +33,15 @@ async function replay(url: string, eventId: string, secret: string): Promise<num
   return response.status;
 }
 
-function undeliveredEventIds(webhookId: string): string[] {
+function undeliveredEventIds(sandbox: LaunchedSandbox, webhookId: string): string[] {
   const attempts = sandbox.emulator.store.listAttempts(webhookId);
   const delivered = new Set(attempts.filter((a) => a.successful).map((a) => a.eventId));
   return [...new Set(attempts.map((a) => a.eventId))].filter((id) => !delivered.has(id));
 }
 
 describe("demo receivers", () => {
-  it("verified every seeded POST with the webhook's secret and logged what they accepted", async () => {
-    const healthy = demoWebhook("production-ingest");
+  it("verified every seeded POST with the webhook's secret and logged what they accepted", async ({ sandbox }) => {
+    const healthy = demoWebhook(sandbox, "production-ingest");
     const log = (await sandbox.handle.receiverLog(healthy.id)) ?? [];
     expect(log.length).toBe(sandbox.emulator.store.listAttempts(healthy.id).length);
     expect(log.every((entry) => entry.signatureValid && !entry.redelivery)).toBe(true);
@@ -59,16 +50,18 @@ describe("demo receivers", () => {
     const delivered = sandbox.emulator.store.listAttempts(healthy.id).filter((a) => a.successful);
     expect(delivered.length).toBeGreaterThan(0);
     for (const attempt of delivered) expect(accepted).toContain(attempt.eventId);
-    const crashing = (await sandbox.handle.receiverLog(demoWebhook("crm-sync").id)) ?? [];
+    const crashing = (await sandbox.handle.receiverLog(demoWebhook(sandbox, "crm-sync").id)) ?? [];
     expect(crashing.length).toBeGreaterThan(0);
     expect(crashing.every((entry) => entry.signatureValid && !entry.accepted && entry.statusCode === 500)).toBe(true);
   });
 
-  it("exposes every sandbox webhook's secret to in-process code, never in tool output", async () => {
+  it("exposes every sandbox webhook's secret to in-process code, never in tool output", async ({
+    launched: { sandbox, harness },
+  }) => {
     const secrets = await sandbox.handle.webhookSecrets();
     const webhooks = sandbox.emulator.store.listWebhooks();
     expect(Object.keys(secrets).sort()).toEqual(webhooks.map((webhook) => webhook.id).sort());
-    const crm = demoWebhook("crm-sync");
+    const crm = demoWebhook(sandbox, "crm-sync");
     expect(await sandbox.handle.webhookSecret(crm.id)).toBe(secrets[crm.id]);
     expect(secrets[crm.id]).toMatch(/^whsec_[0-9a-f]{32}$/);
     expect(await sandbox.handle.webhookSecret("webhook_nope")).toBeUndefined();
@@ -77,12 +70,14 @@ describe("demo receivers", () => {
     expect(JSON.stringify(answer.raw)).not.toContain(secrets[crm.id]);
   });
 
-  it("fixing a crashing receiver makes replays of its undelivered events accepted", async () => {
-    const crm = demoWebhook("crm-sync");
+  it("fixing a crashing receiver makes replays of its undelivered events accepted", async ({
+    launched: { sandbox, harness },
+  }) => {
+    const crm = demoWebhook(sandbox, "crm-sync");
     const secret = (await sandbox.handle.webhookSecret(crm.id)) as string;
-    const missed = undeliveredEventIds(crm.id);
+    const missed = undeliveredEventIds(sandbox, crm.id);
     expect(missed.length).toBeGreaterThan(0);
-    expect(await replay(crm.url, missed[0] as string, secret)).toBe(500);
+    expect(await replay(sandbox, crm.url, missed[0] as string, secret)).toBe(500);
 
     const fixed = await harness.call("sandbox_set_receiver", { webhookId: crm.id, behavior: "healthy" });
     expect(fixed.isError).toBe(false);
@@ -90,8 +85,8 @@ describe("demo receivers", () => {
     expect(fixed.text).toContain(`The receiver of ${crm.id} (crm-sync) at ${crm.url} was crashing, now healthy`);
     expect(fixed.text).toContain(`redeliver_events {"webhookId":"${crm.id}","undelivered":true}`);
 
-    for (const eventId of missed) expect(await replay(crm.url, eventId, secret)).toBe(200);
-    expect(await replay(crm.url, missed[0] as string, "whsec_wrong")).toBe(401);
+    for (const eventId of missed) expect(await replay(sandbox, crm.url, eventId, secret)).toBe(200);
+    expect(await replay(sandbox, crm.url, missed[0] as string, "whsec_wrong")).toBe(401);
     const log = (await sandbox.handle.receiverLog(crm.id)) ?? [];
     const replays = log.filter((entry) => entry.redelivery);
     expect(replays.filter((entry) => entry.accepted).map((entry) => entry.eventId)).toEqual(missed);
@@ -104,35 +99,39 @@ describe("demo receivers", () => {
     expect(attempt).toMatchObject({ successful: true, responseStatusCode: 200, attempt: 1 });
   });
 
-  it("a wrong_secret receiver accepts once fixed, with the webhook's real secret", async () => {
-    const billing = demoWebhook("billing-usage");
+  it("a wrong_secret receiver accepts once fixed, with the webhook's real secret", async ({
+    launched: { sandbox, harness },
+  }) => {
+    const billing = demoWebhook(sandbox, "billing-usage");
     const secret = (await sandbox.handle.webhookSecret(billing.id)) as string;
-    const [missed] = undeliveredEventIds(billing.id);
-    expect(await replay(billing.url, missed as string, secret)).toBe(401);
+    const [missed] = undeliveredEventIds(sandbox, billing.id);
+    expect(await replay(sandbox, billing.url, missed as string, secret)).toBe(401);
     await harness.call("sandbox_set_receiver", { webhookId: billing.id, behavior: "healthy" });
-    expect(await replay(billing.url, missed as string, secret)).toBe(200);
+    expect(await replay(sandbox, billing.url, missed as string, secret)).toBe(200);
   });
 
-  it("the inactive webhook's receiver comes back on the same port, and the webhook stays inactive", async () => {
-    const tunnel = demoWebhook("local-dev-tunnel");
+  it("the inactive webhook's receiver comes back on the same port, and the webhook stays inactive", async ({
+    launched: { sandbox, harness },
+  }) => {
+    const tunnel = demoWebhook(sandbox, "local-dev-tunnel");
     expect(tunnel.status).toBe("inactive");
     const secret = (await sandbox.handle.webhookSecret(tunnel.id)) as string;
     const [eventId] = sandbox.emulator.store.listEvents().map((event) => event.id);
-    await expect(replay(tunnel.url, eventId as string, secret)).rejects.toThrow();
+    await expect(replay(sandbox, tunnel.url, eventId as string, secret)).rejects.toThrow();
 
     const fixed = await harness.call("sandbox_set_receiver", { webhookId: tunnel.id, behavior: "healthy" });
     expect(fixed.text).toContain("was down, now healthy");
     expect(fixed.text).toContain(`${tunnel.id} stays inactive`);
-    expect(await replay(tunnel.url, eventId as string, secret)).toBe(200);
+    expect(await replay(sandbox, tunnel.url, eventId as string, secret)).toBe(200);
     expect(sandbox.emulator.store.getWebhook(tunnel.id)?.status).toBe("inactive");
 
     const down = await harness.call("sandbox_set_receiver", { webhookId: tunnel.id, behavior: "down" });
     expect(down.structured).toMatchObject({ behavior: "down", previous: "healthy" });
-    await expect(replay(tunnel.url, eventId as string, secret)).rejects.toThrow();
+    await expect(replay(sandbox, tunnel.url, eventId as string, secret)).rejects.toThrow();
   });
 
-  it("breaking a healthy receiver shows up in the next delivery", async () => {
-    const ingest = demoWebhook("production-ingest");
+  it("breaking a healthy receiver shows up in the next delivery", async ({ launched: { sandbox, harness } }) => {
+    const ingest = demoWebhook(sandbox, "production-ingest");
     const answer = await harness.call("sandbox_set_receiver", { webhookId: ingest.id, behavior: "missing_route" });
     expect(answer.text).toContain(`list_webhook_attempts {"webhookId":"${ingest.id}"}`);
     const { eventId } = await sandbox.handle.emitEvent({ type: "webset.idle", webhookId: ingest.id });
@@ -142,7 +141,9 @@ describe("demo receivers", () => {
     await harness.call("sandbox_set_receiver", { webhookId: ingest.id, behavior: "healthy" });
   });
 
-  it("refuses unknown webhooks, webhooks without a demo receiver, and unknown behaviours", async () => {
+  it("refuses unknown webhooks, webhooks without a demo receiver, and unknown behaviours", async ({
+    launched: { sandbox, harness },
+  }) => {
     const unknown = await harness.call("sandbox_set_receiver", { webhookId: "webhook_nope", behavior: "healthy" });
     expect(unknown.isError).toBe(true);
     expect(unknown.text).toContain("No webhook webhook_nope in the sandbox. Call list_webhooks to see ids.");
@@ -160,8 +161,8 @@ describe("demo receivers", () => {
     expect(extra.isError).toBe(true);
   });
 
-  it("the control endpoint sets a receiver too", async () => {
-    const marketing = demoWebhook("marketing-site");
+  it("the control endpoint sets a receiver too", async ({ sandbox }) => {
+    const marketing = demoWebhook(sandbox, "marketing-site");
     const post = (body: unknown) =>
       fetch(`${sandbox.emulator.baseUrl}/_sandbox/receivers`, {
         method: "POST",
@@ -206,7 +207,7 @@ describe("receiver behaviours' numbers and words", () => {
     );
   });
 
-  it("sandbox_set_receiver's input lists every behaviour with its outcome", async () => {
+  it("sandbox_set_receiver's input lists every behaviour with its outcome", async ({ launched: { harness } }) => {
     const { tools } = await harness.client.listTools();
     const tool = tools.find((candidate) => candidate.name === "sandbox_set_receiver");
     const properties = tool?.inputSchema.properties as Record<string, { description?: string }> | undefined;
@@ -217,7 +218,7 @@ describe("receiver behaviours' numbers and words", () => {
 });
 
 describe("sandbox_set_receiver in the tool list", () => {
-  it("is offered only in the sandbox and hidden by --read-only", async () => {
+  it("is offered only in the sandbox and hidden by --read-only", async ({ sandbox }) => {
     const names = async (flags: { sandbox?: boolean; readOnly?: boolean }) => {
       const own = await startHarness({ emulator: sandbox.emulator, flags, dependencies: { sandbox: sandbox.handle } });
       try {

@@ -4,7 +4,10 @@
 // comes from the sandbox itself: no secret argument, no EXA_WEBHOOK_SECRETS.
 import type { z } from "zod";
 import type { webhookDiagnosisSchema } from "../../src/diagnose/types.js";
+import type { diagnoseFailuresTool } from "../../src/tools/diagnose-failures.js";
+import type { redeliverEventsTool } from "../../src/tools/redeliver-events.js";
 import { describe, expect, sandboxTest } from "../helpers/fixtures.js";
+import type { OutputOf } from "../helpers/harness.js";
 
 const it = sandboxTest({ seed: "demo" });
 
@@ -19,7 +22,7 @@ describe("recover the demo's missed events", () => {
 
     const diagnosis = await harness.call("diagnose_failures", { webhookId: id });
     expect(diagnosis.isError, diagnosis.text).toBe(false);
-    const found = (diagnosis.structured as { webhooks: Missed[] }).webhooks[0] as Missed;
+    const found = (diagnosis.structured as OutputOf<typeof diagnoseFailuresTool>).webhooks[0] as Missed;
     expect(found.verdict).toBe("inactive");
     expect(found.events.neverAttempted).toBeGreaterThan(0);
     expect(found.missedEvents.neverAttempted).toHaveLength(Math.min(100, found.events.neverAttempted));
@@ -30,7 +33,7 @@ describe("recover the demo's missed events", () => {
 
     // Fleet mode shows them too.
     const fleet = await harness.call("diagnose_failures", {});
-    const inFleet = (fleet.structured as { webhooks: (Missed & { webhookId: string })[] }).webhooks.find(
+    const inFleet = (fleet.structured as OutputOf<typeof diagnoseFailuresTool>).webhooks.find(
       (w) => w.webhookId === id,
     );
     expect(inFleet?.events.neverAttempted).toBe(found.events.neverAttempted);
@@ -38,14 +41,14 @@ describe("recover the demo's missed events", () => {
     await harness.call("sandbox_set_receiver", { webhookId: id, behavior: "healthy" });
     const plan = await harness.call("redeliver_events", { webhookId: id, undelivered: true });
     expect(plan.isError, plan.text).toBe(false);
-    const planned = (plan.structured as { planned: { eventId: string }[] }).planned.map((event) => event.eventId);
+    const planned = (plan.structured as OutputOf<typeof redeliverEventsTool>).planned.map((event) => event.eventId);
     expect(planned).toEqual([...found.missedEvents.undelivered, ...found.missedEvents.neverAttempted].slice(0, 100));
     expect(plan.text).toContain("Signed with the sandbox's secret for this webhook");
     expect(plan.text).toContain(`To send: redeliver_events {"webhookId":"${id}","undelivered":true,"dryRun":false}`);
 
     const sent = await harness.call("redeliver_events", { webhookId: id, undelivered: true, dryRun: false });
     expect(sent.isError, sent.text).toBe(false);
-    const output = sent.structured as { delivered: number; failed: number };
+    const output = sent.structured as OutputOf<typeof redeliverEventsTool>;
     expect(output).toMatchObject({ delivered: planned.length, failed: 0 });
     const replays = ((await sandbox.handle.receiverLog(id)) ?? []).filter((entry) => entry.redelivery);
     expect(replays.map((entry) => entry.eventId).sort()).toEqual([...planned].sort());

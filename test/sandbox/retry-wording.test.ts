@@ -1,9 +1,9 @@
 // diagnose_failures on the sandbox speaks of retries by the sandbox's own schedule, which it knows: "Exa may
 // still be retrying" an hour long was untrue once the sandbox's five quick attempts were over.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Harness } from "../helpers/harness.js";
-import { answering, type Receiver, startReceiver } from "../helpers/receiver.js";
-import { type SandboxHarness, startSandboxHarness } from "../helpers/sandbox-harness.js";
+import type { createWebhookTool } from "../../src/tools/create-webhook.js";
+import { describe, expect, sandboxTest } from "../helpers/fixtures.js";
+import type { OutputOf } from "../helpers/harness.js";
+import { answering } from "../helpers/receiver.js";
 import { quietFor } from "../helpers/wait.js";
 
 /** The long last wait keeps the first diagnosis inside the schedule's reach, even on a loaded machine. */
@@ -12,30 +12,18 @@ const TIMEOUT_MS = 300;
 /** The latest a retry can follow a failed attempt's start: its timeout plus the longest wait. */
 const REACH_MS = TIMEOUT_MS + 2_000;
 
-let running: SandboxHarness;
-let harness: Harness;
-let failing: Receiver;
-
-beforeAll(async () => {
-  [running, failing] = await Promise.all([
-    startSandboxHarness({ seed: "empty", retryDelaysMs: RETRY_DELAYS_MS, deliveryTimeoutMs: TIMEOUT_MS }),
-    startReceiver(
-      "",
-      answering(() => 500),
-    ),
-  ]);
-  ({ harness } = running);
-});
-afterAll(async () => {
-  await running.close();
-  await failing.close();
-});
+const it = sandboxTest({ seed: "empty", retryDelaysMs: RETRY_DELAYS_MS, deliveryTimeoutMs: TIMEOUT_MS }).extend(
+  "failing",
+  ({ receiverThat }) => receiverThat(answering(() => 500)),
+);
 
 describe("diagnose_failures on the sandbox, about retries", () => {
-  it("says the sandbox may still retry while its schedule allows, and nothing once it has given up", async () => {
+  it("says the sandbox may still retry while its schedule allows, and nothing once it has given up", async ({
+    launched: { sandbox, harness },
+    failing,
+  }) => {
     const created = await harness.call("create_webhook", { url: failing.url, events: ["webset.created"] });
-    const webhookId = (created.structured as { webhook: { id: string } }).webhook.id;
-    const { sandbox } = running;
+    const webhookId = (created.structured as OutputOf<typeof createWebhookTool>).webhook.id;
     await harness.call("sandbox_emit_event", { type: "webset.created", webhookId });
     await expect.poll(() => sandbox.emulator.store.listAttempts(webhookId).length).toBeGreaterThan(0);
 

@@ -1,28 +1,20 @@
 // The demo account: its history comes from real deliveries to misbehaving local receivers, and
 // diagnose_failures over it (through a real MCP client) shows every failure category and verdict.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { classifyAttempt } from "../../src/diagnose/index.js";
 import { DEMO_HISTORY_HOURS } from "../../src/sandbox/demo/layout.js";
 import { type LaunchedSandbox, launchSandbox } from "../../src/sandbox/launch.js";
-import { type Harness, startHarness } from "../helpers/harness.js";
-import { type SandboxHarness, startSandboxHarness } from "../helpers/sandbox-harness.js";
+import type { diagnoseFailuresTool } from "../../src/tools/diagnose-failures.js";
+import { describe, expect, sandboxTest } from "../helpers/fixtures.js";
+import { type OutputOf, startHarness } from "../helpers/harness.js";
 
-let sandbox: LaunchedSandbox;
-let harness: Harness;
-let running: SandboxHarness;
-
-beforeAll(async () => {
-  running = await startSandboxHarness({ seed: "demo" });
-  ({ sandbox, harness } = running);
-});
-afterAll(() => running.close());
+const it = sandboxTest({ seed: "demo" });
 
 /** Longer than the seed's real-time limit for receivers that answer (5 s before this fix). */
 const STALL_MS = 5_500;
 const EXPECTED_CATEGORIES = ["unreachable", "timeout", "auth_rejected", "not_found", "redirect", "server_error"];
 
 describe("demo seed", () => {
-  it("holds a few hundred events and real attempts spread over about three days", () => {
+  it("holds a few hundred events and real attempts spread over about three days", ({ sandbox }) => {
     const { store } = sandbox.emulator;
     const report = sandbox.seedReport;
     expect(report?.events).toBeGreaterThanOrEqual(150);
@@ -35,7 +27,7 @@ describe("demo seed", () => {
     expect(Math.max(...times)).toBeLessThanOrEqual(Date.now());
   });
 
-  it("records every failure category with realistic evidence", () => {
+  it("records every failure category with realistic evidence", ({ sandbox }) => {
     const { store } = sandbox.emulator;
     const failed = store
       .listWebhooks()
@@ -51,7 +43,7 @@ describe("demo seed", () => {
     expect(bodies).toContain("timeout of 10000 ms exceeded");
   });
 
-  it("diagnose_failures shows every category and verdict", async () => {
+  it("diagnose_failures shows every category and verdict", async ({ launched: { harness } }) => {
     const answer = await harness.call("diagnose_failures", {});
     expect(answer.isError).toBe(false);
     // biome-ignore lint/suspicious/noExplicitAny: asserting on the tool's structured contract field by field
@@ -76,7 +68,7 @@ describe("demo seed", () => {
     expect(healthy.events.recovered).toBeGreaterThan(0);
   });
 
-  it("has one webhook that went inactive, whose later events of its types were never attempted", () => {
+  it("has one webhook that went inactive, whose later events of its types were never attempted", ({ sandbox }) => {
     const { store } = sandbox.emulator;
     const tunnel = store.listWebhooks().find((w) => w.metadata?.name === "local-dev-tunnel");
     expect(tunnel?.status).toBe("inactive");
@@ -89,7 +81,7 @@ describe("demo seed", () => {
     for (const event of missed) expect(attempted.has(event.id)).toBe(false);
   });
 
-  it("gives two fresh sandboxes the same webhook ids, secrets and event ids", async () => {
+  it("gives two fresh sandboxes the same webhook ids, secrets and event ids", async ({ sandbox }) => {
     const other = await launchSandbox({ seed: "demo" });
     try {
       const idsOf = async (s: LaunchedSandbox) => ({
@@ -106,7 +98,7 @@ describe("demo seed", () => {
     }
   });
 
-  it("keeps delivering at runtime to the demo receivers", async () => {
+  it("keeps delivering at runtime to the demo receivers", async ({ sandbox }) => {
     const { eventId, deliveredTo } = await sandbox.handle.emitEvent({ type: "webset.item.enriched" });
     expect(deliveredTo.length).toBeGreaterThanOrEqual(2);
     const healthy = sandbox.emulator.store.listWebhooks().find((w) => w.metadata?.name === "production-ingest");
@@ -158,7 +150,7 @@ describe("demo seed on a stalled machine", () => {
       });
       try {
         const answer = await harness.call("diagnose_failures", { webhookId: healthy()?.id });
-        expect((answer.structured as { webhooks: { verdict: string }[] }).webhooks[0]?.verdict).toBe("healthy");
+        expect((answer.structured as OutputOf<typeof diagnoseFailuresTool>).webhooks[0]?.verdict).toBe("healthy");
       } finally {
         await harness.close();
       }

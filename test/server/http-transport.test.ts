@@ -1,32 +1,33 @@
 // Streamable HTTP at /mcp: the same server over HTTP, loopback by default, Host/Origin checked.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
-import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
-import { type RunningHttpServer, serveHttp } from "../../src/transports/http.js";
+import { startEmulator } from "../../src/sandbox/emulator.js";
+import { serveHttp } from "../../src/transports/http.js";
+import { describe, expect, test } from "../helpers/fixtures.js";
 import { connectClient, TEST_API_KEY } from "../helpers/harness.js";
 
-let emulator: Emulator;
-let http: RunningHttpServer;
-const announced: string[] = [];
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-  emulator.store.createWebhook({ url: "https://example.com/h", events: ["webset.idle"], id: "webhook_http" });
-  const config = loadConfig({ EXA_API_KEY: TEST_API_KEY, EXA_BASE_URL: emulator.baseUrl });
-  http = await serveHttp(config, {}, { host: "127.0.0.1", port: 0 }, (line) => announced.push(line));
-});
-afterAll(async () => {
-  await http.close();
-  await emulator.close();
-});
+const it = test
+  /** The emulator (holding webhook_http) for the file, and --http on it: its server and the lines it announced. */
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads what a fixture depends on from this pattern: nothing.
+  .extend("served", { scope: "file" }, async ({}, { onCleanup }) => {
+    const emulator = await startEmulator();
+    emulator.store.createWebhook({ url: "https://example.com/h", events: ["webset.idle"], id: "webhook_http" });
+    const config = loadConfig({ EXA_API_KEY: TEST_API_KEY, EXA_BASE_URL: emulator.baseUrl });
+    const announced: string[] = [];
+    const http = await serveHttp(config, {}, { host: "127.0.0.1", port: 0 }, (line) => announced.push(line));
+    onCleanup(async () => {
+      await http.close();
+      await emulator.close();
+    });
+    return { http, announced };
+  });
 
 describe("--http", () => {
-  it("announces http://127.0.0.1:PORT/mcp", () => {
+  it("announces http://127.0.0.1:PORT/mcp", ({ served: { http, announced } }) => {
     expect(announced).toEqual([http.url]);
     expect(http.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
   });
 
-  it("serves tools to a Streamable HTTP client", async () => {
+  it("serves tools to a Streamable HTTP client", async ({ served: { http } }) => {
     const session = await connectClient({ transport: { kind: "http", url: http.url } });
     try {
       const { tools } = await session.client.listTools();
@@ -39,7 +40,7 @@ describe("--http", () => {
     }
   });
 
-  it("refuses a foreign Host or Origin (DNS rebinding) and other paths", async () => {
+  it("refuses a foreign Host or Origin (DNS rebinding) and other paths", async ({ served: { http } }) => {
     const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" });
     const headers = { "content-type": "application/json", accept: "application/json, text/event-stream" };
     const evilOrigin = await fetch(http.url, {

@@ -2,9 +2,12 @@
 // the host will, map the key without leaking a placeholder, and list exactly the tools and prompts the server
 // serves. With @anthropic-ai/mcpb installed, mcpb's own schema and variable substitution check it too.
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALL_TOOLS } from "../../src/tools/index.js";
-import { type ClientSession, connectClient, spawnBuiltServer } from "../helpers/harness.js";
+import { builtServerTest, describe, expect } from "../helpers/fixtures.js";
+import { connectClient } from "../helpers/harness.js";
+
+/** One built bin over stdio for the file's tests that compare the manifest with what it serves. */
+const it = builtServerTest();
 
 interface McpConfig {
   command: string;
@@ -88,15 +91,9 @@ describe("manifest.json", () => {
 });
 
 describe("manifest.json against the built server", () => {
-  let server: ClientSession;
-  beforeAll(async () => {
-    server = await spawnBuiltServer();
-  });
-  afterAll(async () => {
-    await server.close();
-  });
-
-  it("lists exactly the server's tools, in order, with their descriptions: every tool but the sandbox's", async () => {
+  it("lists exactly the server's tools, in order, with their descriptions: every tool but the sandbox's", async ({
+    server,
+  }) => {
     const { tools } = await server.client.listTools();
     expect(manifest.tools, OUT_OF_DATE).toEqual(tools.map(({ name, description }) => ({ name, description })));
     expect(tools.map((tool) => tool.name)).toEqual(
@@ -104,7 +101,7 @@ describe("manifest.json against the built server", () => {
     );
   });
 
-  it("lists exactly the server's prompts with their argument names", async () => {
+  it("lists exactly the server's prompts with their argument names", async ({ server }) => {
     const { prompts } = await server.client.listPrompts();
     const declared = manifest.prompts.map(({ name, description, arguments: names }) => ({ name, description, names }));
     const served = prompts.map(({ name, description, arguments: args }) => ({

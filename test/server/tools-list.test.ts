@@ -3,21 +3,19 @@
 // manifest.json, which test/server/manifest.test.ts checks against the built server.
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALL_TOOLS } from "../../src/tools/index.js";
 import { toolJsonSchema } from "../../src/tools/list-tools.js";
-import { BIN_PATH, builtBin, connectClient, type Harness, startHarness } from "../helpers/harness.js";
+import { describe, expect, sharedHarnessTest } from "../helpers/fixtures.js";
+import { BIN_PATH, builtBin, connectClient, startHarness } from "../helpers/harness.js";
 
-let harness: Harness;
-let sandbox: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-  sandbox = await startHarness({ flags: { sandbox: true } });
-});
-afterAll(async () => {
-  await harness.close();
-  await sandbox.close();
-});
+const it = sharedHarnessTest()
+  /** A second harness for the file, with --sandbox. */
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads what a fixture depends on from this pattern: nothing.
+  .extend("sandboxHarness", { scope: "file" }, async ({}, { onCleanup }) => {
+    const sandbox = await startHarness({ flags: { sandbox: true } });
+    onCleanup(() => sandbox.close());
+    return sandbox;
+  });
 
 interface JsonSchema {
   type?: string;
@@ -40,7 +38,9 @@ function expectStrict(schema: JsonSchema, path: string): void {
 }
 
 describe("tools/list", () => {
-  it("gives every tool a distinct snake_case name, a title and a one-paragraph description", async () => {
+  it("gives every tool a distinct snake_case name, a title and a one-paragraph description", async ({
+    sandboxHarness: sandbox,
+  }) => {
     const { tools } = await sandbox.client.listTools();
     expect(new Set(tools.map((tool) => tool.name)).size).toBe(tools.length);
     for (const tool of tools) {
@@ -52,7 +52,10 @@ describe("tools/list", () => {
     expect(new Set(tools.map((tool) => tool.description)).size).toBe(tools.length);
   });
 
-  it("the sandbox adds its two tools after the others and changes none of them", async () => {
+  it("the sandbox adds its two tools after the others and changes none of them", async ({
+    sharedHarness: harness,
+    sandboxHarness: sandbox,
+  }) => {
     const plain = (await harness.client.listTools()).tools;
     const withSandbox = (await sandbox.client.listTools()).tools;
     expect(withSandbox.slice(0, plain.length)).toEqual(plain);
@@ -62,7 +65,9 @@ describe("tools/list", () => {
     ]);
   });
 
-  it("every input schema is a strict object whose every field is described (in the field, or by the tool)", async () => {
+  it("every input schema is a strict object whose every field is described (in the field, or by the tool)", async ({
+    sandboxHarness: sandbox,
+  }) => {
     const { tools } = await sandbox.client.listTools();
     for (const tool of tools) {
       const input = tool.inputSchema as JsonSchema;
@@ -76,7 +81,9 @@ describe("tools/list", () => {
     }
   });
 
-  it("every output schema is an object with required fields, so a client can validate structuredContent", async () => {
+  it("every output schema is an object with required fields, so a client can validate structuredContent", async ({
+    sandboxHarness: sandbox,
+  }) => {
     const { tools } = await sandbox.client.listTools();
     for (const tool of tools) {
       const output = tool.outputSchema as JsonSchema | undefined;
@@ -87,7 +94,9 @@ describe("tools/list", () => {
     }
   });
 
-  it("sets all four annotations on every tool; delete is destructive; reads are read-only and idempotent", async () => {
+  it("sets all four annotations on every tool; delete is destructive; reads are read-only and idempotent", async ({
+    sandboxHarness: sandbox,
+  }) => {
     const { tools } = await sandbox.client.listTools();
     for (const tool of tools) {
       const annotations = tool.annotations ?? {};
@@ -123,7 +132,10 @@ describe("tools/list", () => {
   // the required fields of output schemas (a client validates results with them) ~2 KB more; never-attempted ids and the health view (issue 13) ~0.5 KB;
   // forward_events (issue 21) ~1.4 KB; the ledger's redelivery outcomes and force, the diagnosis' recovered,
   // outstanding, history and memory fields, and the fleet's notReached (issues 18, 20, 22) ~0.9 KB.
-  it("costs a model under 19.5 KB of context, 21.5 KB with the sandbox's two extra tools", async () => {
+  it("costs a model under 19.5 KB of context, 21.5 KB with the sandbox's two extra tools", async ({
+    sharedHarness: harness,
+    sandboxHarness: sandbox,
+  }) => {
     const plain = await harness.client.listTools();
     expect(Buffer.byteLength(JSON.stringify(plain))).toBeLessThan(19.5 * 1024);
     const withSandbox = await sandbox.client.listTools();

@@ -3,45 +3,46 @@
 // pages (the heads) at once and holds every further page until the client gives up. So every webhook's
 // scan can only end at its deadline, whatever the machine's speed; the budget only has to outlast three
 // quick head reads, with a wide margin, and it can never be enough to finish a scan.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
-import { type Peer, startLossyProxy } from "../exa/peer.js";
-import { type Harness, startHarness } from "../helpers/harness.js";
+import type { diagnoseFailuresTool } from "../../src/tools/diagnose-failures.js";
+import { startLossyProxy } from "../exa/peer.js";
+import { describe, expect, test } from "../helpers/fixtures.js";
+import { type OutputOf, startHarness } from "../helpers/harness.js";
 import { seedHistory } from "../helpers/seed.js";
 
 const TYPES = ["webset.item.created", "webset.idle"];
 /** About 1.5 s per webhook: hundreds of times what reading two small head pages takes, even under load. */
 const BUDGET_MS = 4_500;
-let emulator: Emulator;
-let proxy: Peer;
-let harness: Harness;
-
-beforeEach(async () => {
-  emulator = await startEmulator();
-  // A page past the heads: one of the typed partitions, or a cursor page.
-  proxy = await startLossyProxy(emulator.baseUrl, (request) =>
-    request.path.endsWith("/attempts") && (request.query.has("eventType") || request.query.has("cursor"))
-      ? "hang"
-      : undefined,
-  );
-  harness = await startHarness({
-    emulator,
-    env: {
-      EXA_BASE_URL: proxy.baseUrl,
-      EXA_DIAGNOSE_BUDGET_MS: String(BUDGET_MS),
-      // A held page must end by the budget, not by the per-request timeout (that would be a failed page).
-      EXA_TIMEOUT_MS: "600000",
-    },
+const it = test
+  /** A page past the heads (one of the typed partitions, or a cursor page) is held until the client gives up. */
+  .extend("proxy", async ({ emulator }, { onCleanup }) => {
+    const proxy = await startLossyProxy(emulator.baseUrl, (request) =>
+      request.path.endsWith("/attempts") && (request.query.has("eventType") || request.query.has("cursor"))
+        ? "hang"
+        : undefined,
+    );
+    onCleanup(() => proxy.close());
+    return proxy;
+  })
+  .extend("proxiedHarness", async ({ emulator, proxy }, { onCleanup }) => {
+    const harness = await startHarness({
+      emulator,
+      env: {
+        EXA_BASE_URL: proxy.baseUrl,
+        EXA_DIAGNOSE_BUDGET_MS: String(BUDGET_MS),
+        // A held page must end by the budget, not by the per-request timeout (that would be a failed page).
+        EXA_TIMEOUT_MS: "600000",
+      },
+    });
+    onCleanup(() => harness.close());
+    return harness;
   });
-});
-afterEach(async () => {
-  await harness.close();
-  await proxy.close();
-  await emulator.close();
-});
 
 describe("time budget across webhooks", () => {
-  it("scans part of every webhook instead of starving the last ones", async () => {
+  it("scans part of every webhook instead of starving the last ones", async ({
+    emulator,
+    proxy,
+    proxiedHarness: harness,
+  }) => {
     for (let i = 0; i < 3; i++) {
       const webhookId = emulator.store.createWebhook({ url: `https://h${i}.example.com/exa`, events: TYPES }).id;
       seedHistory(emulator.store, {
@@ -57,9 +58,7 @@ describe("time budget across webhooks", () => {
     }
     const answer = await harness.call("diagnose_failures", {});
     expect(answer.isError).toBe(false);
-    const report = answer.structured as {
-      webhooks: { attemptsScanned: number; complete: boolean; incompleteReason?: string }[];
-    };
+    const report = answer.structured as OutputOf<typeof diagnoseFailuresTool>;
     expect(report.webhooks).toHaveLength(3);
     // Without the fair share the first webhook would wait out the whole budget and the others scan nothing.
     for (const webhook of report.webhooks) {

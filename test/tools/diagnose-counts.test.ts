@@ -2,17 +2,11 @@
 // events listed of a webhook's types are the events its attempts carry plus those never attempted. The
 // events window used to start at the oldest attempt, after the event that attempt carried was created, so
 // "18 of 18 events undelivered" sat beside "17 events of its types".
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { WebhookDiagnosis } from "../../src/diagnose/index.js";
-import { type ClientSession, spawnBuiltServer } from "../helpers/harness.js";
+import type { diagnoseFailuresTool } from "../../src/tools/diagnose-failures.js";
+import { builtServerTest, describe, expect } from "../helpers/fixtures.js";
+import type { OutputOf } from "../helpers/harness.js";
 
-let client: ClientSession;
-beforeAll(async () => {
-  client = await spawnBuiltServer(["--sandbox"]);
-});
-afterAll(async () => {
-  await client.close();
-});
+const it = builtServerTest(["--sandbox"]);
 
 /** The three counts a diagnosis' text gives for its events, when it gives them. */
 function countsIn(text: string) {
@@ -29,7 +23,9 @@ function countsIn(text: string) {
 }
 
 describe("event counts", () => {
-  it("says it in the text a model reads for crm-sync: 18 of 18 events undelivered, 18 events of its types", async () => {
+  it("says it in the text a model reads for crm-sync: 18 of 18 events undelivered, 18 events of its types", async ({
+    server: client,
+  }) => {
     const fleet = await client.call("diagnose_failures", {});
     const id = /(webhook_\w+) \(crm-sync\)/.exec(fleet.text)?.[1];
     expect(id).toBeDefined();
@@ -39,9 +35,11 @@ describe("event counts", () => {
     expect(answer.text).toContain("(18 undelivered, 0 never attempted)");
   });
 
-  it("listed = attempted + never attempted, for every webhook of the demo account read in full", async () => {
+  it("listed = attempted + never attempted, for every webhook of the demo account read in full", async ({
+    server: client,
+  }) => {
     const fleet = await client.call("diagnose_failures", {});
-    const webhooks = (fleet.structured as { webhooks: WebhookDiagnosis[] }).webhooks.filter((w) => w.complete);
+    const webhooks = (fleet.structured as OutputOf<typeof diagnoseFailuresTool>).webhooks.filter((w) => w.complete);
     let checked = 0;
     for (const webhook of webhooks) {
       const counts = countsIn((await client.call("diagnose_failures", { webhookId: webhook.webhookId })).text);

@@ -3,62 +3,67 @@
 // claim nothing the missing part could contradict (issue 9, section 1).
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DiagnosisReport } from "../../src/diagnose/index.js";
-import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
+import type { Emulator } from "../../src/sandbox/emulator.js";
+import { describe, expect, test } from "../helpers/fixtures.js";
 import { type Harness, startHarness } from "../helpers/harness.js";
 import { seedHistory } from "../helpers/seed.js";
 
 const TYPES = ["webset.item.created", "webset.idle"];
 const HOUR = 3_600_000;
 
-let emulator: Emulator;
-let peer: Server | undefined;
-let harness: Harness | undefined;
-
-beforeEach(async () => {
-  emulator = await startEmulator();
-});
-afterEach(async () => {
-  await harness?.close();
-  await new Promise((resolve) => (peer ? peer.close(resolve) : resolve(undefined)));
-  peer = undefined;
-  harness = undefined;
-  await emulator.close();
-});
-
-/**
- * Forwards every request to the emulator, except attempts pages whose query matches `refuse`: those get a
- * 500 with an Exa-shaped body, on every try.
- */
-async function startRefusingPeer(refuse: (query: URLSearchParams, path: string) => boolean): Promise<string> {
-  peer = createServer(async (request, response) => {
-    const url = new URL(request.url ?? "/", "http://127.0.0.1");
-    if (url.pathname.endsWith("/attempts") && refuse(url.searchParams, url.pathname)) {
-      response.writeHead(500, { "content-type": "application/json" });
-      response.end(JSON.stringify({ error: "internal_error", message: "attempts store unavailable" }));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(request.headers)) {
-      if (typeof value === "string" && name !== "host" && name !== "connection") headers.set(name, value);
-    }
-    const upstream = await fetch(`${emulator.baseUrl}${url.pathname}${url.search}`, {
-      method: request.method ?? "GET",
-      headers,
-      ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}),
+const it = test
+  /**
+   * Starts a peer that forwards every request to the test's emulator, except attempts pages whose query matches
+   * `refuse`: those get a 500 with an Exa-shaped body, on every try. Closed after the test.
+   */
+  .extend("startRefusingPeer", async ({ emulator }, { onCleanup }) => {
+    let peer: Server | undefined;
+    onCleanup(async () => {
+      await new Promise((resolve) => (peer ? peer.close(resolve) : resolve(undefined)));
     });
-    response.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "text/plain" });
-    response.end(Buffer.from(await upstream.arrayBuffer()));
+    return async (refuse: (query: URLSearchParams, path: string) => boolean): Promise<string> => {
+      peer = createServer(async (request, response) => {
+        const url = new URL(request.url ?? "/", "http://127.0.0.1");
+        if (url.pathname.endsWith("/attempts") && refuse(url.searchParams, url.pathname)) {
+          response.writeHead(500, { "content-type": "application/json" });
+          response.end(JSON.stringify({ error: "internal_error", message: "attempts store unavailable" }));
+          return;
+        }
+        const chunks: Buffer[] = [];
+        for await (const chunk of request) chunks.push(chunk as Buffer);
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(request.headers)) {
+          if (typeof value === "string" && name !== "host" && name !== "connection") headers.set(name, value);
+        }
+        const upstream = await fetch(`${emulator.baseUrl}${url.pathname}${url.search}`, {
+          method: request.method ?? "GET",
+          headers,
+          ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}),
+        });
+        response.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "text/plain" });
+        response.end(Buffer.from(await upstream.arrayBuffer()));
+      });
+      await new Promise<void>((resolve) => peer?.listen(0, "127.0.0.1", resolve));
+      return `http://127.0.0.1:${(peer.address() as AddressInfo).port}`;
+    };
+  })
+  /** One diagnose_failures call with `args` through a harness on the test's emulator reached at `baseUrl`. */
+  .extend("diagnoseThrough", async ({ emulator }, { onCleanup }) => {
+    let harness: Harness | undefined;
+    onCleanup(async () => {
+      await harness?.close();
+    });
+    return async (baseUrl: string, args: Record<string, unknown>) => {
+      harness = await startHarness({ emulator, env: { EXA_BASE_URL: baseUrl } });
+      const answer = await harness.call("diagnose_failures", args);
+      expect(answer.isError, answer.text).toBe(false);
+      return { report: answer.structured as DiagnosisReport, text: answer.text };
+    };
   });
-  await new Promise<void>((resolve) => peer?.listen(0, "127.0.0.1", resolve));
-  return `http://127.0.0.1:${(peer.address() as AddressInfo).port}`;
-}
 
 /** 30 events, one attempt each: 10 failed and never retried, 20 delivered. */
-function seedThirty(): string {
+function seedThirty(emulator: Emulator): string {
   const id = emulator.store.createWebhook({ url: "https://hooks.example.com/exa", events: TYPES }).id;
   const failures = new Set([1, 4, 7, 10, 13, 16, 19, 22, 25, 28]);
   emulator.store.addAttempts(
@@ -76,16 +81,13 @@ function seedThirty(): string {
   return id;
 }
 
-async function diagnoseThrough(baseUrl: string, args: Record<string, unknown>) {
-  harness = await startHarness({ emulator, env: { EXA_BASE_URL: baseUrl } });
-  const answer = await harness.call("diagnose_failures", args);
-  expect(answer.isError, answer.text).toBe(false);
-  return { report: answer.structured as DiagnosisReport, text: answer.text };
-}
-
 describe("diagnose_failures with an outcome that cannot be read", () => {
-  it("every failed-attempts page answers 500: unknown, not healthy", async () => {
-    const id = seedThirty();
+  it("every failed-attempts page answers 500: unknown, not healthy", async ({
+    emulator,
+    startRefusingPeer,
+    diagnoseThrough,
+  }) => {
+    const id = seedThirty(emulator);
     const baseUrl = await startRefusingPeer((query) => query.get("successful") === "false");
     const { report, text } = await diagnoseThrough(baseUrl, { webhookId: id });
     const [diagnosis] = report.webhooks;
@@ -98,8 +100,12 @@ describe("diagnose_failures with an outcome that cannot be read", () => {
     expect(text).not.toMatch(/healthy|0\/20 attempts failed/);
   });
 
-  it("every successful-attempts page answers 500: unknown, no 'no success', no undelivered events to recover", async () => {
-    const id = seedThirty();
+  it("every successful-attempts page answers 500: unknown, no 'no success', no undelivered events to recover", async ({
+    emulator,
+    startRefusingPeer,
+    diagnoseThrough,
+  }) => {
+    const id = seedThirty(emulator);
     const baseUrl = await startRefusingPeer((query) => query.get("successful") === "true");
     const { report, text } = await diagnoseThrough(baseUrl, { webhookId: id });
     const [diagnosis] = report.webhooks;
@@ -112,16 +118,24 @@ describe("diagnose_failures with an outcome that cannot be read", () => {
     expect(diagnosis?.groups[0]).toMatchObject({ category: "server_error", count: 10 });
   });
 
-  it("the same with eventType given: the one partition of an outcome failing is the whole outcome", async () => {
-    const id = seedThirty();
+  it("the same with eventType given: the one partition of an outcome failing is the whole outcome", async ({
+    emulator,
+    startRefusingPeer,
+    diagnoseThrough,
+  }) => {
+    const id = seedThirty(emulator);
     const baseUrl = await startRefusingPeer((query) => query.get("successful") === "false");
     const { report, text } = await diagnoseThrough(baseUrl, { webhookId: id, eventType: "webset.idle" });
     expect(report.webhooks[0]?.verdict).toBe("unknown");
     expect(text.split("\n")[0]).toMatch(/could not read .*failed attempts/);
   });
 
-  it("a fleet ranks an unreadable webhook after failing and before degraded, quiet and healthy", async () => {
-    const unreadable = seedThirty();
+  it("a fleet ranks an unreadable webhook after failing and before degraded, quiet and healthy", async ({
+    emulator,
+    startRefusingPeer,
+    diagnoseThrough,
+  }) => {
+    const unreadable = seedThirty(emulator);
     const quiet = emulator.store.createWebhook({ url: "https://quiet.example.com/exa", events: TYPES }).id;
     const healthy = emulator.store.createWebhook({ url: "https://ok.example.com/exa", events: TYPES }).id;
     const broken = emulator.store.createWebhook({ url: "https://broken.example.com/exa", events: TYPES }).id;

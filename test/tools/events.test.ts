@@ -1,8 +1,10 @@
 // list_events and get_event against the emulator: filters, pagination, 404, detailed payloads.
 
 import type { z } from "zod";
+import type { getEventTool } from "../../src/tools/get-event.js";
 import type { listEventsTool } from "../../src/tools/list-events.js";
 import { describe, expect, test } from "../helpers/fixtures.js";
+import type { OutputOf } from "../helpers/harness.js";
 
 const base = Date.parse("2026-11-20T00:00:00Z");
 
@@ -80,7 +82,7 @@ describe("get_event", () => {
     const detailed = await harness.call("get_event", { eventId: event.id, responseFormat: "detailed" });
     expect(detailed.text).toContain("```json");
     expect(detailed.text).toContain('"websetId": "webset_demo"');
-    expect((detailed.structured as { event: { id: string } }).event.id).toBe(event.id);
+    expect((detailed.structured as OutputOf<typeof getEventTool>).event.id).toBe(event.id);
   });
 
   it("caps a huge payload and says it was cut", async ({ harness }) => {

@@ -1,25 +1,20 @@
 // Property test: thousands of random argument objects at every tool. Every answer must be a well-formed
 // result (errors as isError text that names the problem), and the server must stay up.
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Harness, startHarness } from "../helpers/harness.js";
+import { describe, expect, test } from "../helpers/fixtures.js";
 
-let harness: Harness;
-let toolNames: string[];
-let fieldsByTool: Map<string, string[]>;
-
-beforeAll(async () => {
+const it = test
   // Timeouts are not under test here: a short one turned a stalled moment on a loaded machine into four
   // timed-out tries and a failed "still alive" check. The emulator never hangs.
-  harness = await startHarness({ env: { EXA_TIMEOUT_MS: "30000" } });
-  harness.emulator.store.createWebhook({ url: "https://example.com/h", events: ["webset.idle"], id: "webhook_fuzz" });
-  const { tools } = await harness.client.listTools();
-  toolNames = tools.map((tool) => tool.name);
-  fieldsByTool = new Map(tools.map((tool) => [tool.name, Object.keys(tool.inputSchema.properties ?? {})]));
-});
-afterAll(async () => {
-  await harness.close();
-});
+  .override("harnessOptions", { env: { EXA_TIMEOUT_MS: "30000" } })
+  /** Every listed tool's input fields, on a harness whose emulator holds webhook_fuzz. */
+  .extend("toolFields", async ({ harness }) => {
+    harness.emulator.store.createWebhook({ url: "https://example.com/h", events: ["webset.idle"], id: "webhook_fuzz" });
+    const { tools } = await harness.client.listTools();
+    const toolNames = tools.map((tool) => tool.name);
+    const fieldsByTool = new Map(tools.map((tool) => [tool.name, Object.keys(tool.inputSchema.properties ?? {})]));
+    return { toolNames, fieldsByTool };
+  });
 
 const plausibleValue = fc.oneof(
   fc.string(),
@@ -51,7 +46,10 @@ function argumentsFor(fields: string[]) {
 }
 
 describe("random arguments at every tool", () => {
-  it("answers 1000+ random calls per tool with well-formed results and stays up", async () => {
+  it("answers 1000+ random calls per tool with well-formed results and stays up", async ({
+    harness,
+    toolFields: { toolNames, fieldsByTool },
+  }) => {
     for (const name of toolNames) {
       await fc.assert(
         fc.asyncProperty(argumentsFor(fieldsByTool.get(name) ?? []), async (args) => {

@@ -1,17 +1,14 @@
 // Input that costs or misleads: huge or many wrong names, keys that JavaScript treats specially, and the wording
 // of every refusal (field named, next step given), checked through a real client against the emulator.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Harness, startHarness } from "../helpers/harness.js";
+import { describe, expect, sharedHarnessTest } from "../helpers/fixtures.js";
+import { startHarness } from "../helpers/harness.js";
 
-let harness: Harness;
-let webhookId: string;
-beforeAll(async () => {
-  harness = await startHarness();
-  webhookId = harness.emulator.store.createWebhook({ url: "https://example.com/h", events: ["webset.idle"] }).id;
-});
-afterAll(async () => {
-  await harness.close();
-});
+const it = sharedHarnessTest().extend(
+  "webhookId",
+  { scope: "file" },
+  ({ sharedHarness }) =>
+    sharedHarness.emulator.store.createWebhook({ url: "https://example.com/h", events: ["webset.idle"] }).id,
+);
 
 /** The longest run of one character in a text: how much of a repeated-character input it echoes. */
 function longestRun(text: string, char: string): number {
@@ -25,7 +22,9 @@ function longestRun(text: string, char: string): number {
 }
 
 describe("wrong event type names", () => {
-  it("190 names of 20 kB are refused by length, echoing at most ~200 characters", async () => {
+  it("190 names of 20 kB are refused by length, echoing at most ~200 characters", async ({
+    sharedHarness: harness,
+  }) => {
     const events = Array.from({ length: 190 }, (_, i) => `${i}${"x".repeat(20_000)}`);
     const answer = await harness.call("create_webhook", { url: "https://example.com/x", events });
     expect(answer.isError).toBe(true);
@@ -35,7 +34,7 @@ describe("wrong event type names", () => {
     expect(answer.text.length).toBeLessThan(2000);
   });
 
-  it("a single long name in a filter is refused the same way", async () => {
+  it("a single long name in a filter is refused the same way", async ({ sharedHarness: harness, webhookId }) => {
     const answer = await harness.call("list_webhook_attempts", { webhookId, eventType: "y".repeat(5000) });
     expect(answer.isError).toBe(true);
     expect(answer.text).toContain("eventType");
@@ -43,7 +42,9 @@ describe("wrong event type names", () => {
     expect(longestRun(answer.text, "y")).toBeLessThanOrEqual(200);
   });
 
-  it("many short wrong names: a few are named, the rest counted, still with the valid list", async () => {
+  it("many short wrong names: a few are named, the rest counted, still with the valid list", async ({
+    sharedHarness: harness,
+  }) => {
     const events = Array.from({ length: 190 }, (_, i) => `webset.item.created${i}`);
     const answer = await harness.call("create_webhook", { url: "https://example.com/x", events });
     expect(answer.isError).toBe(true);
@@ -53,7 +54,9 @@ describe("wrong event type names", () => {
     expect(answer.text.length).toBeLessThan(2000);
   });
 
-  it("names the field it is about: types for list_events, type for a single filter", async () => {
+  it("names the field it is about: types for list_events, type for a single filter", async ({
+    sharedHarness: harness,
+  }) => {
     const empty = await harness.call("list_events", { types: [] });
     expect(empty.text).toBe("Invalid input for list_events: types needs at least one event type");
     const wrong = await harness.call("list_events", { types: ["webset.completed"] });
@@ -64,7 +67,7 @@ describe("wrong event type names", () => {
 });
 
 describe("echoed input is bounded", () => {
-  it("an unknown field with a 20 kB name is named, cut", async () => {
+  it("an unknown field with a 20 kB name is named, cut", async ({ sharedHarness: harness }) => {
     const answer = await harness.call("list_webhooks", { ["z".repeat(20_000)]: 1 });
     expect(answer.isError).toBe(true);
     expect(answer.text).toContain("Unknown field");
@@ -72,7 +75,7 @@ describe("echoed input is bounded", () => {
     expect(longestRun(answer.text, "z")).toBeLessThanOrEqual(200);
   });
 
-  it("a thousand unknown fields are counted, not listed", async () => {
+  it("a thousand unknown fields are counted, not listed", async ({ sharedHarness: harness }) => {
     const args = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`field${i}`, i]));
     const answer = await harness.call("list_webhooks", args);
     expect(answer.isError).toBe(true);
@@ -83,7 +86,7 @@ describe("echoed input is bounded", () => {
 });
 
 describe("zod's own issues in our words", () => {
-  it("a missing field is required; a wrong type says what to send", async () => {
+  it("a missing field is required; a wrong type says what to send", async ({ sharedHarness: harness, webhookId }) => {
     const missing = await harness.call("get_webhook", {});
     expect(missing.text).toBe("Invalid input for get_webhook: webhookId is required");
     const wrongType = await harness.call("list_webhooks", { limit: "many" });
@@ -92,7 +95,9 @@ describe("zod's own issues in our words", () => {
     expect(wrongItem.text).toBe("Invalid input for update_webhook: events.0 must be a string, not a number");
   });
 
-  it("numbers out of bounds and unknown fields read the same in a tool with its own strict schema", async () => {
+  it("numbers out of bounds and unknown fields read the same in a tool with its own strict schema", async ({
+    sharedHarness: harness,
+  }) => {
     const signed = { payload: "{}", signatureHeader: "t=1,v1=ab", secret: "s" };
     const cases: [Record<string, unknown>, string][] = [
       [{ now: 1.5 }, "now must be a whole number"],
@@ -106,7 +111,7 @@ describe("zod's own issues in our words", () => {
     }
   });
 
-  it("a bad timestamp names its field", async () => {
+  it("a bad timestamp names its field", async ({ sharedHarness: harness }) => {
     const answer = await harness.call("list_events", { createdAfter: "yesterday" });
     expect(answer.text).toBe(
       "Invalid input for list_events: createdAfter must be an ISO 8601 timestamp, e.g. 2026-11-21T00:00:00Z",
@@ -115,7 +120,10 @@ describe("zod's own issues in our words", () => {
 });
 
 describe("since", () => {
-  it("a since that is no span or timestamp is refused by both tools that take it, saying what is accepted, before any read", async () => {
+  it("a since that is no span or timestamp is refused by both tools that take it, saying what is accepted, before any read", async ({
+    sharedHarness: harness,
+    webhookId,
+  }) => {
     const before = harness.emulator.requests.length;
     for (const [name, args] of [
       ["diagnose_failures", { webhookId, since: "yesterday" }],
@@ -132,7 +140,10 @@ describe("since", () => {
 });
 
 describe("keys JavaScript treats specially", () => {
-  it('a metadata key "__proto__" is refused, naming it, and nothing is sent', async () => {
+  it('a metadata key "__proto__" is refused, naming it, and nothing is sent', async ({
+    sharedHarness: harness,
+    webhookId,
+  }) => {
     const before = harness.emulator.requests.length;
     const args = JSON.parse(`{"webhookId":"${webhookId}","metadata":{"__proto__":"v","team":"a"}}`);
     const answer = await harness.call("update_webhook", args);
@@ -141,7 +152,7 @@ describe("keys JavaScript treats specially", () => {
     expect(harness.emulator.requests.length).toBe(before);
   });
 
-  it('"constructor" is an unknown field like any other', async () => {
+  it('"constructor" is an unknown field like any other', async ({ sharedHarness: harness, webhookId }) => {
     const answer = await harness.call("get_webhook", JSON.parse(`{"webhookId":"${webhookId}","constructor":{}}`));
     expect(answer.text).toContain('Unknown field "constructor"');
   });
@@ -152,7 +163,7 @@ describe("keys JavaScript treats specially", () => {
 describe("numbers and booleans written as strings", () => {
   const STRING_FORMS: Readonly<Record<string, string>> = { integer: "25", number: "25", boolean: "true" };
 
-  it("every number and boolean field of every tool takes its unambiguous string form", async () => {
+  it("every number and boolean field of every tool takes its unambiguous string form", async ({ webhookId }) => {
     const sandbox = await startHarness({ flags: { sandbox: true } });
     try {
       const { tools } = await sandbox.client.listTools();
@@ -175,7 +186,7 @@ describe("numbers and booleans written as strings", () => {
     }
   });
 
-  it('"1" pages like 1 and "false" filters like false', async () => {
+  it('"1" pages like 1 and "false" filters like false', async ({ sharedHarness: harness, webhookId }) => {
     harness.emulator.store.createWebhook({ url: "https://example.com/second", events: ["webset.idle"] });
     const page = await harness.call("list_webhooks", { limit: "1" });
     expect(page.isError).toBe(false);
@@ -184,7 +195,7 @@ describe("numbers and booleans written as strings", () => {
     expect(failed.isError).toBe(false);
   });
 
-  it("anything else is refused, naming the field and what to send", async () => {
+  it("anything else is refused, naming the field and what to send", async ({ sharedHarness: harness, webhookId }) => {
     const limit = await harness.call("list_webhooks", { limit: "25 items" });
     expect(limit.text).toBe("Invalid input for list_webhooks: limit must be a number, not a string");
     const decimal = await harness.call("list_webhooks", { limit: "2.5" });

@@ -1,11 +1,11 @@
 // redeliver_events end to end in memory: a real MCP client, the emulator as Exa, and a receiver on
 // 127.0.0.1 that checks Exa-Signature with its own HMAC code. A tripwire on fetch refuses (and records)
 // any request to a non-loopback address, so a refusal test can never send traffic off the machine.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RedeliveryOutput } from "../../src/redeliver/schema.js";
-import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
-import { type Harness, startHarness } from "../helpers/harness.js";
-import { type Receiver, startReceiver } from "../helpers/receiver.js";
+import type { diagnoseFailuresTool } from "../../src/tools/diagnose-failures.js";
+import { describe, expect, test } from "../helpers/fixtures.js";
+import { type Harness, type OutputOf, startHarness } from "../helpers/harness.js";
+import { startReceiver } from "../helpers/receiver.js";
 import { quietFor, UNTIL_TEST_TIMEOUT } from "../helpers/wait.js";
 
 const SECRET = "whsec_redeliver_test_4b7e19c2d8a05f";
@@ -16,85 +16,103 @@ const DAY = 86_400_000;
 type Output = RedeliveryOutput;
 
 const realFetch = globalThis.fetch;
-const outbound: string[] = [];
-beforeAll(() => {
-  globalThis.fetch = (input, init) => {
-    const url = new URL(input instanceof Request ? input.url : String(input));
-    if (!/^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(url.hostname)) {
-      outbound.push(url.href);
-      return Promise.reject(new Error(`tripwire: a test tried to reach ${url.origin}`));
-    }
-    return realFetch(input, init);
-  };
-});
-afterAll(() => {
-  globalThis.fetch = realFetch;
-});
 
-let emulator: Emulator;
-let receiver: Receiver;
-let harness: Harness | undefined;
-beforeEach(async () => {
-  emulator = await startEmulator();
-  receiver = await startReceiver(SECRET);
-});
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-  await receiver.close();
-  await emulator.close();
-  expect(outbound).toEqual([]);
-});
-
-async function start(
-  options: { env?: Record<string, string>; webhookUrl?: string; sandbox?: boolean; createdAgoMs?: number } = {},
-) {
-  emulator.store.createWebhook({
-    id: WEBHOOK_ID,
-    secret: SECRET,
-    url: options.webhookUrl ?? receiver.url,
-    events: TYPES,
-    ...(options.createdAgoMs === undefined ? {} : { createdAt: Date.now() - options.createdAgoMs }),
-  });
-  harness = await startHarness({
-    emulator,
-    env: { EXA_WEBHOOK_SECRETS: `${WEBHOOK_ID}=${SECRET}`, ...options.env },
-    ...(options.sandbox ? { flags: { sandbox: true } } : {}),
-  });
-  return harness;
-}
-
-/** `count` events, each with one failed attempt; returns their ids, newest first. */
-function seedUndelivered(count: number, options: { type?: string; ageMs?: number } = {}): string[] {
-  const now = Date.now();
-  const ids: string[] = [];
-  const attempts = [];
-  for (let i = 0; i < count; i++) {
-    const at = now - (options.ageMs ?? 3_600_000) - (count - i) * 1000;
-    const event = emulator.store.addEvent({ type: options.type ?? (TYPES[i % 2] as string), createdAt: at });
-    attempts.push({
-      webhookId: WEBHOOK_ID,
-      eventId: event.id,
-      successful: false,
-      responseStatusCode: 500,
-      responseBody: "boom",
-      attemptedAt: at + 10,
+const it = test
+  .override("receiverSecret", SECRET)
+  /** Refuses (and records) any request to a non-loopback address, for the whole file. */
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads what a fixture depends on from this pattern: nothing.
+  .extend("outbound", { scope: "file", auto: true }, async ({}, { onCleanup }) => {
+    const outbound: string[] = [];
+    globalThis.fetch = (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      if (!/^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(url.hostname)) {
+        outbound.push(url.href);
+        return Promise.reject(new Error(`tripwire: a test tried to reach ${url.origin}`));
+      }
+      return realFetch(input, init);
+    };
+    onCleanup(() => {
+      globalThis.fetch = realFetch;
     });
-    ids.unshift(event.id);
-  }
-  emulator.store.addAttempts(attempts);
-  return ids;
-}
-
-async function redeliver(args: Record<string, unknown>) {
-  const answer = await (harness as Harness).call("redeliver_events", { webhookId: WEBHOOK_ID, ...args });
-  return { ...answer, output: answer.structured as Output };
-}
-
-const eventFetches = () => emulator.requests.filter((request) => request.path.includes("/events/")).length;
+    return outbound;
+  })
+  /** After each test, once its harness, receiver and emulator are closed: nothing tried to leave the machine. */
+  .extend("nothingLeft", { auto: true }, async ({ outbound }, { onCleanup }) => {
+    onCleanup(() => {
+      expect(outbound).toEqual([]);
+    });
+  })
+  /** The harness the test started (with start, or its own), closed after the test. */
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads what a fixture depends on from this pattern: nothing.
+  .extend("session", async ({}, { onCleanup }) => {
+    const session: { harness?: Harness } = {};
+    onCleanup(async () => {
+      await session.harness?.close();
+    });
+    return session;
+  })
+  /** Creates the webhook (on the test's receiver unless `webhookUrl`) and a harness with its secret in EXA_WEBHOOK_SECRETS. */
+  .extend(
+    "start",
+    ({ emulator, receiver, session }) =>
+      async (
+        options: { env?: Record<string, string>; webhookUrl?: string; sandbox?: boolean; createdAgoMs?: number } = {},
+      ) => {
+        emulator.store.createWebhook({
+          id: WEBHOOK_ID,
+          secret: SECRET,
+          url: options.webhookUrl ?? receiver.url,
+          events: TYPES,
+          ...(options.createdAgoMs === undefined ? {} : { createdAt: Date.now() - options.createdAgoMs }),
+        });
+        session.harness = await startHarness({
+          emulator,
+          env: { EXA_WEBHOOK_SECRETS: `${WEBHOOK_ID}=${SECRET}`, ...options.env },
+          ...(options.sandbox ? { flags: { sandbox: true } } : {}),
+        });
+        return session.harness;
+      },
+  )
+  /** `count` events, each with one failed attempt; returns their ids, newest first. */
+  .extend("seedUndelivered", ({ emulator }) => (count: number, options: { type?: string; ageMs?: number } = {}) => {
+    const now = Date.now();
+    const ids: string[] = [];
+    const attempts = [];
+    for (let i = 0; i < count; i++) {
+      const at = now - (options.ageMs ?? 3_600_000) - (count - i) * 1000;
+      const event = emulator.store.addEvent({ type: options.type ?? (TYPES[i % 2] as string), createdAt: at });
+      attempts.push({
+        webhookId: WEBHOOK_ID,
+        eventId: event.id,
+        successful: false,
+        responseStatusCode: 500,
+        responseBody: "boom",
+        attemptedAt: at + 10,
+      });
+      ids.unshift(event.id);
+    }
+    emulator.store.addAttempts(attempts);
+    return ids;
+  })
+  .extend("redeliver", ({ session }) => async (args: Record<string, unknown>) => {
+    const answer = await (session.harness as Harness).call("redeliver_events", { webhookId: WEBHOOK_ID, ...args });
+    return { ...answer, output: answer.structured as Output };
+  })
+  .extend(
+    "eventFetches",
+    ({ emulator }) =>
+      () =>
+        emulator.requests.filter((request) => request.path.includes("/events/")).length,
+  );
 
 describe("redeliver_events dry run (the default)", () => {
-  it("finds the undelivered events, shows the plan and the headers, and sends nothing", async () => {
+  it("finds the undelivered events, shows the plan and the headers, and sends nothing", async ({
+    emulator,
+    receiver,
+    start,
+    seedUndelivered,
+    redeliver,
+  }) => {
     await start();
     const ids = seedUndelivered(3);
     // A delivered event is not part of the plan.
@@ -141,14 +159,20 @@ describe("redeliver_events dry run (the default)", () => {
     );
   });
 
-  it("takes the never-attempted events of the same diagnosis too, and sends each once", async () => {
-    await start({ createdAgoMs: 10 * 3_600_000 });
+  it("takes the never-attempted events of the same diagnosis too, and sends each once", async ({
+    emulator,
+    receiver,
+    start,
+    seedUndelivered,
+    redeliver,
+  }) => {
+    const harness = await start({ createdAgoMs: 10 * 3_600_000 });
     const undelivered = seedUndelivered(2, { ageMs: 5 * 3_600_000 });
     const never = [1, 2].map(
       (hours) => emulator.store.addEvent({ type: TYPES[0] as string, createdAt: Date.now() - hours * 3_600_000 }).id,
     );
     emulator.store.addEvent({ type: "import.created", createdAt: Date.now() - 3_600_000 });
-    const diagnosis = await (harness as Harness).call("diagnose_failures", { webhookId: WEBHOOK_ID });
+    const diagnosis = await harness.call("diagnose_failures", { webhookId: WEBHOOK_ID });
     const attemptPages = () => emulator.requests.filter((request) => request.path.endsWith("/attempts")).length;
     const before = attemptPages();
 
@@ -158,7 +182,7 @@ describe("redeliver_events dry run (the default)", () => {
     expect(plan.text).not.toContain("not included");
     // One diagnosis engine: the same scan as diagnose_failures, no second walk of its own.
     expect(attemptPages() - before).toBe(2);
-    expect((diagnosis.structured as { webhooks: { missedEvents: unknown }[] }).webhooks[0]?.missedEvents).toEqual({
+    expect((diagnosis.structured as OutputOf<typeof diagnoseFailuresTool>).webhooks[0]?.missedEvents).toEqual({
       undelivered,
       neverAttempted: never,
       truncated: false,
@@ -172,7 +196,12 @@ describe("redeliver_events dry run (the default)", () => {
     expect(receiver.received.map((delivery) => delivery.eventId).sort()).toEqual([...undelivered, ...never].sort());
   });
 
-  it("without a secret, says how to give one; a real run then refuses and sends nothing", async () => {
+  it("without a secret, says how to give one; a real run then refuses and sends nothing", async ({
+    receiver,
+    start,
+    seedUndelivered,
+    redeliver,
+  }) => {
     await start({ env: { EXA_WEBHOOK_SECRETS: "" } });
     const ids = seedUndelivered(2);
     const plan = await redeliver({ eventIds: ids });
@@ -191,7 +220,13 @@ describe("redeliver_events dry run (the default)", () => {
 });
 
 describe("redeliver_events sends", () => {
-  it("POSTs each event's raw JSON, signed so an independent verifier accepts it, marked as a replay", async () => {
+  it("POSTs each event's raw JSON, signed so an independent verifier accepts it, marked as a replay", async ({
+    emulator,
+    receiver,
+    start,
+    seedUndelivered,
+    redeliver,
+  }) => {
     await start();
     const ids = seedUndelivered(3);
     const { output, text, isError } = await redeliver({ eventIds: ids, dryRun: false });
@@ -218,7 +253,7 @@ describe("redeliver_events sends", () => {
     expect(text).toContain("Receivers should deduplicate by event id");
   });
 
-  it('accepts what models send as strings: "false", "true", "2"', async () => {
+  it('accepts what models send as strings: "false", "true", "2"', async ({ start, seedUndelivered, redeliver }) => {
     await start();
     seedUndelivered(3);
     const { output, isError, text } = await redeliver({ undelivered: "true", dryRun: "false", maxEvents: "2" });
@@ -229,7 +264,11 @@ describe("redeliver_events sends", () => {
     expect(refused.text).toMatch(/undelivered/);
   });
 
-  it("a wrong secret: the receiver's 401 is reported with the verify_webhook_signature hint", async () => {
+  it("a wrong secret: the receiver's 401 is reported with the verify_webhook_signature hint", async ({
+    start,
+    seedUndelivered,
+    redeliver,
+  }) => {
     await start({ env: { EXA_WEBHOOK_SECRETS: `${WEBHOOK_ID}=whsec_not_the_receivers_secret` } });
     const ids = seedUndelivered(2);
     const { output, text } = await redeliver({ eventIds: ids, dryRun: false });
@@ -247,7 +286,7 @@ describe("redeliver_events sends", () => {
 });
 
 describe("redeliver_events input", () => {
-  it("needs exactly one of eventIds and undelivered:true", async () => {
+  it("needs exactly one of eventIds and undelivered:true", async ({ receiver, start, redeliver }) => {
     await start();
     const both = await redeliver({ eventIds: ["event_a"], undelivered: true });
     expect(both.isError).toBe(true);
@@ -260,7 +299,13 @@ describe("redeliver_events input", () => {
     expect(receiver.received).toEqual([]);
   });
 
-  it("unknown and expired ids are skipped; an event of another type is sent, and said", async () => {
+  it("unknown and expired ids are skipped; an event of another type is sent, and said", async ({
+    emulator,
+    receiver,
+    start,
+    seedUndelivered,
+    redeliver,
+  }) => {
     await start();
     const [fresh] = seedUndelivered(1);
     const old = emulator.store.addEvent({ type: "webset.item.created", createdAt: Date.now() - 61 * DAY });
@@ -296,7 +341,7 @@ describe("redeliver_events input", () => {
     expect(receiver.received.map((request) => request.eventId).sort()).toEqual([fresh, foreign.id].sort());
   });
 
-  it("repeated ids are sent once", async () => {
+  it("repeated ids are sent once", async ({ receiver, start, seedUndelivered, redeliver }) => {
     await start();
     const [id] = seedUndelivered(1);
     const { output, text } = await redeliver({ eventIds: [id, id, id], dryRun: false });
@@ -307,7 +352,13 @@ describe("redeliver_events input", () => {
 });
 
 describe("redeliver_events targets", () => {
-  it("refuses a target outside the webhook's origin and loopback before reading or sending anything", async () => {
+  it("refuses a target outside the webhook's origin and loopback before reading or sending anything", async ({
+    receiver,
+    start,
+    seedUndelivered,
+    redeliver,
+    eventFetches,
+  }) => {
     await start();
     const ids = seedUndelivered(2);
     for (const targetUrl of [
@@ -327,7 +378,11 @@ describe("redeliver_events targets", () => {
     expect(receiver.received).toEqual([]);
   });
 
-  it("accepts a loopback dev server and the webhook's own origin (plan only: nothing leaves the machine)", async () => {
+  it("accepts a loopback dev server and the webhook's own origin (plan only: nothing leaves the machine)", async ({
+    start,
+    seedUndelivered,
+    redeliver,
+  }) => {
     await start({ webhookUrl: "https://hooks.example.com/exa" });
     const ids = seedUndelivered(1);
     const local = await redeliver({ eventIds: ids, targetUrl: "http://localhost:3000/webhooks/exa" });
@@ -340,7 +395,12 @@ describe("redeliver_events targets", () => {
     expect(otherPort.text).toContain("https://hooks.example.com");
   });
 
-  it("replays into a local receiver when the webhook's URL is public", async () => {
+  it("replays into a local receiver when the webhook's URL is public", async ({
+    receiver,
+    start,
+    seedUndelivered,
+    redeliver,
+  }) => {
     await start({ webhookUrl: "https://hooks.example.com/exa" });
     const ids = seedUndelivered(2);
     const { output } = await redeliver({ eventIds: ids, targetUrl: receiver.url, dryRun: false });
@@ -348,7 +408,11 @@ describe("redeliver_events targets", () => {
     expect(receiver.received.every((request) => request.signatureValid)).toBe(true);
   });
 
-  it("in --sandbox, the sandbox's loopback rule applies to the webhook's own URL too", async () => {
+  it("in --sandbox, the sandbox's loopback rule applies to the webhook's own URL too", async ({
+    start,
+    seedUndelivered,
+    redeliver,
+  }) => {
     await start({ webhookUrl: "https://hooks.example.com/exa", sandbox: true });
     const ids = seedUndelivered(1);
     const refused = await redeliver({ eventIds: ids, dryRun: false });
@@ -356,19 +420,23 @@ describe("redeliver_events targets", () => {
     expect(refused.text).toContain("the sandbox sends only to 127.0.0.0/8, localhost or [::1]");
   });
 
-  it("a redirect is a failure and is not followed; a reset and a 5xx are reported by category", async () => {
+  it("a redirect is a failure and is not followed; a reset and a 5xx are reported by category", async ({
+    start,
+    seedUndelivered,
+    redeliver,
+    receiverThat,
+  }) => {
     const elsewhere = await startReceiver(SECRET);
     let n = 0;
     const ids: string[] = [];
-    await receiver.close();
-    receiver = await startReceiver(SECRET, (request) => {
+    const receiver = await receiverThat((request) => {
       n++;
       const index = ids.indexOf(request.eventId as string);
       if (index === 0) return { kind: "answer", status: 302, headers: { location: elsewhere.url } };
       if (index === 1) return { kind: "reset" };
       return { kind: "answer", status: 503, body: "<html>upstream unavailable</html>" };
-    });
-    await start();
+    }, SECRET);
+    await start({ webhookUrl: receiver.url });
     ids.push(...seedUndelivered(3));
     const { output, text } = await redeliver({ eventIds: ids, dryRun: false });
     const byId = new Map(output.results?.map((result) => [result.eventId, result]));
@@ -389,10 +457,14 @@ describe("redeliver_events targets", () => {
 });
 
 describe("redeliver_events limits", () => {
-  it("1,000 events against a slow receiver within a small budget: a partial result, each event sent at most once", async () => {
-    await receiver.close();
-    receiver = await startReceiver(SECRET, () => ({ kind: "answer", status: 200, body: "ok", delayMs: 100 }));
-    await start({ env: { EXA_DIAGNOSE_BUDGET_MS: "1500" } });
+  it("1,000 events against a slow receiver within a small budget: a partial result, each event sent at most once", async ({
+    start,
+    seedUndelivered,
+    redeliver,
+    receiverThat,
+  }) => {
+    const receiver = await receiverThat(() => ({ kind: "answer", status: 200, body: "ok", delayMs: 100 }), SECRET);
+    await start({ env: { EXA_DIAGNOSE_BUDGET_MS: "1500" }, webhookUrl: receiver.url });
     seedUndelivered(1000);
     const { output, text, isError } = await redeliver({ undelivered: true, maxEvents: 1000, dryRun: false });
     expect(isError, text).toBe(false);
@@ -409,14 +481,13 @@ describe("redeliver_events limits", () => {
     for (const id of output.notSent) expect(received).not.toContain(id);
   });
 
-  it("progress only increases; cancellation stops further POSTs", async () => {
-    await receiver.close();
-    receiver = await startReceiver(SECRET, () => ({ kind: "answer", status: 200, body: "ok", delayMs: 50 }));
-    await start();
+  it("progress only increases; cancellation stops further POSTs", async ({ start, seedUndelivered, receiverThat }) => {
+    const receiver = await receiverThat(() => ({ kind: "answer", status: 200, body: "ok", delayMs: 50 }), SECRET);
+    const harness = await start({ webhookUrl: receiver.url });
     const ids = seedUndelivered(200);
     const updates: number[] = [];
     const controller = new AbortController();
-    const pending = (harness as Harness).client.callTool(
+    const pending = harness.client.callTool(
       { name: "redeliver_events", arguments: { webhookId: WEBHOOK_ID, eventIds: ids, dryRun: false } },
       { signal: controller.signal, onprogress: (progress) => updates.push(progress.progress) },
     );
@@ -432,21 +503,24 @@ describe("redeliver_events limits", () => {
     for (let i = 1; i < updates.length; i++) expect(updates[i]).toBeGreaterThan(updates[i - 1] as number);
   });
 
-  it("is hidden by --read-only", async () => {
+  it("is hidden by --read-only", async ({ emulator, receiver, session }) => {
     emulator.store.createWebhook({ url: receiver.url, events: TYPES });
-    harness = await startHarness({ emulator, flags: { readOnly: true } });
-    const { tools } = await harness.client.listTools();
+    session.harness = await startHarness({ emulator, flags: { readOnly: true } });
+    const { tools } = await session.harness.client.listTools();
     expect(tools.map((tool) => tool.name)).not.toContain("redeliver_events");
   });
 });
 
 describe("the secret", () => {
-  it("never appears in text, structuredContent, errors, logs or progress, even when the receiver echoes it", async () => {
-    await receiver.close();
-    receiver = await startReceiver(SECRET, () => ({ kind: "answer", status: 500, body: `bad secret? ${SECRET}` }));
-    await start({ env: { EXA_WEBHOOK_SECRETS: "" } });
+  it("never appears in text, structuredContent, errors, logs or progress, even when the receiver echoes it", async ({
+    start,
+    seedUndelivered,
+    receiverThat,
+  }) => {
+    const receiver = await receiverThat(() => ({ kind: "answer", status: 500, body: `bad secret? ${SECRET}` }), SECRET);
+    const harness = await start({ env: { EXA_WEBHOOK_SECRETS: "" }, webhookUrl: receiver.url });
     const seen: string[] = [];
-    (harness as Harness).client.setNotificationHandler("notifications/message", (notification) => {
+    harness.client.setNotificationHandler("notifications/message", (notification) => {
       seen.push(JSON.stringify(notification));
     });
     const ids = seedUndelivered(2);
@@ -459,7 +533,7 @@ describe("the secret", () => {
       { eventIds: ids, secret: SECRET, bogus: SECRET },
     ];
     for (const args of calls) {
-      const raw = await (harness as Harness).client.callTool(
+      const raw = await harness.client.callTool(
         { name: "redeliver_events", arguments: { webhookId: WEBHOOK_ID, ...args } },
         { onprogress: (progress) => seen.push(JSON.stringify(progress)) },
       );
@@ -471,17 +545,23 @@ describe("the secret", () => {
     expect(seen.join("\n")).toContain("[redacted]");
   });
 
-  it("from EXA_WEBHOOK_SECRETS is hidden in every form a receiver may echo it in (percent-encoded, JSON-escaped)", async () => {
+  it("from EXA_WEBHOOK_SECRETS is hidden in every form a receiver may echo it in (percent-encoded, JSON-escaped)", async ({
+    start,
+    seedUndelivered,
+    receiverThat,
+  }) => {
     const secret = 'whsec_a+b/c=d"e_91f3c7';
-    await receiver.close();
-    receiver = await startReceiver(secret, () => ({
-      kind: "answer",
-      status: 500,
-      body: `url=${encodeURIComponent(secret)} json=${JSON.stringify({ secret })}`,
-    }));
-    await start({ env: { EXA_WEBHOOK_SECRETS: `${WEBHOOK_ID}=${secret}` } });
+    const receiver = await receiverThat(
+      () => ({
+        kind: "answer",
+        status: 500,
+        body: `url=${encodeURIComponent(secret)} json=${JSON.stringify({ secret })}`,
+      }),
+      secret,
+    );
+    const harness = await start({ env: { EXA_WEBHOOK_SECRETS: `${WEBHOOK_ID}=${secret}` }, webhookUrl: receiver.url });
     const ids = seedUndelivered(1);
-    const answer = await (harness as Harness).call("redeliver_events", {
+    const answer = await harness.call("redeliver_events", {
       webhookId: WEBHOOK_ID,
       eventIds: ids,
       dryRun: false,

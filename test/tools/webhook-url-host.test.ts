@@ -1,17 +1,13 @@
 // create_webhook and update_webhook accept only URLs whose host is a DNS name or an IP literal: a host like
 // `a$(id).test` parses as a URL but would run code when pasted into a shell command.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Harness, startHarness } from "../helpers/harness.js";
+import { describe, expect, sharedHarnessTest } from "../helpers/fixtures.js";
 
-let harness: Harness;
-let webhookId: string;
-beforeAll(async () => {
-  harness = await startHarness();
-  webhookId = harness.emulator.store.createWebhook({ url: "https://example.com/h", events: ["webset.idle"] }).id;
-});
-afterAll(async () => {
-  await harness.close();
-});
+const it = sharedHarnessTest().extend(
+  "webhookId",
+  { scope: "file" },
+  ({ sharedHarness }) =>
+    sharedHarness.emulator.store.createWebhook({ url: "https://example.com/h", events: ["webset.idle"] }).id,
+);
 
 const HOSTILE_URLS = [
   "https://a$(id).test/hook",
@@ -23,7 +19,7 @@ const HOSTILE_URLS = [
 ];
 
 describe("webhook URL hosts", () => {
-  it.each(HOSTILE_URLS)("create_webhook refuses %s and says why", async (url) => {
+  it.for(HOSTILE_URLS)("create_webhook refuses %s and says why", async (url, { sharedHarness: harness }) => {
     const before = harness.emulator.requests.length;
     const answer = await harness.call("create_webhook", { url, events: ["webset.idle"] });
     expect(answer.isError).toBe(true);
@@ -31,20 +27,20 @@ describe("webhook URL hosts", () => {
     expect(harness.emulator.requests.length).toBe(before);
   });
 
-  it.each(HOSTILE_URLS)("update_webhook refuses %s", async (url) => {
+  it.for(HOSTILE_URLS)("update_webhook refuses %s", async (url, { sharedHarness: harness, webhookId }) => {
     const answer = await harness.call("update_webhook", { webhookId, url });
     expect(answer.isError).toBe(true);
     expect(answer.text).toContain("host is not a valid DNS name");
   });
 
-  it.each([
+  it.for([
     "https://hooks.example.com/exa",
     "https://xn--bcher-kva.example/",
     "https://bücher.example/",
     "http://127.0.0.1:8080/hook",
     "https://[2001:db8::1]:8443/hook",
     "https://my_service.internal.example/x",
-  ])("accepts %s", async (url) => {
+  ])("accepts %s", async (url, { sharedHarness: harness, webhookId }) => {
     const answer = await harness.call("update_webhook", { webhookId, url });
     expect(answer.isError, answer.text).toBe(false);
   });

@@ -1,9 +1,11 @@
 // The five webhook CRUD tools through a real MCP client against the emulator over HTTP.
-import { afterEach, beforeEach } from "vitest";
-import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
+import type { createWebhookTool } from "../../src/tools/create-webhook.js";
+import type { getWebhookTool } from "../../src/tools/get-webhook.js";
+import type { listWebhooksTool } from "../../src/tools/list-webhooks.js";
+import type { updateWebhookTool } from "../../src/tools/update-webhook.js";
 import { type Loss, type Peer, type PeerRequest, startLossyProxy, startPeer } from "../exa/peer.js";
-import { describe, expect, it } from "../helpers/fixtures.js";
-import { type Harness, startHarness } from "../helpers/harness.js";
+import { describe, expect, it, test } from "../helpers/fixtures.js";
+import { type Harness, type OutputOf, startHarness } from "../helpers/harness.js";
 
 describe("create_webhook", () => {
   it("creates a webhook and shows the secret once, in text and structured content", async ({ harness }) => {
@@ -13,7 +15,7 @@ describe("create_webhook", () => {
       metadata: { team: "growth" },
     });
     expect(answer.isError).toBe(false);
-    const webhook = (answer.structured as { webhook: Record<string, unknown> }).webhook;
+    const webhook = (answer.structured as OutputOf<typeof createWebhookTool>).webhook;
     expect(webhook.url).toBe("https://example.com/hooks/exa");
     expect(webhook.events).toEqual(["webset.item.created", "webset.idle"]);
     expect(webhook.metadata).toEqual({ team: "growth" });
@@ -25,7 +27,7 @@ describe("create_webhook", () => {
     expect(read.isError).toBe(false);
     expect(read.text).not.toContain(String(webhook.secret));
     expect(JSON.stringify(read.structured)).not.toContain(String(webhook.secret));
-    expect((read.structured as { webhook: Record<string, unknown> }).webhook).not.toHaveProperty("secret");
+    expect((read.structured as OutputOf<typeof getWebhookTool>).webhook).not.toHaveProperty("secret");
   });
 
   it("rejects Exa's own wrong sample event name locally, suggesting the valid ones", async ({ harness }) => {
@@ -83,7 +85,7 @@ describe("list_webhooks", () => {
     do {
       const answer = await harness.call("list_webhooks", { limit: 3, ...(cursor ? { cursor } : {}) });
       expect(answer.isError).toBe(false);
-      const page = answer.structured as { webhooks: { id: string }[]; hasMore: boolean; nextCursor: string | null };
+      const page = answer.structured as OutputOf<typeof listWebhooksTool>;
       seen.push(...page.webhooks.map((webhook) => webhook.id));
       for (const webhook of page.webhooks) expect(answer.text).toContain(webhook.id);
       if (page.hasMore) {
@@ -131,7 +133,7 @@ describe("tolerant reading of Exa's answers", () => {
     });
     const answer = await harness.call("list_webhooks");
     expect(answer.isError).toBe(false);
-    const webhooks = (answer.structured as { webhooks: Record<string, unknown>[] }).webhooks;
+    const webhooks = (answer.structured as OutputOf<typeof listWebhooksTool>).webhooks;
     expect(webhooks.map((webhook) => webhook.id)).toEqual(["webhook_t", "webhook_u"]);
     expect(webhooks[0]).not.toHaveProperty("metadata");
     expect(webhooks[0]).not.toHaveProperty("brandNewField");
@@ -158,7 +160,7 @@ describe("get_webhook, update_webhook, delete_webhook", () => {
       events: ["webset.item.created"],
     });
     expect(updated.isError).toBe(false);
-    const webhook = (updated.structured as { webhook: { url: string; events: string[] } }).webhook;
+    const webhook = (updated.structured as OutputOf<typeof updateWebhookTool>).webhook;
     expect(webhook.url).toBe("https://example.com/new");
     expect(webhook.events).toEqual(["webset.item.created"]);
     expect(harness.emulator.store.getWebhook(created.id)?.url).toBe("https://example.com/new");
@@ -203,34 +205,50 @@ describe("get_webhook, update_webhook, delete_webhook", () => {
 describe("writes whose answer was lost report what is known", () => {
   // Each test puts a proxy between the server and the emulator: the write reaches the emulator (so it is
   // applied), then the proxy throws the answer away in the way a flaky network or gateway does.
-  let emulator: Emulator;
-  let proxy: Peer | undefined;
-  let lossy: Harness | undefined;
   const url = "https://example.com/hooks/lossy";
 
-  beforeEach(async () => {
-    emulator = await startEmulator();
-  });
-  afterEach(async () => {
-    await lossy?.close();
-    await proxy?.close();
-    await emulator.close();
-    lossy = undefined;
-    proxy = undefined;
-  });
+  const it = test
+    /**
+     * The test's proxy and the harness behind it: `through(lose, env)` starts both (the proxy drops answers as
+     * `lose` says), `close()` closes them early; whatever is still open is closed after the test.
+     */
+    .extend("lossy", async ({ emulator }, { onCleanup }) => {
+      const held: { proxy?: Peer; harness?: Harness } = {};
+      const close = async () => {
+        await held.harness?.close();
+        await held.proxy?.close();
+        held.harness = undefined;
+        held.proxy = undefined;
+      };
+      onCleanup(close);
+      const through = async (
+        lose: (request: PeerRequest, index: number) => Loss | undefined,
+        env: Record<string, string> = {},
+      ): Promise<Harness> => {
+        held.proxy = await startLossyProxy(emulator.baseUrl, lose);
+        held.harness = await startHarness({ emulator, env: { EXA_BASE_URL: held.proxy.baseUrl, ...env } });
+        return held.harness;
+      };
+      return { held, through, close };
+    })
+    .extend(
+      "writes",
+      ({ emulator }) =>
+        (method: string) =>
+          emulator.requests.filter((request) => request.method === method),
+    )
+    .extend(
+      "seedWebhook",
+      ({ emulator }) =>
+        () =>
+          emulator.store.createWebhook({ url, events: ["webset.idle"] }).id,
+    );
 
-  async function throughProxy(
-    lose: (request: PeerRequest, index: number) => Loss | undefined,
-    env: Record<string, string> = {},
-  ): Promise<Harness> {
-    proxy = await startLossyProxy(emulator.baseUrl, lose);
-    lossy = await startHarness({ emulator, env: { EXA_BASE_URL: proxy.baseUrl, ...env } });
-    return lossy;
-  }
-  const writes = (method: string) => emulator.requests.filter((request) => request.method === method);
-  const seedWebhook = () => emulator.store.createWebhook({ url, events: ["webset.idle"] }).id;
-
-  it("update whose every answer is lost says it may have been applied and names get_webhook", async () => {
+  it("update whose every answer is lost says it may have been applied and names get_webhook", async ({
+    emulator,
+    lossy: { through: throughProxy },
+    seedWebhook,
+  }) => {
     const id = seedWebhook();
     const client = await throughProxy((request) => (request.method === "PATCH" ? "reset" : undefined));
     const answer = await client.call("update_webhook", { webhookId: id, events: ["webset.item.created"] });
@@ -241,7 +259,10 @@ describe("writes whose answer was lost report what is known", () => {
     expect(answer.text).not.toContain("Retry later");
   });
 
-  it("update answered 503 after it landed says it may have been applied, with the request id", async () => {
+  it("update answered 503 after it landed says it may have been applied, with the request id", async ({
+    lossy: { through: throughProxy },
+    seedWebhook,
+  }) => {
     const id = seedWebhook();
     const client = await throughProxy((request) => (request.method === "PATCH" ? { status: 503 } : undefined));
     const answer = await client.call("update_webhook", { webhookId: id, url: "https://example.com/other" });
@@ -253,7 +274,11 @@ describe("writes whose answer was lost report what is known", () => {
     expect(answer.text).not.toContain("Retry later");
   });
 
-  it("create whose answer is lost warns of a duplicate, names list_webhooks and the url, and sends one POST", async () => {
+  it("create whose answer is lost warns of a duplicate, names list_webhooks and the url, and sends one POST", async ({
+    emulator,
+    lossy: { through: throughProxy, close: closeProxy },
+    writes,
+  }) => {
     for (const loss of ["reset", { status: 502 }, "hang"] as const) {
       const before = writes("POST").length;
       // Only the hang needs a short timeout to end; with a short one for the others, a loaded machine could
@@ -267,15 +292,14 @@ describe("writes whose answer was lost report what is known", () => {
       expect(answer.text).toContain(`Call list_webhooks and look for ${url}`);
       expect(answer.text).toContain("duplicate");
       expect(writes("POST").length - before).toBe(1);
-      await lossy?.close();
-      await proxy?.close();
-      lossy = undefined;
-      proxy = undefined;
+      await closeProxy();
     }
     expect(emulator.store.listWebhooks()).toHaveLength(3);
   });
 
-  it("create answered 2xx with an unreadable body says the webhook was probably created", async () => {
+  it("create answered 2xx with an unreadable body says the webhook was probably created", async ({
+    lossy: { through: throughProxy },
+  }) => {
     const client = await throughProxy((request) =>
       request.method === "POST" ? { status: 201, body: "<html>ok</html>", contentType: "text/html" } : undefined,
     );
@@ -285,7 +309,11 @@ describe("writes whose answer was lost report what is known", () => {
     expect(answer.text).toContain(`Call list_webhooks and look for ${url}`);
   });
 
-  it("delete whose first answer is lost and whose retry gets 404 reports the delete as done", async () => {
+  it("delete whose first answer is lost and whose retry gets 404 reports the delete as done", async ({
+    lossy: { through: throughProxy },
+    writes,
+    seedWebhook,
+  }) => {
     const id = seedWebhook();
     let deletes = 0;
     const client = await throughProxy((request) =>
@@ -299,7 +327,10 @@ describe("writes whose answer was lost report what is known", () => {
     expect(writes("DELETE")).toHaveLength(2);
   });
 
-  it("delete whose every answer is lost says it may have been deleted and names get_webhook", async () => {
+  it("delete whose every answer is lost says it may have been deleted and names get_webhook", async ({
+    lossy: { through: throughProxy },
+    seedWebhook,
+  }) => {
     const id = seedWebhook();
     const client = await throughProxy((request) => (request.method === "DELETE" ? { status: 500 } : undefined));
     const answer = await client.call("delete_webhook", { webhookId: id });
@@ -308,7 +339,11 @@ describe("writes whose answer was lost report what is known", () => {
     expect(answer.text).toContain(`get_webhook {"webhookId":"${id}"}`);
   });
 
-  it("a 204 or an empty 200 to DELETE is a successful delete", async () => {
+  it("a 204 or an empty 200 to DELETE is a successful delete", async ({
+    emulator,
+    lossy: { through: throughProxy, close: closeProxy },
+    seedWebhook,
+  }) => {
     for (const status of [204, 200]) {
       const id = seedWebhook();
       const client = await throughProxy((request) =>
@@ -319,23 +354,20 @@ describe("writes whose answer was lost report what is known", () => {
       expect(answer.text).toContain(`Deleted webhook ${id}`);
       expect(answer.structured).toMatchObject({ confirmed: "2xx" });
       expect(emulator.store.getWebhook(id)).toBeUndefined();
-      await lossy?.close();
-      await proxy?.close();
-      lossy = undefined;
-      proxy = undefined;
+      await closeProxy();
     }
   });
 
-  it("a 200 PATCH whose body shows the old values says which fields did not change", async () => {
+  it("a 200 PATCH whose body shows the old values says which fields did not change", async ({ emulator, lossy }) => {
     const id = emulator.store.createWebhook({ url, events: ["webset.idle"], metadata: { team: "a" } }).id;
     // The upstream answers 200 with the webhook as it was: the proxy never lets the PATCH through.
-    proxy = await startPeer(async (request, res) => {
+    lossy.held.proxy = await startPeer(async (request, res) => {
       const webhook = emulator.store.getWebhook(id);
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify(request.method === "PATCH" ? { ...webhook, object: "webhook" } : webhook));
     });
-    lossy = await startHarness({ emulator, env: { EXA_BASE_URL: proxy.baseUrl } });
-    const answer = await lossy.call("update_webhook", {
+    lossy.held.harness = await startHarness({ emulator, env: { EXA_BASE_URL: lossy.held.proxy.baseUrl } });
+    const answer = await lossy.held.harness.call("update_webhook", {
       webhookId: id,
       events: ["webset.item.created"],
       url,
@@ -348,7 +380,10 @@ describe("writes whose answer was lost report what is known", () => {
     expect(answer.structured).toMatchObject({ unchanged: ["events", "metadata"] });
   });
 
-  it("a PATCH that is applied reports no unchanged fields", async () => {
+  it("a PATCH that is applied reports no unchanged fields", async ({
+    lossy: { through: throughProxy },
+    seedWebhook,
+  }) => {
     const id = seedWebhook();
     const client = await throughProxy(() => undefined);
     const answer = await client.call("update_webhook", { webhookId: id, events: ["webset.item.created"] });

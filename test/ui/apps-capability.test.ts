@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import type { webhookDiagnosisSchema } from "../../src/diagnose/types.js";
 import { startEmulator } from "../../src/sandbox/emulator.js";
-import { startHarness } from "../helpers/harness.js";
+import type { diagnoseFailuresTool } from "../../src/tools/diagnose-failures.js";
+import { type OutputOf, startHarness } from "../helpers/harness.js";
 import { seedHistory } from "../helpers/seed.js";
 
 const APPS = { extensions: { "io.modelcontextprotocol/ui": { mimeTypes: ["text/html;profile=mcp-app"] } } };
@@ -38,7 +39,7 @@ async function diagnoseBoth(connection: "memory" | "http-auto") {
       const { tools } = await harness.client.listTools();
       const answer = await harness.call("diagnose_failures", { webhookId: id });
       expect(answer.isError, answer.text).toBe(false);
-      const { generatedAt: _at, ...report } = answer.structured as { generatedAt?: string; webhooks: Webhook[] };
+      const { generatedAt: _at, ...report } = answer.structured as OutputOf<typeof diagnoseFailuresTool>;
       return { tools, text: answer.text, report };
     } finally {
       await harness.close();

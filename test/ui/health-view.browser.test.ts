@@ -14,7 +14,9 @@ import { type Browser, chromium, type Frame, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import type { diagnosisReportSchema } from "../../src/diagnose/types.js";
-import { type ClientSession, spawnBuiltServer, type ToolAnswer } from "../helpers/harness.js";
+import type { createWebhookTool } from "../../src/tools/create-webhook.js";
+import type { listWebhookAttemptsTool } from "../../src/tools/list-webhook-attempts.js";
+import { type ClientSession, type OutputOf, spawnBuiltServer, type ToolAnswer } from "../helpers/harness.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const APPS = { extensions: { "io.modelcontextprotocol/ui": { mimeTypes: ["text/html;profile=mcp-app"] } } };
@@ -204,7 +206,7 @@ describe("the health view in Chromium", () => {
       metadata: { name: PAYLOAD },
     });
     expect(created.isError, created.text).toBe(false);
-    const hostileId = (created.structured as { webhook: { id: string } }).webhook.id;
+    const hostileId = (created.structured as OutputOf<typeof createWebhookTool>).webhook.id;
     const emitted = await server.call("sandbox_emit_event", {
       type: "webset.created",
       webhookId: hostileId,
@@ -213,7 +215,7 @@ describe("the health view in Chromium", () => {
     await expect
       .poll(async () => {
         const attempts = await server.call("list_webhook_attempts", { webhookId: hostileId, limit: 5 });
-        return (attempts.structured as { attempts: unknown[] }).attempts.length;
+        return (attempts.structured as OutputOf<typeof listWebhookAttemptsTool>).attempts.length;
       }, waitingFor("the hostile receiver's failed attempt"))
       .toBeGreaterThan(0);
     const diagnosis = await server.call("diagnose_failures", {});
