@@ -23,7 +23,8 @@ const log = (line) => process.stderr.write(`[bench] ${line}\n`);
 
 async function startReplica(env) {
   const child = spawn(process.execPath, [DIST_BIN, "--http", "--port", "0"], {
-    env: { PATH: process.env.PATH ?? "", MCP_AUTH_TOKEN: TOKEN, ...env },
+    // Memory, so a replica's diagnoses never write the user's state file.
+    env: { PATH: process.env.PATH ?? "", MCP_AUTH_TOKEN: TOKEN, EXA_WEBHOOKS_STORE: "memory", ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const url = await new Promise((resolve, reject) => {

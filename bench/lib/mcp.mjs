@@ -1,18 +1,24 @@
 // The built server as an MCP client sees it: spawned over stdio with a minimal env, like Claude Desktop does.
 
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { peakRssMb } from "./proc.mjs";
 
 /**
  * Runs fn with a connected client, then closes the server. fn also gets `peakRssMb()` for the server
- * process: call it before returning, while the process is still alive.
+ * process: call it before returning, while the process is still alive. Each server gets its own empty state
+ * folder unless env names a store: a bench never writes the user's state file, and every run starts with
+ * nothing remembered, as a first diagnosis does.
  */
 export async function withBuiltServer(bin, env, fn) {
+  const stateHome = mkdtempSync(join(tmpdir(), "bench-state-"));
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [bin],
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", XDG_STATE_HOME: stateHome, ...env },
     stderr: "pipe",
   });
   let stderr = "";
@@ -25,6 +31,7 @@ export async function withBuiltServer(bin, env, fn) {
     return await fn({ client, serverPeakRssMb: () => peakRssMb(transport.pid), stderr: () => stderr });
   } finally {
     await client.close();
+    rmSync(stateHome, { recursive: true, force: true });
   }
 }
 
