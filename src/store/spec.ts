@@ -1,8 +1,11 @@
 // Which store to use: --store / EXA_WEBHOOKS_STORE (a path, a postgres:// URL, or "memory"), else the sandbox's
 // memory, else the default file under the XDG state directory. Pure: no file is touched here.
-import { homedir } from "node:os";
-import { isAbsolute, join, resolve } from "node:path";
 import type { StoreSpec } from "./types.js";
+
+// getBuiltinModule, not ESM imports: every start resolves the store, and an ESM import of a builtin builds a
+// facade of all its exports (a few ms of each start).
+const { homedir } = process.getBuiltinModule("node:os");
+const { isAbsolute, join, resolve } = process.getBuiltinModule("node:path");
 
 export interface StoreChoice {
   /** --store, when given. */
