@@ -97,11 +97,13 @@ async function pollAndForward(run: ListenerRun, connections: KeptConnections): P
     const pollStarted = performance.now();
     let retryAfterMs: number | undefined;
     let found = 0;
+    // Ends the listing of a next slice when the poll ends early (maxEvents, a refused target, a failure).
+    const listing = new AbortController();
     try {
       const slices = slicedWindow(
         run.client,
         { types: run.types, from: pollFrom(cursor, run.overlapMs), seenUpTo: cursor.watermark },
-        halt,
+        AbortSignal.any([halt, listing.signal]),
       );
       for (let slice = await slices.next(); slice && !halt.aborted; slice = await slices.next()) {
         if (failing) run.report({ kind: "notice", level: "info", message: "Exa answers again; polling resumes." });
@@ -164,6 +166,8 @@ async function pollAndForward(run: ListenerRun, connections: KeptConnections): P
           message: `${what}. The listener keeps its place and tries again${retryAfterMs ? ` after Exa's Retry-After (${Math.ceil(retryAfterMs / 1000)} s)` : ""}.`,
         });
       }
+    } finally {
+      listing.abort();
     }
     idleStreak = found > 0 ? 0 : idleStreak + 1;
     try {
