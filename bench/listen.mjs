@@ -5,7 +5,7 @@
 // markdown table, with the machine's load average (the figures move with it on a shared machine).
 // Run: npm run build && node bench/listen.mjs   (LISTEN_BENCH_EVENTS, LISTEN_BENCH_LIVE, LISTEN_BENCH_NODE_ARGS)
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -73,6 +73,15 @@ function startListen(emulator, receiver, store, args) {
   );
   const exited = new Promise((resolve) => child.once("close", resolve));
   return {
+    /** CPU seconds (user + system) the listener process has used so far (Linux; undefined elsewhere). */
+    cpuSeconds: () => {
+      try {
+        const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1].split(" ");
+        return (Number(fields[11]) + Number(fields[12])) / 100;
+      } catch {
+        return undefined;
+      }
+    },
     stop: async () => {
       child.kill("SIGINT");
       return exited;
@@ -129,6 +138,8 @@ export async function benchListen(emulatorModule, log) {
     ]);
     await receiver.until(BACKFILL_EVENTS);
     const backfillSeconds = (performance.now() - started) / 1000;
+    const cpuSeconds = backfill.cpuSeconds();
+    const firstPostSeconds = (Math.min(...receiver.state.arrivals.values()) - started) / 1000;
     await backfill.stop();
     const listRequests = emulator.requests.filter((request) => request.path.endsWith("/events")).length;
     const duplicates = receiver.state.duplicates;
@@ -160,7 +171,7 @@ export async function benchListen(emulatorModule, log) {
         ["measure", "value", "target", ""],
         [
           `backfill ${thousands(BACKFILL_EVENTS)} events, ${API_LATENCY_MS} ms API latency, SQLite store`,
-          `${fixed(rate)} events/s (${fixed(backfillSeconds, 1)} s, ${listRequests} list requests, ${duplicates} duplicates)`,
+          `${fixed(rate)} events/s (${fixed(backfillSeconds, 1)} s, first POST after ${fixed(firstPostSeconds, 1)} s, ${listRequests} list requests, ${duplicates} duplicates${cpuSeconds === undefined ? "" : `; listener CPU ${fixed((cpuSeconds * 1000) / BACKFILL_EVENTS, 2)} ms/event`})`,
           "≥ 500 events/s",
           verdict(rate >= 500 && duplicates === 0),
         ],

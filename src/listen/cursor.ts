@@ -54,11 +54,81 @@ export function advance(
   window: ReadonlyMap<string, number>,
   overlapMs: number,
 ): ListenCursor {
-  const watermark = event.at > Date.parse(cursor.watermark) ? event.createdAt : cursor.watermark;
-  const floor = Date.parse(watermark) - overlapMs;
-  const seen = cursor.seen.filter((id) => (window.get(id) ?? Number.NEGATIVE_INFINITY) >= floor);
-  if (event.at >= floor && !seen.includes(event.id)) seen.push(event.id);
-  return { watermark, seen };
+  const trail = new CursorTrail(cursor, window, overlapMs);
+  trail.advance(event);
+  return trail.cursor();
+}
+
+/**
+ * A cursor moved event by event through a backfill: `advance` costs O(1) amortized (the ids live in a Map
+ * in the order they were handled, and those that fell below the overlap are pruned from its front), and the
+ * persisted ListenCursor is built only when asked (a save), the same as `advance` would give.
+ */
+export class CursorTrail {
+  #watermark: string;
+  #watermarkAt: number;
+  /** id → createdAt ms, in the order handled (a late event older than earlier ones may sit behind them). */
+  readonly #seen = new Map<string, number>();
+  readonly #overlapMs: number;
+  #built: ListenCursor | undefined;
+
+  /** `window`: the createdAt of every listed id (the ids of `cursor.seen` not in it are dropped). */
+  constructor(cursor: ListenCursor, window: ReadonlyMap<string, number>, overlapMs: number) {
+    this.#watermark = cursor.watermark;
+    this.#watermarkAt = Date.parse(cursor.watermark);
+    this.#overlapMs = overlapMs;
+    for (const id of cursor.seen) {
+      const at = window.get(id);
+      if (at !== undefined) this.#seen.set(id, at);
+    }
+    this.#prune();
+    this.#built = cursor;
+  }
+
+  has(id: string): boolean {
+    return this.#seen.has(id);
+  }
+
+  /** The events of a listing not handled yet, in forwarding order (an id listed twice once). */
+  unseenInOrder(events: readonly ListedEvent[]): ListedEvent[] {
+    const fresh = new Map<string, ListedEvent>();
+    for (const event of events) if (!this.#seen.has(event.id)) fresh.set(event.id, event);
+    return [...fresh.values()].sort(compareEvents);
+  }
+
+  advance(event: ListedEvent): void {
+    if (event.at > this.#watermarkAt) {
+      this.#watermark = event.createdAt;
+      this.#watermarkAt = event.at;
+    }
+    if (event.at >= this.#floor() && !this.#seen.has(event.id)) this.#seen.set(event.id, event.at);
+    this.#prune();
+    this.#built = undefined;
+  }
+
+  /** The cursor to persist: the watermark and the ids still within the overlap below it. */
+  cursor(): ListenCursor {
+    if (!this.#built) {
+      const floor = this.#floor();
+      const seen: string[] = [];
+      for (const [id, at] of this.#seen) if (at >= floor) seen.push(id);
+      this.#built = { watermark: this.#watermark, seen };
+    }
+    return this.#built;
+  }
+
+  #floor(): number {
+    return this.#watermarkAt - this.#overlapMs;
+  }
+
+  /** Drops ids below the floor from the front; one held behind a newer id waits for `cursor()` to leave it out. */
+  #prune(): void {
+    const floor = this.#floor();
+    for (const [id, at] of this.#seen) {
+      if (at >= floor) return;
+      this.#seen.delete(id);
+    }
+  }
 }
 
 /**

@@ -11,11 +11,12 @@ import { type KeptConnections, keptConnections } from "../net/kept-connections.j
 import { StoreOperationError } from "../store/index.js";
 import { oneLine } from "../text/untrusted.js";
 import { claimsAhead } from "./claims-ahead.js";
-import { advance, type ListenCursor, pollFrom, startAt, unseenInOrder } from "./cursor.js";
+import { CursorTrail, type ListenCursor, pollFrom, startAt } from "./cursor.js";
 import { type Forwarder, sendClaimed } from "./forward.js";
 import { nextPollDelay, type PollPolicy } from "./poll-policy.js";
 import type { ForwardResult, ListenBanner, ListenReport } from "./report.js";
 import { backfillStart } from "./since.js";
+import { slicedWindow } from "./slices.js";
 import { listWindow } from "./source.js";
 import { acceptsConnections } from "./target.js";
 
@@ -70,6 +71,9 @@ async function pollAndForward(run: ListenerRun, connections: KeptConnections): P
   const saved = await run.cursors.load();
   const start = saved ? undefined : await freshStart(run, halt);
   let cursor = saved ?? (start?.cursor as ListenCursor);
+  // While a poll forwards, the cursor moves in `trail` (O(1) per event) and is built from it when saved.
+  let trail: CursorTrail | undefined;
+  const current = () => (trail ? trail.cursor() : cursor);
   if (start) await run.cursors.save(cursor);
   // (The fresh cursor is written at once: a restart must not take a new "now" and skip what came between.)
   run.report({
@@ -81,6 +85,7 @@ async function pollAndForward(run: ListenerRun, connections: KeptConnections): P
   });
   const saves = batchedSaves(run.cursors);
   const outcome = async (fatal?: string): Promise<ListenerOutcome> => {
+    cursor = current();
     await saves.flush(cursor);
     return { results, skipped, fatal, watermark: cursor.watermark };
   };
@@ -92,50 +97,59 @@ async function pollAndForward(run: ListenerRun, connections: KeptConnections): P
     const pollStarted = performance.now();
     let retryAfterMs: number | undefined;
     let found = 0;
+    // Ends the listing of a next slice when the poll ends early (maxEvents, a refused target, a failure).
+    const listing = new AbortController();
     try {
-      const window = await listWindow(
+      const slices = slicedWindow(
         run.client,
-        { types: run.types, createdAfter: pollFrom(cursor, run.overlapMs) },
-        halt,
+        { types: run.types, from: pollFrom(cursor, run.overlapMs), seenUpTo: cursor.watermark },
+        AbortSignal.any([halt, listing.signal]),
       );
-      if (failing) run.report({ kind: "notice", level: "info", message: "Exa answers again; polling resumes." });
-      failing = false;
-      const ats = new Map(window.events.map((event) => [event.id, event.at]));
-      const queue = unseenInOrder(cursor, window.events);
-      const claims = claimsAhead(run.forwarder);
-      try {
-        for (const [index, event] of queue.entries()) {
-          if (halt.aborted) break;
-          found++;
-          run.report({ kind: "event", eventId: event.id, type: event.type, createdAt: event.createdAt });
-          const claim = await claims.take(event);
-          const next = queue[index + 1];
-          if (claim.kind === "claimed" && next) claims.prepare(next);
-          const sent =
-            claim.kind === "skipped"
-              ? claim
-              : await sendClaimed(run.forwarder, event, claim, { signal: run.cancel, connections });
-          if (sent.kind === "refused") return outcome(`the target was refused at delivery: ${sent.message}`);
-          if (sent.kind === "skipped") {
-            skipped++;
-            run.report({ kind: "skipped", eventId: event.id, type: event.type, acceptedAt: sent.acceptedAt });
-          } else {
-            results.push(sent.result);
-            run.report(sent.result);
+      for (let slice = await slices.next(); slice && !halt.aborted; slice = await slices.next()) {
+        if (failing) run.report({ kind: "notice", level: "info", message: "Exa answers again; polling resumes." });
+        failing = false;
+        // The first slice reaches the watermark, so it knows the createdAt of every id the cursor holds.
+        trail ??= new CursorTrail(cursor, new Map(slice.events.map((event) => [event.id, event.at])), run.overlapMs);
+        const queue = trail.unseenInOrder(slice.events);
+        const claims = claimsAhead(run.forwarder);
+        try {
+          for (const [index, event] of queue.entries()) {
+            if (halt.aborted) break;
+            found++;
+            run.report({ kind: "event", eventId: event.id, type: event.type, createdAt: event.createdAt });
+            const claim = await claims.take(event);
+            const next = queue[index + 1];
+            if (claim.kind === "claimed" && next) claims.prepare(next);
+            const sent =
+              claim.kind === "skipped"
+                ? claim
+                : await sendClaimed(run.forwarder, event, claim, { signal: run.cancel, connections });
+            if (sent.kind === "refused") return outcome(`the target was refused at delivery: ${sent.message}`);
+            if (sent.kind === "skipped") {
+              skipped++;
+              run.report({ kind: "skipped", eventId: event.id, type: event.type, acceptedAt: sent.acceptedAt });
+            } else {
+              results.push(sent.result);
+              run.report(sent.result);
+            }
+            trail.advance(event);
+            await saves.due(current);
+            if (run.maxEvents !== undefined && results.length >= run.maxEvents) return outcome();
+            if (sent.kind === "sent" && sent.connectionFailed) {
+              await saves.flush(current());
+              if (!(await waitForTarget(run, halt, "failure"))) return outcome();
+            }
           }
-          cursor = advance(cursor, event, ats, run.overlapMs);
-          await saves.due(cursor);
-          if (run.maxEvents !== undefined && results.length >= run.maxEvents) return outcome();
-          if (sent.kind === "sent" && sent.connectionFailed) {
-            await saves.flush(cursor);
-            if (!(await waitForTarget(run, halt, "failure"))) return outcome();
-          }
+        } finally {
+          await claims.release();
         }
-      } finally {
-        await claims.release();
       }
+      cursor = current();
+      trail = undefined;
       await saves.flush(cursor);
     } catch (error) {
+      cursor = current();
+      trail = undefined;
       if (halt.aborted || error instanceof RequestCancelledError) break;
       if (error instanceof ExaApiError && (error.status === 401 || error.status === 403))
         return outcome(`Exa refused the API key (HTTP ${error.status}): ${shortErrorText(error)}`);
@@ -152,6 +166,8 @@ async function pollAndForward(run: ListenerRun, connections: KeptConnections): P
           message: `${what}. The listener keeps its place and tries again${retryAfterMs ? ` after Exa's Retry-After (${Math.ceil(retryAfterMs / 1000)} s)` : ""}.`,
         });
       }
+    } finally {
+      listing.abort();
     }
     idleStreak = found > 0 ? 0 : idleStreak + 1;
     try {
@@ -163,6 +179,7 @@ async function pollAndForward(run: ListenerRun, connections: KeptConnections): P
     }
   }
   if (run.cancel?.aborted) {
+    cursor = current();
     await saves.flush(cursor);
     throw new RequestCancelledError();
   }
@@ -187,7 +204,8 @@ function batchedSaves(keeper: CursorKeeper) {
     lastWrite = performance.now();
   };
   return {
-    due: (cursor: ListenCursor) => (performance.now() - lastWrite >= SAVE_EVERY_MS ? write(cursor) : undefined),
+    /** `cursor` is built only when a write is due. */
+    due: (cursor: () => ListenCursor) => (performance.now() - lastWrite >= SAVE_EVERY_MS ? write(cursor()) : undefined),
     flush: write,
   };
 }

@@ -10,6 +10,8 @@ const PAGE_LIMIT = 200;
 
 export interface EventWindow {
   events: ListedEvent[];
+  /** The listing stopped at `stopAfterPages` with more to come: `events` is not the whole window. */
+  cut?: boolean;
 }
 
 /** Exa answered a page whose events cannot be forwarded as sent (no data array, a createdAt that is no date). */
@@ -24,10 +26,11 @@ export async function listWindow(
   client: ExaClient,
   query: { types: readonly string[]; createdAfter: string | undefined; createdBefore?: string | undefined },
   signal?: AbortSignal,
+  options?: { stopAfterPages?: number },
 ): Promise<EventWindow> {
   const events: ListedEvent[] = [];
   let cursor: string | undefined;
-  for (;;) {
+  for (let pages = 1; ; pages++) {
     const answer = await client.listEventsWithBody(
       {
         types: [...query.types],
@@ -49,5 +52,6 @@ export async function listWindow(
     });
     cursor = answer.value.nextCursor ?? undefined;
     if (!answer.value.hasMore || !cursor) return { events };
+    if (options?.stopAfterPages !== undefined && pages >= options.stopAfterPages) return { events, cut: true };
   }
 }

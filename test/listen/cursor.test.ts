@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   advance,
+  CursorTrail,
   DEFAULT_OVERLAP_MS,
   type ListedEvent,
   type ListenCursor,
@@ -68,6 +69,15 @@ function simulate(log: { event: ListedEvent; visibleAtPoll: number }[], polls: n
   return { forwarded, cursor };
 }
 
+/** The cursor rule spelled out the slow way (filter every seen id per event), to check CursorTrail against. */
+function advanceByFilter(cursor: ListenCursor, listed: ListedEvent, ats: ReadonlyMap<string, number>): ListenCursor {
+  const watermark = listed.at > Date.parse(cursor.watermark) ? listed.createdAt : cursor.watermark;
+  const floor = Date.parse(watermark) - DEFAULT_OVERLAP_MS;
+  const seen = cursor.seen.filter((id) => (ats.get(id) ?? Number.NEGATIVE_INFINITY) >= floor);
+  if (listed.at >= floor && !seen.includes(listed.id)) seen.push(listed.id);
+  return { watermark, seen };
+}
+
 /** A cursor from before every event of these tests. */
 const EMPTY: ListenCursor = { watermark: "2000-01-01T00:00:00.000Z", seen: [] };
 
@@ -91,6 +101,35 @@ describe("the cursor", () => {
           const { forwarded } = simulate(log, 70, EMPTY);
           expect([...forwarded].sort()).toEqual(log.map((entry) => entry.event.id).sort());
           expect(new Set(forwarded).size).toBe(forwarded.length);
+        },
+      ),
+      { seed: SEED, numRuns: 150 },
+    );
+  });
+
+  it("a CursorTrail moved event by event saves the cursor advance gives, late events and pruning included", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 400_000 }), { minLength: 1, maxLength: 80 }),
+        fc.array(fc.integer({ min: 0, max: 79 }), { maxLength: 10 }),
+        (offsets, lateAt) => {
+          const base = Date.parse("2026-03-01T00:00:00Z");
+          const window = offsets.map((offset, i) => event(`event_${String(i).padStart(3, "0")}`, base + offset));
+          const ats = new Map(window.map((listed) => [listed.id, listed.at]));
+          // In order, with a few late events (older than the watermark) handled in between.
+          const order = [...window].sort((a, b) => a.at - b.at);
+          for (const i of lateAt) {
+            const late = window[i % window.length] as ListedEvent;
+            order.splice(Math.min(order.length, i + 5), 0, late);
+          }
+          const start: ListenCursor = { watermark: new Date(base - 1).toISOString(), seen: [] };
+          const trail = new CursorTrail(start, ats, DEFAULT_OVERLAP_MS);
+          let expected = start;
+          for (const listed of order) {
+            trail.advance(listed);
+            expected = advanceByFilter(expected, listed, ats);
+            expect(trail.cursor()).toEqual(expected);
+          }
         },
       ),
       { seed: SEED, numRuns: 150 },
