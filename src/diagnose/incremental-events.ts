@@ -109,6 +109,17 @@ export class RememberedEvents {
     return remembered;
   }
 
+  /** How many events are remembered. */
+  get size(): number {
+    return this.events.size;
+  }
+
+  /** Forgets what one call's listing built (its cursors and served queries): kept events serve the next call. */
+  startCall(): void {
+    this.chainUpper.clear();
+    this.served.clear();
+  }
+
   toStored(webhookCreatedAt: string | null): StoredEvents {
     const types = new Map<string, number>();
     const stored: StoredEvents = {
