@@ -2,11 +2,11 @@
 
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
-import { peakRssMb } from "./proc.mjs";
+import { cpuMs, peakRssMb } from "./proc.mjs";
 
 /**
  * Runs fn with a connected client, then closes the server. fn also gets `peakRssMb()` for the server
- * process: call it before returning, while the process is still alive.
+ * process: call it before returning, while the process is still alive, and `serverCpuMs()`, its CPU time so far.
  */
 export async function withBuiltServer(bin, env, fn) {
   const transport = new StdioClientTransport({
@@ -22,7 +22,12 @@ export async function withBuiltServer(bin, env, fn) {
   const client = new Client({ name: "exa-webhooks-bench", version: "1.0.0" });
   await client.connect(transport);
   try {
-    return await fn({ client, serverPeakRssMb: () => peakRssMb(transport.pid), stderr: () => stderr });
+    return await fn({
+      client,
+      serverPeakRssMb: () => peakRssMb(transport.pid),
+      serverCpuMs: () => cpuMs(transport.pid),
+      stderr: () => stderr,
+    });
   } finally {
     await client.close();
   }
