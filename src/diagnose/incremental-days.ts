@@ -13,11 +13,11 @@ import { timestampMillis } from "./timestamps.js";
 
 /** The store key's event type for chains of every type. */
 const EVERY_TYPE = "*";
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 
 /** A UTC day as a number (cheap for every attempt); named only for the days written. */
 export const dayNumber = (ms: number) => Math.floor(ms / DAY_MS);
-const dayName = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+export const dayName = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
 interface DayIndex {
   v: 1;

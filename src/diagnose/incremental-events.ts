@@ -3,6 +3,7 @@
 // covered; a query wholly inside the covered spans is answered from memory with exactly what Exa would list
 // (events are created once and never change; Exa deletes them after 60 days, so are older ones here).
 import type { Page } from "../exa/schemas.js";
+import { DAY_MS, dayNumber } from "./incremental-days.js";
 import { EVENTS_PAGE_LIMIT, type EventPageSource, type EventsQuery, type ListedEvent } from "./never-attempted.js";
 import { timestampMillis } from "./timestamps.js";
 
@@ -90,23 +91,47 @@ export class RememberedEvents {
   /** Every event, newest first (ties by id, larger first), sorted once per change: a query takes its range. */
   private newestFirst: (ListedEvent & { ms: number })[] | undefined;
   changed = false;
+  /** The UTC days (dayNumber) whose events or spans changed since the last save; all of them when undefined. */
+  changedDays: Set<number> | undefined = new Set();
 
-  static fromStored(stored: unknown, webhookCreatedAt: string | null): RememberedEvents {
+  /**
+   * Reads stored events back: one blob (the format before days), or the segments of each day, whose spans
+   * join again where they touch. Empty when any is unreadable or of another webhook (then it starts over).
+   */
+  static fromStored(segments: readonly unknown[], webhookCreatedAt: string | null): RememberedEvents {
     const remembered = new RememberedEvents();
-    const data = columnsOf(stored);
-    if (!data || data.webhookCreatedAt !== webhookCreatedAt) return remembered;
-    const { types, ids, typeIndexes, createdAt, ms } = data;
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i] as string;
-      const type = types[typeIndexes[i] as number];
-      const at = createdAt[i];
-      const eventMs = ms[i] as number;
-      if (typeof id !== "string" || type === undefined || typeof at !== "string" || !Number.isFinite(eventMs))
-        return new RememberedEvents();
-      remembered.events.set(id, { id, type, createdAt: at, ms: eventMs });
+    for (const stored of segments) {
+      const data = columnsOf(stored);
+      if (!data || data.webhookCreatedAt !== webhookCreatedAt) return new RememberedEvents();
+      const { types, ids, typeIndexes, createdAt, ms } = data;
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i] as string;
+        const type = types[typeIndexes[i] as number];
+        const at = createdAt[i];
+        const eventMs = ms[i] as number;
+        if (typeof id !== "string" || type === undefined || typeof at !== "string" || !Number.isFinite(eventMs))
+          return new RememberedEvents();
+        remembered.events.set(id, { id, type, createdAt: at, ms: eventMs });
+      }
+      for (const [type, spans] of Object.entries(data.covered ?? {}))
+        for (const span of spans) remembered.covered.set(type, addSpan(remembered.covered.get(type) ?? [], span));
     }
-    for (const [type, spans] of Object.entries(data.covered ?? {})) remembered.covered.set(type, spans);
     return remembered;
+  }
+
+  /** The days that hold an event or a covered span: what is stored. */
+  storedDays(): Set<number> {
+    const days = new Set<number>();
+    for (const event of this.events.values()) days.add(dayNumber(event.ms));
+    for (const spans of this.covered.values())
+      for (const [from, to] of spans) for (let day = dayNumber(from); day <= dayNumber(to); day++) days.add(day);
+    return days;
+  }
+
+  private markChanged(fromMs: number, toMs = fromMs): void {
+    this.changed = true;
+    if (!this.changedDays) return;
+    for (let day = dayNumber(fromMs); day <= dayNumber(toMs); day++) this.changedDays.add(day);
   }
 
   /** How many events are remembered. */
@@ -120,8 +145,17 @@ export class RememberedEvents {
     this.served.clear();
   }
 
-  toStored(webhookCreatedAt: string | null): StoredEvents {
+  /** The stored form of every event, or of one UTC day's events and the spans within that day. */
+  toStored(webhookCreatedAt: string | null, day?: number): StoredEvents {
     const types = new Map<string, number>();
+    const [dayFrom, dayTo] = day === undefined ? [-Infinity, Infinity] : [day * DAY_MS, (day + 1) * DAY_MS - 1];
+    const covered: Record<string, Span[]> = {};
+    for (const [type, spans] of this.covered) {
+      const within = spans
+        .filter(([from, to]) => to >= dayFrom && from <= dayTo)
+        .map(([from, to]): Span => [Math.max(from, dayFrom), Math.min(to, dayTo)]);
+      if (within.length > 0 || day === undefined) covered[type] = within;
+    }
     const stored: StoredEvents = {
       v: FORMAT_VERSION,
       webhookCreatedAt,
@@ -130,9 +164,10 @@ export class RememberedEvents {
       typeIndexes: [],
       createdAt: [],
       ms: [],
-      covered: Object.fromEntries(this.covered),
+      covered,
     };
     for (const event of this.events.values()) {
+      if (event.ms < dayFrom || event.ms > dayTo) continue;
       let index = types.get(event.type);
       if (index === undefined) {
         index = types.size;
@@ -153,11 +188,14 @@ export class RememberedEvents {
       if (event.ms >= ms) continue;
       this.events.delete(id);
       this.newestFirst = undefined;
-      this.changed = true;
+      this.markChanged(event.ms);
     }
     for (const [type, spans] of this.covered) {
+      if (!spans.some(([from]) => from < ms)) continue;
       const kept = spans.filter(([, to]) => to >= ms).map(([from, to]): Span => [Math.max(from, ms), to]);
       this.covered.set(type, kept);
+      // Only the day of `ms` keeps a clipped span; the days before it leave the index.
+      this.markChanged(ms);
     }
   }
 
@@ -249,7 +287,7 @@ export class RememberedEvents {
       if (!this.events.has(event.id)) {
         this.events.set(event.id, { id: event.id, type: event.type, createdAt: event.createdAt, ms });
         this.newestFirst = undefined;
-        this.changed = true;
+        this.markChanged(ms);
       }
     }
     if (upper === undefined) return;
@@ -259,6 +297,6 @@ export class RememberedEvents {
     if (more && page.nextCursor && Number.isFinite(oldest)) this.chainUpper.set(page.nextCursor, oldest);
     if (!span) return;
     for (const type of query.types) this.covered.set(type, addSpan(this.covered.get(type) ?? [], span));
-    this.changed = true;
+    this.markChanged(span[0], span[1]);
   }
 }

@@ -17,7 +17,7 @@ import { EVENT_RETENTION_MS } from "../exa/retention.js";
 import type { AccountMemory, History } from "../store/types.js";
 import { notRememberedBecause } from "../store/unavailable.js";
 import { dayNumber, keepRemembered, readDayIndexes, saveRemembered, takeRemembered } from "./incremental-days.js";
-import { loadEvents, saveEvents } from "./incremental-events-kept.js";
+import { loadEvents, saveEvents } from "./incremental-events-days.js";
 import { type HistoryPlace, hourlyBuckets, readHistory, recordVerdict } from "./incremental-history.js";
 import { readEarlyPages, readNewAttempts } from "./incremental-newer.js";
 import { RememberedAttempts } from "./incremental-records.js";
