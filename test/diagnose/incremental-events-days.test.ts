@@ -32,7 +32,9 @@ async function eventDays(webhookId: string): Promise<Map<string, number>> {
   const account = store.accountId(harness.config.apiKey as string);
   const key = { account, webhookId, eventType: "*", outcome: "events" };
   const index = await store.history.getCheckpoint(key);
-  const days = (index?.aggregate as { days: string[] }).days;
+  // Before events were stored by day, this key held one blob of every event and no list of days.
+  const days = (index?.aggregate as { days?: string[] } | undefined)?.days;
+  if (!Array.isArray(days)) throw new Error("the events are not stored by day");
   const written = new Map<string, number>();
   for (const day of days) {
     const segment = await store.history.getCheckpoint({ ...key, eventType: `*@${day}` });
