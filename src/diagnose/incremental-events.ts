@@ -4,57 +4,17 @@
 // (events are created once and never change; Exa deletes them after 60 days, so are older ones here).
 import type { Page } from "../exa/schemas.js";
 import { DAY_MS, dayNumber } from "./incremental-days.js";
+import {
+  addSpan,
+  columnsOf,
+  EVENTS_FORMAT_VERSION,
+  type Span,
+  type StoredEvents,
+} from "./incremental-events-stored.js";
 import { EVENTS_PAGE_LIMIT, type EventPageSource, type EventsQuery, type ListedEvent } from "./never-attempted.js";
 import { timestampMillis } from "./timestamps.js";
 
-const FORMAT_VERSION = 2;
 const MEMORY_CURSOR = "remembered:";
-
-type Span = [number, number];
-
-/** Column by column, so 100k events read back as a few arrays (format 1, a row per event, is still read). */
-export interface StoredEvents {
-  v: typeof FORMAT_VERSION;
-  /** The webhook's createdAt: another webhook under the same id starts over. */
-  webhookCreatedAt: string | null;
-  types: string[];
-  ids: string[];
-  typeIndexes: number[];
-  createdAt: string[];
-  /** createdAt parsed, so reading back parses no dates. */
-  ms: number[];
-  /** Per type, inclusive [fromMs, toMs] spans whose events were all listed. */
-  covered: Record<string, Span[]>;
-}
-
-/** Format 1: [id, type index, createdAt] per event. */
-type StoredEventsV1 = Omit<StoredEvents, "v" | "ids" | "typeIndexes" | "createdAt" | "ms"> & {
-  v: 1;
-  events: [string, number, string][];
-};
-
-/** The stored events as columns, whichever format held them; undefined when neither. */
-function columnsOf(stored: unknown): StoredEvents | undefined {
-  const data = stored as Partial<StoredEvents> | Partial<StoredEventsV1> | null;
-  if (data?.v === 1 && Array.isArray(data.events)) {
-    const rows = data.events;
-    return {
-      v: FORMAT_VERSION,
-      webhookCreatedAt: data.webhookCreatedAt ?? null,
-      types: data.types ?? [],
-      ids: rows.map((row) => row[0]),
-      typeIndexes: rows.map((row) => row[1]),
-      createdAt: rows.map((row) => row[2]),
-      ms: rows.map((row) => timestampMillis(row[2])),
-      covered: data.covered ?? {},
-    };
-  }
-  if (data?.v !== FORMAT_VERSION) return undefined;
-  const { ids, typeIndexes, createdAt, ms } = data;
-  if (!Array.isArray(ids) || ![typeIndexes, createdAt, ms].every((c) => Array.isArray(c) && c.length === ids.length))
-    return undefined;
-  return data as StoredEvents;
-}
 
 /** The first index of a newest-first list whose event is not newer than `ms` (binary search). */
 function firstAtOrBefore(list: readonly { ms: number }[], ms: number): number {
@@ -66,19 +26,6 @@ function firstAtOrBefore(list: readonly { ms: number }[], ms: number): number {
     else high = middle;
   }
   return low;
-}
-
-/** Adds a span to sorted disjoint spans, merging touching ones (ms are whole). */
-function addSpan(spans: Span[], [from, to]: Span): Span[] {
-  if (to < from) return spans;
-  const out: Span[] = [];
-  let merged: Span = [from, to];
-  for (const span of spans) {
-    if (span[1] + 1 < merged[0] || span[0] > merged[1] + 1) out.push(span);
-    else merged = [Math.min(span[0], merged[0]), Math.max(span[1], merged[1])];
-  }
-  out.push(merged);
-  return out.sort((a, b) => a[0] - b[0]);
 }
 
 export class RememberedEvents {
@@ -157,7 +104,7 @@ export class RememberedEvents {
       if (within.length > 0 || day === undefined) covered[type] = within;
     }
     const stored: StoredEvents = {
-      v: FORMAT_VERSION,
+      v: EVENTS_FORMAT_VERSION,
       webhookCreatedAt,
       types: [],
       ids: [],
