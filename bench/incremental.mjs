@@ -1,7 +1,7 @@
 // Issue 22's bench: the second diagnosis of the 100k-attempt account after 1,000 new attempts, through the built
 // server over stdio with a SQLite store, behind 100 ms of latency. Target: at most 5% of the first scan's
 // requests and 10% of its wall time. Runs alone with `node bench/incremental.mjs` (after `npm run build`);
-// BENCH_PROF=DIR writes the server's CPU profile into DIR.
+// BENCH_PROF=DIR writes the server's CPU profile into DIR; BENCH_BIN=PATH runs another build (before/after).
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -42,12 +42,14 @@ export async function benchIncremental(emulatorModule, log) {
       ...(process.env.BENCH_PROF ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROF}` } : {}),
     };
     emulator.faults.latencyMs = LATENCY_MS;
-    const runs = await withBuiltServer(DIST_BIN, env, async ({ client }) => {
+    const runs = await withBuiltServer(process.env.BENCH_BIN ?? DIST_BIN, env, async ({ client, serverCpuMs }) => {
       const call = (label) => async () => {
         log(`incremental: diagnose_failures, ${label}`);
         const started = performance.now();
+        const cpuBefore = serverCpuMs();
         const answer = await callForBench(client, "diagnose_failures", { webhookId: webhook.id, maxAttempts: 200_000 });
-        return { label, wallMs: performance.now() - started, ...answer };
+        const cpuMs = (serverCpuMs() ?? Number.NaN) - (cpuBefore ?? Number.NaN);
+        return { label, wallMs: performance.now() - started, cpuMs, ...answer };
       };
       const first = await counting(emulator, call("first scan (empty store)"));
       // New since the first look: Exa creates events and attempts at the time they happen.
@@ -102,13 +104,14 @@ async function counting(emulator, fn) {
 }
 
 function render([first, second]) {
-  const rows = [["run", "wall ms", "requests (of them events)", "result", "how the store was used"]];
+  const rows = [["run", "wall ms", "server CPU ms", "requests (of them events)", "result", "how the store was used"]];
   for (const run of [first, second]) {
     const diagnosis = run.structured?.webhooks?.[0];
     const memoryLine = run.text.split("\n").find((line) => /^(Read \d|Full scan|History is not kept)/.test(line)) ?? "";
     rows.push([
       run.label,
       thousands(run.wallMs),
+      Number.isFinite(run.cpuMs) ? thousands(run.cpuMs) : "n/a",
       `${thousands(run.requests)} (${thousands(run.eventRequests)})`,
       diagnosis ? `${diagnosis.verdict}, ${thousands(diagnosis.attemptsScanned)} scanned` : "no diagnosis",
       memoryLine,

@@ -5,13 +5,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
-import { peakRssMb } from "./proc.mjs";
+import { cpuMs, peakRssMb } from "./proc.mjs";
 
 /**
  * Runs fn with a connected client, then closes the server. fn also gets `peakRssMb()` for the server
- * process: call it before returning, while the process is still alive. Each server gets its own empty state
- * folder unless env names a store: a bench never writes the user's state file, and every run starts with
- * nothing remembered, as a first diagnosis does.
+ * process: call it before returning, while the process is still alive, and `serverCpuMs()`, its CPU time so far.
+ * Each server gets its own empty state folder unless env names a store: a bench never writes the user's state
+ * file, and every run starts with nothing remembered, as a first diagnosis does.
  */
 export async function withBuiltServer(bin, env, fn) {
   const stateHome = mkdtempSync(join(tmpdir(), "bench-state-"));
@@ -28,7 +28,12 @@ export async function withBuiltServer(bin, env, fn) {
   const client = new Client({ name: "exa-webhooks-bench", version: "1.0.0" });
   await client.connect(transport);
   try {
-    return await fn({ client, serverPeakRssMb: () => peakRssMb(transport.pid), stderr: () => stderr });
+    return await fn({
+      client,
+      serverPeakRssMb: () => peakRssMb(transport.pid),
+      serverCpuMs: () => cpuMs(transport.pid),
+      stderr: () => stderr,
+    });
   } finally {
     await client.close();
     rmSync(stateHome, { recursive: true, force: true });

@@ -1,8 +1,11 @@
 // Where the incremental scan's remembered attempts live in the store: per webhook, outcome and UTC day (event
 // type "*@<day>") one stored chain (incremental-records.ts), under an index (event type "*") that lists the
-// days, so new attempts rewrite only their own days, not the whole history.
+// days, so new attempts rewrite only their own days, not the whole history. Each save writes a new write id
+// into both indexes; while the store still names it, this process's decoded copy (incremental-kept.ts) is used
+// instead of reading the days back.
 import { setImmediate as nextTurn } from "node:timers/promises";
 import type { HistoryPlace } from "./incremental-history.js";
+import { KeptScans, newWriteId } from "./incremental-kept.js";
 import { byNewest, type RememberedAttempt, RememberedAttempts } from "./incremental-records.js";
 import { fromStoredChain, toStoredChain } from "./incremental-stored.js";
 import { SUCCESS_FLAGS } from "./partitions.js";
@@ -10,18 +13,24 @@ import { timestampMillis } from "./timestamps.js";
 
 /** The store key's event type for chains of every type. */
 const EVERY_TYPE = "*";
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 
 /** A UTC day as a number (cheap for every attempt); named only for the days written. */
 export const dayNumber = (ms: number) => Math.floor(ms / DAY_MS);
-const dayName = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+export const dayName = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
 interface DayIndex {
   v: 1;
   webhookCreatedAt: string | null;
   /** Newest first. */
   days: string[];
+  /** New on every save (absent before this version wrote it): names what a process kept. */
+  writeId?: string;
 }
+
+/** What this process kept of each webhook's remembered attempts, under the write id it saved. */
+const keptScans = new KeptScans<RememberedScan>();
+const keptKey = (place: HistoryPlace) => `${place.account}\n${place.webhookId}`;
 
 /** What the store remembers of a webhook, and the newest attempt of each outcome (where its chain stops). */
 export interface RememberedScan {
@@ -45,6 +54,11 @@ export interface DayIndexes {
   days: Map<boolean, string[]>;
   savedNewestMs: Map<boolean, number>;
   rememberedAt: Date;
+  /**
+   * The indexes' write id and content as one string (indexStamp); undefined when they name different write ids
+   * (a save under way elsewhere) or none (an older version wrote them).
+   */
+  writeId: string | undefined;
 }
 
 /**
@@ -58,6 +72,8 @@ export async function readDayIndexes(
   const days = new Map<boolean, string[]>();
   const savedNewestMs = new Map<boolean, number>();
   let rememberedAt: Date | undefined;
+  const writeIds = new Set<string | undefined>();
+  const stamped: string[] = [];
   for (const successful of SUCCESS_FLAGS) {
     const checkpoint = await place.history.getCheckpoint(keyOf(place, successful));
     if (!checkpoint) return "none";
@@ -65,10 +81,37 @@ export async function readDayIndexes(
     if (index?.v !== 1 || !Array.isArray(index.days)) return "unreadable";
     if (index.webhookCreatedAt !== createdAt) return "none";
     days.set(successful, index.days);
+    writeIds.add(typeof index.writeId === "string" ? index.writeId : undefined);
+    stamped.push(indexStamp(checkpoint.newestAttemptAt, index.days));
     savedNewestMs.set(successful, timestampMillis(checkpoint.newestAttemptAt));
     if (!rememberedAt || checkpoint.updatedAt < rememberedAt) rememberedAt = checkpoint.updatedAt;
   }
-  return { days, savedNewestMs, rememberedAt: rememberedAt ?? new Date(0) };
+  const [savedWriteId] = writeIds;
+  const writeId = writeIds.size === 1 && savedWriteId ? [savedWriteId, ...stamped].join("\n") : undefined;
+  return { days, savedNewestMs, rememberedAt: rememberedAt ?? new Date(0), writeId };
+}
+
+/** An index as a string: a kept copy is used only while the store's indexes are exactly the ones saved with it. */
+const indexStamp = (newestAttemptAt: string, days: readonly unknown[]) => `${newestAttemptAt} ${days.join(",")}`;
+
+/**
+ * The remembered attempts: this process's copy while the store names the write id it was kept under, else the
+ * days read back (loadDays). The copy is handed over, not shared: keepRemembered puts it back once saved.
+ */
+export async function takeRemembered(place: HistoryPlace, indexes: DayIndexes): Promise<RememberedScan | undefined> {
+  const kept = keptScans.take(keptKey(place), indexes.writeId);
+  if (kept) return { ...kept, rememberedAt: indexes.rememberedAt };
+  return loadDays(place, indexes);
+}
+
+/** Keeps `remembered` in this process as what the store holds under `writeId` (saveRemembered's). */
+export function keepRemembered(place: HistoryPlace, remembered: RememberedAttempts, writeId: string): void {
+  if (place.redact) remembered.redactSamples(place.redact);
+  const newestMs = new Map<boolean, number>(SUCCESS_FLAGS.map((successful) => [successful, Number.NEGATIVE_INFINITY]));
+  for (const record of remembered.byId.values())
+    if (record.ms > (newestMs.get(record.successful) as number)) newestMs.set(record.successful, record.ms);
+  const count = remembered.byId.size;
+  keptScans.put(keptKey(place), writeId, count, { remembered, newestMs, rememberedAt: new Date(0), count });
 }
 
 /**
@@ -97,13 +140,18 @@ export async function loadDays(place: HistoryPlace, indexes: DayIndexes): Promis
   return { remembered, newestMs, rememberedAt: indexes.rememberedAt, count: remembered.byId.size };
 }
 
-/** Writes the days in `changed` (day numbers; all when undefined) and each outcome's index. */
+/**
+ * Writes the days in `changed` (day numbers; all when undefined) and each outcome's index; returns what
+ * readDayIndexes will read as their write id while nobody else writes.
+ */
 export async function saveRemembered(
   place: HistoryPlace,
   remembered: RememberedAttempts,
   createdAt: string | null,
   changed?: ReadonlySet<number>,
-): Promise<void> {
+): Promise<string> {
+  const writeId = newWriteId();
+  const stamped: string[] = [];
   for (const successful of SUCCESS_FLAGS) {
     const days = new Set<number>();
     const toWrite = new Map<number, RememberedAttempt[]>();
@@ -130,11 +178,15 @@ export async function saveRemembered(
       v: 1,
       webhookCreatedAt: createdAt,
       days: [...days].sort((a, b) => b - a).map(dayName),
+      writeId,
     };
+    const newestAttemptAt = newest?.attemptedAt ?? "";
     await place.history.putCheckpoint(keyOf(place, successful), {
       newestAttemptId: newest?.id ?? "",
-      newestAttemptAt: newest?.attemptedAt ?? "",
+      newestAttemptAt,
       aggregate: index,
     });
+    stamped.push(indexStamp(newestAttemptAt, index.days));
   }
+  return [writeId, ...stamped].join("\n");
 }

@@ -3,57 +3,18 @@
 // covered; a query wholly inside the covered spans is answered from memory with exactly what Exa would list
 // (events are created once and never change; Exa deletes them after 60 days, so are older ones here).
 import type { Page } from "../exa/schemas.js";
+import { DAY_MS, dayNumber } from "./incremental-days.js";
+import {
+  addSpan,
+  columnsOf,
+  EVENTS_FORMAT_VERSION,
+  type Span,
+  type StoredEvents,
+} from "./incremental-events-stored.js";
 import { EVENTS_PAGE_LIMIT, type EventPageSource, type EventsQuery, type ListedEvent } from "./never-attempted.js";
 import { timestampMillis } from "./timestamps.js";
 
-const FORMAT_VERSION = 2;
 const MEMORY_CURSOR = "remembered:";
-
-type Span = [number, number];
-
-/** Column by column, so 100k events read back as a few arrays (format 1, a row per event, is still read). */
-export interface StoredEvents {
-  v: typeof FORMAT_VERSION;
-  /** The webhook's createdAt: another webhook under the same id starts over. */
-  webhookCreatedAt: string | null;
-  types: string[];
-  ids: string[];
-  typeIndexes: number[];
-  createdAt: string[];
-  /** createdAt parsed, so reading back parses no dates. */
-  ms: number[];
-  /** Per type, inclusive [fromMs, toMs] spans whose events were all listed. */
-  covered: Record<string, Span[]>;
-}
-
-/** Format 1: [id, type index, createdAt] per event. */
-type StoredEventsV1 = Omit<StoredEvents, "v" | "ids" | "typeIndexes" | "createdAt" | "ms"> & {
-  v: 1;
-  events: [string, number, string][];
-};
-
-/** The stored events as columns, whichever format held them; undefined when neither. */
-function columnsOf(stored: unknown): StoredEvents | undefined {
-  const data = stored as Partial<StoredEvents> | Partial<StoredEventsV1> | null;
-  if (data?.v === 1 && Array.isArray(data.events)) {
-    const rows = data.events;
-    return {
-      v: FORMAT_VERSION,
-      webhookCreatedAt: data.webhookCreatedAt ?? null,
-      types: data.types ?? [],
-      ids: rows.map((row) => row[0]),
-      typeIndexes: rows.map((row) => row[1]),
-      createdAt: rows.map((row) => row[2]),
-      ms: rows.map((row) => timestampMillis(row[2])),
-      covered: data.covered ?? {},
-    };
-  }
-  if (data?.v !== FORMAT_VERSION) return undefined;
-  const { ids, typeIndexes, createdAt, ms } = data;
-  if (!Array.isArray(ids) || ![typeIndexes, createdAt, ms].every((c) => Array.isArray(c) && c.length === ids.length))
-    return undefined;
-  return data as StoredEvents;
-}
 
 /** The first index of a newest-first list whose event is not newer than `ms` (binary search). */
 function firstAtOrBefore(list: readonly { ms: number }[], ms: number): number {
@@ -67,19 +28,6 @@ function firstAtOrBefore(list: readonly { ms: number }[], ms: number): number {
   return low;
 }
 
-/** Adds a span to sorted disjoint spans, merging touching ones (ms are whole). */
-function addSpan(spans: Span[], [from, to]: Span): Span[] {
-  if (to < from) return spans;
-  const out: Span[] = [];
-  let merged: Span = [from, to];
-  for (const span of spans) {
-    if (span[1] + 1 < merged[0] || span[0] > merged[1] + 1) out.push(span);
-    else merged = [Math.min(span[0], merged[0]), Math.max(span[1], merged[1])];
-  }
-  out.push(merged);
-  return out.sort((a, b) => a[0] - b[0]);
-}
-
 export class RememberedEvents {
   private readonly events = new Map<string, ListedEvent & { ms: number }>();
   private covered = new Map<string, Span[]>();
@@ -90,38 +38,83 @@ export class RememberedEvents {
   /** Every event, newest first (ties by id, larger first), sorted once per change: a query takes its range. */
   private newestFirst: (ListedEvent & { ms: number })[] | undefined;
   changed = false;
+  /** The UTC days (dayNumber) whose events or spans changed since the last save; all of them when undefined. */
+  changedDays: Set<number> | undefined = new Set();
 
-  static fromStored(stored: unknown, webhookCreatedAt: string | null): RememberedEvents {
+  /**
+   * Reads stored events back: one blob (the format before days), or the segments of each day, whose spans
+   * join again where they touch. Empty when any is unreadable or of another webhook (then it starts over).
+   */
+  static fromStored(segments: readonly unknown[], webhookCreatedAt: string | null): RememberedEvents {
     const remembered = new RememberedEvents();
-    const data = columnsOf(stored);
-    if (!data || data.webhookCreatedAt !== webhookCreatedAt) return remembered;
-    const { types, ids, typeIndexes, createdAt, ms } = data;
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i] as string;
-      const type = types[typeIndexes[i] as number];
-      const at = createdAt[i];
-      const eventMs = ms[i] as number;
-      if (typeof id !== "string" || type === undefined || typeof at !== "string" || !Number.isFinite(eventMs))
-        return new RememberedEvents();
-      remembered.events.set(id, { id, type, createdAt: at, ms: eventMs });
+    for (const stored of segments) {
+      const data = columnsOf(stored);
+      if (!data || data.webhookCreatedAt !== webhookCreatedAt) return new RememberedEvents();
+      const { types, ids, typeIndexes, createdAt, ms } = data;
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i] as string;
+        const type = types[typeIndexes[i] as number];
+        const at = createdAt[i];
+        const eventMs = ms[i] as number;
+        if (typeof id !== "string" || type === undefined || typeof at !== "string" || !Number.isFinite(eventMs))
+          return new RememberedEvents();
+        remembered.events.set(id, { id, type, createdAt: at, ms: eventMs });
+      }
+      for (const [type, spans] of Object.entries(data.covered ?? {}))
+        for (const span of spans) remembered.covered.set(type, addSpan(remembered.covered.get(type) ?? [], span));
     }
-    for (const [type, spans] of Object.entries(data.covered ?? {})) remembered.covered.set(type, spans);
     return remembered;
   }
 
-  toStored(webhookCreatedAt: string | null): StoredEvents {
+  /** The days that hold an event or a covered span: what is stored. */
+  storedDays(): Set<number> {
+    const days = new Set<number>();
+    for (const event of this.events.values()) days.add(dayNumber(event.ms));
+    for (const spans of this.covered.values())
+      for (const [from, to] of spans) for (let day = dayNumber(from); day <= dayNumber(to); day++) days.add(day);
+    return days;
+  }
+
+  private markChanged(fromMs: number, toMs = fromMs): void {
+    this.changed = true;
+    if (!this.changedDays) return;
+    for (let day = dayNumber(fromMs); day <= dayNumber(toMs); day++) this.changedDays.add(day);
+  }
+
+  /** How many events are remembered. */
+  get size(): number {
+    return this.events.size;
+  }
+
+  /** Forgets what one call's listing built (its cursors and served queries): kept events serve the next call. */
+  startCall(): void {
+    this.chainUpper.clear();
+    this.served.clear();
+  }
+
+  /** The stored form of every event, or of one UTC day's events and the spans within that day. */
+  toStored(webhookCreatedAt: string | null, day?: number): StoredEvents {
     const types = new Map<string, number>();
+    const [dayFrom, dayTo] = day === undefined ? [-Infinity, Infinity] : [day * DAY_MS, (day + 1) * DAY_MS - 1];
+    const covered: Record<string, Span[]> = {};
+    for (const [type, spans] of this.covered) {
+      const within = spans
+        .filter(([from, to]) => to >= dayFrom && from <= dayTo)
+        .map(([from, to]): Span => [Math.max(from, dayFrom), Math.min(to, dayTo)]);
+      if (within.length > 0 || day === undefined) covered[type] = within;
+    }
     const stored: StoredEvents = {
-      v: FORMAT_VERSION,
+      v: EVENTS_FORMAT_VERSION,
       webhookCreatedAt,
       types: [],
       ids: [],
       typeIndexes: [],
       createdAt: [],
       ms: [],
-      covered: Object.fromEntries(this.covered),
+      covered,
     };
     for (const event of this.events.values()) {
+      if (event.ms < dayFrom || event.ms > dayTo) continue;
       let index = types.get(event.type);
       if (index === undefined) {
         index = types.size;
@@ -142,11 +135,14 @@ export class RememberedEvents {
       if (event.ms >= ms) continue;
       this.events.delete(id);
       this.newestFirst = undefined;
-      this.changed = true;
+      this.markChanged(event.ms);
     }
     for (const [type, spans] of this.covered) {
+      if (!spans.some(([from]) => from < ms)) continue;
       const kept = spans.filter(([, to]) => to >= ms).map(([from, to]): Span => [Math.max(from, ms), to]);
       this.covered.set(type, kept);
+      // Only the day of `ms` keeps a clipped span; the days before it leave the index.
+      this.markChanged(ms);
     }
   }
 
@@ -238,7 +234,7 @@ export class RememberedEvents {
       if (!this.events.has(event.id)) {
         this.events.set(event.id, { id: event.id, type: event.type, createdAt: event.createdAt, ms });
         this.newestFirst = undefined;
-        this.changed = true;
+        this.markChanged(ms);
       }
     }
     if (upper === undefined) return;
@@ -248,6 +244,6 @@ export class RememberedEvents {
     if (more && page.nextCursor && Number.isFinite(oldest)) this.chainUpper.set(page.nextCursor, oldest);
     if (!span) return;
     for (const type of query.types) this.covered.set(type, addSpan(this.covered.get(type) ?? [], span));
-    this.changed = true;
+    this.markChanged(span[0], span[1]);
   }
 }

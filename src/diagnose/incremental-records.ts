@@ -120,6 +120,11 @@ export class RememberedAttempts {
     return dropped;
   }
 
+  /** Cleans the kept texts as the store keeps them (what stays in this process must read as a reload would). */
+  redactSamples(redact: (text: string) => string): void {
+    for (const record of this.best.values()) if (record.responseBody) record.responseBody = redact(record.responseBody);
+  }
+
   recordedFailure(id: string): RecordedFailure | undefined {
     const record = this.byId.get(id);
     if (!record?.category) return undefined;

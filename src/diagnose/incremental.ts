@@ -16,8 +16,8 @@
 import { EVENT_RETENTION_MS } from "../exa/retention.js";
 import type { AccountMemory, History } from "../store/types.js";
 import { notRememberedBecause } from "../store/unavailable.js";
-import { dayNumber, keyOf, loadDays, readDayIndexes, saveRemembered } from "./incremental-days.js";
-import { RememberedEvents } from "./incremental-events.js";
+import { dayNumber, keepRemembered, readDayIndexes, saveRemembered, takeRemembered } from "./incremental-days.js";
+import { loadEvents, saveEvents } from "./incremental-events-days.js";
 import { type HistoryPlace, hourlyBuckets, readHistory, recordVerdict } from "./incremental-history.js";
 import { readEarlyPages, readNewAttempts } from "./incremental-newer.js";
 import { RememberedAttempts } from "./incremental-records.js";
@@ -100,8 +100,8 @@ export async function diagnoseIncrementally(options: IncrementalOptions): Promis
 
 async function diagnoseWithStore(options: IncrementalOptions, place: HistoryPlace, now: Date) {
   const createdAt = options.webhook.createdAt ?? null;
-  const stored = await place.history.getCheckpoint(eventsKey(place));
-  const events = RememberedEvents.fromStored(stored?.aggregate, createdAt);
+  const loaded = await loadEvents(place, createdAt);
+  const events = loaded.events;
   events.dropOlderThan(now.getTime() - EVENT_RETENTION_MS);
   // The scan's window ends NEW_EVENT_GRACE_MS before its now, which is this call's: the events created since
   // the last listing are read while the store is, so the scan's listing is answered from memory.
@@ -112,10 +112,7 @@ async function diagnoseWithStore(options: IncrementalOptions, place: HistoryPlac
     : undefined;
   const withEvents = options.events ? { ...scanOptions, events: events.source(options.events) } : scanOptions;
   const diagnosis = await diagnoseAttempts(withEvents, place, now, newerEvents);
-  if (events.changed) {
-    const aggregate = events.toStored(createdAt);
-    await place.history.putCheckpoint(eventsKey(place), { newestAttemptId: "", newestAttemptAt: "", aggregate });
-  }
+  await saveEvents(place, loaded, createdAt);
   return diagnosis;
 }
 
@@ -141,9 +138,9 @@ async function diagnoseAttempts(
     { ...chains, signal: AbortSignal.any([chains.signal, stopEarly.signal]) },
     indexes.savedNewestMs,
   );
-  let stored: Awaited<ReturnType<typeof loadDays>>;
+  let stored: Awaited<ReturnType<typeof takeRemembered>>;
   try {
-    stored = await loadDays(place, indexes);
+    stored = await takeRemembered(place, indexes);
   } finally {
     // Unreadable, or the store failed: the scan in full reads from the top, and those pages are not needed.
     if (!stored) stopEarly.abort();
@@ -170,12 +167,14 @@ async function diagnoseAttempts(
       rememberedAttempts: stored.count,
       rememberedAt: stored.rememberedAt.toISOString(),
     };
+    let writeId = indexes.writeId;
     if (read.added.length > 0 || dropped.length > 0) {
       const changed = new Set([...read.added, ...dropped].map((record) => dayNumber(record.ms)));
-      await saveRemembered(place, stored.remembered, createdAt, changed);
+      writeId = await saveRemembered(place, stored.remembered, createdAt, changed);
     }
     if (read.added.length > 0)
       await place.history.putBuckets(place.account, webhook.id, hourlyBuckets(read.added), "add");
+    if (writeId !== undefined) keepRemembered(place, stored.remembered, writeId);
     return diagnosis;
   }
   // Reading the new attempts failed, or more are remembered than the cap allows: a fresh scan says it right.
@@ -207,16 +206,14 @@ async function fullScan(
     diagnosis.memory = { kind: "full", remembered: false, reason: notKept };
     return diagnosis;
   }
-  await saveRemembered(place, remembered, createdAt);
+  const writeId = await saveRemembered(place, remembered, createdAt);
   // Every retained attempt was read: the hours it covers are replaced, not added to (a lost checkpoint
   // must not count its attempts twice).
   await place.history.putBuckets(place.account, place.webhookId, hourlyBuckets(remembered.byId.values()), "replace");
+  keepRemembered(place, remembered, writeId);
   diagnosis.memory = { kind: "full", remembered: true, reason: why };
   return diagnosis;
 }
-
-/** The events the never-attempted check listed (incremental-events.ts), under outcome "events". */
-const eventsKey = (place: HistoryPlace) => ({ ...keyOf(place, true), outcome: "events" });
 
 /** The client's cancellation and the time budget, for the requests made outside the scan. */
 function requestSignal(options: IncrementalOptions): AbortSignal {

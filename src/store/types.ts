@@ -225,6 +225,8 @@ export interface History {
   transitions(account: string, webhookId: string, since: Date): Promise<VerdictTransition[]>;
   lastTransition(account: string, webhookId: string): Promise<VerdictTransition | undefined>;
   getCheckpoint(key: ScanCheckpointKey): Promise<ScanCheckpoint | undefined>;
+  /** The checkpoint without its aggregate: cheap, to see whether what a process kept is still what is stored. */
+  getCheckpointHead(key: ScanCheckpointKey): Promise<Omit<ScanCheckpoint, "aggregate"> | undefined>;
   putCheckpoint(key: ScanCheckpointKey, checkpoint: Omit<ScanCheckpoint, "updatedAt">): Promise<void>;
   /** A webhook gone (deleted): forget its checkpoints, buckets and transitions. */
   forgetWebhook(account: string, webhookId: string): Promise<void>;

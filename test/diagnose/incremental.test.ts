@@ -375,6 +375,9 @@ async function storeAsPreviousRelease(store: Store, webhookId: string): Promise<
     const key = { account: "acct", webhookId, outcome };
     const index = await store.history.getCheckpoint({ ...key, eventType: "*" });
     if (!index) throw new Error(`nothing remembered of ${webhookId}`);
+    // That release wrote no write id: what this process kept is not used, the rows below are read.
+    const { writeId: _, ...previousIndex } = index.aggregate as { writeId?: string };
+    await store.history.putCheckpoint({ ...key, eventType: "*" }, { ...index, aggregate: previousIndex });
     for (const day of (index.aggregate as { days: string[] }).days) {
       const dayKey = { ...key, eventType: `*@${day}` };
       const stored = await columns(dayKey);
@@ -393,10 +396,24 @@ async function storeAsPreviousRelease(store: Store, webhookId: string): Promise<
       days++;
     }
   }
+  // The events, stored by day since (an index at the key the one blob had): joined back into that blob.
   const eventsKey = { account: "acct", webhookId, eventType: "*", outcome: "events" };
-  const events = await columns(eventsKey);
-  const rows = events.ids?.map((id, i) => [id, events.typeIndexes?.[i], events.createdAt?.[i]]);
-  const { types, covered, webhookCreatedAt } = events;
+  const eventsIndex = (await store.history.getCheckpoint(eventsKey))?.aggregate as { days: string[] };
+  const rows: unknown[][] = [];
+  const types: unknown[] = [];
+  const covered: Record<string, unknown[]> = {};
+  let webhookCreatedAt: unknown;
+  for (const day of eventsIndex.days) {
+    const events = await columns({ ...eventsKey, eventType: `*@${day}` });
+    webhookCreatedAt = events.webhookCreatedAt;
+    events.ids?.forEach((id, i) => {
+      const type = events.types?.[events.typeIndexes?.[i] as number];
+      if (!types.includes(type)) types.push(type);
+      rows.push([id, types.indexOf(type), events.createdAt?.[i]]);
+    });
+    for (const [type, spans] of Object.entries(events.covered as unknown as Record<string, unknown[]>))
+      covered[type] = [...(covered[type] ?? []), ...spans];
+  }
   await put(eventsKey, { v: 1, webhookCreatedAt, types, events: rows, covered });
   return days;
 }

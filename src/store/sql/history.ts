@@ -80,6 +80,18 @@ export function sqlHistory(db: Queryer): History {
         updatedAt: new Date(toNumber(row.updated_at)),
       };
     },
+    async getCheckpointHead(key) {
+      const [row] = await db.all(
+        `SELECT newest_attempt_id, newest_attempt_at, updated_at FROM scan_checkpoints WHERE ${CHECKPOINT_WHERE}`,
+        checkpointParams(key),
+      );
+      if (!row) return undefined;
+      return {
+        newestAttemptId: String(row.newest_attempt_id),
+        newestAttemptAt: String(row.newest_attempt_at),
+        updatedAt: new Date(toNumber(row.updated_at)),
+      };
+    },
     async putCheckpoint(key, checkpoint) {
       await db.run(
         `INSERT INTO scan_checkpoints
