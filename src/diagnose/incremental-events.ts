@@ -4,6 +4,7 @@
 // (events are created once and never change; Exa deletes them after 60 days, so are older ones here).
 import type { Page } from "../exa/schemas.js";
 import { EVENTS_PAGE_LIMIT, type EventPageSource, type EventsQuery, type ListedEvent } from "./never-attempted.js";
+import { SharedStrings } from "./shared-strings.js";
 import { timestampMillis } from "./timestamps.js";
 
 const FORMAT_VERSION = 2;
@@ -89,6 +90,8 @@ export class RememberedEvents {
   private readonly served = new Map<string, ListedEvent[]>();
   /** Every event, newest first (ties by id, larger first), sorted once per change: a query takes its range. */
   private newestFirst: (ListedEvent & { ms: number })[] | undefined;
+  /** Each listed event's type as one instance per type (a few types over 100k events). */
+  private readonly types = new SharedStrings();
   changed = false;
 
   static fromStored(stored: unknown, webhookCreatedAt: string | null): RememberedEvents {
@@ -236,7 +239,7 @@ export class RememberedEvents {
       if (!Number.isFinite(ms)) continue;
       oldest = Math.min(oldest, ms);
       if (!this.events.has(event.id)) {
-        this.events.set(event.id, { id: event.id, type: event.type, createdAt: event.createdAt, ms });
+        this.events.set(event.id, { id: event.id, type: this.types.of(event.type), createdAt: event.createdAt, ms });
         this.newestFirst = undefined;
         this.changed = true;
       }
