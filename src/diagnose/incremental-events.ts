@@ -12,6 +12,7 @@ import {
   type StoredEvents,
 } from "./incremental-events-stored.js";
 import { EVENTS_PAGE_LIMIT, type EventPageSource, type EventsQuery, type ListedEvent } from "./never-attempted.js";
+import { SharedStrings } from "./shared-strings.js";
 import { timestampMillis } from "./timestamps.js";
 
 const MEMORY_CURSOR = "remembered:";
@@ -37,6 +38,8 @@ export class RememberedEvents {
   private readonly served = new Map<string, ListedEvent[]>();
   /** Every event, newest first (ties by id, larger first), sorted once per change: a query takes its range. */
   private newestFirst: (ListedEvent & { ms: number })[] | undefined;
+  /** Each listed event's type as one instance per type (a few types over 100k events). */
+  private readonly types = new SharedStrings();
   changed = false;
   /** The UTC days (dayNumber) whose events or spans changed since the last save; all of them when undefined. */
   changedDays: Set<number> | undefined = new Set();
@@ -232,7 +235,7 @@ export class RememberedEvents {
       if (!Number.isFinite(ms)) continue;
       oldest = Math.min(oldest, ms);
       if (!this.events.has(event.id)) {
-        this.events.set(event.id, { id: event.id, type: event.type, createdAt: event.createdAt, ms });
+        this.events.set(event.id, { id: event.id, type: this.types.of(event.type), createdAt: event.createdAt, ms });
         this.newestFirst = undefined;
         this.markChanged(ms);
       }

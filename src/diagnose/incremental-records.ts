@@ -6,6 +6,7 @@
 import type { WebhookAttempt } from "../exa/schemas.js";
 import { sanitizeResponseText } from "../text/untrusted.js";
 import { classifyAttempt } from "./classify.js";
+import { SharedStrings } from "./shared-strings.js";
 import { timestampMillis } from "./timestamps.js";
 import type { Category } from "./types.js";
 
@@ -49,6 +50,8 @@ export const byNewest = (a: RememberedAttempt, b: RememberedAttempt): number =>
 export class RememberedAttempts {
   readonly byId = new Map<string, RememberedAttempt>();
   private readonly best = new Map<string, RememberedAttempt>();
+  /** Type, webhook id and URL repeat on every attempt: one instance each (read ones only; stored ones share already). */
+  private readonly shared = new SharedStrings();
   /** Some attempt read had no readable time: what was read cannot be remembered as a whole. */
   untimed = false;
 
@@ -65,9 +68,9 @@ export class RememberedAttempts {
       id: attempt.id,
       object: "webhook_attempt",
       eventId: attempt.eventId,
-      eventType: attempt.eventType,
-      webhookId: attempt.webhookId,
-      url: attempt.url,
+      eventType: this.shared.of(attempt.eventType),
+      webhookId: this.shared.of(attempt.webhookId),
+      url: this.shared.of(attempt.url),
       successful: attempt.successful,
       responseBody: null,
       responseStatusCode: attempt.responseStatusCode ?? null,
