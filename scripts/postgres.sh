@@ -7,7 +7,8 @@
 # Trust authentication on 127.0.0.1 only: it is a test cluster with nothing in it worth protecting.
 set -euo pipefail
 action=${1:-}
-port=${2:-${EXA_WEBHOOKS_PG_PORT:-55432}}
+# The default sits below Linux's ephemeral range (32768-60999), where any outgoing connection may hold a port.
+port=${2:-${EXA_WEBHOOKS_PG_PORT:-25432}}
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 [[ -n "$bin" && -x "$bin/pg_ctl" ]] || { echo "postgres.sh: no PostgreSQL server found; apt-get install postgresql" >&2; exit 1; }
 data=${TMPDIR:-/tmp}/exa-webhooks-mcp-pg-$port
@@ -24,8 +25,12 @@ case "$action" in
       as_owner "$bin/initdb" -D "$data" -U postgres -A trust --no-sync -E UTF8 >/dev/null
     fi
     if ! as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-      as_owner "$bin/pg_ctl" -D "$data" -w -l "$data/server.log" \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $data -c fsync=off -c full_page_writes=off" start >/dev/null
+      if ! as_owner "$bin/pg_ctl" -D "$data" -w -l "$data/server.log" \
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $data -c fsync=off -c full_page_writes=off" start >/dev/null; then
+        echo "postgres.sh: PostgreSQL did not start on 127.0.0.1:$port; its log says:" >&2
+        tail -n 5 "$data/server.log" >&2
+        exit 1
+      fi
     fi
     echo "$url"
     ;;

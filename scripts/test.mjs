@@ -18,8 +18,9 @@ if (!hasSqlite)
 
 const env = { ...process.env, PATH: `${dirname(node)}:${process.env.PATH ?? ""}` };
 const postgresScript = join(root, "scripts", "postgres.sh");
-// Its own port, so a cluster a developer started by hand (the default port) is never stopped by this run.
-const port = "55431";
+// Its own port, so a cluster a developer started by hand (the default port) is never stopped by this run; below
+// Linux's ephemeral range (32768-60999), where an outgoing connection may hold a port.
+const port = "25431";
 let startedPostgres = false;
 if (!env.EXA_WEBHOOKS_TEST_POSTGRES) {
   try {

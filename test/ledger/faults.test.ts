@@ -2,13 +2,13 @@
 // read-only disk) and every tool still works and says why nothing is remembered; a receiver that reads the body
 // and never answers (the answer is lost) is recorded as timed out and not resent silently; PostgreSQL stopped
 // mid-run leaves the events it cannot claim unsent and says so, and restarted mid-run loses nothing.
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { RedeliveryOutput } from "../../src/redeliver/schema.js";
 import { type ClientSession, connectClient, type ToolAnswer } from "../helpers/harness.js";
+import { ownPostgres } from "../helpers/own-postgres.js";
 import { cleanupEngines, tempDir } from "../store/engines.js";
 import { binCommand, binOn, type LedgerWorld, startWorld, WEBHOOK_ID } from "./setup.js";
 
@@ -133,20 +133,16 @@ describe("a receiver that reads the body and never answers (the answer is lost)"
 
 describe("PostgreSQL during a real run", () => {
   // Its own cluster: stopping the shared one would fail the other files using it at the same time.
-  const port = String(57_000 + (process.pid % 1000));
-  const script = new URL("../../scripts/postgres.sh", import.meta.url).pathname;
-  const postgres = (action: string) => execFileSync(script, [action, port], { encoding: "utf8" }).trim();
-  afterAll(() => {
-    postgres("stop");
-  });
+  const cluster = ownPostgres(21_000);
+  afterAll(() => cluster.stop());
 
   it("stopped mid-run: the events it cannot claim are not sent, the text says so; restarted, the rest go once", async () => {
     // The 5th POST stops PostgreSQL before it is answered; one lane, so the order is fixed.
     world = await startWorld(12, (_request, n) => {
-      if (n === 5) postgres("pause");
+      if (n === 5) cluster.pause();
       return { kind: "answer", status: 200, body: "ok" };
     });
-    const url = postgres("start");
+    const url = cluster.start();
     const server = await binOn(world, url, { EXA_MAX_CONCURRENCY: "1" });
     try {
       const ids = world.eventIds;
@@ -160,7 +156,7 @@ describe("PostgreSQL during a real run", () => {
       );
       expect(run.text).toContain("1 event sent, but the outcome could not be recorded");
 
-      postgres("start");
+      cluster.start();
       const rest = await server.call("redeliver_events", { webhookId: WEBHOOK_ID, eventIds: ids, dryRun: false });
       expect(output(rest).delivered).toBe(7);
       expect(output(rest).alreadyDelivered).toHaveLength(4);
@@ -175,10 +171,10 @@ describe("PostgreSQL during a real run", () => {
 
   it("restarted mid-run: the dropped connections are retried, every event is sent once and recorded", async () => {
     world = await startWorld(12, (_request, n) => {
-      if (n === 5) postgres("restart");
+      if (n === 5) cluster.restart();
       return { kind: "answer", status: 200, body: "ok" };
     });
-    const url = postgres("start");
+    const url = cluster.start();
     const server = await binOn(world, url, { EXA_MAX_CONCURRENCY: "1" });
     try {
       const ids = world.eventIds;

@@ -1,10 +1,11 @@
 // Two processes on one store at once (two stdio servers on one SQLite file, two replicas on one Postgres): each
 // event is claimed by exactly one of them. And a Postgres restarted mid-run: calls fail as typed, transient
 // errors while it is down, and the store works again once it is back, with nothing lost.
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { StoreOperationError, type StoreSpec } from "../../src/store/types.js";
+import { ownPostgres } from "../helpers/own-postgres.js";
 import { claimerScript } from "./bundle.js";
 import { cleanupEngines, freshPostgresUrl, mustOpen, NO_POSTGRES_MESSAGE, TEST_POSTGRES, tempDir } from "./engines.js";
 
@@ -90,22 +91,18 @@ describe("a process killed between claim and record", () => {
 
 describe("PostgreSQL restarted mid-run", () => {
   // Its own cluster: restarting the shared one would fail the other test files using it at the same time.
-  const port = String(56_000 + (process.pid % 1000));
-  const script = new URL("../../scripts/postgres.sh", import.meta.url).pathname;
-  const postgres = (action: string) => execFileSync(script, [action, port], { encoding: "utf8" }).trim();
-  afterAll(() => {
-    postgres("stop");
-  });
+  const cluster = ownPostgres(20_000);
+  afterAll(() => cluster.stop());
 
   it("fails as a transient StoreOperationError while it is down, and works again when it is back", async () => {
-    const url = postgres("start");
+    const url = cluster.start();
     const store = await mustOpen({ engine: "postgres", url });
     const account = store.accountId("exa-key-one");
     const key = { account, webhookId: "webhook_a", eventId: "event_1", target: "http://127.0.0.1:3000/hook" };
     const first = await store.ledger.claim(key);
     if (first.kind !== "claimed") throw new Error("expected claimed");
 
-    postgres("restart");
+    cluster.restart();
     // The pooled connection died with the restart: the first call may fail, as a typed transient error.
     const errors: unknown[] = [];
     let recorded = false;
@@ -124,12 +121,12 @@ describe("PostgreSQL restarted mid-run", () => {
     }
     expect((await store.ledger.claim(key)).kind).toBe("already-accepted");
 
-    postgres("pause");
+    cluster.pause();
     const down = await store.ledger.claim({ ...key, eventId: "event_2" }).catch((error: unknown) => error);
     expect(down).toBeInstanceOf(StoreOperationError);
     expect((down as StoreOperationError).transient).toBe(true);
     expect((down as Error).message).not.toMatch(/password/i);
-    postgres("start");
+    cluster.start();
     expect((await store.ledger.claim({ ...key, eventId: "event_2" })).kind).toBe("claimed");
   });
 });
