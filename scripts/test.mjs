@@ -5,6 +5,8 @@
 //   stops it after; where no PostgreSQL is installed the store's Postgres tests fail saying so (never skipped).
 // Arguments go to vitest: npm test -- test/store
 import { execFileSync, spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { nodeBinary, SUITE_NODE_VERSION } from "./node-binary.mjs";
@@ -18,21 +20,40 @@ if (!hasSqlite)
 
 const env = { ...process.env, PATH: `${dirname(node)}:${process.env.PATH ?? ""}` };
 const postgresScript = join(root, "scripts", "postgres.sh");
-// Its own port, so a cluster a developer started by hand (the default port) is never stopped by this run; below
-// Linux's ephemeral range (32768-60999), where an outgoing connection may hold a port.
-const port = "25431";
-let startedPostgres = false;
+// Its own cluster in its own folder, so a cluster a developer started by hand, or another checkout's `npm test`
+// running at the same time, is never shared or stopped by this run. Its port sits below Linux's ephemeral range
+// (32768-60999), where an outgoing connection may hold a port, and moves on when one is taken.
+const FIRST_PORT = 25431;
+const PORTS_TRIED = 10;
+const clusterHome = mkdtempSync(join(tmpdir(), "exa-webhooks-npm-test-"));
+chmodSync(clusterHome, 0o755); // postgres.sh runs the server as the `postgres` user when we are root
+const postgresEnv = { ...process.env, TMPDIR: clusterHome };
+const postgres = (action, port) =>
+  execFileSync(postgresScript, [action, String(port)], {
+    encoding: "utf8",
+    env: postgresEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  }).trim();
+let clusterPort;
 if (!env.EXA_WEBHOOKS_TEST_POSTGRES) {
-  try {
-    env.EXA_WEBHOOKS_TEST_POSTGRES = execFileSync(postgresScript, ["start", port], { encoding: "utf8" }).trim();
-    startedPostgres = true;
-  } catch {
-    process.stderr.write("npm test: no PostgreSQL to start (apt-get install postgresql); its store tests will fail.\n");
+  let lastFailure = "";
+  for (let port = FIRST_PORT; port < FIRST_PORT + PORTS_TRIED && clusterPort === undefined; port++) {
+    try {
+      env.EXA_WEBHOOKS_TEST_POSTGRES = postgres("start", port);
+      clusterPort = port;
+    } catch (error) {
+      lastFailure = error.stderr?.trim() || String(error);
+      if (/no PostgreSQL server found/.test(lastFailure)) break;
+      postgres("stop", port);
+    }
   }
+  if (clusterPort === undefined)
+    process.stderr.write(`npm test: no PostgreSQL started (${lastFailure}); its store tests will fail.\n`);
 }
 
 const run = (args) => spawnSync(node, args, { cwd: root, env, stdio: "inherit" }).status ?? 1;
 let status = run([join(root, "scripts", "build.mjs")]);
 if (status === 0) status = run([join(root, "node_modules", "vitest", "vitest.mjs"), "run", ...process.argv.slice(2)]);
-if (startedPostgres) execFileSync(postgresScript, ["stop", port], { stdio: "inherit" });
+if (clusterPort !== undefined) postgres("stop", clusterPort);
+rmSync(clusterHome, { recursive: true, force: true });
 process.exitCode = status;
