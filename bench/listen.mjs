@@ -183,7 +183,7 @@ export async function benchListen(emulatorModule, log) {
         ],
       ]),
       "",
-      `Forwarding is in order, one POST at a time: each event is claimed in the ledger (the next one while the current POST is in flight), POSTed signed on a connection kept to the checked address, and recorded before the next goes out. The live figure holds while events flow; after an idle spell the wait grows to ${(POLL_MS * 10) / 1000} s, so the first event after it may take up to that.`,
+      `Forwarding is in order, one POST at a time: each event is claimed in the ledger (the next one while the current POST is in flight), POSTed signed on a connection kept to the checked address, and recorded before the next goes out. The live figure holds while events flow and for 30 s after the last one; after a longer idle spell the wait grows to ${(POLL_MS * 10) / 1000} s, so the first event after it may take up to that.`,
       "",
       `Load average (1 min) ${fixed(loadAtStart, 1)} at the start and ${fixed(loadavg()[0], 1)} at the end, on ${availableParallelism()} cores.`,
     ].join("\n");

@@ -123,8 +123,8 @@ export async function forwardEvents(input: ForwardEventsInput, deps: ForwardEven
       since: input.since,
       overlapMs: DEFAULT_OVERLAP_MS,
       poll: deps.pollMs
-        ? { activeMs: deps.pollMs, idleMaxMs: deps.pollMs }
-        : { activeMs: DEFAULT_POLL_POLICY.activeMs, idleMaxMs: DEFAULT_POLL_POLICY.activeMs },
+        ? { activeMs: deps.pollMs, idleMaxMs: deps.pollMs, quietPolls: 0 }
+        : { activeMs: DEFAULT_POLL_POLICY.activeMs, idleMaxMs: DEFAULT_POLL_POLICY.activeMs, quietPolls: 0 },
       banner: {
         webhookId: input.webhookId,
         types,

@@ -23,7 +23,11 @@ export function listenSettings(env: NodeJS.ProcessEnv, warn: (message: string) =
   };
   const activeMs = read("EXA_LISTEN_POLL_MS") ?? DEFAULT_POLL_POLICY.activeMs;
   return {
-    poll: { activeMs, idleMaxMs: activeMs * (DEFAULT_POLL_POLICY.idleMaxMs / DEFAULT_POLL_POLICY.activeMs) },
+    poll: {
+      activeMs,
+      idleMaxMs: activeMs * (DEFAULT_POLL_POLICY.idleMaxMs / DEFAULT_POLL_POLICY.activeMs),
+      quietPolls: DEFAULT_POLL_POLICY.quietPolls,
+    },
     postTimeoutMs: read("EXA_LISTEN_TIMEOUT_MS"),
     leaseMs: read("EXA_LISTEN_LEASE_MS") ?? DEFAULT_LEASE_MS,
   };

@@ -169,13 +169,13 @@ describe("the cursor", () => {
 });
 
 describe("poll waits", () => {
-  it("polls every 2 s while events flow, backs off to 20 s when idle, and waits out a longer Retry-After", () => {
+  it("polls every 2 s while events flow and for 30 s after, backs off to 20 s when idle, and waits out a longer Retry-After", () => {
     expect(nextPollDelay({ found: 3, idleStreak: 0 })).toBe(2_000);
-    expect([1, 2, 3, 4, 5, 9].map((idleStreak) => nextPollDelay({ found: 0, idleStreak }))).toEqual([
-      2_000, 4_000, 8_000, 16_000, 20_000, 20_000,
+    expect([1, 2, 15, 16, 17, 18, 19, 25].map((idleStreak) => nextPollDelay({ found: 0, idleStreak }))).toEqual([
+      2_000, 2_000, 2_000, 4_000, 8_000, 16_000, 20_000, 20_000,
     ]);
     expect(nextPollDelay({ found: 1, idleStreak: 0, retryAfterMs: 45_000 })).toBe(45_000);
-    expect(nextPollDelay({ found: 0, idleStreak: 9, retryAfterMs: 1_000 })).toBe(20_000);
+    expect(nextPollDelay({ found: 0, idleStreak: 25, retryAfterMs: 1_000 })).toBe(20_000);
     // Polls start an interval apart: a poll that took 1.5 s leaves 0.5 s; one that took longer, none.
     expect(nextPollDelay({ found: 2, idleStreak: 0, elapsedMs: 1_500 })).toBe(500);
     expect(nextPollDelay({ found: 2, idleStreak: 0, elapsedMs: 80_000 })).toBe(0);
