@@ -5,7 +5,7 @@
 // instead of reading the days back.
 import { setImmediate as nextTurn } from "node:timers/promises";
 import type { HistoryPlace } from "./incremental-history.js";
-import { KeptScans, newWriteId } from "./incremental-kept.js";
+import { KeptScans, keptKey, newWriteId } from "./incremental-kept.js";
 import { byNewest, type RememberedAttempt, RememberedAttempts } from "./incremental-records.js";
 import { fromStoredChain, toStoredChain } from "./incremental-stored.js";
 import { SUCCESS_FLAGS } from "./partitions.js";
@@ -30,7 +30,6 @@ interface DayIndex {
 
 /** What this process kept of each webhook's remembered attempts, under the write id it saved. */
 const keptScans = new KeptScans<RememberedScan>();
-const keptKey = (place: HistoryPlace) => `${place.account}\n${place.webhookId}`;
 
 /** What the store remembers of a webhook, and the newest attempt of each outcome (where its chain stops). */
 export interface RememberedScan {

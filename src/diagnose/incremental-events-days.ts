@@ -7,7 +7,7 @@
 import { dayName } from "./incremental-days.js";
 import { RememberedEvents } from "./incremental-events.js";
 import type { HistoryPlace } from "./incremental-history.js";
-import { KeptScans, newWriteId } from "./incremental-kept.js";
+import { KeptScans, keptKey, newWriteId } from "./incremental-kept.js";
 
 const INDEX_VERSION = 3;
 
@@ -38,7 +38,6 @@ const eventsKey = (place: HistoryPlace, day?: string) => ({
   eventType: day === undefined ? "*" : `*@${day}`,
   outcome: "events",
 });
-const keptKey = (place: HistoryPlace) => `${place.account}\n${place.webhookId}`;
 
 /** The remembered events: this process's copy while the store names its write id, else the store's. */
 export async function loadEvents(place: HistoryPlace, createdAt: string | null): Promise<LoadedEvents> {

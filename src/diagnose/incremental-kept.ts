@@ -16,6 +16,10 @@ interface Kept<T> {
   value: T;
 }
 
+/** The key of one webhook's kept entry: the account is part of it, so one key never reads another's copy. */
+export const keptKey = (place: { account: string; webhookId: string }): string =>
+  `${place.account}\n${place.webhookId}`;
+
 /** A new write id, saved with what is written (never a secret: random, and names nothing). */
 export const newWriteId = (): string => randomUUID();
 
