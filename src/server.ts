@@ -30,6 +30,7 @@ import { createRedactor, type Redactor } from "./text/redact.js";
 import { cleanStructured } from "./text/untrusted.js";
 import { loadToolDefinition, outputProblems, parseToolArguments, selectTools } from "./tools/catalog.js";
 import type { ToolContext, ToolListing } from "./tools/define.js";
+import { progressReporter } from "./tools/progress.js";
 import { VERSION } from "./version.js";
 
 export const SANDBOX_MARKER = "[sandbox: simulated data]";
@@ -220,12 +221,13 @@ function registerTool(
       annotations: tool.annotations,
     },
     async (input: unknown, ctx: ServerContext): Promise<CallToolResult> => {
+      const progress = progressReporter(ctx, (message) => redactor.redact(message));
       try {
         const [definition, perCall] = await Promise.all([loadToolDefinition(tool.name), perRequest(ctx)]);
         const context: ToolContext = {
           ...perCall,
           config,
-          progress: progressReporter(ctx, redactor),
+          progress: progress.report,
           showsViews: clientShowsViews(server, ctx),
           hideSecret: (secret) => redactor.learn(secret),
           redact: (text) => redactor.redact(text),
@@ -240,6 +242,8 @@ function registerTool(
         return answer;
       } catch (error) {
         return refuse(error, input);
+      } finally {
+        await progress.settled();
       }
     },
   );
@@ -309,30 +313,6 @@ function clientShowsViews(server: McpServer, ctx: ServerContext): boolean {
   const envelope = ctx.mcpReq.envelope as { [CLIENT_CAPABILITIES_META_KEY]?: ClientCapabilities } | undefined;
   const capabilities = envelope?.[CLIENT_CAPABILITIES_META_KEY] ?? server.server.getClientCapabilities();
   return getUiCapability(capabilities)?.mimeTypes?.includes(RESOURCE_MIME_TYPE) ?? false;
-}
-
-/**
- * notifications/progress for one request, when the client sent a progressToken. The spec wants progress to
- * increase with every notification, so a value that does not (a phase that restarts its count) is not sent.
- */
-function progressReporter(ctx: ServerContext, redactor: Redactor): ToolContext["progress"] {
-  const progressToken = ctx.mcpReq._meta?.progressToken;
-  let last = Number.NEGATIVE_INFINITY;
-  return async (progress, total, message) => {
-    if (progressToken === undefined || !(progress > last)) return;
-    last = progress;
-    await ctx.mcpReq
-      .notify({
-        method: "notifications/progress",
-        params: {
-          progressToken,
-          progress,
-          ...(total === undefined ? {} : { total }),
-          ...(message ? { message: redactor.redact(message) } : {}),
-        },
-      })
-      .catch(() => {});
-  };
 }
 
 /** A failed call as the model reads it; the error-to-text mapper loads with the first failure. */

@@ -3,6 +3,7 @@
 // any request to a non-loopback address, so a refusal test can never send traffic off the machine.
 import type { RedeliveryOutput } from "../../src/redeliver/schema.js";
 import type { diagnoseFailuresTool } from "../../src/tools/diagnose-failures.js";
+import { PROGRESS_ANSWER_GAP_MS } from "../../src/tools/progress.js";
 import { describe, expect, test } from "../helpers/fixtures.js";
 import { type Harness, type OutputOf, startHarness } from "../helpers/harness.js";
 import { startReceiver } from "../helpers/receiver.js";
@@ -501,6 +502,36 @@ describe("redeliver_events limits", () => {
     expect(settled).toBeLessThan(200);
     expect(updates.length).toBeGreaterThan(1);
     for (let i = 1; i < updates.length; i++) expect(updates[i]).toBeGreaterThan(updates[i - 1] as number);
+  });
+
+  it("answers no sooner than PROGRESS_ANSWER_GAP_MS after its last progress, so a client reads the two apart", async ({
+    start,
+    seedUndelivered,
+  }) => {
+    const harness = await start();
+    const ids = seedUndelivered(3);
+    // In memory a message reaches the client as it is written, so the times below are the server's.
+    const wire: { at: number; message: { method?: string; result?: unknown } }[] = [];
+    const transport = harness.client.transport;
+    if (!transport) throw new Error("the client is not connected");
+    const dispatch = transport.onmessage;
+    transport.onmessage = (message, extra) => {
+      wire.push({ at: performance.now(), message: message as { method?: string; result?: unknown } });
+      dispatch?.(message, extra);
+    };
+    const result = await harness.client.callTool(
+      { name: "redeliver_events", arguments: { webhookId: WEBHOOK_ID, eventIds: ids, dryRun: false } },
+      { onprogress: () => {} },
+    );
+    expect(result.isError).toBeFalsy();
+    const progress = wire.filter((entry) => entry.message.method === "notifications/progress");
+    const answer = wire.find((entry) => entry.message.result !== undefined);
+    expect(progress.length).toBeGreaterThan(0);
+    expect(answer).toBeDefined();
+    const gap = (answer?.at ?? 0) - (progress.at(-1)?.at ?? 0);
+    expect(gap, `the answer came ${gap.toFixed(1)} ms after the last progress`).toBeGreaterThanOrEqual(
+      PROGRESS_ANSWER_GAP_MS,
+    );
   });
 
   it("is hidden by --read-only", async ({ emulator, receiver, session }) => {
