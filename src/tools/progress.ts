@@ -25,11 +25,13 @@ export function progressReporter(ctx: ServerContext, clean: (message: string) =>
   const progressToken = ctx.mcpReq._meta?.progressToken;
   let last = Number.NEGATIVE_INFINITY;
   let lastSentAt: number | undefined;
+  // A tool may report without awaiting; the answer still waits for every notification it started.
+  let sending: Promise<unknown> = Promise.resolve();
   return {
     report: async (progress, total, message) => {
       if (progressToken === undefined || !(progress > last)) return;
       last = progress;
-      await ctx.mcpReq
+      const sent = ctx.mcpReq
         .notify({
           method: "notifications/progress",
           params: {
@@ -39,10 +41,15 @@ export function progressReporter(ctx: ServerContext, clean: (message: string) =>
             ...(message ? { message: clean(message) } : {}),
           },
         })
-        .catch(() => {});
-      lastSentAt = performance.now();
+        .catch(() => {})
+        .then(() => {
+          lastSentAt = performance.now();
+        });
+      sending = Promise.all([sending, sent]);
+      await sent;
     },
     settled: async () => {
+      await sending;
       if (lastSentAt === undefined) return;
       const until = lastSentAt + PROGRESS_ANSWER_GAP_MS;
       // A timer may fire a fraction of a millisecond early; wait again rather than answer inside the gap.

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type ClientSession, spawnBuiltServer } from "../helpers/harness.js";
 import { type Receiver, startReceiver, verifyExaSignature } from "../helpers/receiver.js";
 import { quietFor } from "../helpers/wait.js";
+import { recordInbound } from "../helpers/wire.js";
 
 let server: ClientSession;
 let handler: Receiver;
@@ -17,26 +18,6 @@ afterEach(async () => {
   await handler.close();
 });
 
-interface WireMessage {
-  id?: number | string;
-  method?: string;
-  params?: { progress?: number; message?: string };
-  result?: unknown;
-}
-
-/** Every message the client's transport receives, recorded before the SDK dispatches it. */
-function inboundMessages(session: ClientSession): WireMessage[] {
-  const seen: WireMessage[] = [];
-  const transport = session.client.transport;
-  if (!transport) throw new Error("the client is not connected");
-  const dispatch = transport.onmessage;
-  transport.onmessage = (message, extra) => {
-    seen.push(message as WireMessage);
-    dispatch?.(message, extra);
-  };
-  return seen;
-}
-
 interface Forwarded {
   eventId: string;
   statusCode: number;
@@ -47,7 +28,7 @@ interface Forwarded {
 describe("forward_events", () => {
   it("forwards events emitted while it runs, signed, reporting progress per event, then lists them", async () => {
     server = await spawnBuiltServer(["--sandbox"]);
-    const wire = inboundMessages(server);
+    const wire = recordInbound(server.client);
     const pending = server.client.callTool(
       {
         name: "forward_events",
@@ -94,12 +75,12 @@ describe("forward_events", () => {
     // On the wire, in the server's order: one progress per event, both before the answer. (The SDK's client
     // dispatches notifications a microtask late and drops a progress that shares a read with the answer, so
     // its onprogress cannot show the last one reliably.)
-    const answerAt = wire.findIndex((message) => {
-      const result = message.result as { structuredContent?: { forwarded?: unknown } } | undefined;
-      return result?.structuredContent?.forwarded !== undefined;
-    });
+    const answerAt = wire.findIndex(({ message }) => message.result?.structuredContent?.forwarded !== undefined);
     expect(answerAt).toBeGreaterThan(0);
-    const sent = wire.slice(0, answerAt).filter((message) => message.method === "notifications/progress");
+    const sent = wire
+      .slice(0, answerAt)
+      .map(({ message }) => message)
+      .filter((message) => message.method === "notifications/progress");
     expect(sent.map((message) => message.params?.progress)).toEqual([1, 2]);
     expect(sent[0]?.params?.message).toMatch(new RegExp(`^webset\\.item\\.created ${emitted[0]}: 200 in \\d+ ms$`));
     expect(sent[1]?.params?.message).toMatch(new RegExp(`^webset\\.item\\.created ${emitted[1]}: 200 in \\d+ ms$`));

@@ -8,6 +8,7 @@ import { describe, expect, test } from "../helpers/fixtures.js";
 import { type Harness, type OutputOf, startHarness } from "../helpers/harness.js";
 import { startReceiver } from "../helpers/receiver.js";
 import { quietFor, UNTIL_TEST_TIMEOUT } from "../helpers/wait.js";
+import { recordInbound } from "../helpers/wire.js";
 
 const SECRET = "whsec_redeliver_test_4b7e19c2d8a05f";
 const WEBHOOK_ID = "webhook_redeliver_test";
@@ -511,14 +512,7 @@ describe("redeliver_events limits", () => {
     const harness = await start();
     const ids = seedUndelivered(3);
     // In memory a message reaches the client as it is written, so the times below are the server's.
-    const wire: { at: number; message: { method?: string; result?: unknown } }[] = [];
-    const transport = harness.client.transport;
-    if (!transport) throw new Error("the client is not connected");
-    const dispatch = transport.onmessage;
-    transport.onmessage = (message, extra) => {
-      wire.push({ at: performance.now(), message: message as { method?: string; result?: unknown } });
-      dispatch?.(message, extra);
-    };
+    const wire = recordInbound(harness.client);
     const result = await harness.client.callTool(
       { name: "redeliver_events", arguments: { webhookId: WEBHOOK_ID, eventIds: ids, dryRun: false } },
       { onprogress: () => {} },
