@@ -40,3 +40,31 @@ export function seedHistory(store: EmulatorStore, history: SeedHistory): number 
   store.addAttempts(attempts);
   return attempts.length;
 }
+
+/**
+ * `count` events a second apart, the last `ageMs` ago (1 h by default), each with one failed attempt (500
+ * "boom") and none since: what redelivery finds to send. Returns their ids, oldest first.
+ */
+export function seedUndelivered(
+  store: EmulatorStore,
+  options: { webhookId: string; count: number; types: readonly string[]; ageMs?: number },
+): string[] {
+  const now = Date.now();
+  const ids: string[] = [];
+  const attempts: AddAttemptInput[] = [];
+  for (let i = 0; i < options.count; i++) {
+    const at = now - (options.ageMs ?? 3_600_000) - (options.count - i) * 1000;
+    const event = store.addEvent({ type: options.types[i % options.types.length] as string, createdAt: at });
+    attempts.push({
+      webhookId: options.webhookId,
+      eventId: event.id,
+      successful: false,
+      responseStatusCode: 500,
+      responseBody: "boom",
+      attemptedAt: at + 10,
+    });
+    ids.push(event.id);
+  }
+  store.addAttempts(attempts);
+  return ids;
+}

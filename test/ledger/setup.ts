@@ -3,6 +3,7 @@
 import { type Emulator, startEmulator } from "../../src/sandbox/emulator.js";
 import { builtBin, type ClientSession, type Command, spawnBuiltServer, TEST_API_KEY } from "../helpers/harness.js";
 import { type Behaviour, type Received, type Receiver, startReceiver } from "../helpers/receiver.js";
+import { seedUndelivered } from "../helpers/seed.js";
 
 export const SECRET = "whsec_ledger_test_5d2c81f0a9e3";
 export const WEBHOOK_ID = "webhook_ledger_test";
@@ -25,21 +26,11 @@ export async function startWorld(
   const emulator = await startEmulator();
   const receiver = await startReceiver(SECRET, behave);
   emulator.store.createWebhook({ id: WEBHOOK_ID, secret: SECRET, url: receiver.url, events: ["webset.item.created"] });
-  const now = Date.now();
-  const eventIds: string[] = [];
-  for (let i = 0; i < events; i++) {
-    const at = now - 3_600_000 - (events - i) * 1000;
-    const event = emulator.store.addEvent({ type: "webset.item.created", createdAt: at });
-    emulator.store.addAttempt({
-      webhookId: WEBHOOK_ID,
-      eventId: event.id,
-      successful: false,
-      responseStatusCode: 500,
-      responseBody: "boom",
-      attemptedAt: at + 10,
-    });
-    eventIds.push(event.id);
-  }
+  const eventIds = seedUndelivered(emulator.store, {
+    webhookId: WEBHOOK_ID,
+    count: events,
+    types: ["webset.item.created"],
+  });
   return {
     emulator,
     receiver,

@@ -7,6 +7,7 @@ import { PROGRESS_ANSWER_GAP_MS } from "../../src/tools/progress.js";
 import { describe, expect, test } from "../helpers/fixtures.js";
 import { type Harness, type OutputOf, startHarness } from "../helpers/harness.js";
 import { startReceiver } from "../helpers/receiver.js";
+import { seedUndelivered } from "../helpers/seed.js";
 import { quietFor, UNTIL_TEST_TIMEOUT } from "../helpers/wait.js";
 import { recordInbound } from "../helpers/wire.js";
 
@@ -76,26 +77,17 @@ const it = test
       },
   )
   /** `count` events, each with one failed attempt; returns their ids, newest first. */
-  .extend("seedUndelivered", ({ emulator }) => (count: number, options: { type?: string; ageMs?: number } = {}) => {
-    const now = Date.now();
-    const ids: string[] = [];
-    const attempts = [];
-    for (let i = 0; i < count; i++) {
-      const at = now - (options.ageMs ?? 3_600_000) - (count - i) * 1000;
-      const event = emulator.store.addEvent({ type: options.type ?? (TYPES[i % 2] as string), createdAt: at });
-      attempts.push({
-        webhookId: WEBHOOK_ID,
-        eventId: event.id,
-        successful: false,
-        responseStatusCode: 500,
-        responseBody: "boom",
-        attemptedAt: at + 10,
-      });
-      ids.unshift(event.id);
-    }
-    emulator.store.addAttempts(attempts);
-    return ids;
-  })
+  .extend(
+    "seedUndelivered",
+    ({ emulator }) =>
+      (count: number, options: { type?: string; ageMs?: number } = {}) =>
+        seedUndelivered(emulator.store, {
+          webhookId: WEBHOOK_ID,
+          count,
+          types: options.type ? [options.type] : TYPES,
+          ...(options.ageMs === undefined ? {} : { ageMs: options.ageMs }),
+        }).reverse(),
+  )
   .extend("redeliver", ({ session }) => async (args: Record<string, unknown>) => {
     const answer = await (session.harness as Harness).call("redeliver_events", { webhookId: WEBHOOK_ID, ...args });
     return { ...answer, output: answer.structured as Output };
