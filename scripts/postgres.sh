@@ -10,7 +10,8 @@ action=${1:-}
 # The default sits below Linux's ephemeral range (32768-60999), where any outgoing connection may hold a port.
 port=${2:-${EXA_WEBHOOKS_PG_PORT:-25432}}
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
-[[ -n "$bin" && -x "$bin/pg_ctl" ]] || { echo "postgres.sh: no PostgreSQL server found; apt-get install postgresql" >&2; exit 1; }
+# Exit status 3: no server installed, so no other port would help (scripts/test.mjs stops trying).
+[[ -n "$bin" && -x "$bin/pg_ctl" ]] || { echo "postgres.sh: no PostgreSQL server found; apt-get install postgresql" >&2; exit 3; }
 data=${TMPDIR:-/tmp}/exa-webhooks-mcp-pg-$port
 as_owner() {
   if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi

@@ -25,6 +25,8 @@ const postgresScript = join(root, "scripts", "postgres.sh");
 // (32768-60999), where an outgoing connection may hold a port, and moves on when one is taken.
 const FIRST_PORT = 25431;
 const PORTS_TRIED = 10;
+/** postgres.sh's exit status when no PostgreSQL server is installed. */
+const NOT_INSTALLED = 3;
 const clusterHome = mkdtempSync(join(tmpdir(), "exa-webhooks-npm-test-"));
 chmodSync(clusterHome, 0o755); // postgres.sh runs the server as the `postgres` user when we are root
 const postgresEnv = { ...process.env, TMPDIR: clusterHome };
@@ -43,7 +45,7 @@ if (!env.EXA_WEBHOOKS_TEST_POSTGRES) {
       clusterPort = port;
     } catch (error) {
       lastFailure = error.stderr?.trim() || String(error);
-      if (/no PostgreSQL server found/.test(lastFailure)) break;
+      if (error.status === NOT_INSTALLED) break;
       postgres("stop", port);
     }
   }
