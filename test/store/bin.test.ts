@@ -101,6 +101,20 @@ describe("exa-webhooks-mcp store", () => {
       remedy: "Make the directory writable, or set --store / EXA_WEBHOOKS_STORE to a writable path.",
     });
   });
+
+  it("under a folder that exists but takes no children (/proc) says so at once, exit 1", () => {
+    // Node 22 and 24's recursive mkdir spins forever here (ENOENT, then EEXIST for the parent, again and again).
+    const result = runBin(["store", "--store", "/proc/exa-webhooks-mcp/state/state.db"]);
+    expect(result.error).toBeUndefined();
+    expect(result.status).toBe(1);
+    expect(json(result.stdout)).toMatchObject({
+      ok: false,
+      reason: "unwritable",
+      location: "/proc/exa-webhooks-mcp/state/state.db",
+      detail: "ENOENT: no such file or directory, mkdir '/proc/exa-webhooks-mcp'",
+      remedy: "Make the directory writable, or set --store / EXA_WEBHOOKS_STORE to a writable path.",
+    });
+  });
 });
 
 describe("Node 20 (no node:sqlite)", () => {

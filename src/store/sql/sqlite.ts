@@ -45,7 +45,7 @@ async function importSqlite(): Promise<typeof import("node:sqlite")> {
 export async function openSqlite(path: string): Promise<SqlDriver> {
   const { DatabaseSync } = await importSqlite();
   const memory = path === ":memory:";
-  if (!memory) mkdirSync(dirname(path), { recursive: true });
+  if (!memory) makeDirectory(dirname(path));
   const db = new DatabaseSync(path);
   try {
     db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -60,6 +60,23 @@ export async function openSqlite(path: string): Promise<SqlDriver> {
     throw error;
   }
   return sqliteDriver(db, memory ? "memory" : path, memory);
+}
+
+/**
+ * mkdir -p, one level at a time. Node 22 and 24's `mkdirSync(…, { recursive: true })` never returns under a
+ * folder that exists but takes no children (/proc): the child says ENOENT, the parent EEXIST, and it tries
+ * again. Here a child still missing once its parent exists is final.
+ */
+function makeDirectory(dir: string): void {
+  try {
+    mkdirSync(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return;
+    if (code !== "ENOENT" || dirname(dir) === dir) throw error;
+    makeDirectory(dirname(dir));
+    mkdirSync(dir);
+  }
 }
 
 function sqliteDriver(db: DatabaseSync, location: string, memory: boolean): SqlDriver {
