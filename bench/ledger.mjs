@@ -13,12 +13,14 @@ import { fileURLToPath } from "node:url";
 import { nodeBinary, SUITE_NODE_VERSION } from "../scripts/node-binary.mjs";
 import { loadEmulatorModule } from "./lib/emulator.mjs";
 import { callForBench, withBuiltServer } from "./lib/mcp.mjs";
-import { DIST_BIN, ROOT } from "./lib/paths.mjs";
+import { DIST_BIN } from "./lib/paths.mjs";
+import { benchPostgres } from "./lib/postgres.mjs";
 import { median } from "./lib/proc.mjs";
 import { fixed, markdownTable, verdict } from "./lib/table.mjs";
 
 const EVENTS = 1000;
-const PG_PORT = "55429";
+/** Its throwaway cluster's first port, apart from npm test's (25431) and CI's (25432). */
+const PG_FIRST_PORT = 25440;
 const TARGET_OVERHEAD = 0.1;
 
 /** A receiver that reads each body and answers 200 at once: the POST is as cheap as loopback makes it. */
@@ -89,16 +91,8 @@ async function measure(rounds, log) {
   const scratch = mkdtempSync(join(tmpdir(), "exa-ledger-bench-"));
   // A file where the store's directory should be: the store cannot open, so nothing is claimed or recorded.
   writeFileSync(join(scratch, "not-a-dir"), "");
-  let pgUrl = process.env.EXA_WEBHOOKS_TEST_POSTGRES;
-  const postgresScript = join(ROOT, "scripts", "postgres.sh");
-  const startedPg = !pgUrl;
-  if (startedPg) {
-    try {
-      pgUrl = execFileSync(postgresScript, ["start", PG_PORT], { encoding: "utf8" }).trim();
-    } catch {
-      log("ledger bench: no PostgreSQL to start; its row says n/a");
-    }
-  }
+  const postgres = benchPostgres(PG_FIRST_PORT, log, "ledger bench");
+  const pgUrl = postgres.url;
   const engines = [
     { name: "none (no store opens)", store: join(scratch, "not-a-dir", "state.db"), times: [], remembered: false },
     { name: "sqlite (file, WAL)", store: join(scratch, "state.db"), times: [], remembered: true },
@@ -115,7 +109,7 @@ async function measure(rounds, log) {
       }
     }
   } finally {
-    if (startedPg && pgUrl) execFileSync(postgresScript, ["stop", PG_PORT]);
+    postgres.stop();
     await receiver.close();
     await emulator.close();
     rmSync(scratch, { recursive: true, force: true });

@@ -12,11 +12,13 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { nodeBinary, SUITE_NODE_VERSION } from "../scripts/node-binary.mjs";
 import { benchDir, ROOT } from "./lib/paths.mjs";
+import { benchPostgres } from "./lib/postgres.mjs";
 import { markdownTable, thousands } from "./lib/table.mjs";
 
 const CLAIMS = 2_000;
 const CONCURRENCY = 8;
-const PG_PORT = "55430";
+/** Its throwaway cluster's first port, apart from npm test's (25431) and CI's (25432). */
+const PG_FIRST_PORT = 25450;
 
 async function loadStoreModule() {
   const outfile = `${benchDir("store")}/open.mjs`;
@@ -60,16 +62,8 @@ async function claimAndRecord(store, lanes) {
 async function measure(log) {
   const { openStore } = await loadStoreModule();
   const scratch = mkdtempSync(join(tmpdir(), "exa-store-bench-"));
-  let pgUrl = process.env.EXA_WEBHOOKS_TEST_POSTGRES;
-  const postgresScript = join(ROOT, "scripts", "postgres.sh");
-  const startedPg = !pgUrl;
-  if (startedPg) {
-    try {
-      pgUrl = execFileSync(postgresScript, ["start", PG_PORT], { encoding: "utf8" }).trim();
-    } catch {
-      log("store bench: no PostgreSQL to start; its row says n/a");
-    }
-  }
+  const postgres = benchPostgres(PG_FIRST_PORT, log, "store bench");
+  const pgUrl = postgres.url;
   const engines = [
     ["memory", { engine: "memory" }],
     ["sqlite (file, WAL)", { engine: "sqlite", path: join(scratch, "state.db") }],
@@ -95,7 +89,7 @@ async function measure(log) {
       rows.push([name, thousands(one), thousands(many), `${thousands(CLAIMS)} distinct events each`]);
     }
   } finally {
-    if (startedPg && pgUrl) execFileSync(postgresScript, ["stop", PG_PORT]);
+    postgres.stop();
     rmSync(scratch, { recursive: true, force: true });
   }
   return `### Store: ledger claim+record throughput (node ${process.version})\n\n${markdownTable(rows)}`;

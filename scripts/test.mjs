@@ -21,36 +21,26 @@ if (!hasSqlite)
 const env = { ...process.env, PATH: `${dirname(node)}:${process.env.PATH ?? ""}` };
 const postgresScript = join(root, "scripts", "postgres.sh");
 // Its own cluster in its own folder, so a cluster a developer started by hand, or another checkout's `npm test`
-// running at the same time, is never shared or stopped by this run. Its port sits below Linux's ephemeral range
-// (32768-60999), where an outgoing connection may hold a port, and moves on when one is taken.
+// running at the same time, is never shared or stopped by this run. postgres.sh moves it past a port that is taken.
 const FIRST_PORT = 25431;
-const PORTS_TRIED = 10;
-/** postgres.sh's exit status when no PostgreSQL server is installed. */
-const NOT_INSTALLED = 3;
 const clusterHome = mkdtempSync(join(tmpdir(), "exa-webhooks-npm-test-"));
 chmodSync(clusterHome, 0o755); // postgres.sh runs the server as the `postgres` user when we are root
-const postgresEnv = { ...process.env, TMPDIR: clusterHome };
 const postgres = (action, port) =>
   execFileSync(postgresScript, [action, String(port)], {
     encoding: "utf8",
-    env: postgresEnv,
+    env: { ...process.env, TMPDIR: clusterHome },
     stdio: ["ignore", "pipe", "pipe"],
   }).trim();
 let clusterPort;
 if (!env.EXA_WEBHOOKS_TEST_POSTGRES) {
-  let lastFailure = "";
-  for (let port = FIRST_PORT; port < FIRST_PORT + PORTS_TRIED && clusterPort === undefined; port++) {
-    try {
-      env.EXA_WEBHOOKS_TEST_POSTGRES = postgres("start", port);
-      clusterPort = port;
-    } catch (error) {
-      lastFailure = error.stderr?.trim() || String(error);
-      if (error.status === NOT_INSTALLED) break;
-      postgres("stop", port);
-    }
+  try {
+    env.EXA_WEBHOOKS_TEST_POSTGRES = postgres("start", FIRST_PORT);
+    clusterPort = new URL(env.EXA_WEBHOOKS_TEST_POSTGRES).port;
+  } catch (error) {
+    process.stderr.write(
+      `npm test: no PostgreSQL started (${error.stderr?.trim() || error}); its store tests will fail.\n`,
+    );
   }
-  if (clusterPort === undefined)
-    process.stderr.write(`npm test: no PostgreSQL started (${lastFailure}); its store tests will fail.\n`);
 }
 
 const run = (args) => spawnSync(node, args, { cwd: root, env, stdio: "inherit" }).status ?? 1;

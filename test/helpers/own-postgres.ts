@@ -1,11 +1,11 @@
 // A PostgreSQL cluster of one test file's own (scripts/postgres.sh), for tests that stop or restart it, which the
 // shared cluster of the run cannot take. Its port sits below Linux's ephemeral range (32768-60999): a port in
 // that range can be held by any outgoing connection, which once failed a run with "could not start server".
-// A port that is taken anyway (another run's cluster, another service) moves the cluster to the next one.
+// A port that is taken anyway (another run's cluster, another service) moves the cluster on: postgres.sh starts
+// it on the next free one and its URL names the port.
 import { execFileSync } from "node:child_process";
 
 const SCRIPT = new URL("../../scripts/postgres.sh", import.meta.url).pathname;
-const PORTS_TRIED = 5;
 
 export interface OwnPostgres {
   /** Starts it (the first time on a free port) and returns its URL. */
@@ -28,20 +28,9 @@ export function ownPostgres(base: number): OwnPostgres {
   };
   return {
     start() {
-      if (port !== undefined) return run("start", port);
-      const first = base + (process.pid % 200) * PORTS_TRIED;
-      const failures: string[] = [];
-      for (let candidate = first; candidate < first + PORTS_TRIED; candidate++) {
-        try {
-          const url = run("start", candidate);
-          port = candidate;
-          return url;
-        } catch (error) {
-          failures.push(`port ${candidate}: ${(error as { stderr?: string }).stderr?.trim() || String(error)}`);
-          run("stop", candidate);
-        }
-      }
-      throw new Error(`PostgreSQL did not start on ${PORTS_TRIED} ports:\n${failures.join("\n")}`);
+      const url = run("start", port ?? base + (process.pid % 200) * 5);
+      port = Number(new URL(url).port);
+      return url;
     },
     restart: () => run("restart", chosen()),
     pause: () => void run("pause", chosen()),
