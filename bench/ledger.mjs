@@ -2,7 +2,8 @@
 // and recorded after, on a SQLite file and on PostgreSQL, against the same run with no ledger (a store that
 // cannot open: nothing is claimed or recorded). Target: at most 10% more time. Rounds interleave the engines so
 // load drift hits all alike; the median of each is shown. Prints a markdown table.
-//   node bench/ledger.mjs [rounds]   (after npm run build; `npm run bench` includes it)
+//   node bench/ledger.mjs [rounds] [receiver ms]   (after npm run build; `npm run bench` includes it with 3
+//   rounds and a receiver that answers at once; `3 20` gives it a receiver that takes 20 ms, as real ones take time)
 // PostgreSQL: EXA_WEBHOOKS_TEST_POSTGRES, else a throwaway cluster from scripts/postgres.sh for the run.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -23,15 +24,17 @@ const EVENTS = 1000;
 const PG_FIRST_PORT = 25440;
 const TARGET_OVERHEAD = 0.1;
 
-/** A receiver that reads each body and answers 200 at once: the POST is as cheap as loopback makes it. */
-async function startReceiver() {
+/** A receiver that reads each body and answers 200 after answerMs: at 0, as cheap as loopback makes a POST. */
+async function startReceiver(answerMs) {
   let posts = 0;
   const server = createServer((request, response) => {
     request.resume();
     request.on("end", () => {
       posts++;
-      response.writeHead(200, { "content-type": "text/plain" });
-      response.end("ok");
+      setTimeout(() => {
+        response.writeHead(200, { "content-type": "text/plain" });
+        response.end("ok");
+      }, answerMs);
     });
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -85,9 +88,9 @@ async function sendOnce(emulator, receiver, store) {
   });
 }
 
-async function measure(rounds, log) {
+async function measure(rounds, receiverMs, log) {
   const emulator = await (await loadEmulatorModule()).startEmulator();
-  const receiver = await startReceiver();
+  const receiver = await startReceiver(receiverMs);
   const scratch = mkdtempSync(join(tmpdir(), "exa-ledger-bench-"));
   // A file where the store's directory should be: the store cannot open, so nothing is claimed or recorded.
   writeFileSync(join(scratch, "not-a-dir"), "");
@@ -133,16 +136,16 @@ async function measure(rounds, log) {
       overhead === undefined ? "–" : verdict(overhead <= TARGET_OVERHEAD),
     ]);
   }
-  return `### redeliver_events: 1,000 redeliveries with the ledger against none (node ${process.version}, ${rounds} rounds)\n\nEach run: a plan (not timed), then the send of 1,000 events to a receiver on 127.0.0.1 that answers 200 at once: per event one GET from the emulator, one claim, one signed POST, one record. "none": the store cannot open, so nothing is claimed or recorded.\n\n${markdownTable(rows)}`;
+  return `### redeliver_events: 1,000 redeliveries with the ledger against none (node ${process.version}, ${rounds} rounds)\n\nEach run: a plan (not timed), then the send of 1,000 events to a receiver on 127.0.0.1 that answers 200 ${receiverMs ? `after ${receiverMs} ms` : "at once"}: per event one GET from the emulator, one claim, one signed POST, one record. "none": the store cannot open, so nothing is claimed or recorded.\n\n${markdownTable(rows)}`;
 }
 
 /** For bench/run.mjs: the table, measured under a Node that has node:sqlite. */
-export async function benchLedger({ log, rounds = 3 }) {
+export async function benchLedger({ log, rounds = 3, receiverMs = 0 }) {
   const [major, minor] = process.versions.node.split(".").map(Number);
-  if (major > 22 || (major === 22 && minor >= 13)) return { markdown: await measure(rounds, log) };
+  if (major > 22 || (major === 22 && minor >= 13)) return { markdown: await measure(rounds, receiverMs, log) };
   const node = nodeBinary(SUITE_NODE_VERSION);
   log(`ledger bench: Node ${process.version} has no node:sqlite; measuring under Node ${SUITE_NODE_VERSION}`);
-  const markdown = execFileSync(node, [fileURLToPath(import.meta.url), String(rounds)], {
+  const markdown = execFileSync(node, [fileURLToPath(import.meta.url), String(rounds), String(receiverMs)], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -151,6 +154,8 @@ export async function benchLedger({ log, rounds = 3 }) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const rounds = Number(process.argv[2] ?? 3);
-  const { markdown } = await benchLedger({ log: (message) => process.stderr.write(`${message}\n`), rounds });
+  const receiverMs = Number(process.argv[3] ?? 0);
+  const log = (message) => process.stderr.write(`${message}\n`);
+  const { markdown } = await benchLedger({ log, rounds, receiverMs });
   process.stdout.write(`${markdown}\n`);
 }
